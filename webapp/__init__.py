@@ -1,0 +1,52 @@
+"""Enlace: an offline-first emergency directory for community managers and crisis teams."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from webapp.config import ROOT, from_env
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Create the Flask application; `overrides` replace settings read from the environment."""
+    from webapp import db, errors_handlers, i18n, security, templating
+    from webapp.api import routes as api_routes
+    from webapp.audit import routes as audit_routes
+    from webapp.auth import routes as auth_routes
+    from webapp.auth.session import init_login
+    from webapp.extensions import csrf, limiter
+    from webapp.keys import instance_keys
+    from webapp.pages import routes as page_routes
+    from webapp.workspaces import routes as workspace_routes
+
+    config = from_env()
+    config.update(overrides or {})
+    app = Flask(
+        __name__,
+        instance_path=str(config["INSTANCE_PATH"]),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(config)
+    keys = instance_keys(app.instance_path)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = keys["secret_key"]
+    app.config["MASTER_KEY"] = keys["master_key"]
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    init_login(app)
+    security.init_app(app)
+    errors_handlers.init_app(app)
+    templating.init_app(app)
+
+    app.register_blueprint(auth_routes.bp)
+    app.register_blueprint(page_routes.bp)
+    app.register_blueprint(workspace_routes.bp)
+    app.register_blueprint(audit_routes.bp)
+    app.register_blueprint(api_routes.bp)
+    return app

@@ -1,0 +1,35 @@
+"""JSON API basics under /api/v1."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
+from werkzeug.wrappers import Response
+
+from webapp.db import get_session
+from webapp.workspaces import service as workspaces
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/session")
+@login_required
+def session_info() -> Response:
+    """Return the signed-in user, a CSRF token for API writes, and the user's workspaces."""
+    memberships = workspaces.memberships_of(get_session(), current_user)
+    return jsonify(
+        {
+            "user": {
+                "id": str(current_user.id),
+                "email": current_user.email,
+                "name": current_user.name,
+                "locale": current_user.locale,
+            },
+            "csrf_token": generate_csrf(),
+            "workspaces": [
+                {"id": str(m.workspace_id), "name": m.workspace.name, "role": m.role}
+                for m in memberships
+            ],
+        }
+    )

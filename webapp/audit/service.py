@@ -1,0 +1,53 @@
+"""Record and list audit events."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import has_request_context, request
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from webapp.audit.models import AuditEvent
+from webapp.workspaces.models import Membership
+
+
+def record(
+    session: Session,
+    action: str,
+    *,
+    actor_id: uuid.UUID | None = None,
+    workspace_id: uuid.UUID | None = None,
+    subject_id: uuid.UUID | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """Add an audit event to the session; it commits with the change it records."""
+    ip = request.remote_addr if has_request_context() else None
+    event = AuditEvent(
+        action=action,
+        actor_id=actor_id,
+        workspace_id=workspace_id,
+        subject_id=subject_id,
+        ip=ip,
+        details=details,
+    )
+    session.add(event)
+    return event
+
+
+def list_for_workspace(
+    session: Session, workspace_id: uuid.UUID, *, before_id: int | None = None, limit: int = 100
+) -> list[AuditEvent]:
+    """Return the newest events of a workspace, and the account events of its members."""
+    members = select(Membership.user_id).where(Membership.workspace_id == workspace_id)
+    query = select(AuditEvent).where(
+        or_(
+            AuditEvent.workspace_id == workspace_id,
+            (AuditEvent.workspace_id.is_(None))
+            & (AuditEvent.actor_id.in_(members) | AuditEvent.subject_id.in_(members)),
+        )
+    )
+    if before_id is not None:
+        query = query.where(AuditEvent.id < before_id)
+    return list(session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))

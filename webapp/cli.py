@@ -1,0 +1,158 @@
+"""The `enlace` command."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, routes_command, shell_command
+
+from webapp import create_app
+from webapp.db import get_engine, session_scope
+from webapp.errors import ServiceError
+
+
+def _create_app(*_args: object) -> Flask:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """Enlace: the emergency directory for community managers and crisis teams."""
+
+
+main.add_command(shell_command)
+main.add_command(routes_command)
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+@main.command("init")
+def init_command() -> None:
+    """Create or migrate the database and create the keys that are missing."""
+    from webapp.migrations import upgrade
+
+    upgrade(get_engine())
+    click.echo(f"Database ready: {_safe_url(current_app.config['DATABASE_URL'])}")
+    click.echo(f"Keys in {current_app.instance_path} (mode 0600).")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+def run_command(host: str, port: int) -> None:
+    """Run the development server."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"Enlace is serving http://{host}:{port}/ (Ctrl+C stops it)")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@main.group("users")
+def users() -> None:
+    """Manage user accounts."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def users_create(email: str, name: str, password_stdin: bool) -> None:
+    """Create a user account."""
+    from webapp.auth import service
+
+    if not password_stdin:
+        _fail("give the password on standard input with --password-stdin")
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        with session_scope() as session:
+            user = service.create_user(session, email, name, password)
+            click.echo(f"Created user {user.email}")
+            click.echo(str(user.id))
+    except ServiceError as error:
+        _fail(error.message)
+
+
+@main.group("workspaces")
+def workspaces() -> None:
+    """Manage workspaces."""
+
+
+@workspaces.command("create")
+@click.argument("name")
+@click.option("--owner", "owner_email", required=True, help="Email of the first owner.")
+@click.option("--country", required=True, help="ISO 3166-1 alpha-2 code, e.g. MX.")
+@click.option("--city", required=True)
+@click.option("--timezone", default=None, help="IANA time zone; default: the country's main one.")
+def workspaces_create(
+    name: str, owner_email: str, country: str, city: str, timezone: str | None
+) -> None:
+    """Create a workspace and print its id on the last line."""
+    from webapp.auth import service as auth_service
+    from webapp.workspaces import service
+
+    try:
+        with session_scope() as session:
+            owner = auth_service.find_user(session, owner_email)
+            if owner is None:
+                _fail(f"no user with email {owner_email}; create it with 'enlace users create'")
+            assert owner is not None
+            workspace = service.create_workspace(session, name, owner, country, city, timezone)
+            click.echo(
+                f"Created workspace {workspace.name} ({workspace.country}, {workspace.timezone})"
+            )
+            workspace_id = workspace.id
+    except ServiceError as error:
+        _fail(error.message)
+    click.echo(str(workspace_id))
+
+
+@main.group("members")
+def members() -> None:
+    """Manage workspace members."""
+
+
+@members.command("add")
+@click.argument("workspace_id")
+@click.argument("email")
+@click.option("--role", required=True, help="owner, editor or viewer")
+def members_add(workspace_id: str, email: str, role: str) -> None:
+    """Add a user to a workspace with a role (or change the member's role)."""
+    from webapp.auth import service as auth_service
+    from webapp.workspaces import service
+
+    try:
+        service.check_role(role)
+        with session_scope() as session:
+            wid = service.parse_uuid(workspace_id)
+            if service.get_workspace(session, wid) is None:
+                _fail(f"no workspace with id {workspace_id}")
+            user = auth_service.find_user(session, email)
+            if user is None:
+                _fail(f"no user with email {email}; create it with 'enlace users create'")
+            assert user is not None
+            service.add_member(session, wid, user, role)
+            click.echo(f"{user.email} is {role} of {workspace_id}")
+    except ServiceError as error:
+        _fail(f"no workspace with id {workspace_id}" if error.status == 404 else error.message)
+
+
+@main.command("demo")
+def demo_command() -> None:
+    """Create the demo user and workspace if missing, and print how to sign in."""
+    from webapp.demo import ensure_demo
+
+    credentials = ensure_demo()
+    click.echo("")
+    click.echo("  Demo sign-in")
+    click.echo(f"    email:    {credentials['email']}")
+    click.echo(f"    password: {credentials['password']}")
+    click.echo("")

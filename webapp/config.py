@@ -1,0 +1,66 @@
+"""Settings read from ENLACE_* environment variables, with defaults for a laptop."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_PUSH_ENDPOINTS = ",".join(
+    [
+        "https://fcm.googleapis.com/",
+        "https://updates.push.services.mozilla.com/",
+        "https://web.push.apple.com/",
+        "https://wns2-",  # Windows push hosts are wns2-<region>.notify.windows.com
+        "https://jmt17.google.com/",
+    ]
+)
+
+
+def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
+    """Return the configuration dictionary built from the environment."""
+    env = dict(os.environ if env is None else env)
+    instance = Path(env.get("ENLACE_INSTANCE_PATH", "instance")).resolve()
+    public_url = env.get("ENLACE_PUBLIC_URL", "").rstrip("/")
+    database_url = env.get("ENLACE_DATABASE_URL") or f"sqlite:///{instance / 'enlace.db'}"
+    redis_url = env.get("ENLACE_REDIS_URL", "")
+    return {
+        "INSTANCE_PATH": str(instance),
+        "DATABASE_URL": database_url,
+        "PUBLIC_URL": public_url,
+        "REDIS_URL": redis_url,
+        "VAPID_SUBJECT": env.get("ENLACE_VAPID_SUBJECT", "mailto:admin@localhost"),
+        "PUSH_ALLOWED_ENDPOINTS": [
+            p.strip()
+            for p in env.get("ENLACE_PUSH_ALLOWED_ENDPOINTS", DEFAULT_PUSH_ENDPOINTS).split(",")
+            if p.strip()
+        ],
+        # A device stays signed in for 30 days of use: the cookie is refreshed on each request.
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": public_url.startswith("https://"),
+        "SESSION_COOKIE_NAME": "enlace_session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": public_url.startswith("https://"),
+        "PREFERRED_URL_SCHEME": "https" if public_url.startswith("https://") else "http",
+        # Flask-WTF tokens live as long as the session; the API refreshes them on a CSRF refusal.
+        "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "RATELIMIT_STRATEGY": "moving-window",
+        # Password re-entry window for actions that expose or change a lot.
+        "REAUTH_SECONDS": 600,
+        # Argon2id cost; tests lower it through overrides, the product never does.
+        "ARGON2_TIME_COST": 3,
+        "ARGON2_MEMORY_COST": 64 * 1024,
+        "BABEL_DEFAULT_LOCALE": "es",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "webapp" / "translations"),
+        "LANGUAGES": ["es", "en"],
+        "INVITATION_DAYS": 7,
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+    }

@@ -1,0 +1,55 @@
+"""HTML pages: the home redirect and the app shell."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask import session as cookie_session
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from webapp.db import get_session
+from webapp.workspaces import service as workspaces
+from webapp.workspaces.forms import EmptyForm
+from webapp.workspaces.routes import CURRENT
+
+bp = Blueprint("pages", __name__)
+
+
+@bp.get("/")
+def index() -> Response:
+    """Send signed-in users to the app, others to the sign-in page."""
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.app_shell"))
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/app")
+@login_required
+def app_shell() -> str:
+    """Show the app shell for the current workspace, with the workspace switcher."""
+    memberships = workspaces.memberships_of(get_session(), current_user)
+    current = None
+    wanted = cookie_session.get(CURRENT)
+    for membership in memberships:
+        if wanted and str(membership.workspace_id) == wanted:
+            current = membership
+    if current is None and memberships:
+        current = memberships[0]
+        cookie_session[CURRENT] = str(current.workspace_id)
+    return render_template(
+        "pages/app.html",
+        memberships=memberships,
+        current=current,
+        button_form=EmptyForm(),
+    )
+
+
+def current_workspace_id() -> uuid.UUID | None:
+    """Return the workspace remembered for this device, if any."""
+    value = cookie_session.get(CURRENT)
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None

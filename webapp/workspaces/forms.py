@@ -1,0 +1,39 @@
+"""Workspace forms."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional
+
+ROLE_LABELS = {"owner": _l("Owner"), "editor": _l("Editor"), "viewer": _l("Viewer")}
+
+
+def role_choices() -> list[tuple[str, str]]:
+    """Return the roles as form choices, least powerful first."""
+    return [(role, str(ROLE_LABELS[role])) for role in ("viewer", "editor", "owner")]
+
+
+class WorkspaceForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose a country."))])
+    city = StringField(_l("City"), validators=[DataRequired(_l("Enter a city.")), Length(max=120)])
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[Optional(), Length(max=64)],
+        description=_l("Leave empty to use the country's main time zone."),
+    )
+
+
+class InvitationForm(FlaskForm):
+    role = SelectField(_l("Role"), default="viewer")
+    note = StringField(_l("Note (who it is for)"), validators=[Optional(), Length(max=200)])
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"))
+
+
+class EmptyForm(FlaskForm):
+    """A form with only its CSRF token, for buttons that post."""

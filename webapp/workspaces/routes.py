@@ -1,0 +1,287 @@
+"""Workspace pages: create, switch, members, invitations."""
+
+from __future__ import annotations
+
+import uuid
+
+import segno
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from flask import (
+    session as cookie_session,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.wrappers import Response
+
+from webapp.audit import service as audit
+from webapp.auth import service as auth_service
+from webapp.auth.forms import SignUpForm
+from webapp.auth.session import fresh_login_required, sign_in
+from webapp.db import get_session
+from webapp.errors import Conflict, ServiceError
+from webapp.workspaces import service
+from webapp.workspaces.forms import (
+    EmptyForm,
+    InvitationForm,
+    RoleForm,
+    WorkspaceForm,
+    role_choices,
+)
+from webapp.workspaces.models import Role
+
+bp = Blueprint("workspaces", __name__)
+
+CURRENT = "workspace_id"
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Return the countries as form choices, by name in the user's language."""
+    locale = str(get_locale())
+    names = [(code, service.country_name(code, locale)) for code in service.countries()]
+    return [("", "—")] + sorted(names, key=lambda item: item[1].casefold())
+
+
+def set_current(workspace_id: uuid.UUID) -> None:
+    """Remember the workspace this device works in."""
+    cookie_session[CURRENT] = str(workspace_id)
+
+
+@bp.route("/workspaces/new", methods=["GET", "POST"])
+@login_required
+def create() -> Response | str:
+    """Create a workspace; its creator becomes its owner."""
+    form = WorkspaceForm()
+    form.country.choices = country_choices()
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            workspace = service.create_workspace(
+                session,
+                form.name.data,
+                current_user._get_current_object(),
+                form.country.data,
+                form.city.data,
+                form.timezone.data,
+            )
+        except ServiceError as error:
+            getattr(form, error.field or "name").errors.append(error.message)
+        else:
+            session.commit()
+            set_current(workspace.id)
+            flash(_("Workspace “%(name)s” created.", name=workspace.name), "success")
+            return redirect(url_for("pages.app_shell"))
+    return render_template("workspaces/new.html", form=form)
+
+
+@bp.post("/workspaces/<workspace_id>/switch")
+@login_required
+def switch(workspace_id: str) -> Response:
+    """Make another of the user's workspaces the current one."""
+    session = get_session()
+    wid = service.parse_uuid(workspace_id)
+    service.require_role(session, wid, current_user, Role.VIEWER)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    set_current(wid)
+    return redirect(url_for("pages.app_shell"))
+
+
+@bp.get("/workspaces/<workspace_id>/members")
+@login_required
+@fresh_login_required
+def members(workspace_id: str) -> str:
+    """List members and pending invitations, with the owner's controls."""
+    session = get_session()
+    wid = service.parse_uuid(workspace_id)
+    membership = service.require_role(session, wid, current_user, Role.OWNER)
+    return _members_page(membership.workspace)
+
+
+def _members_page(workspace, invitation_form: InvitationForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    session = get_session()
+    if invitation_form is None:
+        invitation_form = InvitationForm()
+        invitation_form.role.choices = role_choices()
+    role_form = RoleForm()
+    role_form.role.choices = role_choices()
+    return (
+        render_template(
+            "workspaces/members.html",
+            workspace=workspace,
+            members=service.list_members(session, workspace.id),
+            invitations=service.pending_invitations(session, workspace.id),
+            invitation_form=invitation_form,
+            role_form=role_form,
+            button_form=EmptyForm(),
+            owner_count=sum(
+                1 for m in service.list_members(session, workspace.id) if m.role == "owner"
+            ),
+        ),
+        status,
+    )
+
+
+@bp.post("/workspaces/<workspace_id>/invitations")
+@login_required
+@fresh_login_required
+def invite(workspace_id: str) -> tuple[str, int] | str:
+    """Create an invitation link and show it once, with its QR code."""
+    session = get_session()
+    wid = service.parse_uuid(workspace_id)
+    membership = service.require_role(session, wid, current_user, Role.OWNER)
+    form = InvitationForm()
+    form.role.choices = role_choices()
+    if not form.validate_on_submit():
+        return _members_page(membership.workspace, form, 400)
+    invitation, token = service.create_invitation(
+        session,
+        wid,
+        form.role.data,
+        current_user._get_current_object(),
+        days=current_app.config["INVITATION_DAYS"],
+        note=form.note.data or "",
+    )
+    session.commit()
+    link = external_url("workspaces.accept", token=token)
+    qr = Markup(segno.make(link, error="m").svg_inline(scale=4, dark="#111", light="#fff"))  # noqa: S704 - segno's own SVG markup, the link inside it is escaped by segno
+    return render_template(
+        "workspaces/invitation.html",
+        workspace=membership.workspace,
+        invitation=invitation,
+        link=link,
+        qr=qr,
+    ), 201
+
+
+def external_url(endpoint: str, **values: str) -> str:
+    """Return an absolute URL, on ENLACE_PUBLIC_URL when it is set."""
+    public = current_app.config["PUBLIC_URL"]
+    if public:
+        return public + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+@bp.post("/workspaces/<workspace_id>/invitations/<int:invitation_id>/revoke")
+@login_required
+@fresh_login_required
+def revoke(workspace_id: str, invitation_id: int) -> Response:
+    """Revoke a pending invitation."""
+    session = get_session()
+    wid = service.parse_uuid(workspace_id)
+    service.require_role(session, wid, current_user, Role.OWNER)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    service.revoke_invitation(session, wid, invitation_id, current_user._get_current_object())
+    session.commit()
+    flash(_("The invitation was revoked; its link no longer works."), "success")
+    return redirect(url_for("workspaces.members", workspace_id=wid))
+
+
+@bp.post("/workspaces/<workspace_id>/members/<user_id>/role")
+@login_required
+@fresh_login_required
+def change_role(workspace_id: str, user_id: str) -> Response:
+    """Give a member another role."""
+    session = get_session()
+    wid = service.parse_uuid(workspace_id)
+    service.require_role(session, wid, current_user, Role.OWNER)
+    form = RoleForm()
+    form.role.choices = role_choices()
+    if not form.validate_on_submit():
+        flash(_("Choose owner, editor or viewer."), "error")
+        return redirect(url_for("workspaces.members", workspace_id=wid))
+    try:
+        service.change_role(
+            session,
+            wid,
+            service.parse_uuid(user_id),
+            form.role.data,
+            current_user._get_current_object(),
+        )
+    except Conflict as error:
+        flash(error.message, "error")
+        return redirect(url_for("workspaces.members", workspace_id=wid))
+    session.commit()
+    flash(_("The role was changed."), "success")
+    return redirect(url_for("workspaces.members", workspace_id=wid))
+
+
+@bp.post("/workspaces/<workspace_id>/members/<user_id>/remove")
+@login_required
+@fresh_login_required
+def remove(workspace_id: str, user_id: str) -> Response:
+    """Remove a member from the workspace."""
+    session = get_session()
+    wid = service.parse_uuid(workspace_id)
+    service.require_role(session, wid, current_user, Role.OWNER)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    uid = service.parse_uuid(user_id)
+    try:
+        service.remove_member(session, wid, uid, current_user._get_current_object())
+    except Conflict as error:
+        flash(error.message, "error")
+        return redirect(url_for("workspaces.members", workspace_id=wid))
+    session.commit()
+    if uid == current_user.id:
+        cookie_session.pop(CURRENT, None)
+        flash(_("You left the workspace."), "success")
+        return redirect(url_for("pages.app_shell"))
+    flash(_("The member was removed."), "success")
+    return redirect(url_for("workspaces.members", workspace_id=wid))
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept(token: str) -> Response | str | tuple[str, int]:
+    """Join a workspace through an invitation link, creating an account if needed."""
+    session = get_session()
+    try:
+        invitation = service.find_invitation(session, token)
+    except ServiceError as error:
+        return render_template("workspaces/invitation_invalid.html", message=error.message), 404
+    if current_user.is_authenticated:
+        form = EmptyForm()
+        if form.validate_on_submit():
+            service.accept_invitation(session, token, current_user._get_current_object())
+            session.commit()
+            set_current(invitation.workspace_id)
+            flash(_("You joined “%(name)s”.", name=invitation.workspace.name), "success")
+            return redirect(url_for("pages.app_shell"))
+        return render_template(
+            "workspaces/accept.html", invitation=invitation, form=form, signup=None
+        )
+    signup = SignUpForm()
+    if signup.validate_on_submit():
+        try:
+            user = auth_service.create_user(
+                session,
+                signup.email.data,
+                signup.name.data,
+                signup.password.data,
+                locale=str(get_locale()),
+            )
+        except ServiceError as error:
+            getattr(signup, error.field or "email").errors.append(error.message)
+            if isinstance(error, Conflict):
+                signup.email.errors.append(_("Sign in first, then open the link again."))
+        else:
+            audit.record(session, "auth.account_created", actor_id=user.id, subject_id=user.id)
+            service.accept_invitation(session, token, user)
+            session.commit()
+            sign_in(user)
+            set_current(invitation.workspace_id)
+            flash(_("Welcome! You joined “%(name)s”.", name=invitation.workspace.name), "success")
+            return redirect(url_for("pages.app_shell"))
+    return render_template(
+        "workspaces/accept.html", invitation=invitation, form=EmptyForm(), signup=signup
+    )
