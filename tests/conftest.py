@@ -93,10 +93,19 @@ def app_config(database_url: str, instance: Path) -> dict[str, Any]:
     }
 
 
+class EnglishClient(FlaskClient):
+    """A test client whose browser asks for English unless a test says otherwise."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+
 @pytest.fixture
 def app(database_url: str, backend: str, tmp_path: Path) -> Iterator[Flask]:
     """The application, bound to a fresh database."""
     application = create_app(app_config(database_url, tmp_path / "instance"))
+    application.test_client_class = EnglishClient
     yield application
     if backend == "postgresql":
         _truncate(application)

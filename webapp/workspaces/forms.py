@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 ROLE_LABELS = {"owner": _l("Owner"), "editor": _l("Editor"), "viewer": _l("Viewer")}
 
 
-def role_choices() -> list[tuple[str, str]]:
+def role_choices() -> list[SelectChoice]:
     """Return the roles as form choices, least powerful first."""
-    return [(role, str(ROLE_LABELS[role])) for role in ("viewer", "editor", "owner")]
+    return [SelectChoice(role, str(ROLE_LABELS[role])) for role in ("viewer", "editor", "owner")]
 
 
 class WorkspaceForm(FlaskForm):

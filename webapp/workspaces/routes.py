@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
 from webapp.audit import service as audit
 from webapp.auth import service as auth_service
@@ -44,11 +45,11 @@ bp = Blueprint("workspaces", __name__)
 CURRENT = "workspace_id"
 
 
-def country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[SelectChoice]:
     """Return the countries as form choices, by name in the user's language."""
     locale = str(get_locale())
-    names = [(code, service.country_name(code, locale)) for code in service.countries()]
-    return [("", "—")] + sorted(names, key=lambda item: item[1].casefold())
+    names = [SelectChoice(code, service.country_name(code, locale)) for code in service.countries()]
+    return [SelectChoice("", "—"), *sorted(names, key=lambda choice: choice.label.casefold())]
 
 
 def set_current(workspace_id: uuid.UUID) -> None:
