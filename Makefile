@@ -23,11 +23,11 @@ install-dev: $(VENV)/.installed-dev
 
 # The .mo catalogues are built from the committed .po files, never committed themselves.
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d webapp/translations -D messages
+	$(BIN)/pybabel compile -d webapp/translations -D messages
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o webapp/translations/messages.pot .
-	$(BIN)/pybabel update -q -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o webapp/translations/messages.pot .
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching
 
 run: $(VENV)/.installed translations
 	$(BIN)/enlace init

@@ -17,6 +17,20 @@ from webapp.extensions import limiter
 log = logging.getLogger(__name__)
 
 
+# Stable, untranslated codes for API clients; the message beside them is in the user's language.
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "rate_limited",
+    500: "internal_error",
+}
+
+
 def wants_json() -> bool:
     """Tell whether the client is an API client."""
     return request.path.startswith("/api/")
@@ -31,7 +45,7 @@ def _messages() -> dict[int, tuple[str, str]]:
             _("Not found"),
             _("There is nothing here. Check the address, or go back to the app."),
         ),
-        405: (_("Not allowed"), _("This address does not accept that kind of request.")),
+        405: (_("Wrong kind of request"), _("This address does not accept that kind of request.")),
         413: (_("Too large"), _("What you sent is too large. Send less at a time.")),
         429: (_("Too many attempts"), _("Too many attempts. Wait a minute, then try again.")),
         500: (
@@ -52,7 +66,7 @@ def _render(
     title, default = _messages().get(status, (str(status), ""))
     message = message or default
     if wants_json():
-        response = jsonify({"error": code or title.lower().replace(" ", "_"), "message": message})
+        response = jsonify({"error": code or ERROR_CODES.get(status, "error"), "message": message})
         response.status_code = status
     else:
         page = render_template("errors/error.html", status=status, title=title, message=message)

@@ -24,7 +24,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, auth, make
     wrong = auth.login("ana@example.com", "not the password")
     unknown = auth.login("nobody@example.com", "not the password")
     assert wrong.status_code == unknown.status_code == 200
-    message = "The email or the password is not right."
+    message = "The email or password is incorrect."
     assert message in wrong.get_data(as_text=True)
     assert message in unknown.get_data(as_text=True)
     assert client.get("/app").status_code == 302
@@ -206,7 +206,7 @@ def test_password_change_with_wrong_current_password_changes_nothing(client, aut
         },
     )
     assert response.status_code == 200
-    assert "The current password is not right." in response.get_data(as_text=True)
+    assert "The current password is incorrect." in response.get_data(as_text=True)
     client.post("/logout", data={"csrf_token": auth.api_token()})
     assert auth.login("ana@example.com").status_code == 302
 
@@ -273,7 +273,7 @@ def test_sensitive_pages_ask_for_the_password_again_after_ten_minutes(client, au
     assert response.headers["Location"].startswith("/reauth?next=")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     wrong = client.post(response.headers["Location"], data={"csrf_token": csrf_from(page), "password": "nope"})
-    assert "That password is not right." in wrong.get_data(as_text=True)
+    assert "That password is incorrect." in wrong.get_data(as_text=True)
     right = client.post(response.headers["Location"], data={"csrf_token": csrf_from(page), "password": PASSWORD})
     assert right.headers["Location"] == members
     assert client.get(members).status_code == 200

@@ -74,7 +74,7 @@ def login() -> Response | str:
         )
         session.commit()
         # The same words whether the email exists or not.
-        form.password.errors.append(_("The email or the password is not right."))
+        form.password.errors.append(_("The email or password is incorrect."))
     return render_template("auth/login.html", form=form, language_form=LanguageForm())
 
 
@@ -102,7 +102,7 @@ def reauth() -> Response | str:
             session, "auth.reauth_failed", actor_id=current_user.id, subject_id=current_user.id
         )
         session.commit()
-        form.password.errors.append(_("That password is not right."))
+        form.password.errors.append(_("That password is incorrect."))
     return render_template("auth/reauth.html", form=form)
 
 

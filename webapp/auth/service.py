@@ -119,7 +119,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     :raises ServiceError: when the current password is wrong or the new one is too weak.
     """
     if not verify_password(user, current):
-        raise ServiceError(str(_l("The current password is not right.")), field="current_password")
+        raise ServiceError(str(_l("The current password is incorrect.")), field="current_password")
     check_password_strength(new)
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
