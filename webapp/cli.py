@@ -51,9 +51,12 @@ def _safe_url(url: str) -> str:
 @click.option("--port", default=5000, show_default=True, type=int)
 def run_command(host: str, port: int) -> None:
     """Run the development server."""
+    from werkzeug.serving import run_simple
+
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     click.echo(f"Enlace is serving http://{host}:{port}/ (Ctrl+C stops it)")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    # run_simple, not app.run(): Flask ignores app.run() inside a `flask`-style CLI command.
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 @main.group("users")

@@ -78,21 +78,27 @@ def pytest_runtest_call(item: pytest.Item) -> None:
         pytest.fail(CI_MESSAGE, pytrace=False)
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
-    """Say loudly, at the very end, that the browser tests did not run."""
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config):  # type: ignore[no-untyped-def]
+    """Say loudly, after the short test summary, that the browser tests did not run."""
+    result = yield
     if config.stash.get(_skipped_key, False):
         terminalreporter.write_sep("!", SKIP_BANNER, yellow=True, bold=True)
     elif chromium_missing() and in_ci():
         terminalreporter.write_sep("!", f"BROWSER TESTS FAILED: {CI_MESSAGE}", red=True, bold=True)
+    return result
 
 
-@pytest.fixture(scope="session", autouse=True)
-def compiled_translations() -> None:
-    """Compile the .po catalogues into .mo when missing or older, as `make translations` does."""
+def compile_catalogues(directory: Path) -> list[Path]:
+    """Compile each .po into its .mo when missing or older, as `make translations` does.
+
+    Returns the .mo files written.
+    """
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    for po in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+    written = []
+    for po in directory.glob("*/LC_MESSAGES/messages.po"):
         mo = po.with_suffix(".mo")
         if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
@@ -103,6 +109,14 @@ def compiled_translations() -> None:
         with partial.open("wb") as target:
             write_mo(target, catalog, use_fuzzy=True)
         os.replace(partial, mo)
+        written.append(mo)
+    return written
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """The app's Spanish needs the compiled catalogue, whichever make target ran before."""
+    compile_catalogues(TRANSLATIONS)
 
 
 @pytest.fixture(scope="session")
