@@ -2,6 +2,19 @@
 
 from webapp.audit.models import AuditEvent
 from webapp.auth.models import User
+from webapp.directory.models import Contact, Incident, IncidentEntry, Playbook
+from webapp.sync.models import ProcessedMutation
 from webapp.workspaces.models import Invitation, Membership, Workspace
 
-__all__ = ["AuditEvent", "Invitation", "Membership", "User", "Workspace"]
+__all__ = [
+    "AuditEvent",
+    "Contact",
+    "Incident",
+    "IncidentEntry",
+    "Invitation",
+    "Membership",
+    "Playbook",
+    "ProcessedMutation",
+    "User",
+    "Workspace",
+]

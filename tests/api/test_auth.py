@@ -8,7 +8,9 @@ from tests.conftest import PASSWORD, Auth, csrf_from
 from webapp.auth.session import AUTH_AT
 
 
-def test_sign_in_redirects_to_the_app_and_shows_the_workspace(client, auth, make_user, make_workspace):
+def test_sign_in_redirects_to_the_app_and_shows_the_workspace(
+    client, auth, make_user, make_workspace
+):
     user = make_user(email="ana@example.com")
     make_workspace(name="Pizzería La Esquina", owner=user)
     response = auth.login("ANA@example.com ")
@@ -105,7 +107,9 @@ def test_session_cookie_is_secure_behind_https(database_url, tmp_path, make_user
     from tests.conftest import app_config
     from webapp import create_app
 
-    config = app_config(database_url, tmp_path / "secure") | {"PUBLIC_URL": "https://enlace.example"}
+    config = app_config(database_url, tmp_path / "secure") | {
+        "PUBLIC_URL": "https://enlace.example"
+    }
     config["SESSION_COOKIE_SECURE"] = True
     app = create_app(config)
     client = app.test_client()
@@ -126,7 +130,9 @@ def test_logout_needs_a_post_with_csrf(client, auth, make_user):
     assert client.get("/api/v1/session").status_code == 401
 
 
-def test_session_api_describes_the_user_and_workspaces(client, auth, make_user, make_workspace, add_member):
+def test_session_api_describes_the_user_and_workspaces(
+    client, auth, make_user, make_workspace, add_member
+):
     user = make_user(email="ana@example.com", name="Ana")
     own = make_workspace(name="Brand A", owner=user)
     other = make_workspace(name="Brand B")
@@ -217,7 +223,12 @@ def test_account_page_saves_name_and_language(client, auth, make_user):
     page = client.get("/account").get_data(as_text=True)
     response = client.post(
         "/account",
-        data={"csrf_token": csrf_from(page), "profile-name": "Ana María", "profile-locale": "es", "profile-submit": "1"},
+        data={
+            "csrf_token": csrf_from(page),
+            "profile-name": "Ana María",
+            "profile-locale": "es",
+            "profile-submit": "1",
+        },
     )
     assert response.status_code == 302
     body = client.get("/api/v1/session").get_json()
@@ -260,7 +271,9 @@ def test_pages_have_no_inline_script(client, auth, make_user, make_workspace):
         assert "<script>" not in page and " onclick=" not in page
 
 
-def test_sensitive_pages_ask_for_the_password_again_after_ten_minutes(client, auth, make_user, make_workspace):
+def test_sensitive_pages_ask_for_the_password_again_after_ten_minutes(
+    client, auth, make_user, make_workspace
+):
     user = make_user(email="ana@example.com")
     workspace = make_workspace(owner=user)
     auth.login("ana@example.com")
@@ -272,9 +285,13 @@ def test_sensitive_pages_ask_for_the_password_again_after_ten_minutes(client, au
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/reauth?next=")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    wrong = client.post(response.headers["Location"], data={"csrf_token": csrf_from(page), "password": "nope"})
+    wrong = client.post(
+        response.headers["Location"], data={"csrf_token": csrf_from(page), "password": "nope"}
+    )
     assert "That password is incorrect." in wrong.get_data(as_text=True)
-    right = client.post(response.headers["Location"], data={"csrf_token": csrf_from(page), "password": PASSWORD})
+    right = client.post(
+        response.headers["Location"], data={"csrf_token": csrf_from(page), "password": PASSWORD}
+    )
     assert right.headers["Location"] == members
     assert client.get(members).status_code == 200
 

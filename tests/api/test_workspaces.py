@@ -30,7 +30,14 @@ def team(app, make_user, make_workspace, add_member):
     add_member(workspace, editor, "editor")
     add_member(workspace, viewer, "viewer")
     other = make_workspace(name="Other brand", owner=outsider)
-    return {"workspace": workspace, "other": other, "owner": owner, "editor": editor, "viewer": viewer, "outsider": outsider}
+    return {
+        "workspace": workspace,
+        "other": other,
+        "owner": owner,
+        "editor": editor,
+        "viewer": viewer,
+        "outsider": outsider,
+    }
 
 
 def member_actions(workspace, target):
@@ -87,7 +94,9 @@ def test_editors_and_viewers_cannot_manage_members(app, client, auth, team, who)
 def test_owner_changes_a_role_and_removes_a_member(app, client, auth, team):
     auth.login("owner@example.com")
     workspace = team["workspace"]
-    response = auth.post(f"/workspaces/{workspace.id}/members/{team['viewer'].id}/role", {"role": "editor"})
+    response = auth.post(
+        f"/workspaces/{workspace.id}/members/{team['viewer'].id}/role", {"role": "editor"}
+    )
     assert response.status_code == 302
     assert roles_of(app, workspace)["viewer@example.com"] == "editor"
     auth.post(f"/workspaces/{workspace.id}/members/{team['editor'].id}/remove")
@@ -100,9 +109,13 @@ def test_bad_role_changes_nothing(app, client, auth, team):
     auth.login("owner@example.com")
     workspace = team["workspace"]
     before = roles_of(app, workspace)
-    response = auth.post(f"/workspaces/{workspace.id}/members/{team['viewer'].id}/role", {"role": "god"})
+    response = auth.post(
+        f"/workspaces/{workspace.id}/members/{team['viewer'].id}/role", {"role": "god"}
+    )
     assert response.status_code == 302
-    assert "Choose owner, editor or viewer." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Choose owner, editor or viewer." in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
     assert roles_of(app, workspace) == before
 
 
@@ -124,7 +137,9 @@ def test_last_owner_cannot_be_removed_or_demoted(app, client, auth, team):
 
 
 def create_invitation(client, auth, workspace, role="editor"):
-    response = auth.post(f"/workspaces/{workspace.id}/invitations", {"role": role, "note": "for Ana"})
+    response = auth.post(
+        f"/workspaces/{workspace.id}/invitations", {"role": role, "note": "for Ana"}
+    )
     assert response.status_code == 201
     page = response.get_data(as_text=True)
     link = re.search(r'value="(http[^"]+/invite/[^"]+)"', page).group(1)
@@ -140,7 +155,12 @@ def test_invitation_creates_an_account_and_works_only_once(app, client, auth, te
     assert "Join “Brand”" in page
     response = guest.post(
         path,
-        data={"csrf_token": csrf_from(page), "name": "Ana", "email": "ana@example.com", "password": "a good passphrase"},
+        data={
+            "csrf_token": csrf_from(page),
+            "name": "Ana",
+            "email": "ana@example.com",
+            "password": "a good passphrase",
+        },
     )
     assert response.status_code == 302
     assert "Brand" in guest.get("/app").get_data(as_text=True)
@@ -210,13 +230,19 @@ def test_invitation_signup_with_bad_input_creates_nothing(app, client, auth, tea
     path = create_invitation(client, auth, team["workspace"])
     guest = app.test_client()
     page = guest.get(path).get_data(as_text=True)
-    response = guest.post(path, data={"csrf_token": csrf_from(page), "name": "", "email": "nope", "password": "short"})
+    response = guest.post(
+        path, data={"csrf_token": csrf_from(page), "name": "", "email": "nope", "password": "short"}
+    )
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "Enter your name." in body
     assert "Enter a valid email address." in body
     assert "Use 10 to 256 characters." in body
-    assert set(roles_of(app, team["workspace"])) == {"owner@example.com", "editor@example.com", "viewer@example.com"}
+    assert set(roles_of(app, team["workspace"])) == {
+        "owner@example.com",
+        "editor@example.com",
+        "viewer@example.com",
+    }
     # The link still works afterwards.
     assert guest.get(path).status_code == 200
 
@@ -225,12 +251,21 @@ def test_create_workspace_on_the_web(app, client, auth, make_user):
     make_user(email="ana@example.com")
     auth.login("ana@example.com")
     page = client.get("/workspaces/new").get_data(as_text=True)
-    bad = client.post("/workspaces/new", data={"csrf_token": csrf_from(page), "name": "", "country": "", "city": ""})
+    bad = client.post(
+        "/workspaces/new",
+        data={"csrf_token": csrf_from(page), "name": "", "country": "", "city": ""},
+    )
     assert bad.status_code == 200
     assert "Enter a name." in bad.get_data(as_text=True)
     bad_tz = client.post(
         "/workspaces/new",
-        data={"csrf_token": csrf_from(page), "name": "Brand", "country": "ES", "city": "Madrid", "timezone": "Mars/Olympus"},
+        data={
+            "csrf_token": csrf_from(page),
+            "name": "Brand",
+            "country": "ES",
+            "city": "Madrid",
+            "timezone": "Mars/Olympus",
+        },
     )
     assert "is not a time zone" in bad_tz.get_data(as_text=True)
     ok = client.post(

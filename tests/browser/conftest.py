@@ -38,6 +38,8 @@ CI_MESSAGE = "Chromium is required in CI: apt-get install chromium"
 SKIP_REASON = f"browser tests skipped: {CHROMIUM} not found (apt-get install chromium)"
 SKIP_BANNER = f"BROWSER TESTS SKIPPED: {CHROMIUM} not found"
 
+_skipped_key = pytest.StashKey[bool]()  # set when this run skipped browser tests
+
 # Playwright's `expect` waits 5 s by default; fail a little later, but still fast.
 expect.set_options(timeout=TIMEOUT_MS)
 
@@ -66,9 +68,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if skip:
             item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
             config.stash[_skipped_key] = True
-
-
-_skipped_key = pytest.StashKey[bool]()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -107,7 +106,7 @@ def compile_catalogues(directory: Path) -> list[Path]:
         # Write beside it and rename, so a concurrent `make translations` never sees half a file.
         partial = mo.with_name(f".{mo.name}.{os.getpid()}.tmp")
         with partial.open("wb") as target:
-            write_mo(target, catalog, use_fuzzy=True)
+            write_mo(target, catalog)  # fuzzy entries left out, like the Makefile
         os.replace(partial, mo)
         written.append(mo)
     return written

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
 
-WRONG = "The email or the password is not right."
+WRONG = "The email or password is incorrect."
 
 
 def sign_in_form(page: Page, email: str, password: str) -> None:

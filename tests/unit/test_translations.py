@@ -38,4 +38,6 @@ def test_spanish_translations_keep_their_placeholders():
         catalog = read_po(handle)
     for message in catalog:
         if message.id and message.string:
-            assert sorted(PLACEHOLDER.findall(message.id)) == sorted(PLACEHOLDER.findall(message.string)), message.id
+            assert sorted(PLACEHOLDER.findall(message.id)) == sorted(
+                PLACEHOLDER.findall(message.string)
+            ), message.id

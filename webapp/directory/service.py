@@ -1,0 +1,115 @@
+"""Directory records: validation, phone numbers, serialization and reads."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+import phonenumbers
+from pydantic import ValidationError
+from sqlalchemy import JSON, select
+from sqlalchemy.orm import Session
+
+from webapp.directory.models import ENTITY_TYPES, Contact, Synced
+from webapp.directory.schemas import SCHEMAS, error_map
+
+
+def iso(value: datetime) -> str:
+    """Format a datetime as pydantic does for UTC: `2026-11-25T09:00:00Z`."""
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def to_api(entity: Synced) -> dict[str, Any]:
+    """Return an entity's fields as JSON values, exactly as the schema would dump them."""
+    data: dict[str, Any] = {}
+    for field in entity.FIELDS:
+        value = getattr(entity, field)
+        if isinstance(value, datetime):
+            value = iso(value)
+        elif isinstance(value, uuid.UUID):
+            value = str(value)
+        data[field] = value
+    return data
+
+
+@cache
+def json_columns(entity_type: str) -> frozenset[str]:
+    """Return the fields of a type that are stored as JSON documents."""
+    table = ENTITY_TYPES[entity_type].__table__  # type: ignore[attr-defined]
+    return frozenset(c.name for c in table.columns if isinstance(c.type, JSON))
+
+
+class Validated:
+    """A record checked against its schema: JSON values for the API, Python ones for columns."""
+
+    def __init__(self, entity_type: str, json_doc: dict[str, Any], py_doc: dict[str, Any]):
+        self.entity_type = entity_type
+        self.json = json_doc
+        self.python = py_doc
+
+    def column_value(self, field: str) -> Any:
+        """Return the value to store in the field's column."""
+        if field in json_columns(self.entity_type):
+            return self.json[field]
+        return self.python[field]
+
+
+def validate(
+    entity_type: str, document: dict[str, Any], default_country: str | None
+) -> tuple[Validated | None, dict[str, str]]:
+    """Check a whole record; return it canonical (phones in E.164) or errors keyed by path."""
+    schema = SCHEMAS[entity_type]
+    try:
+        model = schema.model_validate(document)
+    except ValidationError as error:
+        return None, error_map(error)
+    json_doc = model.model_dump(mode="json", by_alias=True)
+    py_doc = model.model_dump(mode="python", by_alias=True)
+    errors: dict[str, str] = {}
+    if entity_type == "contact":
+        region = json_doc.get("country") or default_country
+        for index, phone in enumerate(json_doc["phones"]):
+            normalized, message = normalize_phone(phone["number"], region)
+            if message:
+                errors[f"phones.{index}.number"] = message
+            else:
+                phone["number"] = normalized
+    return (None, errors) if errors else (Validated(entity_type, json_doc, py_doc), {})
+
+
+def normalize_phone(number: str, region: str | None) -> tuple[str, str | None]:
+    """Return the number in E.164 (short numbers such as 911 as dialled), or an error message.
+
+    National forms are read in `region` (the contact's country, else the workspace's).
+    """
+    try:
+        parsed = phonenumbers.parse(number, region)
+    except phonenumbers.NumberParseException:
+        return number, f"“{number}” is not a phone number."
+    if phonenumbers.is_valid_number(parsed):
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None
+    if region and not number.strip().startswith("+"):
+        short = phonenumbers.parse(number, region)
+        if phonenumbers.is_valid_short_number_for_region(short, region):
+            return phonenumbers.national_significant_number(short), None
+    where = f" in {region}" if region else ""
+    return (
+        number,
+        f"“{number}” is not a valid phone number{where}; write it with its country code, e.g. +52 55 1234 5678.",
+    )
+
+
+def public_contacts(session: Session, workspace_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Return the workspace's public contacts (emergency services), by name."""
+    rows = session.scalars(
+        select(Contact)
+        .where(
+            Contact.workspace_id == workspace_id,
+            Contact.visibility == "public",
+            Contact.deleted.is_(False),
+        )
+        .order_by(Contact.name)
+    )
+    return [{"id": str(c.id), "version": c.version, **to_api(c)} for c in rows]

@@ -1,0 +1,57 @@
+"""POST /api/v1/sync: the one write path for directory data."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_login import current_user, login_required
+from pydantic import ValidationError
+from werkzeug.wrappers import Response
+
+from webapp.db import get_session
+from webapp.directory.schemas import error_map
+from webapp.extensions import limiter
+from webapp.sync import service
+from webapp.sync.schemas import MAX_MUTATIONS, SyncRequest
+from webapp.workspaces import service as workspaces
+from webapp.workspaces.models import Role
+
+bp = Blueprint("sync", __name__, url_prefix="/api/v1")
+
+
+def _user_key() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else "anonymous"
+
+
+def _sync_limit() -> str:
+    return current_app.config["SYNC_RATE_LIMIT"]
+
+
+def bad_request(message: str, errors: dict[str, str] | None = None) -> tuple[Response, int]:
+    """Answer 400 with a message and, where known, errors keyed by field path."""
+    body: dict[str, object] = {"error": "bad_request", "message": message}
+    if errors:
+        body["errors"] = errors
+    return jsonify(body), 400
+
+
+@bp.post("/sync")
+@login_required
+@limiter.limit(_sync_limit, key_func=_user_key)
+def sync() -> Response | tuple[Response, int]:
+    """Apply the device's mutations, then return what changed since its cursor."""
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return bad_request("Send a JSON object: {workspace, cursor, mutations}.")
+    mutations = payload.get("mutations")
+    if isinstance(mutations, list) and len(mutations) > MAX_MUTATIONS:
+        return bad_request(f"Send at most {MAX_MUTATIONS} mutations per request.")
+    try:
+        body = SyncRequest.model_validate(payload)
+    except ValidationError as error:
+        return bad_request("The request does not follow the sync protocol.", error_map(error))
+    session = get_session()
+    membership = workspaces.require_role(session, body.workspace, current_user, Role.VIEWER)
+    results = service.apply_mutations(session, membership, body.mutations)
+    workspace = service.current_workspace(session, body.workspace)
+    changes, cursor, more = service.list_changes(session, workspace, membership.role, body.cursor)
+    return jsonify({"results": results, "changes": changes, "cursor": cursor, "more": more})

@@ -1,0 +1,307 @@
+"""The sync protocol: apply mutations with a field-level merge, then list changes by cursor.
+
+Pure service: plain functions over a session; the route parses JSON and checks membership.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from webapp.audit import service as audit
+from webapp.auth.models import User
+from webapp.db import utcnow
+from webapp.directory.models import ENTITY_TYPES, IncidentEntry, Synced
+from webapp.directory.service import to_api, validate
+from webapp.sync.models import ProcessedMutation
+from webapp.sync.schemas import Mutation
+from webapp.workspaces.models import Membership, Role, Workspace
+
+PAGE_SIZE = 500
+KEEP_PROCESSED = timedelta(days=30)
+FORBIDDEN = {"_": "forbidden"}
+
+
+@dataclass
+class Context:
+    """What applying one request's mutations needs to know and count."""
+
+    session: Session
+    workspace: Workspace
+    user: User
+    revision: int
+    audit_rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def next_revision(self) -> int:
+        self.revision += 1
+        return self.revision
+
+
+def sees_restricted(role: str) -> bool:
+    """Tell whether a role sees restricted entities (owners and editors do)."""
+    return role in (Role.OWNER.value, Role.EDITOR.value)
+
+
+def begin_write(session: Session, workspace_id: uuid.UUID) -> Workspace:
+    """Start the writing transaction and take the workspace's writer lock.
+
+    One writer per workspace at a time is what makes revisions gapless and commit in order:
+    a row lock on PostgreSQL, `BEGIN IMMEDIATE` (the database's write lock) on SQLite.
+    """
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
+    return current_workspace(session, workspace_id, lock=True)
+
+
+def current_workspace(session: Session, workspace_id: uuid.UUID, lock: bool = False) -> Workspace:
+    """Load the workspace as the database has it now (not as the session last saw it)."""
+    query = select(Workspace).where(Workspace.id == workspace_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query.execution_options(populate_existing=True)).one()
+
+
+def apply_mutations(
+    session: Session, membership: Membership, mutations: list[Mutation]
+) -> list[dict[str, Any]]:
+    """Apply mutations in order, each on its own; return one result per mutation.
+
+    Commits: every applied change, its revision, its idempotency record and its audit event
+    go in one transaction.
+    """
+    if not mutations:
+        return []
+    user = membership.user
+    workspace = begin_write(session, membership.workspace_id)
+    ctx = Context(session=session, workspace=workspace, user=user, revision=workspace.revision)
+    seen = {
+        row.id: row
+        for row in session.scalars(
+            select(ProcessedMutation).where(ProcessedMutation.id.in_([m.id for m in mutations]))
+        )
+    }
+    results: list[dict[str, Any]] = []
+    for mutation in mutations:
+        previous = seen.get(mutation.id)
+        if previous is not None:
+            if previous.workspace_id == workspace.id and previous.user_id == user.id:
+                results.append(previous.result)
+            else:
+                results.append(
+                    _result(
+                        mutation, "rejected", errors={"id": "This mutation id was already used."}
+                    )
+                )
+            continue
+        if membership.role == Role.VIEWER.value:
+            result = _result(mutation, "rejected", errors=FORBIDDEN)
+        else:
+            with session.begin_nested():
+                result = _apply(ctx, mutation)
+        row = ProcessedMutation(
+            id=mutation.id, workspace_id=workspace.id, user_id=user.id, result=result
+        )
+        session.add(row)
+        seen[mutation.id] = row
+        results.append(result)
+    workspace.revision = ctx.revision
+    for row in ctx.audit_rows:
+        audit.record(session, "sync.mutation", actor_id=user.id, workspace_id=workspace.id, **row)
+    session.commit()
+    return results
+
+
+def _result(mutation: Mutation, status: str, **extra: Any) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "id": str(mutation.id),
+        "status": status,
+        "entity_id": str(mutation.entity_id),
+    }
+    result.update({k: v for k, v in extra.items() if v not in (None, [], {})})
+    return result
+
+
+def _touch(ctx: Context, entity: Synced) -> None:
+    entity.revision = ctx.next_revision()
+    entity.updated_at = utcnow()
+    entity.updated_by = ctx.user.id
+
+
+def _apply(ctx: Context, mutation: Mutation) -> dict[str, Any]:
+    model = ENTITY_TYPES[mutation.type]
+    entity = ctx.session.get(model, mutation.entity_id)
+    if entity is not None and entity.workspace_id != ctx.workspace.id:
+        return _result(
+            mutation, "rejected", errors={"entity_id": "No record with this id in this workspace."}
+        )
+    if mutation.op == "delete":
+        return _delete(ctx, mutation, entity)
+    if entity is None:
+        return _create(ctx, mutation, model)
+    if entity.deleted:
+        return _result(mutation, "conflict", version=entity.version, deleted=True)
+    return _update(ctx, mutation, entity)
+
+
+def _delete(ctx: Context, mutation: Mutation, entity: Synced | None) -> dict[str, Any]:
+    if entity is None:
+        return _result(
+            mutation, "rejected", errors={"entity_id": "No record with this id in this workspace."}
+        )
+    if entity.deleted:
+        return _result(mutation, "applied", version=entity.version)
+    if isinstance(entity, IncidentEntry):
+        return _result(mutation, "rejected", errors={"_": "Incident entries are append-only."})
+    if mutation.base_version != entity.version:
+        return _result(mutation, "conflict", version=entity.version)
+    entity.deleted = True
+    entity.version += 1
+    _touch(ctx, entity)
+    ctx.audit_rows.append(
+        {"type": mutation.type, "entity": str(entity.id), "op": "delete", "fields": []}
+    )
+    return _result(mutation, "applied", version=entity.version)
+
+
+def _create(ctx: Context, mutation: Mutation, model: type[Synced]) -> dict[str, Any]:
+    if mutation.base_version is not None:
+        return _result(
+            mutation,
+            "rejected",
+            errors={"base_version": "No record with this id: create it with base_version null."},
+        )
+    fields = dict(mutation.fields)
+    if model is IncidentEntry:
+        fields.setdefault("at", utcnow())
+    validated, errors = validate(mutation.type, fields, ctx.workspace.country)
+    if validated is None:
+        return _result(mutation, "rejected", errors=errors)
+    if model is IncidentEntry:
+        error = _check_incident(ctx, validated.python["incident_id"])
+        if error:
+            return _result(mutation, "rejected", errors={"incident_id": error})
+    entity = model(id=mutation.entity_id, workspace_id=ctx.workspace.id, version=1, deleted=False)
+    for name in model.FIELDS:
+        setattr(entity, name, validated.column_value(name))
+    _touch(ctx, entity)
+    ctx.session.add(entity)
+    ctx.audit_rows.append(
+        {
+            "type": mutation.type,
+            "entity": str(entity.id),
+            "op": "create",
+            "fields": sorted(mutation.fields),
+        }
+    )
+    return _result(mutation, "applied", version=1)
+
+
+def _check_incident(ctx: Context, incident_id: uuid.UUID) -> str | None:
+    incident = ctx.session.get(ENTITY_TYPES["incident"], incident_id)
+    if incident is None or incident.workspace_id != ctx.workspace.id or incident.deleted:
+        return "No incident with this id in this workspace."
+    return None
+
+
+def _update(ctx: Context, mutation: Mutation, entity: Synced) -> dict[str, Any]:
+    current = to_api(entity)
+    unknown = {name: "Unknown field." for name in mutation.fields if name not in entity.FIELDS}
+    if unknown:
+        return _result(mutation, "rejected", errors=unknown)
+    validated, errors = validate(
+        mutation.type, {**current, **mutation.fields}, ctx.workspace.country
+    )
+    if validated is None:
+        return _result(mutation, "rejected", errors=errors)
+    base = _canonical_base(ctx, mutation, current)
+    unchanged_since_base = mutation.base_version == entity.version
+    applied: list[str] = []
+    conflicts: list[dict[str, Any]] = []
+    for name in mutation.fields:
+        server, client = current[name], validated.json[name]
+        if server == client:
+            continue
+        if unchanged_since_base or (name in base and base[name] == server):
+            applied.append(name)
+        else:
+            conflicts.append({"field": name, "server": server, "client": client})
+    if applied and isinstance(entity, IncidentEntry):
+        return _result(mutation, "rejected", errors={"_": "Incident entries are append-only."})
+    if applied:
+        for name in applied:
+            setattr(entity, name, validated.column_value(name))
+        entity.version += 1
+        _touch(ctx, entity)
+        ctx.audit_rows.append(
+            {
+                "type": mutation.type,
+                "entity": str(entity.id),
+                "op": "update",
+                "fields": sorted(applied),
+            }
+        )
+    status = "conflict" if conflicts else "applied"
+    return _result(mutation, status, version=entity.version, conflicts=conflicts)
+
+
+def _canonical_base(ctx: Context, mutation: Mutation, current: dict[str, Any]) -> dict[str, Any]:
+    """Return the client's base values in canonical form (as the server would store them)."""
+    base = {name: value for name, value in mutation.base.items() if name in current}
+    if not base:
+        return {}
+    validated, _errors = validate(mutation.type, {**current, **base}, ctx.workspace.country)
+    if validated is None:
+        return base
+    return {name: validated.json[name] for name in base}
+
+
+def list_changes(
+    session: Session, workspace: Workspace, role: str, cursor: int, limit: int = PAGE_SIZE
+) -> tuple[list[dict[str, Any]], int, bool]:
+    """Return the changes after `cursor` that the role may see, the next cursor and `more`.
+
+    Restricted entities reach viewers as tombstones, so that a copy they hold is removed.
+    """
+    rows: list[Synced] = []
+    for model in ENTITY_TYPES.values():
+        rows.extend(
+            session.scalars(
+                select(model)
+                .where(model.workspace_id == workspace.id, model.revision > cursor)
+                .order_by(model.revision)
+                .limit(limit + 1)
+            )
+        )
+    rows.sort(key=lambda row: row.revision)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    full = sees_restricted(role)
+    changes = []
+    for row in rows:
+        hidden = row.deleted or (not full and getattr(row, "visibility", "team") == "restricted")
+        changes.append(
+            {
+                "type": row.TYPE,
+                "entity_id": str(row.id),
+                "version": row.version,
+                "revision": row.revision,
+                "deleted": hidden,
+                "data": None if hidden else to_api(row),
+            }
+        )
+    next_cursor = rows[-1].revision if rows else workspace.revision
+    return changes, next_cursor, more
+
+
+def purge_processed(session: Session) -> int:
+    """Forget mutation ids older than 30 days; return how many."""
+    result = session.execute(
+        delete(ProcessedMutation).where(ProcessedMutation.created_at < utcnow() - KEEP_PROCESSED)
+    )
+    return result.rowcount or 0
