@@ -113,6 +113,22 @@ def app(database_url: str, backend: str, tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Return a function that builds another app on this test's database; disposed after."""
+    made: list[Flask] = []
+
+    def make(name: str = "other", **overrides: Any) -> Flask:
+        application = create_app(app_config(database_url, tmp_path / name) | overrides)
+        application.test_client_class = EnglishClient
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        get_engine(application).dispose()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A test client of the app."""
     return app.test_client()
@@ -211,3 +227,88 @@ class Auth:
 def auth(client: FlaskClient) -> Auth:
     """Sign-in helper for the default client."""
     return Auth(client)
+
+
+class SyncClient:
+    """A device talking the sync protocol through the test client."""
+
+    def __init__(self, client: FlaskClient, workspace_id: Any):
+        self.client = client
+        self.workspace = str(workspace_id)
+        self.cursor = 0
+        self._token: str | None = None
+
+    def token(self) -> str:
+        if self._token is None:
+            self._token = self.client.get("/api/v1/session").get_json()["csrf_token"]
+        return self._token
+
+    def post(self, body: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
+        headers = {"X-CSRFToken": self.token(), **kwargs.pop("headers", {})}
+        return self.client.post("/api/v1/sync", json=body, headers=headers, **kwargs)
+
+    def sync(
+        self, *mutations: dict[str, Any], cursor: int | None = None, expect: int = 200
+    ) -> dict[str, Any]:
+        """Send mutations from `cursor` (default: this device's); return the JSON body."""
+        body = {
+            "workspace": self.workspace,
+            "cursor": self.cursor if cursor is None else cursor,
+            "mutations": list(mutations),
+        }
+        response = self.post(body)
+        assert response.status_code == expect, response.get_data(as_text=True)
+        data = response.get_json()
+        if expect == 200 and cursor is None:
+            self.cursor = data["cursor"]
+        return data
+
+
+def mutation(
+    entity_id: Any,
+    fields: dict[str, Any] | None = None,
+    *,
+    type: str = "contact",  # noqa: A002
+    op: str = "put",
+    base_version: int | None = None,
+    base: dict[str, Any] | None = None,
+    id: Any = None,  # noqa: A002
+) -> dict[str, Any]:
+    """Return one sync mutation."""
+    body: dict[str, Any] = {
+        "id": str(id or uuid.uuid4()),
+        "type": type,
+        "entity_id": str(entity_id),
+        "op": op,
+        "base_version": base_version,
+    }
+    if op == "put":
+        body["fields"] = fields or {}
+        body["base"] = base or {}
+    return body
+
+
+@pytest.fixture
+def device(
+    app: Flask,
+    make_user: Callable[..., Any],
+    make_workspace: Callable[..., Any],
+    add_member: Callable[..., Any],
+):  # type: ignore[no-untyped-def]
+    """Return a function giving a signed-in SyncClient for (workspace, role)."""
+
+    def make(workspace: Any = None, role: str = "owner", user: Any = None) -> SyncClient:
+        if workspace is None:
+            user = user or make_user()
+            workspace = make_workspace(owner=user)
+        elif user is None:
+            user = make_user()
+            add_member(workspace, user, role)
+        client = app.test_client()
+        assert Auth(client).login(user.email).status_code == 302
+        sync_client = SyncClient(client, workspace.id)
+        sync_client.user = user  # type: ignore[attr-defined]
+        sync_client.workspace_obj = workspace  # type: ignore[attr-defined]
+        return sync_client
+
+    return make

@@ -19,6 +19,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from webapp.extensions import csrf, limiter
     from webapp.keys import instance_keys
     from webapp.pages import routes as page_routes
+    from webapp.snapshot import routes as snapshot_routes
     from webapp.sync import routes as sync_routes
     from webapp.workspaces import routes as workspace_routes
 
@@ -51,4 +52,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit_routes.bp)
     app.register_blueprint(api_routes.bp)
     app.register_blueprint(sync_routes.bp)
+    app.register_blueprint(snapshot_routes.bp)
     return app

@@ -63,6 +63,7 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         "LANGUAGES": ["es", "en"],
         "INVITATION_DAYS": 7,
         # Per user, across devices: generous for background sync, a wall against a runaway loop.
+        "SYNC_PAGE_SIZE": 500,
         "SYNC_RATE_LIMIT": env.get("ENLACE_SYNC_RATE_LIMIT", "240 per minute"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
     }

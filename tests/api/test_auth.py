@@ -103,15 +103,15 @@ def test_session_cookie_is_httponly_lax_and_lasts_30_days(client, auth, make_use
     assert 29 * 86400 < expires.timestamp() - time.time() <= 30 * 86400
 
 
-def test_session_cookie_is_secure_behind_https(database_url, tmp_path, make_user):
-    from tests.conftest import app_config
-    from webapp import create_app
+def test_session_cookie_is_secure_behind_https(make_app, make_user):
+    from webapp.config import from_env
 
-    config = app_config(database_url, tmp_path / "secure") | {
-        "PUBLIC_URL": "https://enlace.example"
-    }
-    config["SESSION_COOKIE_SECURE"] = True
-    app = create_app(config)
+    secure = from_env({"ENLACE_PUBLIC_URL": "https://enlace.example"})
+    app = make_app(
+        "secure",
+        PUBLIC_URL=secure["PUBLIC_URL"],
+        SESSION_COOKIE_SECURE=secure["SESSION_COOKIE_SECURE"],
+    )
     client = app.test_client()
     make_user(email="ana@example.com")
     response = Auth(client).login("ana@example.com")

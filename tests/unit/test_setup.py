@@ -8,25 +8,18 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from webapp import create_app
 from webapp.db import Base, get_engine, make_engine
 
 
-def test_keys_are_created_once_with_0600(tmp_path, database_url):
-    from tests.conftest import app_config
-
-    instance = tmp_path / "fresh"
-    config = app_config(database_url, instance)
-    first = create_app(config)
+def test_keys_are_created_once_with_0600(tmp_path, make_app):
+    first = make_app("fresh")
     for name in ("secret_key", "master.key"):
-        mode = stat.S_IMODE((instance / name).stat().st_mode)
+        mode = stat.S_IMODE((tmp_path / "fresh" / name).stat().st_mode)
         assert mode == 0o600, name
-    second = create_app(config)
+    second = make_app("fresh")
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert first.config["MASTER_KEY"] == second.config["MASTER_KEY"]
     assert len(first.config["MASTER_KEY"]) == 32
-    get_engine(first).dispose()
-    get_engine(second).dispose()
 
 
 def test_migrations_build_exactly_the_models(app):

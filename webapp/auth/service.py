@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from webapp.auth.models import User
 from webapp.db import utcnow
 from webapp.errors import Conflict, ServiceError
+from webapp.snapshot.service import rotate_key
 
 MIN_PASSWORD_LENGTH = 10
 # A real hash of a random password, verified when the email is unknown so that the answer takes
@@ -124,10 +125,12 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
     user.session_version += 1
+    rotate_key(user)
     session.flush()
 
 
 def sign_out_everywhere(session: Session, user: User) -> None:
-    """Invalidate every session of this user, this one included."""
+    """Invalidate every session of this user, this one included, and rotate the snapshot key."""
     user.session_version += 1
+    rotate_key(user)
     session.flush()

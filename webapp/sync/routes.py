@@ -53,5 +53,7 @@ def sync() -> Response | tuple[Response, int]:
     membership = workspaces.require_role(session, body.workspace, current_user, Role.VIEWER)
     results = service.apply_mutations(session, membership, body.mutations)
     workspace = service.current_workspace(session, body.workspace)
-    changes, cursor, more = service.list_changes(session, workspace, membership.role, body.cursor)
+    changes, cursor, more = service.list_changes(
+        session, workspace, membership.role, body.cursor, current_app.config["SYNC_PAGE_SIZE"]
+    )
     return jsonify({"results": results, "changes": changes, "cursor": cursor, "more": more})

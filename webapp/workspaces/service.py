@@ -20,6 +20,7 @@ from webapp.audit import service as audit
 from webapp.auth.models import User
 from webapp.db import utcnow
 from webapp.errors import Conflict, Forbidden, NotFound, ServiceError
+from webapp.snapshot.service import rotate_key
 from webapp.workspaces.models import Invitation, Membership, Role, Workspace
 
 ROLES = tuple(r.value for r in Role)
@@ -269,6 +270,8 @@ def remove_member(
             str(_l("A workspace needs at least one owner: make someone else owner first."))
         )
     session.delete(membership)
+    # The removed member's devices can no longer open new envelopes of any workspace.
+    rotate_key(membership.user)
     audit.record(
         session,
         "member.removed",

@@ -1,0 +1,80 @@
+"""Snapshot key, encrypted snapshot and public emergency contacts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from webapp.audit import service as audit
+from webapp.db import get_session
+from webapp.directory.service import public_contacts
+from webapp.snapshot import service
+from webapp.sync.service import current_workspace, sees_restricted
+from webapp.workspaces import service as workspaces
+from webapp.workspaces.models import Role
+
+bp = Blueprint("snapshot", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/keys/snapshot")
+@login_required
+def snapshot_key() -> Response:
+    """Return the signed-in user's snapshot key; never cached."""
+    session = get_session()
+    user = current_user._get_current_object()
+    kid, key = service.user_key(user)
+    audit.record(session, "snapshot.key_fetched", actor_id=user.id, subject_id=user.id, kid=kid)
+    session.commit()
+    response = jsonify({"kid": kid, "key": service.b64url(key)})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/workspaces/<workspace_id>/snapshot")
+@login_required
+def snapshot(workspace_id: str) -> Response:
+    """Return the workspace's snapshot encrypted for this user (304 when unchanged)."""
+    session = get_session()
+    wid = workspaces.parse_uuid(workspace_id)
+    membership = workspaces.require_role(session, wid, current_user, Role.VIEWER)
+    user = current_user._get_current_object()
+    workspace = current_workspace(session, wid)
+    full = sees_restricted(membership.role)
+    kid, key = service.user_key(user)
+    tag = service.etag(kid, workspace.revision, full)
+    headers = {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache", "Vary": "Cookie"}
+    if request.if_none_match.contains(tag):
+        session.commit()  # a first key may have been created
+        return Response(status=304, headers=headers)
+    data = service.plaintext(session, workspace, full)
+    body = service.envelope(user, workspace, data, kid, key)
+    audit.record(
+        session,
+        "snapshot.fetched",
+        actor_id=user.id,
+        workspace_id=wid,
+        revision=workspace.revision,
+        kid=kid,
+    )
+    session.commit()
+    response = jsonify(body)
+    response.headers.update(headers)
+    return response
+
+
+@bp.get("/workspaces/<workspace_id>/public")
+@login_required
+def public(workspace_id: str) -> Response:
+    """Return the workspace's public contacts in clear, for quick dial while locked."""
+    session = get_session()
+    wid = workspaces.parse_uuid(workspace_id)
+    workspaces.require_role(session, wid, current_user, Role.VIEWER)
+    workspace = current_workspace(session, wid)
+    return jsonify(
+        {
+            "workspace": str(wid),
+            "revision": workspace.revision,
+            "contacts": public_contacts(session, wid),
+        }
+    )

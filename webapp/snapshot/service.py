@@ -1,0 +1,199 @@
+"""The encrypted offline snapshot: per-user keys, the shared plaintext, the per-user envelope.
+
+The plaintext of a revision is built once per visibility class (with or without restricted
+records) and cached; only the AES-256-GCM encryption is done per user.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import os
+import secrets
+import threading
+import uuid
+from collections import OrderedDict
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.auth.models import User
+from webapp.db import utcnow
+from webapp.directory.models import ENTITY_TYPES
+from webapp.directory.service import iso, to_api
+from webapp.workspaces.models import Workspace
+
+ENVELOPE_VERSION = 1
+COLLECTIONS = {
+    "contact": "contacts",
+    "playbook": "playbooks",
+    "incident": "incidents",
+    "incident_entry": "incident_entries",
+}
+
+
+def b64url(data: bytes) -> str:
+    """Encode bytes as base64url without padding."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def b64url_decode(text: str) -> bytes:
+    """Decode base64url with or without padding."""
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+# --- per-user keys, encrypted under the server master key ---------------------------------
+
+
+def _key_aad(user: User) -> bytes:
+    return b"enlace-user-key:v1:" + user.id.bytes
+
+
+def _master(master_key: bytes | None = None) -> AESGCM:
+    return AESGCM(master_key or current_app.config["MASTER_KEY"])
+
+
+def rotate_key(user: User, master_key: bytes | None = None) -> str:
+    """Give the user a new snapshot key (and kid); return the kid.
+
+    Old envelopes no longer open with the new key: devices fetch the key again after sign-in.
+    """
+    key = secrets.token_bytes(32)
+    nonce = os.urandom(12)
+    user.snapshot_key_enc = nonce + _master(master_key).encrypt(nonce, key, _key_aad(user))
+    user.snapshot_kid = secrets.token_hex(8)
+    return user.snapshot_kid
+
+
+def user_key(user: User, master_key: bytes | None = None) -> tuple[str, bytes]:
+    """Return the user's (kid, key), creating the key on first use."""
+    if user.snapshot_key_enc is None or user.snapshot_kid is None:
+        rotate_key(user, master_key)
+    assert user.snapshot_key_enc is not None and user.snapshot_kid is not None
+    blob = user.snapshot_key_enc
+    key = _master(master_key).decrypt(blob[:12], blob[12:], _key_aad(user))
+    return user.snapshot_kid, key
+
+
+# --- the plaintext, shared by every member of a visibility class --------------------------
+
+
+class PlaintextCache:
+    """Built snapshots by (workspace, revision, class): in process memory, or Redis if set."""
+
+    def __init__(self, redis_url: str = "", size: int = 64):
+        self._lock = threading.Lock()
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._size = size
+        self._redis = None
+        if redis_url:
+            import redis
+
+            self._redis = redis.Redis.from_url(redis_url)
+
+    def get(self, key: str) -> bytes | None:
+        if self._redis is not None:
+            return self._redis.get("enlace:snapshot:" + key)
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: str, value: bytes) -> None:
+        if self._redis is not None:
+            self._redis.set("enlace:snapshot:" + key, value, ex=3600)
+            return
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+def cache() -> PlaintextCache:
+    """Return the app's plaintext cache."""
+    ext = current_app.extensions
+    if "enlace_snapshot_cache" not in ext:
+        ext["enlace_snapshot_cache"] = PlaintextCache(current_app.config["REDIS_URL"])
+    return ext["enlace_snapshot_cache"]
+
+
+def build_document(session: Session, workspace: Workspace, full: bool) -> dict[str, Any]:
+    """Return everything a member of the class may see, at the workspace's revision."""
+    document: dict[str, Any] = {
+        "v": ENVELOPE_VERSION,
+        "workspace": {
+            "id": str(workspace.id),
+            "name": workspace.name,
+            "country": workspace.country,
+            "city": workspace.city,
+            "timezone": workspace.timezone,
+        },
+        "revision": workspace.revision,
+        "generated_at": iso(utcnow()),
+    }
+    for entity_type, model in ENTITY_TYPES.items():
+        query = select(model).where(model.workspace_id == workspace.id, model.deleted.is_(False))
+        if not full and hasattr(model, "visibility"):
+            query = query.where(model.visibility != "restricted")
+        rows = session.scalars(query.order_by(model.revision))
+        document[COLLECTIONS[entity_type]] = [
+            {"id": str(row.id), "version": row.version, "revision": row.revision, **to_api(row)}
+            for row in rows
+        ]
+    return document
+
+
+def plaintext(session: Session, workspace: Workspace, full: bool) -> bytes:
+    """Return gzip(JSON) of the snapshot for the class, built once per revision."""
+    key = f"{workspace.id}:{workspace.revision}:{'full' if full else 'team'}"
+    store = cache()
+    data = store.get(key)
+    if data is None:
+        document = build_document(session, workspace, full)
+        raw = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        data = gzip.compress(raw, compresslevel=6, mtime=0)
+        store.put(key, data)
+    return data
+
+
+# --- the per-user envelope ------------------------------------------------------------------
+
+
+def aad(user_id: uuid.UUID, workspace_id: uuid.UUID, revision: int) -> str:
+    """Return the associated data that binds an envelope to user, workspace and revision."""
+    return f"enlace-snapshot:v1:{user_id}:{workspace_id}:{revision}"
+
+
+def etag(kid: str, revision: int, full: bool) -> str:
+    """Return the envelope's entity tag: it changes with the revision, the key and the class."""
+    return f"{revision}-{kid}-{'f' if full else 't'}"
+
+
+def envelope(user: User, workspace: Workspace, data: bytes, kid: str, key: bytes) -> dict[str, Any]:
+    """Encrypt the plaintext for one user."""
+    iv = os.urandom(12)
+    associated = aad(user.id, workspace.id, workspace.revision)
+    ciphertext = AESGCM(key).encrypt(iv, data, associated.encode())
+    return {
+        "v": ENVELOPE_VERSION,
+        "alg": "A256GCM",
+        "kid": kid,
+        "revision": workspace.revision,
+        "iv": b64url(iv),
+        "aad": associated,
+        "ciphertext": b64url(ciphertext),
+    }
+
+
+def open_envelope(body: dict[str, Any], key: bytes) -> dict[str, Any]:
+    """Decrypt an envelope (what the browser does); used by tests and tools."""
+    data = AESGCM(key).decrypt(
+        b64url_decode(body["iv"]), b64url_decode(body["ciphertext"]), body["aad"].encode()
+    )
+    return json.loads(gzip.decompress(data))
