@@ -429,3 +429,28 @@ def test_applied_mutations_are_audited_without_confidential_values(app, device):
     ]
     dumped = json.dumps(details)
     assert "5512345678" not in dumped and "5th avenue" not in dumped and "moved" not in dumped
+
+
+def test_mutation_ids_are_remembered_for_30_days_then_forgotten(app, device):
+    from datetime import timedelta
+
+    from webapp.db import utcnow
+    from webapp.sync import service
+    from webapp.sync.models import ProcessedMutation
+
+    phone = device()
+    entity_id = create(phone, name="Ana")
+    recent = mutation(entity_id, {"notes": "recent"}, base_version=1)
+    phone.sync(recent)
+    with app.app_context(), session_scope(app) as session:
+        rows = session.scalars(
+            select(ProcessedMutation).order_by(ProcessedMutation.created_at)
+        ).all()
+        assert len(rows) == 2
+        rows[0].created_at = utcnow() - timedelta(days=31)
+        old_id = rows[0].id
+    service._last_purge["at"] = 0.0  # the next writing sync purges
+    phone.sync(mutation(entity_id, {"notes": "newer"}, base_version=2))
+    with app.app_context(), session_scope(app) as session:
+        ids = set(session.scalars(select(ProcessedMutation.id)))
+    assert old_id not in ids and uuid.UUID(recent["id"]) in ids

@@ -5,6 +5,7 @@ Pure service: plain functions over a session; the route parses JSON and checks m
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -111,6 +112,7 @@ def apply_mutations(
         seen[mutation.id] = row
         results.append(result)
     workspace.revision = ctx.revision
+    purge_processed_if_due(session)
     for row in ctx.audit_rows:
         audit.record(session, "sync.mutation", actor_id=user.id, workspace_id=workspace.id, **row)
     session.commit()
@@ -297,6 +299,18 @@ def list_changes(
         )
     next_cursor = rows[-1].revision if rows else workspace.revision
     return changes, next_cursor, more
+
+
+_last_purge = {"at": 0.0}
+PURGE_EVERY_SECONDS = 3600
+
+
+def purge_processed_if_due(session: Session) -> None:
+    """Purge old mutation ids at most once an hour per process, inside a writing transaction."""
+    now = time.monotonic()
+    if now - _last_purge["at"] >= PURGE_EVERY_SECONDS or _last_purge["at"] == 0.0:
+        _last_purge["at"] = now
+        purge_processed(session)
 
 
 def purge_processed(session: Session) -> int:
