@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_babel import format_datetime
+from babel import dates
+from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 
 from webapp.workspaces.forms import ROLE_LABELS
@@ -37,9 +39,15 @@ def audit_label(action: str) -> str:
     return str(AUDIT_LABELS.get(action, action))
 
 
-def datetime_local(value: datetime | None) -> str:
-    """Format a UTC datetime for the reader."""
-    return format_datetime(value, "medium") if value else ""
+def datetime_local(value: datetime | None, timezone: str | None = None) -> str:
+    """Format a datetime for the reader, in the workspace's time zone when given."""
+    if value is None:
+        return ""
+    if timezone:
+        return dates.format_datetime(
+            value, "medium", tzinfo=ZoneInfo(timezone), locale=str(get_locale())
+        )
+    return format_datetime(value, "medium")
 
 
 def init_app(app: Flask) -> None:
