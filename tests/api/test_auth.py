@@ -304,3 +304,21 @@ def test_failed_and_successful_sign_ins_are_audited(client, auth, make_user, mak
     page = client.get(f"/workspaces/{workspace.id}/audit").get_data(as_text=True)
     assert "Failed sign-in" in page
     assert "Signed in" in page
+
+
+def test_unexpected_errors_get_a_friendly_page_or_json_never_a_traceback(make_app):
+    app = make_app("boom")
+
+    def boom():
+        raise RuntimeError("secret internals")
+
+    app.add_url_rule("/boom", "boom", boom)
+    app.add_url_rule("/api/v1/boom", "api_boom", boom)
+    client = app.test_client()
+    page = client.get("/boom")
+    assert page.status_code == 500
+    assert "Something went wrong on our side" in page.get_data(as_text=True)
+    assert "secret internals" not in page.get_data(as_text=True)
+    api = client.get("/api/v1/boom")
+    assert api.status_code == 500
+    assert api.get_json()["error"] == "internal_error"
