@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 from flask import Blueprint, redirect, render_template, url_for
 from flask import session as cookie_session
 from flask_login import current_user, login_required
@@ -44,12 +42,3 @@ def app_shell() -> str:
         current=current,
         button_form=EmptyForm(),
     )
-
-
-def current_workspace_id() -> uuid.UUID | None:
-    """Return the workspace remembered for this device, if any."""
-    value = cookie_session.get(CURRENT)
-    try:
-        return uuid.UUID(value) if value else None
-    except ValueError:
-        return None

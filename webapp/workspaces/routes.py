@@ -21,6 +21,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -38,7 +39,7 @@ from webapp.workspaces.forms import (
     WorkspaceForm,
     role_choices,
 )
-from webapp.workspaces.models import Role
+from webapp.workspaces.models import Membership, Role
 
 bp = Blueprint("workspaces", __name__)
 
@@ -55,6 +56,16 @@ def country_choices() -> list[SelectChoice]:
 def set_current(workspace_id: uuid.UUID) -> None:
     """Remember the workspace this device works in."""
     cookie_session[CURRENT] = str(workspace_id)
+
+
+def _as_owner(workspace_id: str) -> tuple[Session, Membership]:
+    """Return the session and the current user's membership, which must be an owner's.
+
+    :raises NotFound: for a non-member; :raises Forbidden: for an editor or viewer.
+    """
+    session = get_session()
+    wid = service.parse_uuid(workspace_id)
+    return session, service.require_role(session, wid, current_user, Role.OWNER)
 
 
 @bp.route("/workspaces/new", methods=["GET", "POST"])
@@ -102,14 +113,13 @@ def switch(workspace_id: str) -> Response:
 @fresh_login_required
 def members(workspace_id: str) -> str:
     """List members and pending invitations, with the owner's controls."""
-    session = get_session()
-    wid = service.parse_uuid(workspace_id)
-    membership = service.require_role(session, wid, current_user, Role.OWNER)
+    _session, membership = _as_owner(workspace_id)
     return _members_page(membership.workspace)
 
 
 def _members_page(workspace, invitation_form: InvitationForm | None = None, status: int = 200):  # type: ignore[no-untyped-def]
     session = get_session()
+    members = service.list_members(session, workspace.id)
     if invitation_form is None:
         invitation_form = InvitationForm()
         invitation_form.role.choices = role_choices()
@@ -119,14 +129,12 @@ def _members_page(workspace, invitation_form: InvitationForm | None = None, stat
         render_template(
             "workspaces/members.html",
             workspace=workspace,
-            members=service.list_members(session, workspace.id),
+            members=members,
             invitations=service.pending_invitations(session, workspace.id),
             invitation_form=invitation_form,
             role_form=role_form,
             button_form=EmptyForm(),
-            owner_count=sum(
-                1 for m in service.list_members(session, workspace.id) if m.role == "owner"
-            ),
+            owner_count=sum(1 for m in members if m.role == Role.OWNER.value),
         ),
         status,
     )
@@ -137,9 +145,8 @@ def _members_page(workspace, invitation_form: InvitationForm | None = None, stat
 @fresh_login_required
 def invite(workspace_id: str) -> tuple[str, int] | str:
     """Create an invitation link and show it once, with its QR code."""
-    session = get_session()
-    wid = service.parse_uuid(workspace_id)
-    membership = service.require_role(session, wid, current_user, Role.OWNER)
+    session, membership = _as_owner(workspace_id)
+    wid = membership.workspace_id
     form = InvitationForm()
     form.role.choices = role_choices()
     if not form.validate_on_submit():
@@ -177,9 +184,8 @@ def external_url(endpoint: str, **values: str) -> str:
 @fresh_login_required
 def revoke(workspace_id: str, invitation_id: int) -> Response:
     """Revoke a pending invitation."""
-    session = get_session()
-    wid = service.parse_uuid(workspace_id)
-    service.require_role(session, wid, current_user, Role.OWNER)
+    session, membership = _as_owner(workspace_id)
+    wid = membership.workspace_id
     if not EmptyForm().validate_on_submit():
         abort(400)
     service.revoke_invitation(session, wid, invitation_id, current_user._get_current_object())
@@ -193,9 +199,8 @@ def revoke(workspace_id: str, invitation_id: int) -> Response:
 @fresh_login_required
 def change_role(workspace_id: str, user_id: str) -> Response:
     """Give a member another role."""
-    session = get_session()
-    wid = service.parse_uuid(workspace_id)
-    service.require_role(session, wid, current_user, Role.OWNER)
+    session, membership = _as_owner(workspace_id)
+    wid = membership.workspace_id
     form = RoleForm()
     form.role.choices = role_choices()
     if not form.validate_on_submit():
@@ -222,9 +227,8 @@ def change_role(workspace_id: str, user_id: str) -> Response:
 @fresh_login_required
 def remove(workspace_id: str, user_id: str) -> Response:
     """Remove a member from the workspace."""
-    session = get_session()
-    wid = service.parse_uuid(workspace_id)
-    service.require_role(session, wid, current_user, Role.OWNER)
+    session, membership = _as_owner(workspace_id)
+    wid = membership.workspace_id
     if not EmptyForm().validate_on_submit():
         abort(400)
     uid = service.parse_uuid(user_id)
