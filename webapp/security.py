@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 
 CSP = "; ".join(
     [
@@ -24,8 +24,25 @@ CSP = "; ".join(
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
+def _has_nul() -> bool:
+    values = (
+        [*request.args.values(), *request.view_args.values()]
+        if request.view_args
+        else [*request.args.values()]
+    )
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += list(request.form.values())
+    return any("\x00" in value for value in values if isinstance(value, str))
+
+
 def init_app(app: Flask) -> None:
-    """Add the security headers to every response."""
+    """Refuse NUL characters in forms and addresses; add the security headers to every response."""
+
+    @app.before_request
+    def _refuse_nul() -> None:
+        # PostgreSQL text cannot hold NUL: refuse it up front instead of failing in a query.
+        if _has_nul():
+            abort(400)
 
     @app.after_request
     def _headers(response: Response) -> Response:

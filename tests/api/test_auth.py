@@ -322,3 +322,20 @@ def test_unexpected_errors_get_a_friendly_page_or_json_never_a_traceback(make_ap
     api = client.get("/api/v1/boom")
     assert api.status_code == 500
     assert api.get_json()["error"] == "internal_error"
+
+
+def test_nul_characters_in_forms_get_400_not_500(client, auth, make_user):
+    make_user(email="ana@example.com")
+    token = auth.token("/login")
+    response = client.post(
+        "/login", data={"email": "ana\x00@example.com", "password": "x", "csrf_token": token}
+    )
+    assert response.status_code == 400
+    auth.login("ana@example.com")
+    page = client.get("/workspaces/new").get_data(as_text=True)
+    response = client.post(
+        "/workspaces/new",
+        data={"csrf_token": csrf_from(page), "name": "Bad\x00", "country": "MX", "city": "X"},
+    )
+    assert response.status_code == 400
+    assert client.get("/invite/abc%00def").status_code == 400

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
+from webapp.api.openapi import openapi_document
 from webapp.db import get_session
 from webapp.workspaces import service as workspaces
 
@@ -33,3 +34,9 @@ def session_info() -> Response:
             ],
         }
     )
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """Return the OpenAPI 3.1 description of /api/v1; public, it holds no data."""
+    return jsonify(openapi_document())

@@ -8,7 +8,7 @@ and JSON Schema for /api/v1/openapi.json — three things that would otherwise d
 from __future__ import annotations
 
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime
 from functools import cache
 from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
@@ -38,7 +38,17 @@ Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_
 Clock = Annotated[str, StringConstraints(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")]
 Weekday = Annotated[int, Field(ge=1, le=7)]
 # Stored and compared in UTC, whatever offset the device sent.
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(lambda value: value.astimezone(UTC))]
+
+
+def _to_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:59-01:00 is past the last representable UTC instant.
+        raise ValueError("date out of range") from None
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 Kind = Literal["internal", "partner", "legal", "medical", "authority", "emergency"]
 Visibility = Literal["public", "team", "restricted"]
 Severity = Literal["low", "medium", "high", "critical"]

@@ -61,6 +61,9 @@ def validate(
 ) -> tuple[Validated | None, dict[str, str]]:
     """Check a whole record; return it canonical (phones in E.164) or errors keyed by path."""
     schema = SCHEMAS[entity_type]
+    nul = _nul_paths(document)
+    if nul:
+        return None, dict.fromkeys(nul, "Text may not contain NUL characters.")
     try:
         model = schema.model_validate(document)
     except ValidationError as error:
@@ -77,6 +80,21 @@ def validate(
             else:
                 phone["number"] = normalized
     return (None, errors) if errors else (Validated(entity_type, json_doc, py_doc), {})
+
+
+def _nul_paths(value: Any, path: str = "") -> list[str]:
+    """Return the paths of strings holding a NUL character (PostgreSQL text cannot store it)."""
+    if isinstance(value, str):
+        return [path or "_"] if "\x00" in value else []
+    if isinstance(value, dict):
+        return [
+            p for k, v in value.items() for p in _nul_paths(v, f"{path}.{k}" if path else str(k))
+        ]
+    if isinstance(value, list):
+        return [
+            p for i, v in enumerate(value) for p in _nul_paths(v, f"{path}.{i}" if path else str(i))
+        ]
+    return []
 
 
 def normalize_phone(number: str, region: str | None) -> tuple[str, str | None]:

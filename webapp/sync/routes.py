@@ -39,7 +39,10 @@ def bad_request(message: str, errors: dict[str, str] | None = None) -> tuple[Res
 @limiter.limit(_sync_limit, key_func=_user_key)
 def sync() -> Response | tuple[Response, int]:
     """Apply the device's mutations, then return what changed since its cursor."""
-    payload = request.get_json(silent=True)
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:
+        payload = None  # nested deeper than any real request
     if not isinstance(payload, dict):
         return bad_request("Send a JSON object: {workspace, cursor, mutations}.")
     mutations = payload.get("mutations")
