@@ -107,6 +107,20 @@ def get_session() -> Session:
     return g.db_session
 
 
+def begin_snapshot_read(session: Session) -> None:
+    """End the session's transaction and start one whose statements all see one snapshot.
+
+    PostgreSQL's default READ COMMITTED gives each statement its own snapshot, so a read made of
+    several queries (changes of four tables, a snapshot build) could see a later commit in one
+    table and not in another; REPEATABLE READ gives the whole transaction one snapshot. SQLite's
+    read transactions in WAL mode already do.
+    """
+    if session.in_transaction():
+        session.commit()
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 @contextmanager
 def session_scope(app: Flask | None = None) -> Iterator[Session]:
     """Yield a session outside a request that commits on success and rolls back on error."""

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from webapp.audit import service as audit
-from webapp.db import get_session
+from webapp.db import begin_snapshot_read, get_session
 from webapp.directory.service import public_contacts
 from webapp.snapshot import service
 from webapp.sync.service import current_workspace, sees_restricted
@@ -39,13 +39,14 @@ def snapshot(workspace_id: str) -> Response:
     wid = workspaces.parse_uuid(workspace_id)
     membership = workspaces.require_role(session, wid, current_user, Role.VIEWER)
     user = current_user._get_current_object()
+    kid, key = service.user_key(user)
+    begin_snapshot_read(session)  # commits a first key, then reads one consistent revision
     workspace = current_workspace(session, wid)
     full = sees_restricted(membership.role)
-    kid, key = service.user_key(user)
     tag = service.etag(kid, workspace.revision, full)
     headers = {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache", "Vary": "Cookie"}
     if request.if_none_match.contains(tag):
-        session.commit()  # a first key may have been created
+        session.commit()
         return Response(status=304, headers=headers)
     data = service.plaintext(session, workspace, full)
     body = service.envelope(user, workspace, data, kid, key)

@@ -141,7 +141,9 @@ def build_document(session: Session, workspace: Workspace, full: bool) -> dict[s
         query = select(model).where(model.workspace_id == workspace.id, model.deleted.is_(False))
         if not full and hasattr(model, "visibility"):
             query = query.where(model.visibility != "restricted")
-        rows = session.scalars(query.order_by(model.revision))
+        rows = session.scalars(
+            query.order_by(model.revision).execution_options(populate_existing=True)
+        )
         document[COLLECTIONS[entity_type]] = [
             {"id": str(row.id), "version": row.version, "revision": row.revision, **to_api(row)}
             for row in rows

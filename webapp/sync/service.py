@@ -278,6 +278,7 @@ def list_changes(
                 .where(model.workspace_id == workspace.id, model.revision > cursor)
                 .order_by(model.revision)
                 .limit(limit + 1)
+                .execution_options(populate_existing=True)
             )
         )
     rows.sort(key=lambda row: row.revision)
