@@ -21,10 +21,13 @@ def iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def to_api(entity: Synced) -> dict[str, Any]:
-    """Return an entity's fields as JSON values, exactly as the schema would dump them."""
+def to_api(entity: Synced | Any, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """Return a record's fields as JSON values, exactly as the schema would dump them.
+
+    `entity` is an ORM object, or a Core row of its table with the type's `fields`.
+    """
     data: dict[str, Any] = {}
-    for field in entity.FIELDS:
+    for field in fields or entity.FIELDS:
         value = getattr(entity, field)
         if isinstance(value, datetime):
             value = iso(value)

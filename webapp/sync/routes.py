@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from pydantic import ValidationError
 from werkzeug.wrappers import Response
 
-from webapp.db import begin_snapshot_read, get_session
+from webapp.db import get_session
 from webapp.directory.schemas import error_map
 from webapp.extensions import limiter
 from webapp.sync import service
@@ -54,10 +54,7 @@ def sync() -> Response | tuple[Response, int]:
         return bad_request("The request does not follow the sync protocol.", error_map(error))
     session = get_session()
     membership = workspaces.require_role(session, body.workspace, current_user, Role.VIEWER)
-    results = service.apply_mutations(session, membership, body.mutations)
-    begin_snapshot_read(session)
-    workspace = service.current_workspace(session, body.workspace)
-    changes, cursor, more = service.list_changes(
-        session, workspace, membership.role, body.cursor, current_app.config["SYNC_PAGE_SIZE"]
+    answer = service.sync(
+        session, membership, body.cursor, body.mutations, current_app.config["SYNC_PAGE_SIZE"]
     )
-    return jsonify({"results": results, "changes": changes, "cursor": cursor, "more": more})
+    return jsonify(answer)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from webapp.audit import service as audit
 from webapp.auth.models import User
-from webapp.db import utcnow
+from webapp.db import begin_snapshot_read, utcnow
 from webapp.directory.models import ENTITY_TYPES, IncidentEntry, Synced
 from webapp.directory.service import to_api, validate
 from webapp.sync.models import ProcessedMutation
@@ -68,16 +68,60 @@ def current_workspace(session: Session, workspace_id: uuid.UUID, lock: bool = Fa
     return session.scalars(query.execution_options(populate_existing=True)).one()
 
 
+def sync(
+    session: Session,
+    membership: Membership,
+    cursor: int,
+    mutations: list[Mutation],
+    page_size: int = PAGE_SIZE,
+) -> dict[str, Any]:
+    """Apply a device's mutations, then list what changed after its cursor (the sync answer)."""
+    if mutations:
+        results, workspace = _apply_all(session, membership, mutations)
+        # Still under the writer lock: nobody else can commit to this workspace, so the changes
+        # read here are exactly those up to our own last revision.
+        changes, next_cursor, more = list_changes(
+            session, workspace, membership.role, cursor, page_size
+        )
+        session.commit()
+        return {"results": results, "changes": changes, "cursor": next_cursor, "more": more}
+    # Loaded by this request's membership query: no change can be newer than this revision, so
+    # a device that is up to date gets its answer without reading the four tables.
+    if cursor >= membership.workspace.revision:
+        return {
+            "results": [],
+            "changes": [],
+            "cursor": membership.workspace.revision,
+            "more": False,
+        }
+    begin_snapshot_read(session)
+    workspace = current_workspace(session, membership.workspace_id)
+    changes, next_cursor, more = list_changes(
+        session, workspace, membership.role, cursor, page_size
+    )
+    session.commit()
+    return {"results": [], "changes": changes, "cursor": next_cursor, "more": more}
+
+
 def apply_mutations(
     session: Session, membership: Membership, mutations: list[Mutation]
 ) -> list[dict[str, Any]]:
-    """Apply mutations in order, each on its own; return one result per mutation.
-
-    Commits: every applied change, its revision, its idempotency record and its audit event
-    go in one transaction.
-    """
+    """Apply mutations in order, each on its own, and commit; return one result per mutation."""
     if not mutations:
         return []
+    results, _workspace = _apply_all(session, membership, mutations)
+    session.commit()
+    return results
+
+
+def _apply_all(
+    session: Session, membership: Membership, mutations: list[Mutation]
+) -> tuple[list[dict[str, Any]], Workspace]:
+    """Take the writer lock and apply the mutations, without committing.
+
+    Every applied change, its revision, its idempotency record and its audit event then commit
+    together.
+    """
     user = membership.user
     workspace = begin_write(session, membership.workspace_id)
     ctx = Context(session=session, workspace=workspace, user=user, revision=workspace.revision)
@@ -115,8 +159,8 @@ def apply_mutations(
     purge_processed_if_due(session)
     for row in ctx.audit_rows:
         audit.record(session, "sync.mutation", actor_id=user.id, workspace_id=workspace.id, **row)
-    session.commit()
-    return results
+    session.flush()
+    return results, workspace
 
 
 def _result(mutation: Mutation, status: str, **extra: Any) -> dict[str, Any]:
@@ -270,35 +314,35 @@ def list_changes(
 
     Restricted entities reach viewers as tombstones, so that a copy they hold is removed.
     """
-    rows: list[Synced] = []
+    # Plain rows, not ORM objects: a full pull reads thousands and identity-maps none of them.
+    rows: list[tuple[type[Synced], Any]] = []
     for model in ENTITY_TYPES.values():
-        rows.extend(
-            session.scalars(
-                select(model)
-                .where(model.workspace_id == workspace.id, model.revision > cursor)
-                .order_by(model.revision)
-                .limit(limit + 1)
-                .execution_options(populate_existing=True)
-            )
+        table = model.__table__  # type: ignore[attr-defined]
+        query = (
+            select(table)
+            .where(table.c.workspace_id == workspace.id, table.c.revision > cursor)
+            .order_by(table.c.revision)
+            .limit(limit + 1)
         )
-    rows.sort(key=lambda row: row.revision)
+        rows.extend((model, row) for row in session.execute(query))
+    rows.sort(key=lambda item: item[1].revision)
     more = len(rows) > limit
     rows = rows[:limit]
     full = sees_restricted(role)
     changes = []
-    for row in rows:
+    for model, row in rows:
         hidden = row.deleted or (not full and getattr(row, "visibility", "team") == "restricted")
         changes.append(
             {
-                "type": row.TYPE,
+                "type": model.TYPE,
                 "entity_id": str(row.id),
                 "version": row.version,
                 "revision": row.revision,
                 "deleted": hidden,
-                "data": None if hidden else to_api(row),
+                "data": None if hidden else to_api(row, model.FIELDS),
             }
         )
-    next_cursor = rows[-1].revision if rows else workspace.revision
+    next_cursor = rows[-1][1].revision if rows else workspace.revision
     return changes, next_cursor, more
 
 
