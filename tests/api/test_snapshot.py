@@ -220,3 +220,54 @@ def test_key_and_snapshot_fetches_are_audited(app, device):
             for e in session.scalars(select(AuditEvent).where(AuditEvent.actor_id == owner.user.id))
         ]
     assert "snapshot.fetched" in actions and "snapshot.key_fetched" in actions
+
+
+def test_a_new_snapshot_holds_every_change_since_the_last_one(device):
+    owner = device()
+    viewer = device(owner.workspace_obj, role="viewer")
+    public, team, secret = seed(owner)
+    open_snapshot(owner.client, owner.workspace)
+    open_snapshot(viewer.client, viewer.workspace)  # both classes built and cached
+    owner.sync(
+        mutation(team, {"name": "Finanzas y reembolsos"}, base_version=1),
+        mutation(public, op="delete", base_version=1),
+        mutation(secret, {"visibility": "team"}, base_version=1),
+    )
+    _response, document = open_snapshot(viewer.client, viewer.workspace)
+    assert {(c["name"], c["version"]) for c in document["contacts"]} == {
+        ("Finanzas y reembolsos", 2),
+        ("CEO", 2),
+    }
+    assert document["revision"] == 6
+
+
+def test_snapshot_records_equal_what_sync_returns(device):
+    owner = device()
+    entity_id = uuid.uuid4()
+    fields = {
+        "name": "Pizzería La Esquina",
+        "kind": "partner",
+        "phones": [{"label": "gerente", "number": "+525512345678", "whatsapp": True}],
+        "emails": [{"label": "quejas", "address": "quejas@example.com"}],
+        "availability": {
+            "timezone": "America/Mexico_City",
+            "always": False,
+            "hours": [{"days": [1, 2, 3, 4, 5], "from": "09:00", "to": "18:00"}],
+        },
+        "partner": {"response_minutes": 30, "procedure": "Llamar al gerente; si no, al dueño."},
+        "tags": ["restaurante", "socio"],
+        "last_verified_at": "2026-11-01T12:00:00Z",
+    }
+    body = owner.sync(mutation(entity_id, fields))
+    [change] = body["changes"]
+    for _ in range(2):  # first from a cold record cache, then from the cache
+        owner.client.application.extensions.pop("enlace_snapshot_cache", None)
+        _response, document = open_snapshot(owner.client, owner.workspace)
+        [record] = document["contacts"]
+        assert record == {
+            "id": str(entity_id),
+            "version": 1,
+            "revision": change["revision"],
+            **change["data"],
+        }
+    assert record["availability"]["hours"][0]["from"] == "09:00"
