@@ -37,6 +37,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = keys["secret_key"]
     app.config["MASTER_KEY"] = keys["master_key"]
 
+    # API answers can be large (a full pull): no key sorting, UTF-8 instead of \u escapes.
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
