@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.conftest import PASSWORD, Auth, csrf_from
+from tests.conftest import PASSWORD, Auth, change_password, csrf_from
 from webapp.auth.session import AUTH_AT
 
 
@@ -178,17 +178,7 @@ def test_password_change_signs_out_other_devices_but_not_this_one(app, make_user
     Auth(phone).login("ana@example.com")
     laptop_auth = Auth(laptop)
     laptop_auth.login("ana@example.com")
-    page = laptop.get("/account").get_data(as_text=True)
-    response = laptop.post(
-        "/account",
-        data={
-            "csrf_token": csrf_from(page),
-            "password-current_password": PASSWORD,
-            "password-new_password": "a brand new passphrase",
-            "password-confirm": "a brand new passphrase",
-            "password-submit": "1",
-        },
-    )
+    response = change_password(laptop, PASSWORD, "a brand new passphrase")
     assert response.status_code == 302
     assert laptop.get("/api/v1/session").status_code == 200
     assert phone.get("/api/v1/session").status_code == 401
@@ -200,17 +190,7 @@ def test_password_change_signs_out_other_devices_but_not_this_one(app, make_user
 def test_password_change_with_wrong_current_password_changes_nothing(client, auth, make_user):
     make_user(email="ana@example.com")
     auth.login("ana@example.com")
-    page = client.get("/account").get_data(as_text=True)
-    response = client.post(
-        "/account",
-        data={
-            "csrf_token": csrf_from(page),
-            "password-current_password": "not it at all",
-            "password-new_password": "a brand new passphrase",
-            "password-confirm": "a brand new passphrase",
-            "password-submit": "1",
-        },
-    )
+    response = change_password(client, "not it at all", "a brand new passphrase")
     assert response.status_code == 200
     assert "The current password is incorrect." in response.get_data(as_text=True)
     client.post("/logout", data={"csrf_token": auth.api_token()})

@@ -10,7 +10,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, Auth, csrf_from, mutation
+from tests.conftest import PASSWORD, Auth, change_password, mutation
 from webapp.audit.models import AuditEvent
 from webapp.db import session_scope
 from webapp.snapshot import service
@@ -151,17 +151,7 @@ def test_key_rotates_on_password_change_and_old_envelopes_no_longer_open(device)
     owner = device()
     seed(owner)
     old_kid, old_key = key_of(owner.client)
-    page = owner.client.get("/account").get_data(as_text=True)
-    owner.client.post(
-        "/account",
-        data={
-            "csrf_token": csrf_from(page),
-            "password-current_password": PASSWORD,
-            "password-new_password": "another long passphrase",
-            "password-confirm": "another long passphrase",
-            "password-submit": "1",
-        },
-    )
+    change_password(owner.client, PASSWORD, "another long passphrase")
     new_kid, new_key = key_of(owner.client)
     assert new_kid != old_kid and new_key != old_key
     envelope = owner.client.get(f"/api/v1/workspaces/{owner.workspace}/snapshot").get_json()
