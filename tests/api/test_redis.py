@@ -1,0 +1,85 @@
+"""Several processes behind one database share rate limits and built snapshots through Redis."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from tests.conftest import Auth
+from webapp.snapshot.service import PlaintextCache
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+# Another process of the same deployment: its own app, its own Flask-Limiter, the same Redis.
+OTHER_PROCESS = """
+import sys
+from tests.conftest import Auth
+from webapp import create_app
+app = create_app({"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024})
+for i in range(5):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = f"10.2.0.{i + 1}"
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    print(Auth(client).login(sys.argv[1], "wrong password").status_code)
+"""
+
+
+@pytest.fixture
+def redis_available():
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis is expected on 127.0.0.1:6379 (this machine kind starts it)")
+    yield client
+    client.close()
+
+
+def fail_in_another_process(email: str, database_url: str, instance: str) -> list[int]:
+    env = dict(
+        os.environ,
+        ENLACE_DATABASE_URL=database_url,
+        ENLACE_INSTANCE_PATH=instance,
+        ENLACE_REDIS_URL=REDIS_URL,
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", OTHER_PROCESS, email],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return [int(line) for line in done.stdout.split()]
+
+
+def test_failed_sign_ins_are_counted_across_processes(
+    make_app, make_user, database_url, tmp_path, redis_available
+):
+    email = f"ana-{uuid.uuid4().hex[:8]}@example.com"  # its own limiter keys in the shared Redis
+    make_user(email=email)
+    app = make_app("worker-1", RATELIMIT_STORAGE_URI=REDIS_URL, REDIS_URL=REDIS_URL)
+    statuses = []
+    for i in range(5):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.1.0.{i + 1}"
+        statuses.append(Auth(client).login(email, "wrong password").status_code)
+    statuses += fail_in_another_process(email, database_url, str(tmp_path / "worker-2"))
+    client = app.test_client()
+    statuses.append(Auth(client).login(email, "wrong password").status_code)
+    assert statuses == [200] * 10 + [429]
+
+
+def test_built_snapshots_are_shared_through_redis(redis_available):
+    key = f"test:{uuid.uuid4()}"
+    one, other = PlaintextCache(REDIS_URL), PlaintextCache(REDIS_URL)
+    assert other.get(key) is None
+    one.put(key, b"gzip bytes")
+    assert other.get(key) == b"gzip bytes"
+    redis_available.delete("enlace:snapshot:" + key)
