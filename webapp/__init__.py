@@ -11,7 +11,7 @@ from webapp.config import ROOT, from_env
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Create the Flask application; `overrides` replace settings read from the environment."""
-    from webapp import db, errors_handlers, i18n, security, templating
+    from webapp import db, errors_handlers, i18n, jsonprovider, security, templating
     from webapp.api import routes as api_routes
     from webapp.audit import routes as audit_routes
     from webapp.auth import routes as auth_routes
@@ -37,9 +37,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = keys["secret_key"]
     app.config["MASTER_KEY"] = keys["master_key"]
 
-    # API answers can be large (a full pull): no key sorting, UTF-8 instead of \u escapes.
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    jsonprovider.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

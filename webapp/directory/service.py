@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+import orjson
 import phonenumbers
 from pydantic import ValidationError
-from sqlalchemy import JSON, select
+from sqlalchemy import JSON, Text, cast, select
 from sqlalchemy.orm import Session
 
 from webapp.directory.models import ENTITY_TYPES, Contact, Synced
@@ -42,6 +43,28 @@ def json_columns(entity_type: str) -> frozenset[str]:
     """Return the fields of a type that are stored as JSON documents."""
     table = ENTITY_TYPES[entity_type].__table__  # type: ignore[attr-defined]
     return frozenset(c.name for c in table.columns if isinstance(c.type, JSON))
+
+
+@cache
+def raw_columns(entity_type: str) -> tuple[Any, ...]:
+    """Return the type's columns for bulk reads: JSON documents as their stored text."""
+    table = ENTITY_TYPES[entity_type].__table__  # type: ignore[attr-defined]
+    nested = json_columns(entity_type)
+    return tuple(cast(c, Text).label(c.name) if c.name in nested else c for c in table.columns)
+
+
+def raw_data(entity_type: str, row: Any) -> dict[str, Any]:
+    """Return a bulk-read row's fields for orjson: stored JSON text embedded, not decoded.
+
+    Decoding thousands of phone lists only to encode them again was a third of a full pull.
+    """
+    nested = json_columns(entity_type)
+    model = ENTITY_TYPES[entity_type]
+    data = to_api(row, tuple(name for name in model.FIELDS if name not in nested))
+    for name in nested:
+        text = getattr(row, name)
+        data[name] = orjson.Fragment(text if text is not None else "null")
+    return data
 
 
 class Validated:

@@ -18,7 +18,7 @@ from webapp.audit import service as audit
 from webapp.auth.models import User
 from webapp.db import begin_snapshot_read, utcnow
 from webapp.directory.models import ENTITY_TYPES, IncidentEntry, Synced
-from webapp.directory.service import to_api, validate
+from webapp.directory.service import raw_columns, raw_data, to_api, validate
 from webapp.sync.models import ProcessedMutation
 from webapp.sync.schemas import Mutation
 from webapp.workspaces.models import Membership, Role, Workspace
@@ -319,7 +319,7 @@ def list_changes(
     for model in ENTITY_TYPES.values():
         table = model.__table__  # type: ignore[attr-defined]
         query = (
-            select(table)
+            select(*raw_columns(model.TYPE))
             .where(table.c.workspace_id == workspace.id, table.c.revision > cursor)
             .order_by(table.c.revision)
             .limit(limit + 1)
@@ -339,7 +339,7 @@ def list_changes(
                 "version": row.version,
                 "revision": row.revision,
                 "deleted": hidden,
-                "data": None if hidden else to_api(row, model.FIELDS),
+                "data": None if hidden else raw_data(model.TYPE, row),
             }
         )
     next_cursor = rows[-1][1].revision if rows else workspace.revision
