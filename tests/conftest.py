@@ -199,13 +199,18 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
+def submit_form(client: FlaskClient, path: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Open the page at `path` and post its form with `data`, as a person would."""
+    page = client.get(path).get_data(as_text=True)
+    return client.post(path, data={"csrf_token": csrf_from(page), **data})
+
+
 def change_password(client: FlaskClient, current: str, new: str):  # type: ignore[no-untyped-def]
-    """Post the account page's password form, as a person would."""
-    page = client.get("/account").get_data(as_text=True)
-    return client.post(
+    """Post the account page's password form."""
+    return submit_form(
+        client,
         "/account",
-        data={
-            "csrf_token": csrf_from(page),
+        {
             "password-current_password": current,
             "password-new_password": new,
             "password-confirm": new,

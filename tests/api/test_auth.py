@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.conftest import PASSWORD, Auth, change_password, csrf_from
+from tests.conftest import PASSWORD, Auth, change_password, csrf_from, submit_form
 from webapp.auth.session import AUTH_AT
 
 
@@ -200,15 +200,10 @@ def test_password_change_with_wrong_current_password_changes_nothing(client, aut
 def test_account_page_saves_name_and_language(client, auth, make_user):
     make_user(email="ana@example.com", name="Ana")
     auth.login("ana@example.com")
-    page = client.get("/account").get_data(as_text=True)
-    response = client.post(
+    response = submit_form(
+        client,
         "/account",
-        data={
-            "csrf_token": csrf_from(page),
-            "profile-name": "Ana María",
-            "profile-locale": "es",
-            "profile-submit": "1",
-        },
+        {"profile-name": "Ana María", "profile-locale": "es", "profile-submit": "1"},
     )
     assert response.status_code == 302
     body = client.get("/api/v1/session").get_json()

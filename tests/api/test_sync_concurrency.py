@@ -193,6 +193,17 @@ def database_state(app: Any, workspace_id: Any) -> tuple[int, dict[str, dict[str
         }
 
 
+def editors_team(make_user, make_workspace, add_member, size):
+    """Return a workspace and its `size` users: an owner, then editors."""
+    owner = make_user()
+    workspace = make_workspace(owner=owner)
+    users = [owner]
+    for _ in range(size - 1):
+        users.append(make_user())
+        add_member(workspace, users[-1], "editor")
+    return workspace, users
+
+
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_concurrent_edits_keep_revisions_gapless_and_lose_nothing(
     app, live_url, make_user, make_workspace, add_member
@@ -200,12 +211,7 @@ def test_concurrent_edits_keep_revisions_gapless_and_lose_nothing(
     # The per-user sync limit (240 a minute by default) guards against runaway clients; this
     # test sends ~60 requests per user in a few seconds and must measure the sync path only.
     app.config["SYNC_RATE_LIMIT"] = "100000 per minute"
-    owner = make_user()
-    workspace = make_workspace(owner=owner)
-    users = [owner]
-    for _ in range(THREADS - 1):
-        users.append(make_user())
-        add_member(workspace, users[-1], "editor")
+    workspace, users = editors_team(make_user, make_workspace, add_member, THREADS)
 
     members: list[Member] = []
     try:
@@ -398,12 +404,7 @@ def test_a_pull_during_writes_to_two_entity_types_skips_no_change(
 ):
     # See above: the per-user sync limit is not what this test measures.
     app.config["SYNC_RATE_LIMIT"] = "100000 per minute"
-    owner = make_user()
-    workspace = make_workspace(owner=owner)
-    users = [owner]
-    for _ in range(WRITERS + READERS - 1):
-        users.append(make_user())
-        add_member(workspace, users[-1], "editor")
+    workspace, users = editors_team(make_user, make_workspace, add_member, WRITERS + READERS)
     members: list[Member] = []
     try:
         for index, user in enumerate(users):
