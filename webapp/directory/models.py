@@ -94,6 +94,8 @@ class Contact(Synced, Base):
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     visibility: Mapped[str] = mapped_column(String(12), default="team")
     last_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The workspace revision at which it last became restricted (None: never, or not now).
+    restricted_since: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Playbook(Synced, Base):
@@ -116,6 +118,8 @@ class Playbook(Synced, Base):
     contact_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     guidance: Mapped[str | None] = mapped_column(Text)
     visibility: Mapped[str] = mapped_column(String(12), default="team")
+    # The workspace revision at which it last became restricted (None: never, or not now).
+    restricted_since: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Incident(Synced, Base):
