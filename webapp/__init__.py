@@ -11,11 +11,12 @@ from webapp.config import ROOT, from_env
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Create the Flask application; `overrides` replace settings read from the environment."""
-    from webapp import db, errors_handlers, i18n, jsonprovider, security, templating
+    from webapp import db, i18n, jsonprovider, security, templating
     from webapp.api import routes as api_routes
     from webapp.audit import routes as audit_routes
     from webapp.auth import routes as auth_routes
     from webapp.auth.session import init_login
+    from webapp.errors import handlers as error_handlers
     from webapp.extensions import csrf, limiter
     from webapp.keys import instance_keys
     from webapp.pages import routes as page_routes
@@ -44,7 +45,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     init_login(app)
     security.init_app(app)
-    errors_handlers.init_app(app)
+    error_handlers.init_app(app)
     templating.init_app(app)
 
     app.register_blueprint(auth_routes.bp)

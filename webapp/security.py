@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, abort, request
 
+from webapp.errors import wants_json_response
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -54,6 +56,6 @@ def init_app(app: Flask) -> None:
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         if app.config["PUBLIC_URL"].startswith("https://"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        if request.path.startswith("/api/") and "Cache-Control" not in response.headers:
+        if wants_json_response() and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
         return response

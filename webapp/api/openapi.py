@@ -30,7 +30,7 @@ ENTITY_NAMES = {
     "incident_entry": "IncidentEntry",
 }
 
-# Stable codes of the error body (webapp/errors_handlers.py, webapp/auth/session.py).
+# Stable codes of the error body (webapp/errors/__init__.py).
 ERROR_CODES = [
     "bad_request",
     "csrf",

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import secrets
 import uuid
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -15,7 +18,6 @@ from sqlalchemy.orm import Session
 from webapp.auth.models import User
 from webapp.db import utcnow
 from webapp.errors import Conflict, ServiceError
-from webapp.snapshot.service import rotate_key
 
 MIN_PASSWORD_LENGTH = 10
 # A real hash of a random password, verified when the email is unknown so that the answer takes
@@ -134,3 +136,36 @@ def sign_out_everywhere(session: Session, user: User) -> None:
     user.session_version += 1
     rotate_key(user)
     session.flush()
+
+
+# --- the per-user snapshot key, encrypted under the server master key ----------------------
+
+
+def _key_aad(user: User) -> bytes:
+    return b"enlace-user-key:v1:" + user.id.bytes
+
+
+def _master(master_key: bytes | None = None) -> AESGCM:
+    return AESGCM(master_key or current_app.config["MASTER_KEY"])
+
+
+def rotate_key(user: User, master_key: bytes | None = None) -> str:
+    """Give the user a new snapshot key (and kid); return the kid.
+
+    Old envelopes no longer open with the new key: devices fetch the key again after sign-in.
+    """
+    key = secrets.token_bytes(32)
+    nonce = os.urandom(12)
+    user.snapshot_key_enc = nonce + _master(master_key).encrypt(nonce, key, _key_aad(user))
+    user.snapshot_kid = secrets.token_hex(8)
+    return user.snapshot_kid
+
+
+def user_key(user: User, master_key: bytes | None = None) -> tuple[str, bytes]:
+    """Return the user's (kid, key), creating the key on first use."""
+    if user.snapshot_key_enc is None or user.snapshot_kid is None:
+        rotate_key(user, master_key)
+    assert user.snapshot_key_enc is not None and user.snapshot_kid is not None
+    blob = user.snapshot_key_enc
+    key = _master(master_key).decrypt(blob[:12], blob[12:], _key_aad(user))
+    return user.snapshot_kid, key

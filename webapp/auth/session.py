@@ -9,12 +9,13 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, jsonify, redirect, request, session, url_for
+from flask import Flask, current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from webapp.auth.models import User
 from webapp.db import get_session
+from webapp.errors import error_response, wants_json_response
 from webapp.extensions import login_manager
 
 AUTH_AT = "auth_at"
@@ -42,9 +43,8 @@ def init_login(app: Flask) -> None:
 
     @login_manager.unauthorized_handler
     def _unauthorized():  # type: ignore[no-untyped-def]
-        if request.path.startswith("/api/"):
-            body = {"error": "unauthorized", "message": str(_l("Sign in to continue."))}
-            return jsonify(body), 401
+        if wants_json_response():
+            return error_response(401, str(_l("Sign in to continue.")))
         return redirect(url_for("auth.login", next=safe_next(request.full_path)))
 
 
@@ -88,12 +88,12 @@ def fresh_login_required(view: Callable[..., Any]) -> Callable[..., Any]:
             return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
         if recently_authenticated():
             return view(*args, **kwargs)
-        if request.path.startswith("/api/"):
-            body = {
-                "error": "reauthentication_required",
-                "message": str(_l("Enter your password again to continue.")),
-            }
-            return jsonify(body), 403
+        if wants_json_response():
+            return error_response(
+                403,
+                str(_l("Enter your password again to continue.")),
+                code="reauthentication_required",
+            )
         # A form post is not replayed after the password: the user lands on the page again.
         target = request.full_path if request.method == "GET" else (request.referrer or "/")
         return redirect(url_for("auth.reauth", next=safe_next(target)))

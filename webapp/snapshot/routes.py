@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from webapp.audit import service as audit
+from webapp.auth.service import user_key
 from webapp.db import begin_snapshot_read, get_session
 from webapp.directory.service import public_contacts
 from webapp.snapshot import service
-from webapp.sync.service import current_workspace, sees_restricted
 from webapp.workspaces import service as workspaces
 from webapp.workspaces.models import Role
 
@@ -23,7 +23,7 @@ def snapshot_key() -> Response:
     """Return the signed-in user's snapshot key; never cached."""
     session = get_session()
     user = current_user._get_current_object()
-    kid, key = service.user_key(user)
+    kid, key = user_key(user)
     audit.record(session, "snapshot.key_fetched", actor_id=user.id, subject_id=user.id, kid=kid)
     session.commit()
     response = jsonify({"kid": kid, "key": service.b64url(key)})
@@ -39,15 +39,15 @@ def snapshot(workspace_id: str) -> Response:
     wid = workspaces.parse_uuid(workspace_id)
     membership = workspaces.require_role(session, wid, current_user, Role.VIEWER)
     user = current_user._get_current_object()
-    full = sees_restricted(membership.role)
-    kid, key = service.user_key(user)
+    full = workspaces.sees_restricted(membership.role)
+    kid, key = user_key(user)
     # The membership query of this request loaded the current revision: an unchanged snapshot
     # is answered without another query (a device polls this often).
     tag = service.etag(kid, membership.workspace.revision, full)
     if request.if_none_match.contains(tag):
         return Response(status=304, headers=_cache_headers(tag))
     begin_snapshot_read(session)  # commits a first key, then reads one consistent revision
-    workspace = current_workspace(session, wid)
+    workspace = workspaces.current_workspace(session, wid)
     tag = service.etag(kid, workspace.revision, full)
     data = service.plaintext(session, workspace, full)
     body = service.envelope(user, workspace, data, kid, key)
@@ -76,7 +76,7 @@ def public(workspace_id: str) -> Response:
     session = get_session()
     wid = workspaces.parse_uuid(workspace_id)
     workspaces.require_role(session, wid, current_user, Role.VIEWER)
-    workspace = current_workspace(session, wid)
+    workspace = workspaces.current_workspace(session, wid)
     return jsonify(
         {
             "workspace": str(wid),

@@ -10,7 +10,6 @@ import base64
 import gzip
 import json
 import os
-import secrets
 import threading
 import uuid
 from collections import OrderedDict
@@ -45,39 +44,6 @@ def b64url(data: bytes) -> str:
 def b64url_decode(text: str) -> bytes:
     """Decode base64url with or without padding."""
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-# --- per-user keys, encrypted under the server master key ---------------------------------
-
-
-def _key_aad(user: User) -> bytes:
-    return b"enlace-user-key:v1:" + user.id.bytes
-
-
-def _master(master_key: bytes | None = None) -> AESGCM:
-    return AESGCM(master_key or current_app.config["MASTER_KEY"])
-
-
-def rotate_key(user: User, master_key: bytes | None = None) -> str:
-    """Give the user a new snapshot key (and kid); return the kid.
-
-    Old envelopes no longer open with the new key: devices fetch the key again after sign-in.
-    """
-    key = secrets.token_bytes(32)
-    nonce = os.urandom(12)
-    user.snapshot_key_enc = nonce + _master(master_key).encrypt(nonce, key, _key_aad(user))
-    user.snapshot_kid = secrets.token_hex(8)
-    return user.snapshot_kid
-
-
-def user_key(user: User, master_key: bytes | None = None) -> tuple[str, bytes]:
-    """Return the user's (kid, key), creating the key on first use."""
-    if user.snapshot_key_enc is None or user.snapshot_kid is None:
-        rotate_key(user, master_key)
-    assert user.snapshot_key_enc is not None and user.snapshot_kid is not None
-    blob = user.snapshot_key_enc
-    key = _master(master_key).decrypt(blob[:12], blob[12:], _key_aad(user))
-    return user.snapshot_kid, key
 
 
 # --- the plaintext, shared by every member of a visibility class --------------------------

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from webapp.db import get_session
 from webapp.directory.schemas import error_map
+from webapp.errors import error_response
 from webapp.extensions import limiter
 from webapp.sync import service
 from webapp.sync.schemas import MAX_MUTATIONS, SyncRequest
@@ -26,18 +27,15 @@ def _sync_limit() -> str:
     return current_app.config["SYNC_RATE_LIMIT"]
 
 
-def bad_request(message: str, errors: dict[str, str] | None = None) -> tuple[Response, int]:
+def bad_request(message: str, errors: dict[str, str] | None = None) -> Response:
     """Answer 400 with a message and, where known, errors keyed by field path."""
-    body: dict[str, object] = {"error": "bad_request", "message": message}
-    if errors:
-        body["errors"] = errors
-    return jsonify(body), 400
+    return error_response(400, message, errors=errors)
 
 
 @bp.post("/sync")
 @login_required
 @limiter.limit(_sync_limit, key_func=_user_key)
-def sync() -> Response | tuple[Response, int]:
+def sync() -> Response:
     """Apply the device's mutations, then return what changed since its cursor."""
     try:
         payload = request.get_json(silent=True)

@@ -22,6 +22,7 @@ from webapp.directory.service import raw_columns, raw_data, to_api, validate
 from webapp.sync.models import ProcessedMutation
 from webapp.sync.schemas import Mutation
 from webapp.workspaces.models import Membership, Role, Workspace
+from webapp.workspaces.service import current_workspace, sees_restricted
 
 PAGE_SIZE = 500
 KEEP_PROCESSED = timedelta(days=30)
@@ -43,11 +44,6 @@ class Context:
         return self.revision
 
 
-def sees_restricted(role: str) -> bool:
-    """Tell whether a role sees restricted entities (owners and editors do)."""
-    return role in (Role.OWNER.value, Role.EDITOR.value)
-
-
 def begin_write(session: Session, workspace_id: uuid.UUID) -> Workspace:
     """Start the writing transaction and take the workspace's writer lock.
 
@@ -58,14 +54,6 @@ def begin_write(session: Session, workspace_id: uuid.UUID) -> Workspace:
         session.commit()
     session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
     return current_workspace(session, workspace_id, lock=True)
-
-
-def current_workspace(session: Session, workspace_id: uuid.UUID, lock: bool = False) -> Workspace:
-    """Load the workspace as the database has it now (not as the session last saw it)."""
-    query = select(Workspace).where(Workspace.id == workspace_id)
-    if lock:
-        query = query.with_for_update()
-    return session.scalars(query.execution_options(populate_existing=True)).one()
 
 
 def sync(

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from webapp.audit import service as audit
 from webapp.auth.models import User
+from webapp.auth.service import rotate_key
 from webapp.db import utcnow
 from webapp.errors import Conflict, Forbidden, NotFound, ServiceError
-from webapp.snapshot.service import rotate_key
 from webapp.workspaces.models import Invitation, Membership, Role, Workspace
 
 ROLES = tuple(r.value for r in Role)
@@ -154,6 +154,19 @@ def require_role(session: Session, workspace_id: uuid.UUID, user: User, role: Ro
     if RANK[Role(membership.role)] < RANK[role]:
         raise Forbidden(str(_l("Your role in this workspace does not allow this.")))
     return membership
+
+
+def sees_restricted(role: str) -> bool:
+    """Tell whether a role sees restricted entities (owners and editors do)."""
+    return role in (Role.OWNER.value, Role.EDITOR.value)
+
+
+def current_workspace(session: Session, workspace_id: uuid.UUID, lock: bool = False) -> Workspace:
+    """Load the workspace as the database has it now (not as the session last saw it)."""
+    query = select(Workspace).where(Workspace.id == workspace_id)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query.execution_options(populate_existing=True)).one()
 
 
 def list_members(session: Session, workspace_id: uuid.UUID) -> list[Membership]:

@@ -1,0 +1,108 @@
+"""Errors: what services raise, and the one way an error answer is built.
+
+An API client (a path under /api/) gets `{"error": <stable code>, "message": <in the user's
+language>, "errors": {<field path>: <message>}}`; a browser gets the error page. Everything that
+answers with an error goes through `error_response` (microblog's `errors/handlers.py`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, make_response, render_template, request
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+API_PREFIX = "/api/"
+
+
+class ServiceError(Exception):
+    """A request a service refuses; `message` is safe to show to the user."""
+
+    status = 400
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+# Stable, untranslated codes for API clients; the message beside them is in the user's language.
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    429: "rate_limited",
+    500: "internal_error",
+}
+
+
+def wants_json_response() -> bool:
+    """Tell whether the client of this request is an API client (it gets JSON, not a page)."""
+    return request.path.startswith(API_PREFIX)
+
+
+def messages() -> dict[int, tuple[str, str]]:
+    """Return the title and default message of each status, in the user's language."""
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Go back and try again.")),
+        401: (_("Sign in needed"), _("Sign in to continue.")),
+        403: (_("Not allowed"), _("Your role in this workspace does not allow this.")),
+        404: (
+            _("Not found"),
+            _("There is nothing here. Check the address, or go back to the app."),
+        ),
+        405: (_("Wrong kind of request"), _("This address does not accept that kind of request.")),
+        413: (_("Too large"), _("What you sent is too large. Send less at a time.")),
+        429: (_("Too many attempts"), _("Too many attempts. Wait a minute, then try again.")),
+        500: (
+            _("Something went wrong"),
+            _(
+                "Something went wrong on our side. Try again in a moment; what you saved before is safe."
+            ),
+        ),
+    }
+
+
+def error_response(
+    status: int,
+    message: str | None = None,
+    *,
+    code: str | None = None,
+    errors: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Return the error answer: JSON for API clients, the error page for browsers."""
+    title, default = messages().get(status, (str(status), ""))
+    message = message or default
+    if wants_json_response():
+        body: dict[str, Any] = {
+            "error": code or ERROR_CODES.get(status, "error"),
+            "message": message,
+        }
+        if errors:
+            body["errors"] = errors
+        response = jsonify(body)
+        response.status_code = status
+    else:
+        page = render_template("errors/error.html", status=status, title=title, message=message)
+        response = make_response(page, status)
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
