@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from flask import Flask
@@ -24,6 +25,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from webapp.sync import routes as sync_routes
     from webapp.workspaces import routes as workspace_routes
 
+    # Python's table lacks it; browsers want the web app manifest's own type.
+    mimetypes.add_type("application/manifest+json", ".webmanifest")
     config = from_env()
     config.update(overrides or {})
     app = Flask(
