@@ -1,0 +1,153 @@
+// Search of the unlocked directory: MiniSearch in memory, forgiving of case, accents and typos,
+// names first, phone numbers by any run of their digits. Never persisted (DESIGN.md).
+
+import MiniSearch from "../vendor/minisearch.js";
+import { AREA_LABELS, KIND_LABELS } from "./labels.js";
+
+const FIELDS = ["name", "role_title", "organization", "area", "kind", "tags", "notes", "phones"];
+// A name match outranks the same match anywhere else.
+const BOOST = {
+  name: 4,
+  role_title: 2,
+  organization: 1.5,
+  area: 1.5,
+  kind: 1,
+  tags: 1.5,
+  notes: 0.5,
+  phones: 2,
+};
+const SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}\p{S}]+/u;
+const PHONE_QUERY = /^[\d\s+\-().]+$/;
+// Shorter suffixes would match half the directory.
+const MIN_PHONE_SUFFIX = 4;
+// Dropped from a query of several words: "jefa de finanzas" still finds "Jefa Finanzas".
+const STOP_WORDS = new Set(["a", "al", "de", "del", "el", "en", "la", "las", "los", "y", "the", "of", "and"]);
+
+/** Fold text for matching: lower case, accents and other combining marks removed. */
+export function fold(text) {
+  return String(text).normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase();
+}
+
+/** Return only the digits of a phone number. */
+export function phoneDigits(number) {
+  return String(number ?? "").replace(/\D+/g, "");
+}
+
+function phoneTokens(text) {
+  const tokens = [];
+  for (const digits of text.split(" ")) {
+    if (!digits) continue;
+    tokens.push(digits);
+    // Every tail of the number, so "5512" finds +52 55 1234 5678 by the digits people dial.
+    for (let i = 1; digits.length - i >= MIN_PHONE_SUFFIX; i++) tokens.push(digits.slice(i));
+  }
+  return tokens;
+}
+
+function labelsOf(table, code) {
+  const labels = code && Object.hasOwn(table, code) ? table[code] : null;
+  return labels ? Object.values(labels).join(" ") : "";
+}
+
+function extractField(contact, field) {
+  switch (field) {
+    case "area":
+      return `${contact.area ?? ""} ${labelsOf(AREA_LABELS, contact.area)}`;
+    case "kind":
+      return labelsOf(KIND_LABELS, contact.kind);
+    case "tags":
+      return Array.isArray(contact.tags) ? contact.tags.join(" ") : "";
+    case "phones":
+      return Array.isArray(contact.phones)
+        ? contact.phones.map((phone) => phoneDigits(phone?.number)).join(" ")
+        : "";
+    case "id":
+      return contact.id;
+    default:
+      return contact[field] ?? "";
+  }
+}
+
+function tokenize(text, field) {
+  return field === "phones" ? phoneTokens(text) : text.split(SPACE_OR_PUNCTUATION);
+}
+
+function processTerm(term) {
+  const folded = fold(term);
+  return folded || null;
+}
+
+/** Typos forgiven: none under 4 letters or in digits, one up to 6 letters, two from 7. */
+function fuzzy(term) {
+  if (term.length < 4 || /^\d+$/.test(term)) return false;
+  return term.length < 7 ? 1 : 2;
+}
+
+/** Prefix matching on the last word only: it is the one still being typed. */
+function prefix(_term, index, terms) {
+  return index === terms.length - 1;
+}
+
+function queryTerms(query) {
+  const terms = tokenize(query, null).map(processTerm).filter(Boolean);
+  const meaningful = terms.filter((term) => !STOP_WORDS.has(term));
+  return meaningful.length ? meaningful : terms;
+}
+
+/**
+ * Create the search index of a directory's contacts.
+ *
+ * Returns `{search(query, {limit}), put(contact), remove(id), size}`; `search` gives
+ * `[{id, score}]`, best first. Deleted contacts are never indexed.
+ */
+export function createContactIndex(contacts = []) {
+  const index = new MiniSearch({
+    fields: FIELDS,
+    idField: "id",
+    extractField,
+    tokenize,
+    processTerm,
+    searchOptions: { boost: BOOST, fuzzy, prefix, maxFuzzy: 2 },
+  });
+  index.addAll(contacts.filter((contact) => contact && !contact.deleted));
+
+  function search(query, { limit = 50 } = {}) {
+    const text = String(query ?? "").trim();
+    if (!text) return [];
+    const digits = phoneDigits(text);
+    let results;
+    if (PHONE_QUERY.test(text) && digits.length >= 3) {
+      // "+52 55 12" is one number being typed, not three words.
+      results = index.search(digits, { fields: ["phones"], prefix: true, fuzzy: false });
+    } else {
+      const terms = queryTerms(text);
+      if (!terms.length) return [];
+      // The terms are already split and folded: hand them over as they are.
+      const asTyped = { tokenize: () => terms, processTerm: (term) => term };
+      // Every word must match while the list narrows; if none matches them all, any word will.
+      results = index.search(text, { ...asTyped, combineWith: "AND" });
+      if (!results.length && terms.length > 1) {
+        results = index.search(text, { ...asTyped, combineWith: "OR" });
+      }
+    }
+    return results.slice(0, limit).map(({ id, score }) => ({ id, score }));
+  }
+
+  function remove(id) {
+    if (index.has(id)) index.discard(id);
+  }
+
+  function put(contact) {
+    remove(contact.id);
+    if (!contact.deleted) index.add(contact);
+  }
+
+  return {
+    search,
+    put,
+    remove,
+    get size() {
+      return index.documentCount;
+    },
+  };
+}
