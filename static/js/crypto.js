@@ -47,6 +47,14 @@ export function b64urlDecode(text) {
   return bytes;
 }
 
+/** Return bytes as they are, or decoded from base64url (envelopes as stored or as received). */
+export function toBytes(value) {
+  if (typeof value === "string") return b64urlDecode(value);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  throw new EnvelopeError("format", "not bytes");
+}
+
 /** Return `n` random bytes. */
 export function randomBytes(n) {
   return globalThis.crypto.getRandomValues(new Uint8Array(n));
@@ -202,8 +210,8 @@ function checkShape(envelope) {
   if ("base" in envelope && !isRevision(envelope.base)) {
     throw new EnvelopeError("format", "bad base revision");
   }
-  const iv = b64urlDecode(envelope.iv);
-  const ciphertext = b64urlDecode(envelope.ciphertext);
+  const iv = toBytes(envelope.iv);
+  const ciphertext = toBytes(envelope.ciphertext);
   if (iv.length !== IV_BYTES || ciphertext.length < TAG_BYTES) {
     throw new EnvelopeError("format", "bad iv or ciphertext length");
   }
@@ -299,8 +307,8 @@ export async function openOutbox(sealed, key, { userId, workspaceId, kid }) {
   if (mutationId === "" || mutationId.includes(":")) {
     throw new EnvelopeError("aad", "not a mutation of this user and workspace");
   }
-  const iv = b64urlDecode(sealed.iv);
-  const ciphertext = b64urlDecode(sealed.ciphertext);
+  const iv = toBytes(sealed.iv);
+  const ciphertext = toBytes(sealed.ciphertext);
   if (iv.length !== IV_BYTES || ciphertext.length < TAG_BYTES) {
     throw new EnvelopeError("format", "bad iv or ciphertext length");
   }
