@@ -51,7 +51,8 @@ export function b64urlDecode(text) {
 export function toBytes(value) {
   if (typeof value === "string") return b64urlDecode(value);
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (ArrayBuffer.isView(value))
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   throw new EnvelopeError("format", "not bytes");
 }
 
@@ -259,7 +260,10 @@ export async function openEnvelope(envelope, key, expected) {
   if (isDelta && !Array.isArray(plaintext.changes)) {
     throw new EnvelopeError("format", "a delta without changes");
   }
-  if (!isDelta && (plaintext.revision !== envelope.revision || !Array.isArray(plaintext.contacts))) {
+  if (
+    !isDelta &&
+    (plaintext.revision !== envelope.revision || !Array.isArray(plaintext.contacts))
+  ) {
     throw new EnvelopeError("format", "the snapshot does not match its envelope");
   }
   return plaintext;

@@ -20,11 +20,28 @@ const PHONE_QUERY = /^[\d\s+\-().]+$/;
 // One or two digits would match half the directory.
 const MIN_PHONE_DIGITS = 3;
 // Dropped from a query of several words: "jefa de finanzas" still finds "Jefa Finanzas".
-const STOP_WORDS = new Set(["a", "al", "de", "del", "el", "en", "la", "las", "los", "y", "the", "of", "and"]);
+const STOP_WORDS = new Set([
+  "a",
+  "al",
+  "de",
+  "del",
+  "el",
+  "en",
+  "la",
+  "las",
+  "los",
+  "y",
+  "the",
+  "of",
+  "and",
+]);
 
 /** Fold text for matching: lower case, accents and other combining marks removed. */
 export function fold(text) {
-  return String(text).normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase();
+  return String(text)
+    .normalize("NFD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase();
 }
 
 /** Return only the digits of a phone number. */

@@ -54,7 +54,10 @@ export function buildDirectory(base, deltas = []) {
 export function applyDelta(directory, delta) {
   if (!delta || !Array.isArray(delta.changes)) throw new SnapshotError("format", "not a delta");
   if (delta.base !== undefined && delta.base > directory.revision) {
-    throw new SnapshotError("gap", `changes after ${directory.revision} up to ${delta.base} are missing`);
+    throw new SnapshotError(
+      "gap",
+      `changes after ${directory.revision} up to ${delta.base} are missing`,
+    );
   }
   const applied = applyChanges(directory, delta.changes);
   if (isRevision(delta.revision)) directory.revision = Math.max(directory.revision, delta.revision);
@@ -72,7 +75,8 @@ export function applyChanges(directory, changes) {
   const applied = [];
   for (const change of changes) {
     const collection = Object.hasOwn(COLLECTIONS, change?.type) ? COLLECTIONS[change.type] : null;
-    if (!collection || typeof change.entity_id !== "string" || !isRevision(change.version)) continue;
+    if (!collection || typeof change.entity_id !== "string" || !isRevision(change.version))
+      continue;
     const id = change.entity_id;
     const records = directory[collection];
     const held = records.get(id)?.version ?? directory.tombstones.get(id) ?? -1;

@@ -26,7 +26,12 @@ function sealedRecord(sealed) {
   if (!sealed || typeof sealed.aad !== "string" || sealed.ciphertext === undefined) {
     throw new EnvelopeError("format", "only sealed values are stored");
   }
-  return { kid: sealed.kid, aad: sealed.aad, iv: buffer(sealed.iv), ciphertext: buffer(sealed.ciphertext) };
+  return {
+    kid: sealed.kid,
+    aad: sealed.aad,
+    iv: buffer(sealed.iv),
+    ciphertext: buffer(sealed.ciphertext),
+  };
 }
 
 function workspaceRange(workspaceId) {
@@ -37,9 +42,7 @@ function workspaceRange(workspaceId) {
 function envelopeRecord(workspaceId, envelope) {
   const isDelta = envelope.base !== undefined;
   const record = {
-    key: isDelta
-      ? [workspaceId, "delta", envelope.base, envelope.revision]
-      : [workspaceId, "full"],
+    key: isDelta ? [workspaceId, "delta", envelope.base, envelope.revision] : [workspaceId, "full"],
     workspaceId,
     v: envelope.v,
     alg: envelope.alg,
@@ -89,17 +92,20 @@ export async function openStore(userId) {
 
   /**
    * Keep an envelope as received. A full one replaces the previous full one and every delta it
-   * covers, in one transaction; an older full one than held is refused (returns false).
+   * covers, in one transaction. An older full one than held, or a delta the full one already
+   * covers, is not kept (returns false).
    */
   async function putEnvelope(workspaceId, envelope) {
     const record = envelopeRecord(workspaceId, envelope);
     const tx = db.transaction("envelopes", "readwrite");
-    if (record.base === undefined) {
-      const held = await tx.store.get([workspaceId, "full"]);
-      if (held && held.revision > record.revision) {
-        await tx.done;
-        return false;
-      }
+    const held = await tx.store.get([workspaceId, "full"]);
+    const isFull = record.base === undefined;
+    if (held && (isFull ? held.revision > record.revision : held.revision >= record.revision)) {
+      // An older full snapshot, or a delta the full one already holds: nothing to keep.
+      await tx.done;
+      return false;
+    }
+    if (isFull) {
       for (const old of await tx.store.getAll(workspaceRange(workspaceId))) {
         if (old.base !== undefined && old.revision <= record.revision) tx.store.delete(old.key);
       }
@@ -121,7 +127,8 @@ export async function openStore(userId) {
   /** Delete some delta envelopes (`[{base, revision}]`) of a workspace. */
   async function deleteDeltas(workspaceId, deltas) {
     const tx = db.transaction("envelopes", "readwrite");
-    for (const { base, revision } of deltas) tx.store.delete([workspaceId, "delta", base, revision]);
+    for (const { base, revision } of deltas)
+      tx.store.delete([workspaceId, "delta", base, revision]);
     await tx.done;
   }
 
@@ -146,7 +153,12 @@ export async function openStore(userId) {
   /** Return a workspace's queued mutations in the order they were made. */
   async function listOutbox(workspaceId) {
     const records = await db.getAll("outbox", workspaceRange(workspaceId));
-    return records.map(({ mutationId, status, sealed, result }) => ({ mutationId, status, sealed, result }));
+    return records.map(({ mutationId, status, sealed, result }) => ({
+      mutationId,
+      status,
+      sealed,
+      result,
+    }));
   }
 
   async function findOutbox(tx, workspaceId, mutationId) {

@@ -92,7 +92,10 @@ test("an opening inside the skipped hour happens when the clock shows it after t
   const result = availabilityAt(early, at("2026-03-08T05:00:00Z")); // Sunday 00:00 EST
   assert.equal(result.status, "closed");
   assert.deepEqual(result.next, at("2026-03-08T07:30:00Z")); // 03:30 EDT
-  assert.equal(instantOf(Date.UTC(2026, 2, 8, 2, 30), "America/New_York"), Date.parse("2026-03-08T07:30:00Z"));
+  assert.equal(
+    instantOf(Date.UTC(2026, 2, 8, 2, 30), "America/New_York"),
+    Date.parse("2026-03-08T07:30:00Z"),
+  );
 });
 
 test("a night shift through the spring-forward night closes at 06:00 of the new offset", () => {
@@ -110,7 +113,10 @@ test("on the day clocks go back, a repeated wall time opens at its first occurre
   assert.deepEqual(result.next, at("2026-11-01T05:30:00Z")); // 01:30 EDT
   const madrid = contact("Europe/Madrid", [{ days: [7], from: "09:00", to: "17:00" }]);
   // Madrid, Sunday 25 October 2026: back to CET (UTC+1) at 03:00.
-  assert.deepEqual(availabilityAt(madrid, at("2026-10-25T00:00:00Z")).next, at("2026-10-25T08:00:00Z"));
+  assert.deepEqual(
+    availabilityAt(madrid, at("2026-10-25T00:00:00Z")).next,
+    at("2026-10-25T08:00:00Z"),
+  );
 });
 
 test("the workspace's time zone applies when the contact names none", () => {
@@ -126,7 +132,11 @@ test("no hours, no availability or an unknown zone is unknown; always is always"
   assert.equal(availabilityAt({ name: "x" }, now).status, "unknown");
   assert.equal(availabilityAt({ availability: null }, now).status, "unknown");
   assert.equal(availabilityAt(contact("Europe/Madrid", []), now).status, "unknown");
-  assert.equal(availabilityAt(contact("Mars/Olympus", [{ days: [1], from: "09:00", to: "10:00" }]), now).status, "unknown");
+  assert.equal(
+    availabilityAt(contact("Mars/Olympus", [{ days: [1], from: "09:00", to: "10:00" }]), now)
+      .status,
+    "unknown",
+  );
   const always = { availability: { timezone: null, always: true, hours: [] } };
   assert.equal(availabilityAt(always, now).status, "always");
   assert.ok(isAvailable(always, now));
@@ -171,7 +181,10 @@ test("whom to call: a missing, deleted or self backup is never chosen; unknown h
   const night = at("2026-11-24T06:00:00Z");
   const always = { availability: { always: true } };
   for (const people of [new Map(), new Map([["b1", { ...always, id: "b1", deleted: true }]])]) {
-    assert.equal(whoToCall({ ...office, backup_contact_id: "b1" }, people, night).reason, "off-hours");
+    assert.equal(
+      whoToCall({ ...office, backup_contact_id: "b1" }, people, night).reason,
+      "off-hours",
+    );
   }
   const self = { ...office, backup_contact_id: "c1" };
   assert.equal(whoToCall(self, new Map([["c1", self]]), night).reason, "off-hours");

@@ -55,7 +55,10 @@ test("base64url round-trips every byte value, without padding", () => {
   const text = b64urlEncode(bytes);
   assert.doesNotMatch(text, /[+/=]/);
   assert.deepEqual(b64urlDecode(text), bytes);
-  assert.deepEqual(b64urlDecode("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"), b64urlDecode(FULL.key));
+  assert.deepEqual(
+    b64urlDecode("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"),
+    b64urlDecode(FULL.key),
+  );
 });
 
 test("base64url refuses characters of plain base64 and impossible lengths", () => {
@@ -67,7 +70,10 @@ test("base64url refuses characters of plain base64 and impossible lengths", () =
 test("the full snapshot the Python code made opens to its document", async () => {
   const plain = await openEnvelope(FULL.envelope, await key(), expected(FULL, { kid: FULL.kid }));
   assert.deepEqual(plain, FULL.plaintext);
-  assert.equal(plain.contacts.find((c) => c.name.startsWith("Ana")).phones[0].number, "+525512345678");
+  assert.equal(
+    plain.contacts.find((c) => c.name.startsWith("Ana")).phones[0].number,
+    "+525512345678",
+  );
 });
 
 test("the delta the Python code made opens to its changes when that base was asked for", async () => {
@@ -76,7 +82,10 @@ test("the delta the Python code made opens to its changes when that base was ask
 });
 
 test("an envelope for another user is refused before decrypting", async () => {
-  await refused(openEnvelope(FULL.envelope, await key(), { ...expected(FULL), userId: OTHER_USER }), "aad");
+  await refused(
+    openEnvelope(FULL.envelope, await key(), { ...expected(FULL), userId: OTHER_USER }),
+    "aad",
+  );
 });
 
 test("an envelope for another workspace is refused", async () => {
@@ -96,8 +105,14 @@ test("an envelope whose revision was changed does not open", async () => {
 });
 
 test("an envelope of another revision than asked for is refused", async () => {
-  await refused(openEnvelope(FULL.envelope, await key(), expected(FULL, { revision: 8 })), "revision");
-  await refused(openEnvelope(FULL.envelope, await key(), expected(FULL, { minRevision: 8 })), "revision");
+  await refused(
+    openEnvelope(FULL.envelope, await key(), expected(FULL, { revision: 8 })),
+    "revision",
+  );
+  await refused(
+    openEnvelope(FULL.envelope, await key(), expected(FULL, { minRevision: 8 })),
+    "revision",
+  );
 });
 
 test("an aad that does not name the envelope's revision is refused", async () => {
@@ -181,7 +196,10 @@ test("a PIN wraps the snapshot key, which unwraps non-extractable and opens the 
 
 test("a wrong PIN, salt or iteration count does not unwrap the key", async () => {
   const salt = randomBytes(16);
-  const wrapped = await wrapSnapshotKey(b64urlDecode(FULL.key), await deriveWrappingKey("482913", salt, FAST));
+  const wrapped = await wrapSnapshotKey(
+    b64urlDecode(FULL.key),
+    await deriveWrappingKey("482913", salt, FAST),
+  );
   for (const wrong of [
     await deriveWrappingKey("482914", salt, FAST),
     await deriveWrappingKey("482913", randomBytes(16), FAST),
@@ -196,8 +214,14 @@ test("a passphrase unwraps whichever Unicode form its accents were typed in", as
   const composed = "canción de cuna";
   const decomposed = composed.normalize("NFD");
   assert.notEqual(composed, decomposed);
-  const wrapped = await wrapSnapshotKey(b64urlDecode(FULL.key), await deriveWrappingKey(composed, salt, FAST));
-  const unwrapped = await unwrapSnapshotKey(wrapped, await deriveWrappingKey(decomposed, salt, FAST));
+  const wrapped = await wrapSnapshotKey(
+    b64urlDecode(FULL.key),
+    await deriveWrappingKey(composed, salt, FAST),
+  );
+  const unwrapped = await unwrapSnapshotKey(
+    wrapped,
+    await deriveWrappingKey(decomposed, salt, FAST),
+  );
   assert.deepEqual(await openEnvelope(FULL.envelope, unwrapped, expected(FULL)), FULL.plaintext);
 });
 
@@ -206,21 +230,34 @@ test("by default the PIN costs 600,000 PBKDF2 iterations, and the wrapping key s
   const byDefault = await deriveWrappingKey("482913", salt);
   assert.equal(byDefault.extractable, false);
   const wrapped = await wrapSnapshotKey(b64urlDecode(FULL.key), byDefault);
-  const unwrapped = await unwrapSnapshotKey(wrapped, await deriveWrappingKey("482913", salt, 600_000));
+  const unwrapped = await unwrapSnapshotKey(
+    wrapped,
+    await deriveWrappingKey("482913", salt, 600_000),
+  );
   assert.deepEqual(await openEnvelope(FULL.envelope, unwrapped, expected(FULL)), FULL.plaintext);
 });
 
 test("a passkey's PRF output wraps the same key a second time", async () => {
   const prf = randomBytes(32);
   const salt = randomBytes(16);
-  const wrapped = await wrapSnapshotKey(b64urlDecode(FULL.key), await derivePrfWrappingKey(prf, salt));
+  const wrapped = await wrapSnapshotKey(
+    b64urlDecode(FULL.key),
+    await derivePrfWrappingKey(prf, salt),
+  );
   const unwrapped = await unwrapSnapshotKey(wrapped, await derivePrfWrappingKey(prf, salt));
   assert.deepEqual(await openEnvelope(FULL.envelope, unwrapped, expected(FULL)), FULL.plaintext);
-  await refused(unwrapSnapshotKey(wrapped, await derivePrfWrappingKey(randomBytes(32), salt)), "decrypt");
+  await refused(
+    unwrapSnapshotKey(wrapped, await derivePrfWrappingKey(randomBytes(32), salt)),
+    "decrypt",
+  );
 });
 
 test("the outbox mutation the Python fixture sealed opens here", async () => {
-  const mutation = await openOutbox(OUTBOX.envelope, await key(), expected(OUTBOX, { kid: OUTBOX.kid }));
+  const mutation = await openOutbox(
+    OUTBOX.envelope,
+    await key(),
+    expected(OUTBOX, { kid: OUTBOX.kid }),
+  );
   assert.deepEqual(mutation, OUTBOX.plaintext);
 });
 

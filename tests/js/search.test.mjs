@@ -28,7 +28,18 @@ const calidadArea = person("Elena Paz", { area: "quality" });
 const calidadName = person("Calidad de producto");
 const luis = person("Luis Peña", { phones: [{ number: "+525598765512", whatsapp: true }] });
 const policia = person("Policía cibernética", { kind: "authority", phones: [{ number: "088" }] });
-const SMALL = [atencion, finanzas, rodriguez, inFinance, inService, calidadNotes, calidadArea, calidadName, luis, policia];
+const SMALL = [
+  atencion,
+  finanzas,
+  rodriguez,
+  inFinance,
+  inService,
+  calidadNotes,
+  calidadArea,
+  calidadName,
+  luis,
+  policia,
+];
 
 const ids = (results) => results.map((r) => r.id);
 const index = createContactIndex(SMALL);
@@ -116,12 +127,52 @@ test("fold and phoneDigits normalise as search does", () => {
 
 function generated(count) {
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const pick = (list) => list[Math.floor(random() * list.length)];
-  const first = ["Ana", "Luis", "María", "José", "Sofía", "Carlos", "Lucía", "Jorge", "Elena", "Rodrigo", "Inés", "Raúl"];
-  const last = ["Rodríguez", "García", "Hernández", "López", "Martínez", "Pérez", "Sánchez", "Ramírez", "Cruz", "Gómez", "Núñez", "Ibáñez"];
-  const areas = ["finance", "customer_service", "quality", "leadership", "marketing", "operations", null];
-  const orgs = ["Comida Ya", "Restaurante El Fogón", "Taquería Don Güero", "Hospital Ángeles", null];
+  const first = [
+    "Ana",
+    "Luis",
+    "María",
+    "José",
+    "Sofía",
+    "Carlos",
+    "Lucía",
+    "Jorge",
+    "Elena",
+    "Rodrigo",
+    "Inés",
+    "Raúl",
+  ];
+  const last = [
+    "Rodríguez",
+    "García",
+    "Hernández",
+    "López",
+    "Martínez",
+    "Pérez",
+    "Sánchez",
+    "Ramírez",
+    "Cruz",
+    "Gómez",
+    "Núñez",
+    "Ibáñez",
+  ];
+  const areas = [
+    "finance",
+    "customer_service",
+    "quality",
+    "leadership",
+    "marketing",
+    "operations",
+    null,
+  ];
+  const orgs = [
+    "Comida Ya",
+    "Restaurante El Fogón",
+    "Taquería Don Güero",
+    "Hospital Ángeles",
+    null,
+  ];
   const tags = ["reembolsos", "guardia", "proveedor", "prensa", "legal"];
   return Array.from({ length: count }, (_, i) => ({
     id: `g${i}`,
@@ -132,13 +183,21 @@ function generated(count) {
     area: pick(areas),
     phones: [{ number: `+52${String(5500000000 + Math.floor(random() * 99999999))}` }],
     tags: [pick(tags)],
-    notes: pick(["Llamar solo en emergencia", "Prefiere WhatsApp", null, "Atiende quejas de clientes"]),
+    notes: pick([
+      "Llamar solo en emergencia",
+      "Prefiere WhatsApp",
+      null,
+      "Atiende quejas de clientes",
+    ]),
   }));
 }
 
 const big = generated(5000);
 const planted = [
-  person("Atención al cliente — guardia nocturna", { id: "t-atencion", phones: [{ number: "+525512349999" }] }),
+  person("Atención al cliente — guardia nocturna", {
+    id: "t-atencion",
+    phones: [{ number: "+525512349999" }],
+  }),
   person("Finanzas corporativas", { id: "t-finanzas" }),
 ];
 const bigIndex = createContactIndex([...big, ...planted]);

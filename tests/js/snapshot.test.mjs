@@ -87,7 +87,9 @@ test("a stale put after a tombstone never brings the record back", () => {
 
 test("a restricted record reaching a viewer as a tombstone removes its data", () => {
   const directory = buildDirectory(FULL.plaintext);
-  applyChanges(directory, [{ type: "contact", entity_id: ANA, version: 4, revision: 8, deleted: true, data: null }]);
+  applyChanges(directory, [
+    { type: "contact", entity_id: ANA, version: 4, revision: 8, deleted: true, data: null },
+  ]);
   assert.equal(directory.contacts.has(ANA), false);
   assert.doesNotMatch(JSON.stringify([...directory.contacts.values()]), /Rodríguez/);
 });
@@ -102,7 +104,11 @@ test("changes report what they did, for the search index", () => {
   ]);
   assert.deepEqual(
     applied.map(({ type, id, deleted }) => [type, id, deleted]),
-    [["contact", ANA, false], ["contact", LUIS, true], ["incident", "x", false]],
+    [
+      ["contact", ANA, false],
+      ["contact", LUIS, true],
+      ["incident", "x", false],
+    ],
   );
   assert.equal(directory.incidents.get("x").title, "Incendio");
 });
@@ -113,7 +119,9 @@ test("a delta whose base is past the directory's revision is a gap, not applied 
     (error) => error instanceof SnapshotError && error.code === "gap",
   );
   // Overlapping is fine: versions make the repeat harmless.
-  const directory = buildDirectory(FULL.plaintext, [{ base: 5, revision: 9, changes: DELTA.plaintext.changes }]);
+  const directory = buildDirectory(FULL.plaintext, [
+    { base: 5, revision: 9, changes: DELTA.plaintext.changes },
+  ]);
   assert.equal(directory.revision, 9);
 });
 
@@ -127,10 +135,13 @@ test("a playbook lists its contacts in order, a hidden one as restricted", () =>
   const directory = buildDirectory(FULL.plaintext);
   applyChanges(directory, [change(ANA, 4, 8, null)]);
   const listed = playbookContacts(directory, directory.playbooks.get(PLAYBOOK));
-  assert.deepEqual(listed.map((entry) => [entry.id, entry.contact?.name ?? null]), [
-    [SERVICE, "Emergencias"],
-    [ANA, null],
-  ]);
+  assert.deepEqual(
+    listed.map((entry) => [entry.id, entry.contact?.name ?? null]),
+    [
+      [SERVICE, "Emergencias"],
+      [ANA, null],
+    ],
+  );
 });
 
 // --- compaction -----------------------------------------------------------------------------
@@ -143,7 +154,10 @@ test("a full snapshot replaces the deltas once they outgrow a quarter of it", ()
 });
 
 test("ciphertext bytes are counted from base64url or from stored bytes", () => {
-  assert.equal(ciphertextBytes(FULL.envelope), Buffer.from(FULL.envelope.ciphertext, "base64url").length);
+  assert.equal(
+    ciphertextBytes(FULL.envelope),
+    Buffer.from(FULL.envelope.ciphertext, "base64url").length,
+  );
   assert.equal(ciphertextBytes({ ciphertext: new Uint8Array(77).buffer }), 77);
   assert.equal(ciphertextBytes({ ciphertext: new Uint8Array(5) }), 5);
 });
@@ -151,8 +165,12 @@ test("ciphertext bytes are counted from base64url or from stored bytes", () => {
 test("the next fetch is a delta since the revision held until the deltas outgrow the rule", () => {
   const full = { ciphertext: new ArrayBuffer(4000) };
   const delta = (bytes) => ({ ciphertext: new ArrayBuffer(bytes) });
-  assert.deepEqual(nextFetch({ full, deltas: [delta(600), delta(400)], revision: 12 }), { since: 12 });
-  assert.deepEqual(nextFetch({ full, deltas: [delta(600), delta(401)], revision: 12 }), { full: true });
+  assert.deepEqual(nextFetch({ full, deltas: [delta(600), delta(400)], revision: 12 }), {
+    since: 12,
+  });
+  assert.deepEqual(nextFetch({ full, deltas: [delta(600), delta(401)], revision: 12 }), {
+    full: true,
+  });
   assert.deepEqual(nextFetch({ full: null, deltas: [], revision: 0 }), { full: true });
 });
 
@@ -172,5 +190,10 @@ test("stored deltas chain from the full snapshot; covered ones are obsolete; a h
   const clean = deltaChain(7, [b, a]);
   assert.deepEqual(clean.chain, [a, b]);
   assert.equal(clean.gap, false);
-  assert.deepEqual(deltaChain(12, [a, b]), { chain: [], obsolete: [a, b], revision: 12, gap: false });
+  assert.deepEqual(deltaChain(12, [a, b]), {
+    chain: [],
+    obsolete: [a, b],
+    revision: 12,
+    gap: false,
+  });
 });

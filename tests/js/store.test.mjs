@@ -74,7 +74,10 @@ test("a full envelope is stored with its bytes as ArrayBuffer and opens as it ca
 test("a Blob is refused, never stored", async () => {
   const { store } = await freshStore();
   const blob = new Blob([b64urlDecode(FULL.envelope.ciphertext)]);
-  await assert.rejects(store.putEnvelope(WS, { ...FULL.envelope, ciphertext: blob }), EnvelopeError);
+  await assert.rejects(
+    store.putEnvelope(WS, { ...FULL.envelope, ciphertext: blob }),
+    EnvelopeError,
+  );
   assert.deepEqual((await dump(store)).envelopes, []);
   store.close();
 });
@@ -87,7 +90,13 @@ test("deltas are kept beside the full snapshot, in order, and open", async () =>
   await store.putEnvelope(WS, later);
   await store.putEnvelope(WS, DELTA.envelope);
   const { deltas } = await store.getEnvelopes(WS);
-  assert.deepEqual(deltas.map((d) => [d.base, d.revision]), [[7, 9], [9, 12]]);
+  assert.deepEqual(
+    deltas.map((d) => [d.base, d.revision]),
+    [
+      [7, 9],
+      [9, 12],
+    ],
+  );
   assert.deepEqual(await openEnvelope(deltas[0], k, { ...expected, base: 7 }), DELTA.plaintext);
   await store.deleteDeltas(WS, [deltas[1]]);
   assert.equal((await store.getEnvelopes(WS)).deltas.length, 1);
@@ -99,14 +108,29 @@ test("a new full snapshot replaces the old one and the deltas it covers, not lat
   const k = await key();
   await store.putEnvelope(WS, FULL.envelope);
   await store.putEnvelope(WS, DELTA.envelope); // 7 -> 9
-  await store.putEnvelope(WS, await sealEnvelope({ changes: [] }, k, { ...meta, base: 9, revision: 12 }));
-  const newer = await sealEnvelope({ ...FULL.plaintext, revision: 10 }, k, { ...meta, revision: 10 });
+  await store.putEnvelope(
+    WS,
+    await sealEnvelope({ changes: [] }, k, { ...meta, base: 9, revision: 12 }),
+  );
+  const newer = await sealEnvelope({ ...FULL.plaintext, revision: 10 }, k, {
+    ...meta,
+    revision: 10,
+  });
   assert.equal(await store.putEnvelope(WS, newer), true);
   const { full, deltas } = await store.getEnvelopes(WS);
   assert.equal(full.revision, 10);
-  assert.deepEqual(deltas.map((d) => [d.base, d.revision]), [[9, 12]]);
+  assert.deepEqual(
+    deltas.map((d) => [d.base, d.revision]),
+    [[9, 12]],
+  );
   assert.equal(await store.putEnvelope(WS, FULL.envelope), false, "an older full one is refused");
-  assert.equal((await store.getEnvelopes(WS)).full.revision, 10);
+  assert.equal(await store.putEnvelope(WS, DELTA.envelope), false, "a covered delta is not kept");
+  const { full: kept, deltas: after } = await store.getEnvelopes(WS);
+  assert.equal(kept.revision, 10);
+  assert.deepEqual(
+    after.map((d) => [d.base, d.revision]),
+    [[9, 12]],
+  );
   store.close();
 });
 
@@ -119,12 +143,18 @@ test("the outbox keeps sealed mutations in the order they were made", async () =
   }
   await store.addOutbox(WS, "fixture", OUTBOX.envelope);
   const queued = await store.listOutbox(WS);
-  assert.deepEqual(queued.map((q) => q.mutationId), [...ids, "fixture"]);
+  assert.deepEqual(
+    queued.map((q) => q.mutationId),
+    [...ids, "fixture"],
+  );
   assert.ok(queued[0].sealed.ciphertext instanceof ArrayBuffer);
   assert.equal((await openOutbox(queued[0].sealed, k, meta)).id, "m-3");
   assert.deepEqual(await openOutbox(queued[3].sealed, k, meta), OUTBOX.plaintext);
   await store.removeOutbox(WS, "m-1");
-  assert.deepEqual((await store.listOutbox(WS)).map((q) => q.mutationId), ["m-3", "m-2", "fixture"]);
+  assert.deepEqual(
+    (await store.listOutbox(WS)).map((q) => q.mutationId),
+    ["m-3", "m-2", "fixture"],
+  );
   store.close();
 });
 
@@ -132,9 +162,19 @@ test("a conflict is kept with its result sealed; a plain result is refused", asy
   const { store } = await freshStore();
   const k = await key();
   await store.addOutbox(WS, OUTBOX.plaintext.id, OUTBOX.envelope);
-  const result = { id: OUTBOX.plaintext.id, status: "conflict", conflicts: [{ field: "notes", server: "Solo de día", client: "x" }] };
-  await assert.rejects(store.markOutbox(WS, OUTBOX.plaintext.id, "conflict", result), EnvelopeError);
-  assert.equal(await store.markOutbox(WS, OUTBOX.plaintext.id, "conflict", await sealOutbox(result, k, meta)), true);
+  const result = {
+    id: OUTBOX.plaintext.id,
+    status: "conflict",
+    conflicts: [{ field: "notes", server: "Solo de día", client: "x" }],
+  };
+  await assert.rejects(
+    store.markOutbox(WS, OUTBOX.plaintext.id, "conflict", result),
+    EnvelopeError,
+  );
+  assert.equal(
+    await store.markOutbox(WS, OUTBOX.plaintext.id, "conflict", await sealOutbox(result, k, meta)),
+    true,
+  );
   const [queued] = await store.listOutbox(WS);
   assert.equal(queued.status, "conflict");
   assert.deepEqual(await openOutbox(queued.result, k, meta), result);
@@ -145,7 +185,10 @@ test("a conflict is kept with its result sealed; a plain result is refused", asy
 test("the PIN-wrapped key survives a reopen and unwraps to a key that opens the copy", async () => {
   const { userId, store } = await freshStore();
   const salt = randomBytes(16);
-  const wrapped = await wrapSnapshotKey(b64urlDecode(FULL.key), await deriveWrappingKey("482913", salt, 1000));
+  const wrapped = await wrapSnapshotKey(
+    b64urlDecode(FULL.key),
+    await deriveWrappingKey("482913", salt, 1000),
+  );
   await store.putKeys({ kid: FULL.kid, pin: { salt, iterations: 1000, wrapped } });
   store.close();
   const again = await openStore(userId);
@@ -189,7 +232,10 @@ test("after a whole session nothing readable of a team or restricted contact is 
   await store.setMeta(WS, "revision", 9);
   await store.setMeta(WS, "favourites", [FULL.plaintext.contacts[1].id]);
   const stored = texts(await dump(store));
-  assert.ok(stored.some((t) => t.includes("Emergencias")), "the scan reads what is stored");
+  assert.ok(
+    stored.some((t) => t.includes("Emergencias")),
+    "the scan reads what is stored",
+  );
   for (const contact of FULL.plaintext.contacts.filter((c) => c.visibility !== "public")) {
     const secrets = [contact.name, ...contact.phones.map((p) => p.number.slice(3))];
     for (const secret of secrets) {
@@ -222,13 +268,17 @@ test("wiping a workspace removes all of it and nothing of another workspace", as
 });
 
 // The timeout only stops a regression (a blocked delete) from hanging the run; nothing is timed.
-test("wiping a user deletes their database, even while a connection is open", { timeout: 10_000 }, async () => {
-  const { userId, store } = await freshStore();
-  await store.putEnvelope(WS, FULL.envelope);
-  await wipeUser(userId);
-  const names = (await indexedDB.databases()).map((db) => db.name);
-  assert.ok(!names.includes(databaseName(userId)));
-  const again = await openStore(userId);
-  assert.deepEqual(await again.getEnvelopes(WS), { full: null, deltas: [] });
-  again.close();
-});
+test(
+  "wiping a user deletes their database, even while a connection is open",
+  { timeout: 10_000 },
+  async () => {
+    const { userId, store } = await freshStore();
+    await store.putEnvelope(WS, FULL.envelope);
+    await wipeUser(userId);
+    const names = (await indexedDB.databases()).map((db) => db.name);
+    assert.ok(!names.includes(databaseName(userId)));
+    const again = await openStore(userId);
+    assert.deepEqual(await again.getEnvelopes(WS), { full: null, deltas: [] });
+    again.close();
+  },
+);

@@ -11,9 +11,11 @@ const IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*)(["'])([^"']+)\1/g;
 
 test("every vendored file has the SHA-256 that VENDOR.md records, and every file is listed", () => {
   const listed = new Map(
-    [...read("vendor/VENDOR.md").toString().matchAll(/^\| `([^`]+\.js)` \|.*\| `([0-9a-f]{64})` \|$/gm)].map(
-      ([, file, sum]) => [file, sum],
-    ),
+    [
+      ...read("vendor/VENDOR.md")
+        .toString()
+        .matchAll(/^\| `([^`]+\.js)` \|.*\| `([0-9a-f]{64})` \|$/gm),
+    ].map(([, file, sum]) => [file, sum]),
   );
   const present = readdirSync(new URL("vendor/", root)).filter((name) => name.endsWith(".js"));
   assert.deepEqual([...listed.keys()].sort(), present.sort());
@@ -21,7 +23,11 @@ test("every vendored file has the SHA-256 that VENDOR.md records, and every file
 });
 
 test("every licence text VENDOR.md lists is there with its checksum", () => {
-  const licences = [...read("vendor/VENDOR.md").toString().matchAll(/`(licenses\/[^`]+)` — SHA-256 `([0-9a-f]{64})`/g)];
+  const licences = [
+    ...read("vendor/VENDOR.md")
+      .toString()
+      .matchAll(/`(licenses\/[^`]+)` — SHA-256 `([0-9a-f]{64})`/g),
+  ];
   assert.ok(licences.length >= 4);
   for (const [, path, sum] of licences) assert.equal(sha256(read(`vendor/${path}`)), sum, path);
 });
@@ -29,7 +35,9 @@ test("every licence text VENDOR.md lists is there with its checksum", () => {
 test("modules import only relative paths (no import map, so script-src 'self' holds)", () => {
   for (const dir of ["vendor/", "js/"]) {
     for (const name of readdirSync(new URL(dir, root)).filter((n) => n.endsWith(".js"))) {
-      for (const [, , spec] of read(dir + name).toString().matchAll(IMPORT)) {
+      for (const [, , spec] of read(dir + name)
+        .toString()
+        .matchAll(IMPORT)) {
         assert.match(spec, /^\.\.?\//, `${dir}${name} imports "${spec}"`);
       }
     }
