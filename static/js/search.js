@@ -20,21 +20,7 @@ const PHONE_QUERY = /^[\d\s+\-().]+$/;
 // One or two digits would match half the directory.
 const MIN_PHONE_DIGITS = 3;
 // Dropped from a query of several words: "jefa de finanzas" still finds "Jefa Finanzas".
-const STOP_WORDS = new Set([
-  "a",
-  "al",
-  "de",
-  "del",
-  "el",
-  "en",
-  "la",
-  "las",
-  "los",
-  "y",
-  "the",
-  "of",
-  "and",
-]);
+const STOP_WORDS = new Set("a al de del el en la las los y the of and".split(" "));
 
 /** Fold text for matching: lower case, accents and other combining marks removed. */
 export function fold(text) {
@@ -123,12 +109,17 @@ export function createContactIndex(contacts = []) {
   for (const contact of live) phones.set(contact.id, digitsOf(contact));
 
   function searchPhones(digits) {
+    // A national number typed with its trunk prefix ("020 7946…") is stored without it (+44 20…).
+    const runs =
+      digits.length > 4 && digits.startsWith("0") ? [digits, digits.replace(/^0+/, "")] : [digits];
     const found = [];
     for (const [id, numbers] of phones) {
       let best = -1;
       for (const number of numbers) {
-        const at = number.indexOf(digits);
-        if (at >= 0 && (best < 0 || at < best)) best = at;
+        for (const run of runs) {
+          const at = number.indexOf(run);
+          if (at >= 0 && (best < 0 || at < best)) best = at;
+        }
       }
       // Earlier in the number ranks higher: "5512" typed from the start of +52 55 12…
       if (best >= 0) found.push({ id, score: 1 / (1 + best) });

@@ -82,6 +82,13 @@ test("phone digits find the contact: '5512' finds +52 55 1234 5678, as typed wit
   assert.deepEqual(ids(index.search("088")), [policia.id]);
 });
 
+test("a national number typed with its trunk prefix finds the stored international one", () => {
+  const london = person("Oficina Londres", { phones: [{ number: "+442079460000" }] });
+  const local = createContactIndex([...SMALL, london]);
+  assert.deepEqual(ids(local.search("020 7946 0000")), [london.id]);
+  assert.deepEqual(ids(local.search("088")), [policia.id], "a short number keeps its zero");
+});
+
 test("digits are never fuzzy: one wrong digit finds nothing", () => {
   assert.deepEqual(index.search("5513 4567"), []);
 });
