@@ -68,10 +68,10 @@ function processTerm(term) {
   return folded || null;
 }
 
-/** Typos forgiven: none under 4 letters or in digits, one up to 6 letters, two from 7. */
+/** Typos forgiven from 4 letters, one per 5 letters (rounded: 1 from 4, 2 from 8); none in digits. */
 function fuzzy(term) {
   if (term.length < 4 || /^\d+$/.test(term)) return false;
-  return term.length < 7 ? 1 : 2;
+  return 0.2;
 }
 
 /** Prefix matching on the last word only (it is still being typed), from its second letter. */
@@ -99,7 +99,7 @@ export function createContactIndex(contacts = []) {
     extractField,
     tokenize,
     processTerm,
-    searchOptions: { boost: BOOST, fuzzy, prefix, maxFuzzy: 2 },
+    searchOptions: { boost: BOOST, fuzzy, prefix, maxFuzzy: 3 },
   });
   // Phone numbers are matched by any run of their digits with a scan: a few milliseconds at
   // 50,000 contacts, where indexing every suffix doubled the time to build the index.
