@@ -208,7 +208,7 @@ function checkShape(envelope) {
     throw new EnvelopeError("format", "kid and aad must be strings");
   }
   if (!isRevision(envelope.revision)) throw new EnvelopeError("format", "bad revision");
-  if ("base" in envelope && !isRevision(envelope.base)) {
+  if (envelope.base !== undefined && !isRevision(envelope.base)) {
     throw new EnvelopeError("format", "bad base revision");
   }
   const iv = toBytes(envelope.iv);
@@ -239,7 +239,7 @@ export async function openEnvelope(envelope, key, expected) {
   if (expected.minRevision !== undefined && envelope.revision < expected.minRevision) {
     throw new EnvelopeError("revision", "older than the copy held");
   }
-  const isDelta = "base" in envelope;
+  const isDelta = envelope.base !== undefined;
   let aad;
   if (isDelta) {
     if (expected.base === undefined || envelope.base !== expected.base) {
@@ -253,7 +253,14 @@ export async function openEnvelope(envelope, key, expected) {
   // Compared before decrypting, and the expected string (not the envelope's) is what the tag
   // is checked against: an envelope for another user, workspace or revision never opens.
   if (envelope.aad !== aad) throw new EnvelopeError("aad", "the envelope is not for this copy");
-  const plaintext = parseJson(await gunzip(await decrypt(key, iv, ciphertext, aad)));
+  const compressed = await decrypt(key, iv, ciphertext, aad);
+  let bytes;
+  try {
+    bytes = await gunzip(compressed);
+  } catch {
+    throw new EnvelopeError("format", "the plaintext is not gzip");
+  }
+  const plaintext = parseJson(bytes);
   if (plaintext === null || typeof plaintext !== "object") {
     throw new EnvelopeError("format", "the plaintext is not an object");
   }

@@ -173,6 +173,23 @@ test("malformed envelopes are refused as format errors", async () => {
   }
 });
 
+test("an authentic envelope whose plaintext is not gzip is a format error, not a crash", async () => {
+  const k = await key();
+  const aad = `enlace-snapshot:v1:${FULL.user_id}:${FULL.workspace_id}:7`;
+  const iv = randomBytes(12);
+  const ciphertext = await globalThis.crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(aad) },
+    k,
+    new TextEncoder().encode("{}"),
+  );
+  const envelope = {
+    ...FULL.envelope,
+    iv: b64urlEncode(iv),
+    ciphertext: b64urlEncode(ciphertext),
+  };
+  await refused(openEnvelope(envelope, k, expected(FULL)), "format");
+});
+
 test("an envelope the page seals opens like the server's, bound the same way", async () => {
   const k = await key();
   const meta = { kid: "k1", userId: FULL.user_id, workspaceId: FULL.workspace_id };
