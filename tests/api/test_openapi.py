@@ -26,7 +26,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.conftest import mutation
+from tests.helpers import mutation
 from webapp.api.openapi import openapi_document
 from webapp.api.schemas import Session
 from webapp.directory.schemas import SCHEMAS
