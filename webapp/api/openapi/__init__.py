@@ -1,9 +1,11 @@
 """The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
 
 Every schema in it is generated from a pydantic model that the server also uses: the request
-models validate what comes in, the answer models build (or, for the hot snapshot and sync
-answers, describe) what goes out. By concern: `components` (schemas), `responses` (shared
-responses, parameters, headers), `paths` (the operations).
+models validate what comes in; the answer models build the session, the snapshot key and every
+error, and describe the answers built elsewhere for speed or from stored records (the sync
+answer, the snapshot envelope, the public contacts), which the tests check against them. By
+concern: `components` (schemas), `responses` (shared responses, parameters, headers), `paths`
+(the operations).
 """
 
 from __future__ import annotations
