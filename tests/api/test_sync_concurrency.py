@@ -75,11 +75,6 @@ def live_url(app: Any) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-def sign_in(base_url: str, email: str) -> requests.Session:
-    """A session signed in through the form, with the API's CSRF token as a default header."""
-    return sign_in_http(base_url, email, timeout=TIMEOUT)
-
-
 @dataclass
 class Member:
     """One signed-in session and what it saw and sent."""
@@ -197,7 +192,12 @@ def test_concurrent_edits_keep_revisions_gapless_and_lose_nothing(
     try:
         for index, user in enumerate(users):
             members.append(
-                Member(f"s{index}", sign_in(live_url, user.email), live_url, str(workspace.id))
+                Member(
+                    f"s{index}",
+                    sign_in_http(live_url, user.email, timeout=TIMEOUT),
+                    live_url,
+                    str(workspace.id),
+                )
             )
         contacts = [str(uuid.uuid4()) for _ in range(CONTACTS)]
         created = members[0].sync(
@@ -392,7 +392,12 @@ def test_a_pull_during_writes_to_two_entity_types_skips_no_change(
     try:
         for index, user in enumerate(users):
             members.append(
-                Member(f"s{index}", sign_in(live_url, user.email), live_url, str(workspace.id))
+                Member(
+                    f"s{index}",
+                    sign_in_http(live_url, user.email, timeout=TIMEOUT),
+                    live_url,
+                    str(workspace.id),
+                )
             )
         writers, readers = members[:WRITERS], members[WRITERS:]
         pairs = [(str(uuid.uuid4()), str(uuid.uuid4())) for _ in range(2 * WRITERS)]
