@@ -65,6 +65,20 @@ REQUEST_ERRORS = [
         400,
         "cursor",
     ),
+    (
+        "a mutation id nested 1,000 levels deep",
+        lambda w: raw(
+            w,
+            (
+                f'{{"workspace": "{w["owner"].workspace}", "mutations": [{{"id": '
+                + "[" * 1000
+                + "]" * 1000
+                + f', "type": "contact", "entity_id": "{uuid.uuid4()}", "op": "put"}}]}}'
+            ).encode(),
+        ),
+        400,
+        "mutations.0.id",
+    ),
     ("negative cursor", lambda w: w["owner"].post(envelope(w, cursor=-1)), 400, "cursor"),
     ("cursor as a string", lambda w: w["owner"].post(envelope(w, cursor="5")), 400, "cursor"),
     ("cursor as a boolean", lambda w: w["owner"].post(envelope(w, cursor=True)), 400, "cursor"),
