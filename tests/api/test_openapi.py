@@ -285,8 +285,10 @@ def test_sync_answers_follow_the_document(device):
     late = sync(editor, mutation(playbook, {"name": "Fuego"}, type="playbook", base_version=1))
     assert late["results"][0]["deleted"] is True
     secret = uuid.uuid4()
-    sync(owner, mutation(secret, {"name": "Director", "visibility": "restricted"}))
-    seen = sync(viewer, cursor=0)
+    sync(owner, mutation(secret, {"name": "Director"}))
+    held = sync(viewer, cursor=0)["cursor"]  # the viewer holds it, then it becomes restricted
+    sync(owner, mutation(secret, {"visibility": "restricted"}, base_version=1))
+    seen = sync(viewer, cursor=held)
     assert any(c["entity_id"] == str(secret) and c["deleted"] for c in seen["changes"])
 
     # A retried mutation id returns its first result again.

@@ -87,14 +87,16 @@ def validate(
 ) -> tuple[Validated | None, dict[str, str]]:
     """Check a whole record; return it canonical (phones in E.164) or errors keyed by path."""
     schema = SCHEMAS[entity_type]
-    nul = _nul_paths(document)
-    if nul:
-        return None, dict.fromkeys(nul, "Text may not contain NUL characters.")
     try:
         model = schema.model_validate(document)
     except ValidationError as error:
         return None, error_map(error)
     json_doc = model.model_dump(mode="json", by_alias=True)
+    # Checked on the validated record, whose depth the schema bounds: the input may be nested
+    # a thousand levels deep, and walking it would exhaust Python's stack.
+    nul = _nul_paths(json_doc)
+    if nul:
+        return None, dict.fromkeys(nul, "Text may not contain NUL characters.")
     py_doc = model.model_dump(mode="python", by_alias=True)
     errors: dict[str, str] = {}
     if entity_type == "contact":
@@ -109,7 +111,10 @@ def validate(
 
 
 def _nul_paths(value: Any, path: str = "") -> list[str]:
-    """Return the paths of strings holding a NUL character (PostgreSQL text cannot store it)."""
+    """Return the paths of strings holding a NUL character (PostgreSQL text cannot store it).
+
+    Recursive: call it only on a validated record (a few levels deep), never on raw input.
+    """
     if isinstance(value, str):
         return [path or "_"] if "\x00" in value else []
     if isinstance(value, dict):
