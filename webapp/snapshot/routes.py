@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from webapp.audit import service as audit
 from webapp.auth.service import user_key
 from webapp.db import begin_snapshot_read, get_session
+from webapp.directory.models import MAX_INT64
 from webapp.directory.service import public_contacts
+from webapp.errors import ServiceError
 from webapp.snapshot import service
 from webapp.snapshot.schemas import SnapshotKey
 from webapp.workspaces import service as workspaces
@@ -36,29 +39,41 @@ def snapshot_key() -> Response:
 @bp.get("/workspaces/<workspace_id>/snapshot")
 @login_required
 def snapshot(workspace_id: str) -> Response:
-    """Return the workspace's snapshot encrypted for this user (304 when unchanged)."""
+    """Return the workspace's snapshot encrypted for this user, or with `?since=R` the delta
+    from revision R (a full snapshot when the delta would not be much smaller; 304 when unchanged).
+    """
     session = get_session()
     wid = workspaces.parse_uuid(workspace_id)
+    since = _since(request.args.get("since"))
     membership = workspaces.require_role(session, wid, current_user, Role.VIEWER)
     user = current_user._get_current_object()
     full = workspaces.sees_restricted(membership.role)
     kid, key = user_key(user)
     # The membership query of this request loaded the current revision: an unchanged snapshot
     # is answered without another query (a device polls this often).
-    tag = service.etag(kid, membership.workspace.revision, full)
+    revision = membership.workspace.revision
+    if since is not None and since > revision:
+        since = None  # a device ahead of the server (a restored database): start afresh
+    if since == revision:
+        return Response(status=304, headers=_cache_headers(service.etag(kid, revision, full)))
+    tag = service.etag(kid, revision, full, base=since)
     if request.if_none_match.contains(tag):
         return Response(status=304, headers=_cache_headers(tag))
     begin_snapshot_read(session)  # commits a first key, then reads one consistent revision
     workspace = workspaces.current_workspace(session, wid)
-    tag = service.etag(kid, workspace.revision, full)
-    data = service.plaintext(session, workspace, full)
-    body = service.envelope(user, workspace, data, kid, key)
+    data = None if since is None else service.delta_plaintext(session, workspace, full, since)
+    base = since if data is not None else None
+    if data is None:
+        data = service.plaintext(session, workspace, full)
+    tag = service.etag(kid, workspace.revision, full, base=base)
+    body = service.envelope(user, workspace, data, kid, key, base=base)
     audit.record(
         session,
         "snapshot.fetched",
         actor_id=user.id,
         workspace_id=wid,
         revision=workspace.revision,
+        base=base,
         kid=kid,
     )
     session.commit()
@@ -67,6 +82,18 @@ def snapshot(workspace_id: str) -> Response:
     response = jsonify(body)
     response.headers.update(_cache_headers(tag))
     return response
+
+
+def _since(value: str | None) -> int | None:
+    """Return the `since` revision of a delta request, or None for a full snapshot.
+
+    :raises ServiceError: when it is not a revision number.
+    """
+    if value is None:
+        return None
+    if not value.isascii() or not value.isdigit() or int(value) > MAX_INT64:
+        raise ServiceError(str(_l("“since” must be a revision number: 0 or more.")), field="since")
+    return int(value)
 
 
 def _cache_headers(tag: str) -> dict[str, str]:

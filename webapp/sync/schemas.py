@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from webapp.directory.models import MAX_INT64
+
 MAX_MUTATIONS = 200
-# Revisions and versions are 64-bit integers in the database.
-MAX_INT64 = 2**63 - 1
 EntityType = Literal["contact", "playbook", "incident", "incident_entry"]
 
 

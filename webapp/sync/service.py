@@ -11,20 +11,19 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from webapp.audit import service as audit
 from webapp.auth.models import User
 from webapp.db import begin_snapshot_read, utcnow
 from webapp.directory.models import ENTITY_TYPES, IncidentEntry, Synced
-from webapp.directory.service import Validated, raw_columns, raw_data, to_api, validate
+from webapp.directory.service import PAGE_SIZE, Validated, list_changes, to_api, validate
 from webapp.sync.models import ProcessedMutation
 from webapp.sync.schemas import Mutation
 from webapp.workspaces.models import Membership, Role, Workspace
 from webapp.workspaces.service import current_workspace, sees_restricted
 
-PAGE_SIZE = 500
 KEEP_PROCESSED = timedelta(days=30)
 FORBIDDEN = {"_": "forbidden"}
 
@@ -69,7 +68,7 @@ def sync(
         # Still under the writer lock: nobody else can commit to this workspace, so the changes
         # read here are exactly those up to our own last revision.
         changes, next_cursor, more = list_changes(
-            session, workspace, membership.role, cursor, page_size
+            session, workspace, sees_restricted(membership.role), cursor, page_size
         )
         session.commit()
         return {"results": results, "changes": changes, "cursor": next_cursor, "more": more}
@@ -85,7 +84,7 @@ def sync(
     begin_snapshot_read(session)
     workspace = current_workspace(session, membership.workspace_id)
     changes, next_cursor, more = list_changes(
-        session, workspace, membership.role, cursor, page_size
+        session, workspace, sees_restricted(membership.role), cursor, page_size
     )
     session.commit()
     return {"results": [], "changes": changes, "cursor": next_cursor, "more": more}
@@ -352,56 +351,6 @@ def _canonical(
     if validated is None:
         return {}, errors
     return {name: validated.json[name] for name in values}, {}
-
-
-def list_changes(
-    session: Session, workspace: Workspace, role: str, cursor: int, limit: int = PAGE_SIZE
-) -> tuple[list[dict[str, Any]], int, bool]:
-    """Return the changes after `cursor` that the role may see, the next cursor and `more`.
-
-    A viewer learns nothing of a restricted record that viewers never saw; one that became
-    restricted after the viewer's cursor (so that the device may hold it) reaches it as a
-    tombstone.
-    """
-    full = sees_restricted(role)
-    # Plain rows, not ORM objects: a full pull reads thousands and identity-maps none of them.
-    rows: list[tuple[type[Synced], Any]] = []
-    for model in ENTITY_TYPES.values():
-        table = model.__table__  # type: ignore[attr-defined]
-        query = (
-            select(*raw_columns(model.TYPE))
-            .where(table.c.workspace_id == workspace.id, table.c.revision > cursor)
-            .order_by(table.c.revision)
-            .limit(limit + 1)
-        )
-        if not full and "visibility" in table.c:
-            # Filtered in the query, so that a page is never filled with rows a viewer skips.
-            # Cursor 0 is a device that holds nothing: it needs no tombstone at all.
-            shown = table.c.visibility != "restricted"
-            if cursor > 0:
-                shown = or_(shown, table.c.restricted_since > cursor)
-            query = query.where(shown)
-        rows.extend((model, row) for row in session.execute(query))
-    rows.sort(key=lambda item: item[1].revision)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    changes = []
-    for model, row in rows:
-        hidden = row.deleted or (not full and getattr(row, "visibility", "team") == "restricted")
-        changes.append(
-            {
-                "type": model.TYPE,
-                "entity_id": str(row.id),
-                "version": row.version,
-                "revision": row.revision,
-                "deleted": hidden,
-                "data": None if hidden else raw_data(model.TYPE, row),
-            }
-        )
-    # Without `more`, every change up to the workspace's revision has been read (this runs
-    # under the writer lock or in one snapshot read), including rows hidden from this role.
-    next_cursor = rows[-1][1].revision if more else workspace.revision
-    return changes, next_cursor, more
 
 
 _last_purge = {"at": 0.0}

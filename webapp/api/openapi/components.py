@@ -15,10 +15,11 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from webapp.api.schemas import Session
+from webapp.directory.models import MAX_INT64
 from webapp.directory.schemas import SCHEMAS
 from webapp.errors import ErrorBody
 from webapp.snapshot.schemas import PublicContacts, SnapshotEnvelope, SnapshotKey
-from webapp.sync.schemas import MAX_INT64, MAX_MUTATIONS, SyncRequest, SyncResponse
+from webapp.sync.schemas import MAX_MUTATIONS, SyncRequest, SyncResponse
 
 MAX_BODY = "1 MiB"
 REF = "#/components/schemas/{model}"
