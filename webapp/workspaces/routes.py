@@ -179,7 +179,7 @@ def external_url(endpoint: str, **values: str) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-@bp.post("/workspaces/<workspace_id>/invitations/<int:invitation_id>/revoke")
+@bp.post("/workspaces/<workspace_id>/invitations/<id:invitation_id>/revoke")
 @login_required
 @fresh_login_required
 def revoke(workspace_id: str, invitation_id: int) -> Response:
