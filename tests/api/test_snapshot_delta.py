@@ -142,9 +142,7 @@ def test_a_since_that_is_not_a_revision_gets_400_naming_it(device, since):
     contacts(owner, 1)
     response = get(owner.client, owner.workspace, since)
     assert response.status_code == 400
-    assert response.get_json()["errors"] == {
-        "since": "“since” must be a revision number: 0 or more."
-    }
+    assert list(response.get_json()["errors"]) == ["since"]
 
 
 def test_a_delta_of_another_workspace_is_404(device):

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from webapp.audit import service as audit
 from webapp.auth.service import user_key
+from webapp.converters import query_int
 from webapp.db import begin_snapshot_read, get_session
-from webapp.directory.models import MAX_INT64
 from webapp.directory.service import public_contacts
-from webapp.errors import ServiceError
 from webapp.snapshot import service
 from webapp.snapshot.schemas import SnapshotKey
 from webapp.workspaces import service as workspaces
@@ -44,7 +42,7 @@ def snapshot(workspace_id: str) -> Response:
     """
     session = get_session()
     wid = workspaces.parse_uuid(workspace_id)
-    since = _since(request.args.get("since"))
+    since = query_int("since", low=0)
     membership = workspaces.require_role(session, wid, current_user, Role.VIEWER)
     user = current_user._get_current_object()
     full = workspaces.sees_restricted(membership.role)
@@ -82,18 +80,6 @@ def snapshot(workspace_id: str) -> Response:
     response = jsonify(body)
     response.headers.update(_cache_headers(tag))
     return response
-
-
-def _since(value: str | None) -> int | None:
-    """Return the `since` revision of a delta request, or None for a full snapshot.
-
-    :raises ServiceError: when it is not a revision number.
-    """
-    if value is None:
-        return None
-    if not value.isascii() or not value.isdigit() or int(value) > MAX_INT64:
-        raise ServiceError(str(_l("“since” must be a revision number: 0 or more.")), field="since")
-    return int(value)
 
 
 def _cache_headers(tag: str) -> dict[str, str]:
