@@ -28,12 +28,8 @@ from webapp.jsonprovider import dumps_bytes
 from webapp.workspaces.models import Workspace
 
 ENVELOPE_VERSION = 1
-COLLECTIONS = {
-    "contact": "contacts",
-    "playbook": "playbooks",
-    "incident": "incidents",
-    "incident_entry": "incident_entries",
-}
+# Each type's records are listed under its table's name ("contacts", "incident_entries").
+COLLECTIONS = {entity_type: model.__tablename__ for entity_type, model in ENTITY_TYPES.items()}  # type: ignore[attr-defined]
 
 
 def b64url(data: bytes) -> str:

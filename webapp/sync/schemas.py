@@ -7,10 +7,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from webapp.directory.models import MAX_INT64
+from webapp.directory.models import ENTITY_TYPES, MAX_INT64
 
 MAX_MUTATIONS = 200
-EntityType = Literal["contact", "playbook", "incident", "incident_entry"]
+# The entity types, as the models name them (`Synced.TYPE`).
+EntityType = Literal[tuple(ENTITY_TYPES)]  # type: ignore[valid-type]
 
 
 class Mutation(BaseModel):

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from webapp.api.schemas import Session
-from webapp.directory.models import MAX_INT64
+from webapp.directory.models import ENTITY_TYPES, MAX_INT64
 from webapp.directory.schemas import SCHEMAS
 from webapp.errors import ErrorBody
 from webapp.snapshot.schemas import PublicContacts, SnapshotEnvelope, SnapshotKey
@@ -26,12 +26,7 @@ REF = "#/components/schemas/{model}"
 JSON = "application/json"
 
 # The entity types of the sync protocol and the name their schemas take in the document.
-ENTITY_NAMES = {
-    "contact": "Contact",
-    "playbook": "Playbook",
-    "incident": "Incident",
-    "incident_entry": "IncidentEntry",
-}
+ENTITY_NAMES = {entity_type: model.__name__ for entity_type, model in ENTITY_TYPES.items()}
 
 # The answers besides the sync protocol's; each schema takes its model's name.
 ANSWERS: tuple[type[BaseModel], ...] = (
