@@ -1,7 +1,6 @@
 // Crypto of the offline copy: envelopes made by the Python code open here, and nothing else does.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 
 import {
   EnvelopeError,
@@ -18,12 +17,8 @@ import {
   unwrapSnapshotKey,
   wrapSnapshotKey,
 } from "../../static/js/crypto.js";
+import { FULL, DELTA, OUTBOX } from "./fixtures.mjs";
 
-const fixture = (name) =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"));
-const FULL = fixture("full.json");
-const DELTA = fixture("delta.json");
-const OUTBOX = fixture("outbox.json");
 const OTHER_USER = "99999999-9999-4999-8999-999999999999";
 // Far below the product's 600,000: the wrap format is what is tested here, not the cost.
 const FAST = 1000;

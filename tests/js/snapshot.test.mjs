@@ -1,7 +1,6 @@
 // The directory in memory from a full snapshot and its deltas, and when to fetch a full one.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 
 import {
   applyChanges,
@@ -13,11 +12,8 @@ import {
   playbookContacts,
   SnapshotError,
 } from "../../static/js/snapshot.js";
+import { FULL, DELTA } from "./fixtures.mjs";
 
-const fixture = (name) =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"));
-const FULL = fixture("full.json");
-const DELTA = fixture("delta.json");
 const ANA = "11111111-1111-4111-8111-111111111111";
 const LUIS = "22222222-2222-4222-8222-222222222222";
 const SERVICE = "33333333-3333-4333-8333-333333333333";

@@ -3,7 +3,6 @@
 import "./vendor/fake-indexeddb/auto/index.mjs";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 
 import {
   b64urlDecode,
@@ -19,12 +18,8 @@ import {
   wrapSnapshotKey,
 } from "../../static/js/crypto.js";
 import { databaseName, openStore, wipeUser } from "../../static/js/store.js";
+import { FULL, DELTA, OUTBOX } from "./fixtures.mjs";
 
-const fixture = (name) =>
-  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"));
-const FULL = fixture("full.json");
-const DELTA = fixture("delta.json");
-const OUTBOX = fixture("outbox.json");
 const USER = FULL.user_id;
 const WS = FULL.workspace_id;
 const OTHER_WS = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";

@@ -44,6 +44,19 @@ def ref(target: str | type[BaseModel]) -> dict[str, str]:
     return {"$ref": REF.format(model=name)}
 
 
+def json_response(
+    description: str, schema: type[BaseModel], headers: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Return a response object whose JSON body follows the model's schema."""
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {JSON: {"schema": ref(schema)}},
+    }
+    if headers:
+        response["headers"] = headers
+    return response
+
+
 def schemas() -> dict[str, Any]:
     """Return every component schema of the document, by name."""
     models: list[tuple[type[BaseModel], JsonSchemaMode]] = [

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
-
-from webapp.api.openapi.components import JSON, MAX_BODY, ref
+from webapp.api.openapi.components import JSON, MAX_BODY, json_response, ref
 from webapp.api.schemas import Session
 from webapp.snapshot.schemas import PublicContacts, SnapshotEnvelope, SnapshotKey
 from webapp.sync.schemas import SyncRequest, SyncResponse
@@ -21,18 +19,6 @@ def _use(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/responses/{name}"}
 
 
-def _ok(
-    description: str, schema: type[BaseModel], headers: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    response: dict[str, Any] = {
-        "description": description,
-        "content": {JSON: {"schema": ref(schema)}},
-    }
-    if headers:
-        response["headers"] = headers
-    return response
-
-
 def paths() -> dict[str, Any]:
     """Return the operations of /api/v1, by path."""
     workspace = [{"$ref": "#/components/parameters/WorkspaceId"}]
@@ -44,7 +30,7 @@ def paths() -> dict[str, Any]:
                 "summary": "The signed-in user, a CSRF token for API writes, the workspaces.",
                 "security": SESSION,
                 "responses": {
-                    "200": _ok("The signed-in user.", Session),
+                    "200": json_response("The signed-in user.", Session),
                     "401": _use("Unauthorized"),
                 },
             }
@@ -67,7 +53,7 @@ def paths() -> dict[str, Any]:
                     "content": {JSON: {"schema": ref(SyncRequest)}},
                 },
                 "responses": {
-                    "200": _ok("One result per mutation, and the changes.", SyncResponse),
+                    "200": json_response("One result per mutation, and the changes.", SyncResponse),
                     "400": _use("BadRequest"),
                     "401": _use("Unauthorized"),
                     "403": _use("Forbidden"),
@@ -84,7 +70,7 @@ def paths() -> dict[str, Any]:
                 "summary": "The signed-in user's snapshot key (Cache-Control: no-store).",
                 "security": SESSION,
                 "responses": {
-                    "200": _ok("The key.", SnapshotKey),
+                    "200": json_response("The key.", SnapshotKey),
                     "401": _use("Unauthorized"),
                 },
             }
@@ -106,7 +92,7 @@ def paths() -> dict[str, Any]:
                     }
                 ],
                 "responses": {
-                    "200": _ok(
+                    "200": json_response(
                         "The encrypted snapshot (Cache-Control: private, no-cache).",
                         SnapshotEnvelope,
                         headers={"ETag": {"$ref": "#/components/headers/ETag"}},
@@ -129,7 +115,7 @@ def paths() -> dict[str, Any]:
                 "summary": "The workspace's public contacts in clear, for quick dial while locked.",
                 "security": SESSION,
                 "responses": {
-                    "200": _ok("The public contacts.", PublicContacts),
+                    "200": json_response("The public contacts.", PublicContacts),
                     "401": _use("Unauthorized"),
                     "403": _use("Forbidden"),
                     "404": _use("NotFound"),

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.api.openapi.components import JSON, MAX_BODY, ref
+from webapp.api.openapi.components import MAX_BODY, json_response
 from webapp.errors import ErrorBody
 
 
 def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
-    response: dict[str, Any] = {
-        "description": description,
-        "content": {JSON: {"schema": ref(ErrorBody)}},
-    }
-    if headers:
-        response["headers"] = headers
-    return response
+    return json_response(description, ErrorBody, headers)
 
 
 def responses() -> dict[str, Any]:
