@@ -7,8 +7,8 @@ Run from the repository root (``make bench`` runs every bench/*.py script):
         .venv/bin/python bench/snapshot_bench.py
 
 Figures, in process (Flask test client): a cold build right after a change, the first snapshot
-of a fresh process (both caches empty), a second member's snapshot (cache hit: encryption only)
-and the 304 of an unchanged one. Options and guarantees: see bench/sync_bench.py.
+of a fresh process (both caches empty), a second member's snapshot (cache hit: encryption only),
+the 304 of an unchanged one, and the delta envelope after one change next to the full one. Options and guarantees: see bench/sync_bench.py.
 """
 
 from __future__ import annotations
@@ -24,7 +24,13 @@ from bench.lib.clients import EDITOR, OWNER, Device, Editor  # noqa: E402
 from bench.lib.report import pct  # noqa: E402
 from bench.lib.runner import Run, main  # noqa: E402
 
-FIGURES = ["snapshot_cold", "snapshot_first", "snapshot_member_p50", "not_modified_p50"]
+FIGURES = [
+    "snapshot_cold",
+    "snapshot_first",
+    "snapshot_member_p50",
+    "not_modified_p50",
+    "delta_envelope_ratio",
+]
 
 
 def measure(run: Run) -> None:
@@ -97,6 +103,23 @@ def measure(run: Run) -> None:
     results.extra["not_modified"] = {"p50": pct(times, 50), "p95": pct(times, 95), "n": 200}
     results.show("not_modified_p50", pct(times, 50), f"p95 {pct(times, 95):.2f} ms, n=200")
     run.profile("not_modified_p50", lambda: member.snapshot(tag), 200)
+
+    # Catching up after one change (a push, then `?since=`): the delta envelope's bytes next to
+    # the full envelope's, both as the device receives them.
+    held = member.snapshot()
+    revision = held.get_json()["revision"]
+    editor.send(owner)
+    full = member.snapshot().get_data()
+    delta = member.client.get(
+        f"/api/v1/workspaces/{workspace_id}/snapshot?since={revision}"
+    ).get_data()
+    assert b'"base"' in delta, "the server sent a full snapshot for one change"
+    results.extra["delta_envelope"] = {"full_bytes": len(full), "delta_bytes": len(delta)}
+    results.show(
+        "delta_envelope_ratio",
+        len(full) / len(delta),
+        f"{len(delta):,} B against {len(full):,} B",
+    )
 
 
 if __name__ == "__main__":

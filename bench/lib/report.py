@@ -21,6 +21,7 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "snapshot_member_p50": (20.0, "ms", "le"),
     "not_modified_p50": (3.0, "ms", "le"),
     "delta_bytes": (2048.0, "B", "le"),
+    "delta_envelope_ratio": (100.0, "×", "ge"),
     "throughput": (300.0, "req/s", "ge"),
 }
 LABELS = {
@@ -32,6 +33,7 @@ LABELS = {
     "snapshot_member_p50": "snapshot, 2nd member, cache hit p50",
     "not_modified_p50": "snapshot 304 p50",
     "delta_bytes": "1-change delta sync response",
+    "delta_envelope_ratio": "full envelope ÷ 1-change delta envelope",
     "throughput": "no-op syncs/s, gunicorn -w 2",
 }
 
@@ -66,6 +68,8 @@ def fmt(name: str, value: float | None) -> str:
         return f"{value:,.0f} B"
     if unit == "req/s":
         return f"{value:,.0f} req/s"
+    if unit == "×":
+        return f"{value:,.0f} ×"
     return f"{value:.2f} ms"
 
 
