@@ -12,8 +12,8 @@ STATIC = ROOT / "static"
 SERVICE_WORKER = ROOT / "service_worker" / "sw.js"
 # What the app needs to start with no connection; licences, notes and sources stay out.
 SHELL_SUFFIXES = {".js", ".mjs", ".css", ".png", ".svg", ".webmanifest", ".woff2"}
-# Pages the worker keeps besides static files (the offline notice has no user data).
-SHELL_PAGES = ["/offline"]
+# Pages the worker keeps besides static files (neither holds user data nor a CSRF token).
+SHELL_PAGES = ["/app", "/offline"]
 
 
 def shell_files() -> list[Path]:
