@@ -38,8 +38,8 @@ def create(device: Any, name: str, **fields: Any) -> str:
 def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     """Sign in through the form and land on the app."""
     page.goto("/login?next=/app")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
     page.locator("form button[type=submit]").first.click()
     page.wait_for_url("**/app")
 
@@ -50,7 +50,7 @@ def set_pin(page: Page, pin: str = PIN) -> None:
     form.locator("#secret").fill(pin)
     form.locator("#confirm").fill(pin)
     form.locator("button[type=submit]").click()
-    expect(page.locator("#search")).to_be_visible()
+    expect(page.get_by_test_id("directory")).to_be_visible()
 
 
 def unlock(page: Page, pin: str = PIN) -> None:

@@ -68,21 +68,24 @@ export function DirectoryView(props) {
   if (state.results) {
     const results = state.results.filter(Boolean);
     return html`${search}
-      <p class="muted small" role="status">${t("results", { count: results.length })}</p>
-      ${results.length
-        ? html`<${List} contacts=${results} props=${props} />`
-        : html`<p class="empty">${t("no_results")}</p>`}`;
+      <div data-testid="results">
+        <p class="muted small" role="status">${t("results", { count: results.length })}</p>
+        ${results.length
+          ? html`<${List} contacts=${results} props=${props} />`
+          : html`<p class="empty">${t("no_results")}</p>`}
+      </div>`;
   }
   const contacts = [...directory.contacts.values()];
   if (!contacts.length) {
     return html`${search}
-      <section class="card empty-state" data-testid="no-contacts">
+      <section class="card empty-state" data-testid="directory">
         <h2>${t("no_contacts_title")}</h2>
         <p>${t("no_contacts_body")}</p>
       </section>`;
   }
   const favourites = state.favourites.map((id) => directory.contacts.get(id)).filter(Boolean);
   return html`${search}
+    <div data-testid="directory">
     ${favourites.length > 0 &&
     html`<section class="group" data-testid="favourites">
       <h2>${t("favourites")}</h2>
@@ -96,5 +99,6 @@ export function DirectoryView(props) {
             <${List} contacts=${list} props=${props} />`,
         )}
       </section>`,
-    )}`;
+    )}
+    </div>`;
 }
