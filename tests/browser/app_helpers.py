@@ -58,3 +58,81 @@ def unlock(page: Page, pin: str = PIN) -> None:
     box = page.get_by_test_id("unlock")
     box.locator("#secret").fill(pin)
     box.locator("button[type=submit]").click()
+
+
+# Everything the page can read of this origin's storage, as text: every IndexedDB database and
+# store (keys and values, bytes decoded as UTF-8), every Cache Storage entry, local and session
+# storage.
+DUMP_STORAGE = """async () => {
+  const decode = (bytes) => new TextDecoder("utf-8").decode(bytes);
+  const replacer = (key, value) => {
+    if (value instanceof ArrayBuffer) return decode(new Uint8Array(value));
+    if (ArrayBuffer.isView(value)) return decode(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+    return value;
+  };
+  const request = (r) => new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
+  });
+  const out = [];
+  for (const { name } of await indexedDB.databases()) {
+    const db = await request(indexedDB.open(name));
+    for (const store of db.objectStoreNames) {
+      const tx = db.transaction(store);
+      const keys = await request(tx.objectStore(store).getAllKeys());
+      const values = await request(tx.objectStore(store).getAll());
+      out.push(`idb ${name}/${store}: ` + JSON.stringify({ keys, values }, replacer));
+    }
+    db.close();
+  }
+  for (const name of await caches.keys()) {
+    const cache = await caches.open(name);
+    for (const req of await cache.keys()) {
+      const res = await cache.match(req);
+      out.push(`cache ${name} ${req.url}: ` + (await res.text()));
+    }
+  }
+  for (const [label, s] of [["local", localStorage], ["session", sessionStorage]]) {
+    for (let i = 0; i < s.length; i++) out.push(`${label} ${s.key(i)}=${s.getItem(s.key(i))}`);
+  }
+  return out.join("\\n");
+}"""
+
+DATABASES = "async () => (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('enlace-'))"
+DATA_CACHES = "async () => (await caches.keys()).filter((n) => n === 'enlace-data')"
+
+
+def stored_envelopes(page: Page, user_id: str) -> list[Any]:
+    """Return the keys of the envelopes kept for a user on this device."""
+    return page.evaluate(
+        """async (name) => {
+          const request = (r) => new Promise((resolve, reject) => {
+            r.onsuccess = () => resolve(r.result);
+            r.onerror = () => reject(r.error);
+          });
+          const db = await request(indexedDB.open(name));
+          const keys = await request(db.transaction("envelopes").objectStore("envelopes").getAllKeys());
+          db.close();
+          return keys;
+        }""",
+        f"enlace-{user_id}",
+    )
+
+
+def stored_kids(page: Page, user_id: str) -> list[str]:
+    """Return the kid of the wrapped key and of every envelope kept for a user."""
+    return page.evaluate(
+        """async (name) => {
+          const request = (r) => new Promise((resolve, reject) => {
+            r.onsuccess = () => resolve(r.result);
+            r.onerror = () => reject(r.error);
+          });
+          const db = await request(indexedDB.open(name));
+          const tx = db.transaction(["keys", "envelopes"]);
+          const keys = await request(tx.objectStore("keys").getAll());
+          const envelopes = await request(tx.objectStore("envelopes").getAll());
+          db.close();
+          return [...keys, ...envelopes].map((record) => record.kid);
+        }""",
+        f"enlace-{user_id}",
+    )
