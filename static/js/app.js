@@ -354,6 +354,8 @@ async function signOutOnServer() {
     method: "POST",
     headers: { "X-CSRFToken": token },
     credentials: "same-origin",
+    // Not followed: the sign-in page it leads to would show (and use up) "You are signed out."
+    redirect: "manual",
   }).catch(() => {});
 }
 
