@@ -94,7 +94,7 @@ async function start() {
   if (session && lastUserId() && lastUserId() !== userId) await forgetDevice();
   rememberUser(userId);
   store = await openStore(userId);
-  if (session) await keepSession(session);
+  const joined = session ? await keepSession(session) : [];
   const saved = (await store.getMeta(USER, "session")) ?? null;
   if (!saved) return update({ screen: "first-use-offline" });
   const lang = pickLanguage(
@@ -103,23 +103,31 @@ async function start() {
   );
   const lockMinutes = (await store.getMeta(USER, "lock_minutes")) ?? DEFAULT_LOCK_MINUTES;
   const workspaces = saved.workspaces;
-  const wanted = await store.getMeta(USER, "workspace");
+  // A workspace just created or joined (new since the last visit) is where the user goes.
+  const wanted = joined[0] ?? (await store.getMeta(USER, "workspace"));
   const workspace = workspaces.find((w) => w.id === wanted) ?? workspaces[0] ?? null;
   update({ user: saved.user, workspaces, lang, lockMinutes, online: Boolean(session) });
   if (!workspace) return update({ screen: "no-workspace" });
   await useWorkspace(workspace.id, Boolean(session));
 }
 
-/** Keep what the session says; a workspace that left it is wiped from this device. */
+/**
+ * Keep what the session says; a workspace that left it is wiped from this device. Returns the
+ * ids of workspaces new since the last session kept (none on a first visit).
+ */
 async function keepSession(session) {
-  const before = (await store.getMeta(USER, "session"))?.workspaces ?? [];
+  const saved = await store.getMeta(USER, "session");
+  const before = saved?.workspaces ?? [];
   const now = new Set(session.workspaces.map((w) => w.id));
   for (const gone of before.filter((w) => !now.has(w.id))) await store.wipeWorkspace(gone.id);
+  const known = new Set(before.map((w) => w.id));
+  const joined = saved ? session.workspaces.filter((w) => !known.has(w.id)).map((w) => w.id) : [];
   const { id, name, email, locale } = session.user;
   await store.setMeta(USER, "session", {
     user: { id, name, email, locale },
     workspaces: session.workspaces,
   });
+  return joined;
 }
 
 async function useWorkspace(workspaceId, online) {

@@ -13,6 +13,10 @@ from tests.conftest import PASSWORD, mutation
 PIN = "246810"
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "has_touch": True}
 CONTROLLED = "navigator.serviceWorker.controller !== null"
+WORKERS = """async () => {
+  const r = await navigator.serviceWorker.getRegistration();
+  return r ? [r.installing?.state, r.waiting?.state, r.active?.state] : "no registration";
+}"""
 
 
 def wait_until(page: Page, expression: str, timeout_s: float = 10.0) -> Any:
@@ -23,7 +27,10 @@ def wait_until(page: Page, expression: str, timeout_s: float = 10.0) -> Any:
         if value:
             return value
         if time.monotonic() > deadline:
-            raise AssertionError(f"still false after {timeout_s} s: {expression}")
+            workers = page.evaluate(WORKERS)
+            raise AssertionError(
+                f"still false after {timeout_s} s: {expression} (workers: {workers})"
+            )
         page.wait_for_timeout(50)
 
 

@@ -22,7 +22,12 @@ def test_sign_in_set_pin_offline_unlock_search_and_call(
     live_server: Any, new_context: Callable[..., Any], device: Any
 ) -> None:
     owner = device()
-    create(owner, "Atención al cliente", area="customer_service", phones=[{"number": "+52 55 1234 5678"}])
+    create(
+        owner,
+        "Atención al cliente",
+        area="customer_service",
+        phones=[{"number": "+52 55 1234 5678"}],
+    )
     create(owner, "Bomberos", kind="emergency", visibility="public", phones=[{"number": "911"}])
     create(owner, "Finanzas", area="finance", phones=[{"number": "+525511112222"}])
 
@@ -46,3 +51,35 @@ def test_sign_in_set_pin_offline_unlock_search_and_call(
     result.get_by_role("link", name="Atención al cliente", exact=True).click()
     call = page.get_by_test_id("contact").get_by_role("link", name="Call Atención al cliente")
     expect(call).to_have_attribute("href", "tel:+525512345678")
+
+
+def test_a_user_without_workspace_creates_one_and_lands_in_it(
+    live_server: Any, new_context: Callable[..., Any], make_user: Any
+) -> None:
+    user = make_user(email="sola@example.com")
+    page = new_context(**PHONE).new_page()
+    sign_in(page, user.email)
+    expect(page.get_by_test_id("no-workspace")).to_contain_text("not in any workspace yet")
+    page.get_by_role("link", name="Create a workspace").click()
+    page.get_by_label("Name").fill("Brigada Centro")
+    page.get_by_label("Country").select_option("MX")
+    page.get_by_label("City").fill("Puebla")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/app")
+    expect(page.get_by_test_id("workspace-name")).to_have_text("Brigada Centro")
+    set_pin(page)
+    expect(page.get_by_test_id("directory")).to_contain_text("No contacts yet")
+
+
+def test_first_use_without_a_connection_says_to_connect_once(
+    live_server: Any, new_context: Callable[..., Any]
+) -> None:
+    context = new_context(**PHONE)
+    page = context.new_page()
+    page.goto("/login")
+    wait_until(page, CONTROLLED)
+    context.set_offline(True)
+    page.goto("/app")
+    expect(page.get_by_test_id("first-use")).to_contain_text(
+        "Connect once to download your directory"
+    )

@@ -36,7 +36,13 @@ def test_no_name_or_phone_of_a_team_or_restricted_contact_is_stored_in_clear(
             emails=[{"address": email}],
             notes=f"Notas de {name}",
         )
-    create(owner, "Bomberos Municipales", kind="emergency", visibility="public", phones=[{"number": "911"}])
+    create(
+        owner,
+        "Bomberos Municipales",
+        kind="emergency",
+        visibility="public",
+        phones=[{"number": "911"}],
+    )
 
     context = new_context(**PHONE)
     page = context.new_page()
