@@ -15,6 +15,7 @@ import {
   wrapSnapshotKey,
 } from "./crypto.js";
 import { pickLanguage, translator } from "./i18n.js";
+import { createPasskeyWrap, passkeysAvailable, unlockWithPasskey } from "./passkey.js";
 import { createContactIndex } from "./search.js";
 import { buildDirectory, deltaChain, nextFetch } from "./snapshot.js";
 import { openStore } from "./store.js";
@@ -47,6 +48,8 @@ let state = {
   publicContacts: [],
   publicFetchedAt: null,
   pinKind: "pin",
+  hasPasskey: false,
+  passkeys: passkeysAvailable(),
   directory: null,
   query: "",
   results: null,
@@ -139,7 +142,7 @@ async function useWorkspace(workspaceId, online) {
   const keys = await store.getKeys();
   if (keys) {
     if (unlocked) return openCopy(online);
-    return update({ screen: "locked", pinKind: keys.pin?.kind ?? "pin" });
+    return update({ screen: "locked", pinKind: keys.pin?.kind ?? "pin", hasPasskey: !!keys.passkey });
   }
   if (!online) return update({ screen: "first-use-offline" });
   try {
@@ -203,7 +206,10 @@ async function setPin(secret, confirm, kind) {
   const wrappingKey = await deriveWrappingKey(secret, salt, PBKDF2_ITERATIONS);
   const wrapped = await wrapSnapshotKey(rawKeyToWrap.raw, wrappingKey);
   const pin = { salt, iterations: PBKDF2_ITERATIONS, wrapped, kind };
-  await store.putKeys({ kid: rawKeyToWrap.kid, pin });
+  // A new PIN keeps the passkey's wrap of the same key.
+  const held = await store.getKeys();
+  const passkey = held?.kid === rawKeyToWrap.kid ? held.passkey : null;
+  await store.putKeys({ kid: rawKeyToWrap.kid, pin, passkey });
   const key = await importSnapshotKey(rawKeyToWrap.raw);
   rawKeyToWrap = null;
   unlocked = { key, kid: (await store.getKeys()).kid, wrapping: { key: wrappingKey, ...pin } };
@@ -236,6 +242,38 @@ async function unlock(secret) {
   await openCopy(state.online);
 }
 
+async function unlockPasskey() {
+  const keys = await store.getKeys();
+  if (!keys?.passkey) return start();
+  let key;
+  try {
+    key = await unlockWithPasskey(keys.passkey);
+  } catch {
+    // Cancelled, or another authenticator: not a wrong PIN, so it is not counted.
+    return notice("passkey_failed", "error");
+  }
+  await store.resetFailedUnlocks();
+  unlocked = { key, kid: keys.kid, wrapping: null };
+  await openCopy(state.online);
+}
+
+async function addPasskey() {
+  if (!navigator.onLine) return notice("passkey_offline", "error");
+  const { kid, key } = await api.snapshotKey();
+  const held = await store.getKeys();
+  if (held?.kid !== kid) return notice("error_server", "error");
+  let passkey;
+  try {
+    passkey = await createPasskeyWrap(toBytes(key), state.user);
+  } catch (error) {
+    const unsupported = error?.message === "prf-unsupported";
+    return notice(unsupported ? "passkey_unsupported" : "passkey_failed", "error");
+  }
+  await store.putKeys({ kid, pin: held.pin, passkey });
+  update({ hasPasskey: true });
+  notice("passkey_added", "ok");
+}
+
 async function wipeAfterWrongPins() {
   // The session cookie must go too, or whoever holds the phone sets a new PIN and reads on.
   await signOutOnServer();
@@ -262,7 +300,7 @@ function onVisibility() {
   clearTimeout(lockTimer);
   if (hiddenAt !== null && Date.now() - hiddenAt >= state.lockMinutes * 60_000) lock();
   hiddenAt = null;
-  if (unlocked && navigator.onLine) refresh();
+  if (unlocked && navigator.onLine) refresh().catch(fail);
 }
 
 // --- the directory ----------------------------------------------------------------------
@@ -293,8 +331,18 @@ async function loadDirectory() {
   return true;
 }
 
+let refreshing = null;
+
+/** Bring the copy up to date, once at a time (open, `online` and `visibilitychange` overlap). */
+function refresh() {
+  refreshing ??= fetchChanges().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
 /** Ask the server for what changed since the copy held (ETag: 304 when nothing did). */
-async function refresh() {
+async function fetchChanges() {
   if (!unlocked || !state.workspaceId) return;
   const workspaceId = state.workspaceId;
   const held = await store.getEnvelopes(workspaceId);
@@ -336,12 +384,18 @@ async function newKey(envelope) {
   if (envelope.kid !== kid) return notice("error_server", "error");
   for (const workspace of state.workspaces) await store.wipeWorkspace(workspace.id);
   const { wrapping } = unlocked;
+  if (!wrapping) {
+    // Unlocked by passkey: the PIN that wraps the new key must be chosen again.
+    rawKeyToWrap = { kid, raw: toBytes(raw) };
+    unlocked = null;
+    return update({ screen: "set-pin", directory: null });
+  }
   const wrapped = await wrapSnapshotKey(toBytes(raw), wrapping.key);
   const { salt, iterations, kind } = wrapping;
   await store.putKeys({ kid, pin: { salt, iterations, wrapped, kind } });
   unlocked = { ...unlocked, kid, key: await importSnapshotKey(toBytes(raw)) };
   await store.setMeta(USER, "workspace", state.workspaceId);
-  await refresh();
+  await fetchChanges();
 }
 
 function search(query) {
@@ -370,6 +424,8 @@ async function signOutOnServer() {
 const actions = {
   setPin: (secret, confirm, kind) => setPin(secret, confirm, kind).catch(fail),
   unlock: (secret) => unlock(secret).catch(fail),
+  unlockPasskey: () => unlockPasskey().catch(fail),
+  addPasskey: () => addPasskey().catch(fail),
   lock,
   choosePinKind: (pinKind) => update({ pinKind, notice: null }),
   async forgotPin() {

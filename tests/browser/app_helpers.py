@@ -42,9 +42,9 @@ def create(device: Any, name: str, **fields: Any) -> str:
     return str(entity_id)
 
 
-def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    """Sign in through the form and land on the app."""
-    page.goto("/login?next=/app")
+def sign_in(page: Page, email: str, password: str = PASSWORD, origin: str = "") -> None:
+    """Sign in through the form (on another origin if given) and land on the app."""
+    page.goto(f"{origin}/login?next=/app")
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password]").fill(password)
     page.locator("form button[type=submit]").first.click()

@@ -87,6 +87,8 @@ export function UnlockView(props) {
         </div>
         <button class="primary" type="submit" disabled=${state.busy}>${t("unlock_button")}</button>
       </form>
+      ${state.hasPasskey &&
+      html`<p><button type="button" onClick=${actions.unlockPasskey}>${t("unlock_passkey")}</button></p>`}
       <p><button type="button" class="link" onClick=${actions.forgotPin}>${t("forgot_pin")}</button></p>
     </section>`;
 }

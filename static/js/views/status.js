@@ -60,6 +60,10 @@ export function StatusView({ state, actions, t }) {
       </div>
       <div class="actions">
         <button type="button" onClick=${actions.changePin}>${t("change_pin")}</button>
+        ${state.passkeys &&
+        html`<button type="button" onClick=${actions.addPasskey}>
+          ${state.hasPasskey ? t("passkey_replace") : t("passkey_add")}
+        </button>`}
         <button type="button" onClick=${actions.lock}>${t("lock_now")}</button>
         <button type="button" class="danger" onClick=${actions.signOut} data-testid="sign-out">
           ${t("sign_out")}
