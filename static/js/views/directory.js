@@ -25,23 +25,27 @@ export function ContactRow({ contact, state, t }) {
   </li>`;
 }
 
+// Emergency services first: the numbers a crisis needs before anyone's name.
+const FIRST_KIND = "emergency";
+
 function groups(contacts, lang) {
   const byKind = new Map();
   for (const contact of contacts) {
-    const kind = kindLabel(contact.kind, lang);
+    const kind = contact.kind ?? "";
     const area = areaLabel(contact.area, lang);
     if (!byKind.has(kind)) byKind.set(kind, new Map());
     const areas = byKind.get(kind);
     if (!areas.has(area)) areas.set(area, []);
     areas.get(area).push(contact);
   }
-  const sorted = (map) => [...map.entries()].sort(([a], [b]) => a.localeCompare(b, lang));
-  return sorted(byKind).map(([kind, areas]) => [
-    kind,
-    sorted(areas).map(([area, list]) => [
-      area,
-      list.sort((a, b) => a.name.localeCompare(b.name, lang)),
-    ]),
+  const byName = ([a], [b]) => a.localeCompare(b, lang);
+  const kinds = [...byKind.entries()].map(([kind, areas]) => [kindLabel(kind, lang), areas, kind]);
+  kinds.sort((a, b) => (b[2] === FIRST_KIND) - (a[2] === FIRST_KIND) || byName(a, b));
+  return kinds.map(([label, areas]) => [
+    label,
+    [...areas.entries()]
+      .sort(byName)
+      .map(([area, list]) => [area, list.sort((a, b) => a.name.localeCompare(b.name, lang))]),
   ]);
 }
 
@@ -69,7 +73,7 @@ export function DirectoryView(props) {
     const results = state.results.filter(Boolean);
     return html`${search}
       <div data-testid="results">
-        <p class="muted small" role="status">${t("results", { count: results.length })}</p>
+        <p class="muted small" role="status">${t(results.length === 1 ? "results_one" : "results", { count: results.length })}</p>
         ${results.length
           ? html`<${List} contacts=${results} props=${props} />`
           : html`<p class="empty">${t("no_results")}</p>`}
