@@ -90,14 +90,16 @@ async function start() {
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     if (error.wipe === WIPE_USER) return wipeAndSignIn();
-    if (!error.offline) return update({ screen: "error", notice: { key: "error_server" } });
+    // A server in trouble is no reason to hide the copy this device holds: open it offline.
+    if (!error.offline) update({ notice: { key: "error_server", kind: "error" } });
   }
   const userId = session ? session.user.id : lastUserId();
   if (!userId) return update({ screen: "first-use-offline" });
   if (session && lastUserId() && lastUserId() !== userId) await forgetDevice();
   rememberUser(userId);
   store = await openStore(userId);
-  const joined = session ? await keepSession(session) : [];
+  const { joined, removed } = session ? await keepSession(session) : { joined: [], removed: 0 };
+  if (removed) update({ notice: { key: "workspace_removed", kind: "error" } });
   const saved = (await store.getMeta(USER, "session")) ?? null;
   if (!saved) return update({ screen: "first-use-offline" });
   const lang = pickLanguage(
@@ -115,8 +117,8 @@ async function start() {
 }
 
 /**
- * Keep what the session says; a workspace that left it is wiped from this device. Returns the
- * ids of workspaces new since the last session kept (none on a first visit).
+ * Keep what the session says; a workspace that left it is wiped from this device. Returns
+ * `{joined, removed}`: ids of workspaces new since the last visit, and how many went.
  */
 async function keepSession(session) {
   const saved = await store.getMeta(USER, "session");
@@ -125,12 +127,13 @@ async function keepSession(session) {
   for (const gone of before.filter((w) => !now.has(w.id))) await store.wipeWorkspace(gone.id);
   const known = new Set(before.map((w) => w.id));
   const joined = saved ? session.workspaces.filter((w) => !known.has(w.id)).map((w) => w.id) : [];
+  const removed = before.length - before.filter((w) => now.has(w.id)).length;
   const { id, name, email, locale } = session.user;
   await store.setMeta(USER, "session", {
     user: { id, name, email, locale },
     workspaces: session.workspaces,
   });
-  return joined;
+  return { joined, removed };
 }
 
 async function useWorkspace(workspaceId, online) {

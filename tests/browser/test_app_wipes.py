@@ -138,6 +138,7 @@ def test_a_removed_members_device_wipes_that_workspace_and_rewraps_the_new_key(
         service.remove_member(session, alpha_owner.workspace_obj.id, member.id, None)
 
     page.reload()
+    expect(page.get_by_test_id("notice")).to_contain_text("You no longer have access")
     unlock(page)
     expect(page.get_by_text("Contacto de Beta")).to_be_visible()
     # The removal rotated the member's key: the copy of Beta was downloaded again under it.
@@ -149,3 +150,28 @@ def test_a_removed_members_device_wipes_that_workspace_and_rewraps_the_new_key(
     assert {key[0] for key in stored_envelopes(page, str(member.id))} == {beta}
     expect(page.get_by_text("Contacto de Beta")).to_be_visible()
     expect(page.get_by_text("Contacto de Alpha")).to_have_count(0)
+
+
+def test_a_404_for_the_workspace_wipes_it_while_the_app_is_open(
+    live_server: Any, new_context: Callable[..., Any], device: Any, make_user: Any, add_member: Any
+) -> None:
+    from webapp.db import session_scope
+    from webapp.workspaces import service
+
+    owner = device()
+    create(owner, "Contacto del equipo", phones=[{"number": "+525511110000"}])
+    member = make_user(email="member@example.com")
+    add_member(owner.workspace_obj, member, "viewer")
+    page = new_context(**PHONE).new_page()
+    sign_in(page, member.email)
+    set_pin(page)
+    assert len(stored_envelopes(page, str(member.id))) == 1
+
+    with live_server.app.app_context(), session_scope(live_server.app) as session:
+        service.remove_member(session, owner.workspace_obj.id, member.id, None)
+    page.get_by_role("link", name="Status").click()
+    page.get_by_role("button", name="Check now").click()
+
+    expect(page.get_by_test_id("notice")).to_contain_text("You no longer have access")
+    expect(page.get_by_test_id("no-workspace")).to_be_visible()
+    assert stored_envelopes(page, str(member.id)) == []

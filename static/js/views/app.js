@@ -86,10 +86,6 @@ function Screen(props) {
         <p>${t("first_use_body")}</p>
         <a class="button primary" href="/app">${t("try_again")}</a>
       <//>`;
-    case "error":
-      return html`<${Card} title=${t("error_title")} testid="error">
-        <a class="button primary" href="/app">${t("try_again")}</a>
-      <//>`;
     case "no-workspace":
       return html`<${Card} title=${t("welcome_title")} testid="no-workspace">
         <p>${t("welcome_body")}</p>
