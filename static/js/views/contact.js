@@ -86,7 +86,8 @@ export function ContactView(props) {
     ${emails.length > 0 &&
     html`<${Section} title=${t("email")}>
       ${emails.map(
-        (email) => html`<p><a href=${mailtoHref(email.address)}>${email.address.trim()}</a></p>`,
+        (email) =>
+          html`<p><a class="button" href=${mailtoHref(email.address)}>${email.address.trim()}</a></p>`,
       )}
     <//>`}
     ${place &&
