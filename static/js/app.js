@@ -175,7 +175,14 @@ async function handleApiError(error) {
   if (!(error instanceof ApiError)) throw error;
   if (error.wipe === WIPE_USER) return wipeAndSignIn();
   if (error.wipe === WIPE_WORKSPACE) return dropWorkspace(state.workspaceId);
-  if (error.offline) return update({ online: false });
+  if (error.offline) {
+    // `navigator.onLine` can be true while requests fail (a bad connection, or the first
+    // moments after `online`): try again soon, then less and less often.
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => unlocked && refresh().catch(fail), retryMs);
+    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+    return update({ online: false });
+  }
   notice("error_server", "error");
 }
 
@@ -335,12 +342,32 @@ async function loadDirectory() {
 }
 
 let refreshing = null;
+let refreshAgain = false;
+let retryTimer = null;
+const RETRY_FIRST_MS = 2_000;
+const RETRY_MAX_MS = 60_000;
+let retryMs = RETRY_FIRST_MS;
 
-/** Bring the copy up to date, once at a time (open, `online` and `visibilitychange` overlap). */
+/**
+ * Bring the copy up to date, once at a time (open, `online` and `visibilitychange` overlap).
+ * A request made while one runs runs again after it: the running one may have started before
+ * the connection came back, and fail (the `online` event can come before its failure).
+ */
 function refresh() {
-  refreshing ??= fetchChanges().finally(() => {
-    refreshing = null;
-  });
+  if (refreshing) {
+    refreshAgain = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    try {
+      do {
+        refreshAgain = false;
+        await fetchChanges();
+      } while (refreshAgain);
+    } finally {
+      refreshing = null;
+    }
+  })();
   return refreshing;
 }
 
@@ -350,9 +377,11 @@ async function fetchChanges() {
   const workspaceId = state.workspaceId;
   const held = await store.getEnvelopes(workspaceId);
   const plan = nextFetch({ ...held, revision: state.directory?.revision });
-  // The server answers no `?since=` yet (issue 7 item 7); then this line becomes
-  // `const since = plan.full ? null : plan.since;` and the rest already handles a delta.
-  const since = null;
+  // A delta since the revision held, unless the deltas outgrew a quarter of the full copy;
+  // the server answers 304 when nothing changed, and may send the full snapshot instead.
+  const since = plan.full ? null : plan.since;
+  // The ETag of the last answer names the revision, key and class held: a rotated key gets a
+  // fresh snapshot even when nothing changed.
   const etag = held.full ? ((await store.getMeta(workspaceId, "etag")) ?? null) : null;
   let answer;
   try {
@@ -361,6 +390,8 @@ async function fetchChanges() {
     return handleApiError(error);
   }
   update({ online: true });
+  clearTimeout(retryTimer);
+  retryMs = RETRY_FIRST_MS;
   if (answer) {
     const { envelope } = answer;
     if (envelope.kid !== unlocked.kid) return newKey(envelope);

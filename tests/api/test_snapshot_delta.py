@@ -157,3 +157,23 @@ def test_a_device_ahead_of_the_server_gets_the_full_snapshot(device):
     contacts(owner, 3)
     envelope = get(owner.client, owner.workspace, 1000).get_json()
     assert "base" not in envelope and envelope["revision"] == 3
+
+
+def test_a_current_device_whose_key_was_rotated_gets_the_snapshot_afresh(device):
+    owner = device()
+    contacts(owner, 3)
+    first = get(owner.client, owner.workspace)
+    tag = first.headers["ETag"]
+    revision = first.get_json()["revision"]
+    assert get(owner.client, owner.workspace, revision, etag=tag).status_code == 304
+
+    with owner.client.application.app_context():
+        from webapp.auth.service import rotate_key
+        from webapp.db import session_scope
+
+        with session_scope() as session:
+            rotate_key(session.merge(owner.user))
+    again = get(owner.client, owner.workspace, revision, etag=tag)
+    assert again.status_code == 200
+    envelope = again.get_json()
+    assert "base" not in envelope and envelope["kid"] != first.get_json()["kid"]

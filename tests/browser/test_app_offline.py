@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,7 @@ from tests.browser.app_helpers import (
     unlock,
     wait_until,
 )
+from tests.conftest import mutation
 
 
 def test_sign_in_set_pin_offline_unlock_search_and_call(
@@ -83,3 +85,38 @@ def test_first_use_without_a_connection_says_to_connect_once(
     expect(page.get_by_test_id("first-use")).to_contain_text(
         "Connect once to download your directory"
     )
+
+
+def test_back_online_a_change_by_another_member_arrives_as_a_small_delta(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    # A directory of some size, with text that compresses as little as real notes do.
+    owner.sync(
+        *[
+            mutation(uuid.uuid4(), {"name": f"Proveedor {n:03d}", "notes": uuid.uuid4().hex * 2})
+            for n in range(150)
+        ]
+    )
+    finance = create(owner, "Finanzas", area="finance", phones=[{"number": "+525511112222"}])
+    editor = device(owner.workspace_obj, role="editor")
+
+    context = new_context(**PHONE)
+    page = context.new_page()
+    sign_in(page, owner.user.email)
+    with page.expect_response(
+        lambda r: "/workspaces/" in r.url and r.url.endswith("/snapshot") and r.status == 200
+    ) as first:
+        set_pin(page)
+    full_bytes = len(first.value.body())
+    expect(page.get_by_text("Finanzas", exact=True)).to_be_visible()
+
+    context.set_offline(True)
+    body = editor.sync(mutation(uuid.UUID(finance), {"name": "Finanzas y pagos"}, base_version=1))
+    assert body["results"][0]["status"] == "applied"
+    with page.expect_response(lambda r: "/snapshot?since=" in r.url and r.status == 200) as delta:
+        context.set_offline(False)
+
+    expect(page.get_by_text("Finanzas y pagos", exact=True)).to_be_visible()
+    assert b'"base":' in delta.value.body()
+    assert len(delta.value.body()) * 10 < full_bytes

@@ -53,7 +53,10 @@ def snapshot(workspace_id: str) -> Response:
     if since is not None and since > revision:
         since = None  # a device ahead of the server (a restored database): start afresh
     if since == revision:
-        return Response(status=304, headers=_cache_headers(service.etag(kid, revision, full)))
+        current = service.etag(kid, revision, full)
+        if _holds_current(current):
+            return Response(status=304, headers=_cache_headers(current))
+        since = None  # the device's copy is under another key or class: send it afresh
     tag = service.etag(kid, revision, full, base=since)
     if request.if_none_match.contains(tag):
         return Response(status=304, headers=_cache_headers(tag))
@@ -80,6 +83,19 @@ def snapshot(workspace_id: str) -> Response:
     response = jsonify(body)
     response.headers.update(_cache_headers(tag))
     return response
+
+
+def _holds_current(current: str) -> bool:
+    """Tell whether a device asking for the delta from the current revision holds a usable copy.
+
+    Without If-None-Match it is taken at its word. With it, the ETag of its last answer (full:
+    `revision-kid-class`, delta: `base-revision-kid-class`) must end with the current revision,
+    key and class: a device whose key was rotated then learns of it although nothing changed.
+    """
+    tags = request.if_none_match
+    if not tags:
+        return True
+    return any(tag == current or tag.endswith("-" + current) for tag in tags.as_set())
 
 
 def _cache_headers(tag: str) -> dict[str, str]:
