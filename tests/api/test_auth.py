@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.conftest import PASSWORD, Auth, change_password, csrf_from, submit_form
 from webapp.auth.session import AUTH_AT
 
@@ -314,3 +316,105 @@ def test_nul_characters_in_forms_get_400_not_500(client, auth, make_user):
     )
     assert response.status_code == 400
     assert client.get("/invite/abc%00def").status_code == 400
+
+
+# Forms of an address that leave the site; a browser follows each of them elsewhere.
+OFF_SITE = [
+    "//evil.com",
+    "//evil.com/path",
+    "/\\evil.com",
+    "\\\\evil.com",
+    "/\\/evil.com",
+    "http://localhost//evil.com",
+    "https://localhost//evil.com/x?y=1",
+    "http://localhost/\\evil.com",
+    "https:evil.com",
+    "https:/evil.com",
+    "http://evil.com/",
+    "javascript:alert(1)",
+    "/\t/evil.com",
+    "/\n/evil.com",
+    "\t//evil.com",
+    " //evil.com",
+    "%2F%2Fevil.com",
+    "/%2F%2Fevil.com@",
+    "@evil.com",
+    "evil.com",
+]
+
+
+def off_site(location: str) -> bool:
+    """Tell whether a browser would leave the site following this Location."""
+    from urllib.parse import urljoin, urlsplit
+
+    cleaned = "".join(c for c in location if c not in "\t\r\n").replace("\\", "/")
+    return urlsplit(urljoin("http://localhost/app", cleaned)).netloc != "localhost"
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_signed_in_next_redirect_never_leaves_the_site(client, auth, make_user, target):
+    make_user(email="ana@example.com")
+    auth.login("ana@example.com")
+    response = client.get("/login", query_string={"next": target})
+    assert response.status_code == 302
+    assert not off_site(response.headers["Location"]), response.headers["Location"]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_next_redirect_after_signing_in_never_leaves_the_site(client, auth, make_user, target):
+    make_user(email="ana@example.com")
+    token = auth.token("/login")
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": "ana@example.com", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert not off_site(response.headers["Location"]), response.headers["Location"]
+
+
+@pytest.mark.parametrize("referrer", OFF_SITE)
+def test_language_switch_never_sends_back_off_the_site(client, auth, referrer):
+    token = auth.token("/login")
+    response = client.post(
+        "/language/en", data={"csrf_token": token}, environ_overrides={"HTTP_REFERER": referrer}
+    )
+    assert response.status_code == 302
+    assert not off_site(response.headers["Location"]), response.headers["Location"]
+
+
+@pytest.mark.parametrize("target", ["/account", "/workspaces/new?x=1", "/app"])
+def test_next_redirect_keeps_paths_of_this_site(client, auth, make_user, target):
+    make_user(email="ana@example.com")
+    token = auth.token("/login")
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": "ana@example.com", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.headers["Location"] == target
+    back = client.post(
+        "/language/es",
+        data={"csrf_token": auth.api_token()},
+        headers={"Referer": f"http://localhost{target}"},
+    )
+    assert back.headers["Location"] == target
+
+
+def test_accounts_created_by_the_command_line_are_audited(app, runner):
+    from sqlalchemy import select
+
+    from webapp.audit.models import AuditEvent
+    from webapp.cli import main
+    from webapp.db import session_scope
+
+    result = runner.invoke(
+        main,
+        ["users", "create", "cli@example.com", "--name", "Cli", "--password-stdin"],
+        input="a long enough password\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context(), session_scope(app) as session:
+        events = session.scalars(select(AuditEvent)).all()
+    assert [e.action for e in events] == ["auth.account_created"]
+    assert str(events[0].subject_id) == result.output.strip().splitlines()[-1]
