@@ -42,19 +42,28 @@ def refused(error: ServiceError) -> Response:
     return error_response(error.status, error.message, headers={"Retry-After": str(retry)})
 
 
-def check_password(user: User, password: str, failure: str) -> Response | bool:
-    """Check a signed-in user's password against the shared failure limit.
+def reserve_attempt(email: str, user: User | None = None) -> limits.Attempt | Response:
+    """Count a password attempt for the account and this address, or answer the refusal (429).
 
-    Returns True or False, or the refusal to answer with. A wrong password is audited at once.
+    Sign-in, /reauth and /account share these counters. The first refusal of a window is audited.
     """
     try:
-        attempt = limits.reserve(
-            limits.account_key(user.email), limits.address_key(client_address())
-        )
+        return limits.reserve(limits.account_key(email), limits.address_key(client_address()))
     except limits.TooManyFailures as error:
         if error.newly_reached:
-            service.record_wrong_password("auth.sign_in_throttled", user, user.email)
+            service.record_wrong_password("auth.sign_in_throttled", user, email, by_user=False)
+        if request.endpoint == "auth.login":
+            error.message = _("Too many failed sign-ins. Wait a minute, then try again.")
         return refused(error)
+
+
+def check_password(
+    attempt: limits.Attempt, user: User | None, email: str, password: str, failure: str
+) -> Response | bool:
+    """Check a password whose attempt is counted already; audit a wrong one at once.
+
+    Returns whether the password is right, or the refusal to answer with (503).
+    """
     get_session().commit()  # hold no write lock while hashing
     try:
         right = service.verify_password(user, password)
@@ -62,10 +71,19 @@ def check_password(user: User, password: str, failure: str) -> Response | bool:
         attempt.not_a_failure()
         return refused(error)
     if right:
-        attempt.not_a_failure()
+        attempt.not_a_failure()  # a success is no failure, and resets none of the earlier ones
     else:
-        service.record_wrong_password(failure, user, user.email)
+        by_user = failure != "auth.sign_in_failed"  # /reauth and /account: the user typed it
+        service.record_wrong_password(failure, user, email, by_user=by_user)
     return right
+
+
+def check_own_password(user: User, password: str) -> Response | bool:
+    """Check the signed-in user's password (re-authentication, the account page)."""
+    attempt = reserve_attempt(user.email, user)
+    if isinstance(attempt, Response):
+        return attempt
+    return check_password(attempt, user, user.email, password, "auth.reauth_failed")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -77,32 +95,22 @@ def login() -> Response | str:
     form = LoginForm()
     if form.validate_on_submit():
         email = service.normalize_email(form.email.data)
-        address = client_address()
-        try:
-            attempt = limits.reserve(limits.account_key(email), limits.address_key(address))
-        except limits.TooManyFailures as error:
-            if error.newly_reached:
-                service.record_wrong_password("auth.sign_in_throttled", None, email)
-            error.message = _("Too many failed sign-ins. Wait a minute, then try again.")
-            return refused(error)
+        attempt = reserve_attempt(email)  # before anything else: a refusal costs nothing
+        if isinstance(attempt, Response):
+            return attempt
         session = get_session()
         user = service.find_user(session, email)
-        session.commit()  # hold no write lock while hashing
-        try:
-            right = service.verify_password(user, form.password.data)
-        except service.HashingBusy as error:
-            attempt.not_a_failure()
-            return refused(error)
+        right = check_password(attempt, user, email, form.password.data, "auth.sign_in_failed")
+        if isinstance(right, Response):
+            return right
         if right:
             assert user is not None
-            attempt.not_a_failure()
             token = service.start_device_session(
-                session, user, request.headers.get("User-Agent", ""), address
+                session, user, request.headers.get("User-Agent", ""), client_address()
             )
             session.commit()
             sign_in(user, token)
             return redirect(target)
-        service.record_wrong_password("auth.sign_in_failed", user, email)
         # The same words whether the email exists or not.
         form.password.errors.append(_("The email or password is incorrect."))
     return render_template("auth/login.html", form=form, language_form=LanguageForm())
@@ -126,7 +134,7 @@ def reauth() -> Response | str:
     target = safe_next(request.args.get("next")) or url_for("pages.app_shell")
     form = ReauthForm()
     if form.validate_on_submit():
-        right = check_password(current_user, form.password.data, "auth.reauth_failed")
+        right = check_own_password(current_user, form.password.data)
         if isinstance(right, Response):
             return right
         if right:
@@ -156,7 +164,7 @@ def account() -> Response | str:
         flash(_("Your account was saved."), "success")
         return redirect(url_for("auth.account"))
     if "password-submit" in request.form and password.validate_on_submit():
-        right = check_password(user, password.current_password.data, "auth.reauth_failed")
+        right = check_own_password(user, password.current_password.data)
         if isinstance(right, Response):
             return right
         if not right:

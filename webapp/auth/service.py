@@ -173,11 +173,15 @@ def verify_password(user: User | None, password: str) -> bool:
         return True
 
 
-def record_wrong_password(action: str, user: User | None, email: str) -> None:
-    """Audit a failed password at once, in its own transaction (the request may roll back)."""
+def record_wrong_password(action: str, user: User | None, email: str, *, by_user: bool) -> None:
+    """Audit a wrong password (or the limit reached) at once, in its own transaction.
+
+    `by_user` when the signed-in user typed it (re-authentication), not a stranger signing in.
+    """
     user_id = user.id if user is not None else None
-    actor = user_id if action != "auth.sign_in_failed" else None
-    audit.record_now(action, actor_id=actor, subject_id=user_id, email=email[:254])
+    audit.record_now(
+        action, actor_id=user_id if by_user else None, subject_id=user_id, email=email[:254]
+    )
 
 
 def change_password(
