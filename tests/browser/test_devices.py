@@ -25,6 +25,9 @@ def test_ending_a_device_from_the_account_page_signs_it_out(
     phone.goto("/login")
     sign_in_form(phone, "ana@example.com", PASSWORD)
     expect(phone).to_have_url(f"{live_server.url}/app")
+    # Leave the app shell: its own script reacts to a 401 and would race the check below.
+    phone.goto("/account")
+    expect(phone).to_have_url(f"{live_server.url}/account")
 
     laptop = new_context().new_page()
     laptop.goto("/login")
@@ -43,7 +46,7 @@ def test_ending_a_device_from_the_account_page_signs_it_out(
     expect(devices).to_have_count(1)
 
     # The phone's next request finds its session gone.
-    phone.goto("/account")
+    phone.reload()
     expect(phone).to_have_url(f"{live_server.url}/login?next=/account")
     laptop.goto("/account")
     expect(laptop).to_have_url(f"{live_server.url}/account")
