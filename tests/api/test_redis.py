@@ -135,3 +135,21 @@ def test_successful_sign_ins_give_their_slot_back_in_redis(make_app, make_user, 
     for i in range(10):
         assert auth.login(f"nobody{i}-{address}@example.com", "wrong").status_code == 200
     assert auth.login(f"nobody-{address}@example.com", "wrong").status_code == 429
+
+
+def test_a_slot_given_back_after_its_window_ended_frees_no_extra_attempt(
+    make_app, redis_available
+):
+    from webapp.auth import limits
+    from webapp.extensions import limiter
+
+    app = make_app("worker-1", RATELIMIT_STORAGE_URI=REDIS_URL, REDIS_URL=REDIS_URL)
+    key = limits.address_key(f"test-{uuid.uuid4()}")
+    with app.app_context():
+        attempt = limits.reserve(key)
+        limiter.storage.clear(f"{limits.PREFIX}/{key}")  # its window ends meanwhile
+        attempt.not_a_failure()
+        for _ in range(limits.FAILURES):
+            limits.reserve(key)
+        with pytest.raises(limits.TooManyFailures):
+            limits.reserve(key)

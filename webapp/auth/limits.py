@@ -99,5 +99,6 @@ def _give_back(key: str) -> None:
     decrement = getattr(storage, "decr", None)  # memory storage; Redis only has incr
     if decrement is not None:
         decrement(_stored(key))
-    else:
-        storage.incr(_stored(key), WINDOW_SECONDS, amount=-1)
+    elif storage.incr(_stored(key), WINDOW_SECONDS, amount=-1) < 0:
+        # The window ended while the attempt ran: never leave a negative count (a free slot).
+        storage.incr(_stored(key), WINDOW_SECONDS)
