@@ -137,9 +137,7 @@ def test_successful_sign_ins_give_their_slot_back_in_redis(make_app, make_user, 
     assert auth.login(f"nobody-{address}@example.com", "wrong").status_code == 429
 
 
-def test_a_slot_given_back_after_its_window_ended_frees_no_extra_attempt(
-    make_app, redis_available
-):
+def test_a_slot_given_back_after_its_window_ended_frees_no_extra_attempt(make_app, redis_available):
     from webapp.auth import limits
     from webapp.extensions import limiter
 
