@@ -36,6 +36,7 @@ run: $(VENV)/.installed translations
 
 test: $(VENV)/.installed-dev translations
 	$(BIN)/ruff check .
+	node --test --test-reporter=dot tests/js/*.test.mjs
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed-dev translations

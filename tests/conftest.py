@@ -4,7 +4,6 @@ factories and a sign-in helper."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,21 +15,28 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+# The helpers live in tests/helpers.py (the benchmarks share them); they are imported here too
+# so that `from tests.conftest import Auth, mutation, ...` keeps working.
+from tests.helpers import (  # noqa: F401
+    CSRF_RE,
+    PASSWORD,
+    Auth,
+    SyncClient,
+    change_password,
+    csrf_from,
+    mutation,
+    pg_url,
+    reset_postgres,
+    sign_in,
+    sign_in_http,
+    submit_form,
+)
 from webapp import create_app
 from webapp.db import Base, get_engine, make_engine, session_scope
 from webapp.migrations import upgrade
 
 PG_URL = os.environ.get("ENLACE_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
-PASSWORD = "correct horse battery"
-
-
-def pg_url() -> str:
-    """Return the PostgreSQL URL with the psycopg 3 driver."""
-    url = PG_URL
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
 
 
 @pytest.fixture(scope="session")
@@ -48,13 +54,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_database() -> str:
     """Empty the test PostgreSQL database and migrate it from scratch, once."""
-    url = pg_url()
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    upgrade(engine)
-    engine.dispose()
+    url = pg_url(PG_URL)
+    reset_postgres(url)
     return url
 
 
@@ -189,123 +190,10 @@ def add_member(app: Flask) -> Callable[..., Any]:
     return add
 
 
-CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def csrf_from(html: str) -> str:
-    """Return the first CSRF token in a page."""
-    match = CSRF_RE.search(html)
-    assert match, "no csrf_token in the page"
-    return match.group(1)
-
-
-def submit_form(client: FlaskClient, path: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
-    """Open the page at `path` and post its form with `data`, as a person would."""
-    page = client.get(path).get_data(as_text=True)
-    return client.post(path, data={"csrf_token": csrf_from(page), **data})
-
-
-def change_password(client: FlaskClient, current: str, new: str):  # type: ignore[no-untyped-def]
-    """Post the account page's password form."""
-    return submit_form(
-        client,
-        "/account",
-        {
-            "password-current_password": current,
-            "password-new_password": new,
-            "password-confirm": new,
-            "password-submit": "1",
-        },
-    )
-
-
-class Auth:
-    """Sign a test client in and out through the real forms."""
-
-    def __init__(self, client: FlaskClient):
-        self.client = client
-
-    def token(self, path: str = "/login") -> str:
-        return csrf_from(self.client.get(path).get_data(as_text=True))
-
-    def login(self, email: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
-        token = self.token("/login")
-        return self.client.post(
-            "/login", data={"email": email, "password": password, "csrf_token": token}
-        )
-
-    def api_token(self) -> str:
-        return self.client.get("/api/v1/session").get_json()["csrf_token"]
-
-    def post(self, path: str, data: dict[str, str] | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
-        """Post a form with a valid CSRF token."""
-        payload = {"csrf_token": self.api_token(), **(data or {})}
-        return self.client.post(path, data=payload, **kwargs)
-
-
 @pytest.fixture
 def auth(client: FlaskClient) -> Auth:
     """Sign-in helper for the default client."""
     return Auth(client)
-
-
-class SyncClient:
-    """A device talking the sync protocol through the test client."""
-
-    def __init__(self, client: FlaskClient, workspace_id: Any):
-        self.client = client
-        self.workspace = str(workspace_id)
-        self.cursor = 0
-        self._token: str | None = None
-
-    def token(self) -> str:
-        if self._token is None:
-            self._token = self.client.get("/api/v1/session").get_json()["csrf_token"]
-        return self._token
-
-    def post(self, body: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
-        headers = {"X-CSRFToken": self.token(), **kwargs.pop("headers", {})}
-        return self.client.post("/api/v1/sync", json=body, headers=headers, **kwargs)
-
-    def sync(
-        self, *mutations: dict[str, Any], cursor: int | None = None, expect: int = 200
-    ) -> dict[str, Any]:
-        """Send mutations from `cursor` (default: this device's); return the JSON body."""
-        body = {
-            "workspace": self.workspace,
-            "cursor": self.cursor if cursor is None else cursor,
-            "mutations": list(mutations),
-        }
-        response = self.post(body)
-        assert response.status_code == expect, response.get_data(as_text=True)
-        data = response.get_json()
-        if expect == 200 and cursor is None:
-            self.cursor = data["cursor"]
-        return data
-
-
-def mutation(
-    entity_id: Any,
-    fields: dict[str, Any] | None = None,
-    *,
-    type: str = "contact",  # noqa: A002
-    op: str = "put",
-    base_version: int | None = None,
-    base: dict[str, Any] | None = None,
-    id: Any = None,  # noqa: A002
-) -> dict[str, Any]:
-    """Return one sync mutation."""
-    body: dict[str, Any] = {
-        "id": str(id or uuid.uuid4()),
-        "type": type,
-        "entity_id": str(entity_id),
-        "op": op,
-        "base_version": base_version,
-    }
-    if op == "put":
-        body["fields"] = fields or {}
-        body["base"] = base or {}
-    return body
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from flask import Flask
@@ -11,19 +12,21 @@ from webapp.config import ROOT, from_env
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Create the Flask application; `overrides` replace settings read from the environment."""
-    from webapp import db, i18n, jsonprovider, security, templating
+    from webapp import converters, db, i18n, jsonprovider, security, templating
     from webapp.api import routes as api_routes
     from webapp.audit import routes as audit_routes
     from webapp.auth import routes as auth_routes
     from webapp.auth.session import init_login
     from webapp.errors import handlers as error_handlers
     from webapp.extensions import csrf, limiter
-    from webapp.keys import instance_keys
+    from webapp.keys import instance_keys, secure_instance
     from webapp.pages import routes as page_routes
     from webapp.snapshot import routes as snapshot_routes
     from webapp.sync import routes as sync_routes
     from webapp.workspaces import routes as workspace_routes
 
+    # Python's table lacks it; browsers want the web app manifest's own type.
+    mimetypes.add_type("application/manifest+json", ".webmanifest")
     config = from_env()
     config.update(overrides or {})
     app = Flask(
@@ -33,6 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.update(config)
+    secure_instance(app.instance_path, app.config["DATABASE_URL"])
     keys = instance_keys(app.instance_path)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = keys["secret_key"]
@@ -45,6 +49,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         count = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
+    converters.init_app(app)
     jsonprovider.init_app(app)
     db.init_app(app)
     csrf.init_app(app)

@@ -37,7 +37,8 @@ def init_command() -> None:
 
     upgrade(get_engine())
     click.echo(f"Database ready: {_safe_url(current_app.config['DATABASE_URL'])}")
-    click.echo(f"Keys in {current_app.instance_path} (mode 0600).")
+    # create_app has made the instance folder 0700 and its files 0600 (webapp/keys.py).
+    click.echo(f"Keys in {current_app.instance_path} (folder 0700, files 0600).")
 
 
 def _safe_url(url: str) -> str:

@@ -1,8 +1,15 @@
-"""Response headers that every page and API answer carries."""
+"""What every request may carry and the headers every answer carries."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, request
+import io
+from typing import IO
+
+from flask import Flask, Request, Response, abort, request
+from flask_login import current_user
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from werkzeug.utils import cached_property
+from werkzeug.wsgi import get_input_stream
 
 from webapp.errors import wants_json_response
 
@@ -37,8 +44,49 @@ def _has_nul() -> bool:
     return any("\x00" in value for value in values if isinstance(value, str))
 
 
+class LimitedRequest(Request):
+    """A request whose body is refused with 413 past MAX_CONTENT_LENGTH, however it is sent.
+
+    Werkzeug checks a Content-Length against the limit, but a chunked body (no Content-Length;
+    the server sets `wsgi.input_terminated`) is only cut at the limit: the reader gets the first
+    MAX_CONTENT_LENGTH bytes as if they were the whole body, and answers 400 for a JSON body cut
+    in half. Here such a body is read up to one byte past the limit, and refused if it gets there.
+    """
+
+    @cached_property
+    def stream(self) -> IO[bytes]:
+        limit = self.max_content_length
+        chunked = self.content_length is None and "wsgi.input_terminated" in self.environ
+        if self.shallow or limit is None or not chunked:
+            return get_input_stream(self.environ, max_content_length=limit)
+        return io.BytesIO(_read_at_most(self.environ["wsgi.input"], limit))
+
+
+def _read_at_most(raw: IO[bytes], limit: int) -> bytes:
+    """Return the whole of `raw`; raise RequestEntityTooLarge once it is past `limit` bytes."""
+    body = bytearray()
+    while len(body) <= limit:
+        try:
+            data = raw.read(min(64 * 1024, limit + 1 - len(body)))
+        except (OSError, ValueError) as error:
+            raise ClientDisconnected() from error
+        if not data:
+            return bytes(body)
+        body += data
+    raise RequestEntityTooLarge()
+
+
+def _signed_in_page(response: Response) -> bool:
+    return (
+        response.mimetype == "text/html"
+        and request.endpoint != "static"
+        and current_user.is_authenticated
+    )
+
+
 def init_app(app: Flask) -> None:
-    """Refuse NUL characters in forms and addresses; add the security headers to every response."""
+    """Bound request bodies, refuse NUL characters, add the security headers to every answer."""
+    app.request_class = LimitedRequest
 
     @app.before_request
     def _refuse_nul() -> None:
@@ -57,5 +105,9 @@ def init_app(app: Flask) -> None:
         if app.config["PUBLIC_URL"].startswith("https://"):
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
         if wants_json_response() and "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "no-store"
+        elif _signed_in_page(response):
+            # What a signed-in user sees (members, invitation links, their activity) must not
+            # stay in a browser or proxy cache after they sign out.
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -26,9 +26,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.conftest import mutation
+from tests.helpers import mutation
 from webapp.api.openapi import openapi_document
+from webapp.api.schemas import Session
 from webapp.directory.schemas import SCHEMAS
+from webapp.errors import ErrorBody
+from webapp.snapshot.schemas import PublicContact, PublicContacts, SnapshotEnvelope, SnapshotKey
+from webapp.sync.schemas import SyncResponse
 
 DOCUMENT_PATH = "/api/v1/openapi.json"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -172,6 +176,30 @@ def test_every_entity_type_has_typed_fields_and_changes():
         )
 
 
+# The answers, each with the model its route builds it with or is described by.
+ANSWER_MODELS = [ErrorBody, Session, SnapshotKey, SnapshotEnvelope, PublicContacts, PublicContact]
+
+
+@pytest.mark.parametrize("model", ANSWER_MODELS, ids=lambda model: model.__name__)
+def test_each_answer_is_documented_by_its_model_not_a_copy(model):
+    """Changing an answer's model changes the document: there is no hand-written twin."""
+    schemas = openapi_document()["components"]["schemas"]
+    generated = model.model_json_schema(
+        mode="serialization", ref_template="#/components/schemas/{model}"
+    )
+    for name, definition in generated.pop("$defs", {}).items():
+        assert schemas[name] == definition, name
+    assert schemas[model.__name__] == generated
+
+
+def test_the_sync_answer_is_documented_by_its_model():
+    response = openapi_document()["paths"]["/api/v1/sync"]["post"]["responses"]["200"]
+    schema = response["content"]["application/json"]["schema"]
+    assert schema == {"$ref": f"#/components/schemas/{SyncResponse.__name__}"}
+    documented = openapi_document()["components"]["schemas"][SyncResponse.__name__]
+    assert set(documented["properties"]) == set(SyncResponse.model_fields)
+
+
 def test_the_document_is_served_publicly_and_built_once(app):
     client = app.test_client()  # signed out
     response = client.get(DOCUMENT_PATH)
@@ -257,8 +285,10 @@ def test_sync_answers_follow_the_document(device):
     late = sync(editor, mutation(playbook, {"name": "Fuego"}, type="playbook", base_version=1))
     assert late["results"][0]["deleted"] is True
     secret = uuid.uuid4()
-    sync(owner, mutation(secret, {"name": "Director", "visibility": "restricted"}))
-    seen = sync(viewer, cursor=0)
+    sync(owner, mutation(secret, {"name": "Director"}))
+    held = sync(viewer, cursor=0)["cursor"]  # the viewer holds it, then it becomes restricted
+    sync(owner, mutation(secret, {"visibility": "restricted"}, base_version=1))
+    seen = sync(viewer, cursor=held)
     assert any(c["entity_id"] == str(secret) and c["deleted"] for c in seen["changes"])
 
     # A retried mutation id returns its first result again.
@@ -296,6 +326,16 @@ def test_session_key_snapshot_and_public_answers_follow_the_document(device):
 
     public = conforms("get", PUBLIC, client.get(f"/api/v1/workspaces/{wid}/public"))
     assert [c["name"] for c in public["contacts"]] == ["Policía"]
+
+    # The same answers read back through the models that declare them.
+    assert Session.model_validate_json(client.get(SESSION).get_data()).workspaces[0].role == "owner"
+    assert len(SnapshotKey.model_validate_json(client.get(KEYS).get_data()).key) == 43
+    envelope = SnapshotEnvelope.model_validate_json(snapshot.get_data())
+    assert envelope.aad.endswith(f":{wid}:{envelope.revision}")
+    contacts = PublicContacts.model_validate_json(
+        client.get(f"/api/v1/workspaces/{wid}/public").get_data()
+    )
+    assert [c.phones[0].number for c in contacts.contacts] == ["911"]
 
 
 def test_error_answers_follow_the_document(app, device):

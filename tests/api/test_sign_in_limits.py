@@ -108,7 +108,7 @@ def test_parallel_wrong_passwords_cannot_slip_past_the_limit(
             assert 0 < int(answer.headers["Retry-After"]) <= 61
     # Every checked failure is in the audit log, and so is the limit being reached.
     assert audit_count(app, "auth.sign_in_failed") == checked
-    assert audit_count(app, "auth.sign_in_throttled") >= 1
+    assert audit_count(app, "auth.sign_in_limited") >= 1
     # The right password is refused too until the minute is over, and is not even checked.
     right = sessions[0].post(
         f"{live_url}/login",
@@ -191,9 +191,10 @@ def test_reauth_account_page_and_sign_in_share_one_failure_counter(app, make_use
     assert int(refused.headers["Retry-After"]) > 0
     assert change_password(phone, PASSWORD, "a new passphrase!").status_code == 429
     assert Auth(laptop).login("ana@example.com").status_code == 429
-    assert audit_count(app, "auth.reauth_failed") == 7
+    assert audit_count(app, "auth.reauth_failed") == 4
+    assert audit_count(app, "auth.password_change_failed") == 3
     assert audit_count(app, "auth.sign_in_failed") == 3
-    assert audit_count(app, "auth.sign_in_throttled") >= 1
+    assert audit_count(app, "auth.sign_in_limited") >= 1
     # Nothing changed: the old password still is the password (checked on another account's
     # limit-free path: a fresh minute is not available here, so look at the hash directly).
     from webapp.auth import service
@@ -336,3 +337,15 @@ def test_waiting_too_long_for_a_password_hash_is_a_503_not_a_500(make_app, make_
     assert int(response.headers["Retry-After"]) > 0
     # A refused attempt for lack of capacity is not a failure: it is not counted.
     assert Auth(busy.test_client()).login("ana@example.com").status_code == 302
+
+
+def test_a_probe_through_an_invitation_is_on_the_workspaces_audit_page(
+    app, client, make_user, invitation_path
+):
+    make_user(email="staff@example.com")
+    sign_up(app.test_client(), invitation_path, "staff@example.com")
+    with app.app_context(), session_scope(app) as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "invitation.signup_existing_email")
+        ).all()
+        assert len(events) == 1 and events[0].workspace_id is not None

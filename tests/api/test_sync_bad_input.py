@@ -65,7 +65,40 @@ REQUEST_ERRORS = [
         400,
         "cursor",
     ),
+    (
+        "a mutation id nested 1,000 levels deep",
+        lambda w: raw(
+            w,
+            (
+                f'{{"workspace": "{w["owner"].workspace}", "mutations": [{{"id": '
+                + "[" * 1000
+                + "]" * 1000
+                + f', "type": "contact", "entity_id": "{uuid.uuid4()}", "op": "put"}}]}}'
+            ).encode(),
+        ),
+        400,
+        "mutations.0.id",
+    ),
     ("negative cursor", lambda w: w["owner"].post(envelope(w, cursor=-1)), 400, "cursor"),
+    ("cursor as a string", lambda w: w["owner"].post(envelope(w, cursor="5")), 400, "cursor"),
+    ("cursor as a boolean", lambda w: w["owner"].post(envelope(w, cursor=True)), 400, "cursor"),
+    ("cursor as a float", lambda w: w["owner"].post(envelope(w, cursor=1.0)), 400, "cursor"),
+    (
+        "base_version as a string",
+        lambda w: w["owner"].post(
+            envelope(w, mutations=[mutation(w["mine"], {"name": "X"}, base_version="1")])
+        ),
+        400,
+        "mutations.0.base_version",
+    ),
+    (
+        "base_version as a boolean",
+        lambda w: w["owner"].post(
+            envelope(w, mutations=[mutation(w["mine"], {"name": "X"}, base_version=True)])
+        ),
+        400,
+        "mutations.0.base_version",
+    ),
     (
         "mutations not a list",
         lambda w: w["owner"].post(envelope(w, mutations={"a": 1})),
@@ -230,6 +263,54 @@ MUTATION_ERRORS = [
         "emails",
     ),
     ("an unknown field", lambda w: mutation(w["mine"], {"salary": 1}, base_version=1), "salary"),
+    (
+        "whatsapp as a string",
+        lambda w: mutation(
+            w["mine"], {"phones": [{"number": "+525512345678", "whatsapp": "yes"}]}, base_version=1
+        ),
+        "phones.0.whatsapp",
+    ),
+    (
+        "whatsapp as a number",
+        lambda w: mutation(
+            w["mine"], {"phones": [{"number": "+525512345678", "whatsapp": 1}]}, base_version=1
+        ),
+        "phones.0.whatsapp",
+    ),
+    (
+        "response minutes as a string",
+        lambda w: mutation(w["mine"], {"partner": {"response_minutes": "15"}}, base_version=1),
+        "partner.response_minutes",
+    ),
+    (
+        "response minutes as a float",
+        lambda w: mutation(w["mine"], {"partner": {"response_minutes": 15.0}}, base_version=1),
+        "partner.response_minutes",
+    ),
+    (
+        "always as a string",
+        lambda w: mutation(w["mine"], {"availability": {"always": "true"}}, base_version=1),
+        "availability.always",
+    ),
+    (
+        "a weekday as a string",
+        lambda w: mutation(
+            w["mine"],
+            {"availability": {"hours": [{"days": ["1"], "from": "09:00", "to": "18:00"}]}},
+            base_version=1,
+        ),
+        "availability.hours.0.days.0",
+    ),
+    (
+        "a date as a Unix time",
+        lambda w: mutation(w["mine"], {"last_verified_at": 1700000000}, base_version=1),
+        "last_verified_at",
+    ),
+    (
+        "a name as a number",
+        lambda w: mutation(w["mine"], {"name": 5}, base_version=1),
+        "name",
+    ),
     (
         "null for a required field",
         lambda w: mutation(w["mine"], {"name": None}, base_version=1),

@@ -1,21 +1,41 @@
-"""The owner-visible audit page."""
+"""The audit pages: a workspace's events for its owners, an account's events for its user."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import uuid
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from webapp.audit import service
-from webapp.auth.models import User
+from webapp.audit.models import AuditEvent
+from webapp.auth import service as auth_service
 from webapp.auth.session import fresh_login_required
+from webapp.converters import query_int
 from webapp.db import get_session
 from webapp.workspaces import service as workspaces
 from webapp.workspaces.models import Role
 
+if TYPE_CHECKING:
+    from webapp.auth.models import User
+
 bp = Blueprint("audit", __name__)
 
 PAGE = 100
+
+
+def _people(session: Session, events: Iterable[AuditEvent]) -> dict[uuid.UUID, User]:
+    ids = {e.actor_id for e in events} | {e.subject_id for e in events}
+    ids.discard(None)
+    found = {uid: auth_service.get_user(session, uid) for uid in ids if uid is not None}
+    return {uid: user for uid, user in found.items() if user is not None}
+
+
+def _older(events: list[AuditEvent]) -> int | None:
+    return events[-1].id if len(events) == PAGE else None
 
 
 @bp.get("/workspaces/<workspace_id>/audit")
@@ -26,15 +46,22 @@ def audit_log(workspace_id: str) -> str:
     session = get_session()
     wid = workspaces.parse_uuid(workspace_id)
     membership = workspaces.require_role(session, wid, current_user, Role.OWNER)
-    before = request.args.get("before", type=int)
+    before = query_int("before")
     events = service.list_for_workspace(session, wid, before_id=before, limit=PAGE)
-    ids = {e.actor_id for e in events} | {e.subject_id for e in events}
-    ids.discard(None)
-    names = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
     return render_template(
         "audit/list.html",
         workspace=membership.workspace,
         events=events,
-        users=names,
-        next_before=events[-1].id if len(events) == PAGE else None,
+        users=_people(session, events),
+        next_before=_older(events),
     )
+
+
+@bp.get("/account/activity")
+@login_required
+def account_activity() -> str:
+    """List the signed-in user's own account events, newest first, a page at a time."""
+    session = get_session()
+    before = query_int("before")
+    events = service.list_for_account(session, current_user.id, before_id=before, limit=PAGE)
+    return render_template("audit/account.html", events=events, next_before=_older(events))

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from webapp.audit.models import AuditEvent
 from webapp.db import session_scope
-from webapp.workspaces.models import Membership
 
 
 def record(
@@ -40,15 +39,23 @@ def record(
 def list_for_workspace(
     session: Session, workspace_id: uuid.UUID, *, before_id: int | None = None, limit: int = 100
 ) -> list[AuditEvent]:
-    """Return the newest events of a workspace, and the account events of its members."""
-    members = select(Membership.user_id).where(Membership.workspace_id == workspace_id)
+    """Return the newest events of a workspace (none of its members' account events)."""
+    query = select(AuditEvent).where(AuditEvent.workspace_id == workspace_id)
+    return _page(session, query, before_id, limit)
+
+
+def list_for_account(
+    session: Session, user_id: uuid.UUID, *, before_id: int | None = None, limit: int = 100
+) -> list[AuditEvent]:
+    """Return the newest account events of a user: sign-ins, password, devices, keys."""
     query = select(AuditEvent).where(
-        or_(
-            AuditEvent.workspace_id == workspace_id,
-            (AuditEvent.workspace_id.is_(None))
-            & (AuditEvent.actor_id.in_(members) | AuditEvent.subject_id.in_(members)),
-        )
+        AuditEvent.workspace_id.is_(None),
+        or_(AuditEvent.actor_id == user_id, AuditEvent.subject_id == user_id),
     )
+    return _page(session, query, before_id, limit)
+
+
+def _page(session: Session, query: Any, before_id: int | None, limit: int) -> list[AuditEvent]:
     if before_id is not None:
         query = query.where(AuditEvent.id < before_id)
     return list(session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))

@@ -22,7 +22,6 @@ from webapp.auth import limits, service
 from webapp.auth.forms import LanguageForm, LoginForm, PasswordForm, ProfileForm, ReauthForm
 from webapp.auth.models import User
 from webapp.auth.session import (
-    current_token,
     mark_authenticated,
     safe_next,
     sign_in,
@@ -51,7 +50,7 @@ def reserve_attempt(email: str, user: User | None = None) -> limits.Attempt | Re
         return limits.reserve(limits.account_key(email), limits.address_key(client_address()))
     except limits.TooManyFailures as error:
         if error.newly_reached:
-            service.record_wrong_password("auth.sign_in_throttled", user, email, by_user=False)
+            service.record_wrong_password("auth.sign_in_limited", user, email, by_user=False)
         if request.endpoint == "auth.login":
             error.message = _("Too many failed sign-ins. Wait a minute, then try again.")
         return refused(error)
@@ -78,12 +77,12 @@ def check_password(
     return right
 
 
-def check_own_password(user: User, password: str) -> Response | bool:
+def check_own_password(user: User, password: str, failure: str) -> Response | bool:
     """Check the signed-in user's password (re-authentication, the account page)."""
     attempt = reserve_attempt(user.email, user)
     if isinstance(attempt, Response):
         return attempt
-    return check_password(attempt, user, user.email, password, "auth.reauth_failed")
+    return check_password(attempt, user, user.email, password, failure)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -120,7 +119,8 @@ def login() -> Response | str:
 def logout() -> Response:
     """Sign out this device: its device session ends, so a copy of the cookie stops working."""
     session = get_session()
-    service.end_this_device(session, current_token())
+    if current_user.is_authenticated:
+        service.end_this_device(session, current_user._get_current_object())
     session.commit()
     sign_out()
     flash(_("You are signed out."), "info")
@@ -134,7 +134,7 @@ def reauth() -> Response | str:
     target = safe_next(request.args.get("next")) or url_for("pages.app_shell")
     form = ReauthForm()
     if form.validate_on_submit():
-        right = check_own_password(current_user, form.password.data)
+        right = check_own_password(current_user, form.password.data, "auth.reauth_failed")
         if isinstance(right, Response):
             return right
         if right:
@@ -164,7 +164,9 @@ def account() -> Response | str:
         flash(_("Your account was saved."), "success")
         return redirect(url_for("auth.account"))
     if "password-submit" in request.form and password.validate_on_submit():
-        right = check_own_password(user, password.current_password.data)
+        right = check_own_password(
+            user, password.current_password.data, "auth.password_change_failed"
+        )
         if isinstance(right, Response):
             return right
         if not right:

@@ -301,10 +301,13 @@ def end_device(session: Session, user: User, device_id: uuid.UUID) -> None:
     session.flush()
 
 
-def end_this_device(session: Session, token: str | None) -> None:
-    """End the device session named by this token (signing out); nothing when there is none."""
-    if token:
-        session.execute(delete(DeviceSession).where(DeviceSession.token_hash == token_hash(token)))
+def end_this_device(session: Session, user: User) -> None:
+    """End the device session this user's request came with (signing out)."""
+    if user.device_token:
+        session.execute(
+            delete(DeviceSession).where(DeviceSession.token_hash == token_hash(user.device_token))
+        )
+    audit.record(session, "auth.signed_out", actor_id=user.id, subject_id=user.id)
 
 
 def _end_devices(session: Session, user: User, keep: DeviceSession | None = None) -> None:

@@ -74,11 +74,6 @@ def sign_in(user: User, token: str) -> None:
     session[AUTH_AT] = int(time.time())
 
 
-def current_token() -> str | None:
-    """Return the token of this request's device session, if signed in."""
-    return current_user.device_token if current_user.is_authenticated else None
-
-
 def sign_out() -> None:
     """Forget this device's session in the cookie (the caller ends it on the server)."""
     logout_user()

@@ -8,6 +8,7 @@ device that was offline for a month still learns what was removed.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -26,6 +27,18 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from webapp.db import Base, UTCDateTime, utcnow
 
+# Revisions and versions are 64-bit integers in the database: the largest a request may name.
+MAX_INT64 = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A field that names another record of the same workspace (a list of them, or one)."""
+
+    type: str
+    # The record must not be deleted (an entry of a deleted incident would be lost to view).
+    live: bool = False
+
 
 class Synced:
     """Columns shared by every synced entity."""
@@ -33,6 +46,8 @@ class Synced:
     # The API name of the entity type ("contact") and its data fields, in API order.
     TYPE: ClassVar[str]
     FIELDS: ClassVar[tuple[str, ...]]
+    # Fields holding ids of other records, which must be of the same workspace.
+    REFERENCES: ClassVar[dict[str, Ref]] = {}
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     workspace_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
@@ -74,6 +89,7 @@ class Contact(Synced, Base):
         "visibility",
         "last_verified_at",
     )
+    REFERENCES = {"backup_contact_id": Ref("contact")}
 
     name: Mapped[str] = mapped_column(String(200))
     organization: Mapped[str | None] = mapped_column(String(200))
@@ -86,7 +102,7 @@ class Contact(Synced, Base):
     city: Mapped[str | None] = mapped_column(String(200))
     country: Mapped[str | None] = mapped_column(String(2))
     availability: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    # No foreign key: the backup may be created later by another offline mutation.
+    # No foreign key: the sync service checks that it names a contact of the same workspace.
     backup_contact_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     when_to_contact: Mapped[str | None] = mapped_column(Text)
     partner: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -110,6 +126,7 @@ class Playbook(Synced, Base):
         "guidance",
         "visibility",
     )
+    REFERENCES = {"contact_ids": Ref("contact")}
 
     name: Mapped[str] = mapped_column(String(200))
     crisis_kind: Mapped[str | None] = mapped_column(String(60))
@@ -135,6 +152,7 @@ class Incident(Synced, Base):
         "summary",
         "playbook_id",
     )
+    REFERENCES = {"playbook_id": Ref("playbook")}
 
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str | None] = mapped_column(String(60))
@@ -152,6 +170,7 @@ class IncidentEntry(Synced, Base):
     __tablename__ = "incident_entries"
     TYPE = "incident_entry"
     FIELDS = ("incident_id", "at", "kind", "text", "contact_id")
+    REFERENCES = {"incident_id": Ref("incident", live=True), "contact_id": Ref("contact")}
 
     incident_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("incidents.id", ondelete="CASCADE"), index=True

@@ -7,6 +7,7 @@ and JSON Schema for /api/v1/openapi.json — three things that would otherwise d
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from datetime import UTC, datetime
 from functools import cache
@@ -17,12 +18,16 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
+    StrictBool,
+    StrictInt,
     StringConstraints,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 MAX_SHORT = 200
@@ -36,8 +41,7 @@ Label = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
 LongText = Annotated[str, StringConstraints(max_length=MAX_LONG)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Clock = Annotated[str, StringConstraints(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")]
-Weekday = Annotated[int, Field(ge=1, le=7)]
-# Stored and compared in UTC, whatever offset the device sent.
+Weekday = Annotated[StrictInt, Field(ge=1, le=7)]
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -48,20 +52,48 @@ def _to_utc(value: datetime) -> datetime:
         raise ValueError("date out of range") from None
 
 
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+def _iso_text(value: Any) -> Any:
+    # Pydantic would read a number as Unix time; the protocol's dates are ISO 8601 text.
+    if not isinstance(value, (str, datetime)):
+        raise ValueError("Input should be a date and time as ISO 8601 text")
+    return value
+
+
+# Stored and compared in UTC, whatever offset the device sent.
+UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_to_utc)]
 Kind = Literal["internal", "partner", "legal", "medical", "authority", "emergency"]
 Visibility = Literal["public", "team", "restricted"]
 Severity = Literal["low", "medium", "high", "critical"]
 
 
+def nfc(value: Any) -> Any:
+    """Return text in Unicode NFC (anything else as it is)."""
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
 class Strict(BaseModel):
+    """Unknown fields are errors; numbers and booleans are never converted from other types."""
+
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _text_in_nfc(cls, data: Any) -> Any:
+        # Text is stored in NFC so that "José" typed on two keyboards is one value. Nested
+        # objects are models of their own (they normalise their own text); lists of text
+        # (tags, steps) are values of this one.
+        if not isinstance(data, dict):
+            return data
+        return {
+            key: [nfc(item) for item in value] if isinstance(value, list) else nfc(value)
+            for key, value in data.items()
+        }
 
 
 class Phone(Strict):
     label: Label = ""
     number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
-    whatsapp: bool = False
+    whatsapp: StrictBool = False
 
 
 class Email(Strict):
@@ -77,7 +109,7 @@ class HoursRange(Strict):
 
 class Availability(Strict):
     timezone: str | None = Field(None, description="IANA time zone, e.g. America/Mexico_City")
-    always: bool = False
+    always: StrictBool = False
     hours: list[HoursRange] = Field(default_factory=list, max_length=21)
 
     @field_validator("timezone")
@@ -89,7 +121,7 @@ class Availability(Strict):
 
 
 class Partner(Strict):
-    response_minutes: int | None = Field(None, ge=0, le=10080)
+    response_minutes: StrictInt | None = Field(None, ge=0, le=10080)
     procedure: LongText | None = None
 
 

@@ -10,11 +10,15 @@ from typing import Any
 import orjson
 import phonenumbers
 from pydantic import ValidationError
-from sqlalchemy import JSON, Text, cast, select
+from sqlalchemy import JSON, Text, cast, or_, select
 from sqlalchemy.orm import Session
 
 from webapp.directory.models import ENTITY_TYPES, Contact, Synced
 from webapp.directory.schemas import SCHEMAS, error_map
+from webapp.workspaces.models import Workspace
+
+# Changes per page of a pull (the sync answer); the delta envelope reads every page.
+PAGE_SIZE = 500
 
 
 def iso(value: datetime) -> str:
@@ -87,14 +91,16 @@ def validate(
 ) -> tuple[Validated | None, dict[str, str]]:
     """Check a whole record; return it canonical (phones in E.164) or errors keyed by path."""
     schema = SCHEMAS[entity_type]
-    nul = _nul_paths(document)
-    if nul:
-        return None, dict.fromkeys(nul, "Text may not contain NUL characters.")
     try:
         model = schema.model_validate(document)
     except ValidationError as error:
         return None, error_map(error)
     json_doc = model.model_dump(mode="json", by_alias=True)
+    # Checked on the validated record, whose depth the schema bounds: the input may be nested
+    # a thousand levels deep, and walking it would exhaust Python's stack.
+    nul = _nul_paths(json_doc)
+    if nul:
+        return None, dict.fromkeys(nul, "Text may not contain NUL characters.")
     py_doc = model.model_dump(mode="python", by_alias=True)
     errors: dict[str, str] = {}
     if entity_type == "contact":
@@ -109,7 +115,10 @@ def validate(
 
 
 def _nul_paths(value: Any, path: str = "") -> list[str]:
-    """Return the paths of strings holding a NUL character (PostgreSQL text cannot store it)."""
+    """Return the paths of strings holding a NUL character (PostgreSQL text cannot store it).
+
+    Recursive: call it only on a validated record (a few levels deep), never on raw input.
+    """
     if isinstance(value, str):
         return [path or "_"] if "\x00" in value else []
     if isinstance(value, dict):
@@ -157,3 +166,55 @@ def public_contacts(session: Session, workspace_id: uuid.UUID) -> list[dict[str,
         .order_by(Contact.name)
     )
     return [{"id": str(c.id), "version": c.version, **to_api(c)} for c in rows]
+
+
+def list_changes(
+    session: Session, workspace: Workspace, full: bool, cursor: int, limit: int = PAGE_SIZE
+) -> tuple[list[dict[str, Any]], int, bool]:
+    """Return the changes after `cursor` that a member may see, the next cursor and `more`.
+
+    `full` is true for members who see restricted records (owners and editors). The sync answer
+    and the delta envelope both list changes with this function, so they cannot drift apart.
+
+    A viewer learns nothing of a restricted record that viewers never saw; one that became
+    restricted after the viewer's cursor (so that the device may hold it) reaches it as a
+    tombstone.
+    """
+    # Plain rows, not ORM objects: a full pull reads thousands and identity-maps none of them.
+    rows: list[tuple[type[Synced], Any]] = []
+    for model in ENTITY_TYPES.values():
+        table = model.__table__  # type: ignore[attr-defined]
+        query = (
+            select(*raw_columns(model.TYPE))
+            .where(table.c.workspace_id == workspace.id, table.c.revision > cursor)
+            .order_by(table.c.revision)
+            .limit(limit + 1)
+        )
+        if not full and "visibility" in table.c:
+            # Filtered in the query, so that a page is never filled with rows a viewer skips.
+            # Cursor 0 is a device that holds nothing: it needs no tombstone at all.
+            shown = table.c.visibility != "restricted"
+            if cursor > 0:
+                shown = or_(shown, table.c.restricted_since > cursor)
+            query = query.where(shown)
+        rows.extend((model, row) for row in session.execute(query))
+    rows.sort(key=lambda item: item[1].revision)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    changes = []
+    for model, row in rows:
+        hidden = row.deleted or (not full and getattr(row, "visibility", "team") == "restricted")
+        changes.append(
+            {
+                "type": model.TYPE,
+                "entity_id": str(row.id),
+                "version": row.version,
+                "revision": row.revision,
+                "deleted": hidden,
+                "data": None if hidden else raw_data(model.TYPE, row),
+            }
+        )
+    # Without `more`, every change up to the workspace's revision has been read (this runs
+    # under the writer lock or in one snapshot read), including rows hidden from this role.
+    next_cursor = rows[-1][1].revision if more else workspace.revision
+    return changes, next_cursor, more

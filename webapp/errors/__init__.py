@@ -7,10 +7,11 @@ answers with an error goes through `error_response` (microblog's `errors/handler
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
 
 from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
+from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.wrappers import Response
 
 API_PREFIX = "/api/"
@@ -39,8 +40,25 @@ class Conflict(ServiceError):
     status = 409
 
 
-# Stable, untranslated codes for API clients; the message beside them is in the user's language.
-ERROR_CODES = {
+# Every stable, untranslated code an API client may get; the message beside it is in the user's
+# language. A code missing here fails `error_response` in the tests, not silently in the document.
+ErrorCode = Literal[
+    "bad_request",
+    "csrf",
+    "unauthorized",
+    "reauthentication_required",
+    "forbidden",
+    "not_found",
+    "method_not_allowed",
+    "conflict",
+    "too_large",
+    "rate_limited",
+    "internal_error",
+    "error",
+]
+
+# The code of each status when the caller names none.
+ERROR_CODES: dict[int, ErrorCode] = {
     400: "bad_request",
     401: "unauthorized",
     403: "forbidden",
@@ -51,6 +69,19 @@ ERROR_CODES = {
     429: "rate_limited",
     500: "internal_error",
 }
+
+
+class ErrorBody(BaseModel):
+    """The body of every error answer under /api/."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error: ErrorCode = Field(description="A stable, untranslated code for programs.")
+    message: str = Field(description="For people, in their language.")
+    errors: dict[str, str] = Field(
+        default_factory=dict,
+        description="Messages by field path (`mutations.0.id`), where known; left out when empty.",
+    )
 
 
 def wants_json_response() -> bool:
@@ -92,13 +123,12 @@ def error_response(
     title, default = messages().get(status, (str(status), ""))
     message = message or default
     if wants_json_response():
-        body: dict[str, Any] = {
-            "error": code or ERROR_CODES.get(status, "error"),
-            "message": message,
-        }
-        if errors:
-            body["errors"] = errors
-        response = jsonify(body)
+        body = ErrorBody(
+            error=code or ERROR_CODES.get(status, "error"),  # type: ignore[arg-type]
+            message=str(message),
+            errors=errors or {},
+        )
+        response = jsonify(body.model_dump(exclude_defaults=True))
         response.status_code = status
     else:
         page = render_template("errors/error.html", status=status, title=title, message=message)

@@ -1,13 +1,13 @@
-"""HTML pages: the home redirect and the app shell."""
+"""HTML pages: the home redirect, the app shell, the service worker and the offline notice."""
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, Response, redirect, render_template, url_for
 from flask import session as cookie_session
 from flask_login import current_user, login_required
-from werkzeug.wrappers import Response
 
 from webapp.db import get_session
+from webapp.pages import shell
 from webapp.workspaces import service as workspaces
 from webapp.workspaces.forms import EmptyForm
 from webapp.workspaces.routes import CURRENT
@@ -42,3 +42,17 @@ def app_shell() -> str:
         current=current,
         button_form=EmptyForm(),
     )
+
+
+@bp.get("/sw.js")
+def service_worker() -> Response:
+    """Serve the service worker at the root (scope /), never from a stale HTTP cache."""
+    response = Response(shell.service_worker_source(), mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+def offline() -> str:
+    """Show the offline notice the service worker keeps for pages it cannot serve."""
+    return render_template("pages/offline.html")

@@ -23,17 +23,13 @@ from sqlalchemy.orm import Session
 from webapp.auth.models import User
 from webapp.db import utcnow
 from webapp.directory.models import ENTITY_TYPES
-from webapp.directory.service import iso, raw_columns, raw_data
+from webapp.directory.service import iso, list_changes, raw_columns, raw_data
 from webapp.jsonprovider import dumps_bytes
 from webapp.workspaces.models import Workspace
 
 ENVELOPE_VERSION = 1
-COLLECTIONS = {
-    "contact": "contacts",
-    "playbook": "playbooks",
-    "incident": "incidents",
-    "incident_entry": "incident_entries",
-}
+# Each type's records are listed under its table's name ("contacts", "incident_entries").
+COLLECTIONS = {entity_type: model.__tablename__ for entity_type, model in ENTITY_TYPES.items()}  # type: ignore[attr-defined]
 
 
 def b64url(data: bytes) -> str:
@@ -191,15 +187,42 @@ def build_document(session: Session, workspace: Workspace, full: bool) -> bytes:
     return b"".join(parts)
 
 
+def _class(full: bool) -> str:
+    return "full" if full else "team"
+
+
 def plaintext(session: Session, workspace: Workspace, full: bool) -> bytes:
     """Return gzip(JSON) of the snapshot for the class, built once per revision."""
-    key = f"{workspace.id}:{workspace.revision}:{'full' if full else 'team'}"
+    key = f"{workspace.id}:{workspace.revision}:{_class(full)}"
     store = cache()
     data = store.get(key)
     if data is None:
         raw = build_document(session, workspace, full)
         data = gzip.compress(raw, compresslevel=6, mtime=0)
         store.put(key, data)
+    return data
+
+
+def delta_plaintext(session: Session, workspace: Workspace, full: bool, since: int) -> bytes | None:
+    """Return gzip(JSON `{"changes": [...]}`) from revision `since` to now, for the class.
+
+    The changes are exactly what `POST /api/v1/sync` returns from cursor `since`, every page in
+    revision order. None when the delta would not be smaller than half the full snapshot: the
+    device is then better served by the full one (DESIGN.md).
+    """
+    key = f"{workspace.id}:{since}:{workspace.revision}:{_class(full)}:delta"
+    store = cache()
+    data = store.get(key)
+    if data is None:
+        changes: list[dict[str, Any]] = []
+        cursor, more = since, True
+        while more:
+            page, cursor, more = list_changes(session, workspace, full, cursor)
+            changes.extend(page)
+        data = gzip.compress(dumps_bytes({"changes": changes}), compresslevel=6, mtime=0)
+        store.put(key, data)
+    if len(data) * 2 >= len(plaintext(session, workspace, full)):
+        return None
     return data
 
 
@@ -211,25 +234,42 @@ def aad(user_id: uuid.UUID, workspace_id: uuid.UUID, revision: int) -> str:
     return f"enlace-snapshot:v1:{user_id}:{workspace_id}:{revision}"
 
 
-def etag(kid: str, revision: int, full: bool) -> str:
+def delta_aad(user_id: uuid.UUID, workspace_id: uuid.UUID, base: int, revision: int) -> str:
+    """Return the associated data of a delta: user, workspace, and the revisions it spans."""
+    return f"enlace-delta:v1:{user_id}:{workspace_id}:{base}:{revision}"
+
+
+def etag(kid: str, revision: int, full: bool, base: int | None = None) -> str:
     """Return the envelope's entity tag: it changes with the revision, the key and the class."""
-    return f"{revision}-{kid}-{'f' if full else 't'}"
+    tag = f"{revision}-{kid}-{'f' if full else 't'}"
+    return tag if base is None else f"{base}-{tag}"
 
 
-def envelope(user: User, workspace: Workspace, data: bytes, kid: str, key: bytes) -> dict[str, Any]:
-    """Encrypt the plaintext for one user."""
+def envelope(
+    user: User,
+    workspace: Workspace,
+    data: bytes,
+    kid: str,
+    key: bytes,
+    base: int | None = None,
+) -> dict[str, Any]:
+    """Encrypt the plaintext for one user: a full snapshot, or a delta from revision `base`."""
     iv = os.urandom(12)
-    associated = aad(user.id, workspace.id, workspace.revision)
+    if base is None:
+        associated = aad(user.id, workspace.id, workspace.revision)
+    else:
+        associated = delta_aad(user.id, workspace.id, base, workspace.revision)
     ciphertext = AESGCM(key).encrypt(iv, data, associated.encode())
-    return {
+    body: dict[str, Any] = {
         "v": ENVELOPE_VERSION,
         "alg": "A256GCM",
         "kid": kid,
         "revision": workspace.revision,
-        "iv": b64url(iv),
-        "aad": associated,
-        "ciphertext": b64url(ciphertext),
     }
+    if base is not None:
+        body["base"] = base
+    body.update({"iv": b64url(iv), "aad": associated, "ciphertext": b64url(ciphertext)})
+    return body
 
 
 def open_envelope(body: dict[str, Any], key: bytes) -> dict[str, Any]:

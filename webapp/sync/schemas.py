@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from webapp.directory.models import ENTITY_TYPES, MAX_INT64
 
 MAX_MUTATIONS = 200
-# Revisions and versions are 64-bit integers in the database.
-MAX_INT64 = 2**63 - 1
-EntityType = Literal["contact", "playbook", "incident", "incident_entry"]
+# The entity types, as the models name them (`Synced.TYPE`).
+EntityType = Literal[tuple(ENTITY_TYPES)]  # type: ignore[valid-type]
 
 
 class Mutation(BaseModel):
@@ -22,7 +23,9 @@ class Mutation(BaseModel):
     type: EntityType
     entity_id: uuid.UUID
     op: Literal["put", "delete"]
-    base_version: int | None = Field(None, ge=0, le=MAX_INT64, description="null when creating")
+    base_version: StrictInt | None = Field(
+        None, ge=0, le=MAX_INT64, description="null when creating"
+    )
     fields: dict[str, Any] = Field(default_factory=dict, description="Only the changed fields.")
     base: dict[str, Any] = Field(
         default_factory=dict, description="The same fields' values at base_version."
@@ -33,7 +36,7 @@ class SyncRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     workspace: uuid.UUID
-    cursor: int = Field(0, ge=0, le=MAX_INT64)
+    cursor: StrictInt = Field(0, ge=0, le=MAX_INT64)
     mutations: list[Mutation] = Field(default_factory=list, max_length=MAX_MUTATIONS)
 
 

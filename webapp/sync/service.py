@@ -18,13 +18,12 @@ from webapp.audit import service as audit
 from webapp.auth.models import User
 from webapp.db import begin_snapshot_read, utcnow
 from webapp.directory.models import ENTITY_TYPES, IncidentEntry, Synced
-from webapp.directory.service import raw_columns, raw_data, to_api, validate
+from webapp.directory.service import PAGE_SIZE, Validated, list_changes, to_api, validate
 from webapp.sync.models import ProcessedMutation
 from webapp.sync.schemas import Mutation
 from webapp.workspaces.models import Membership, Role, Workspace
 from webapp.workspaces.service import current_workspace, sees_restricted
 
-PAGE_SIZE = 500
 KEEP_PROCESSED = timedelta(days=30)
 FORBIDDEN = {"_": "forbidden"}
 
@@ -69,7 +68,7 @@ def sync(
         # Still under the writer lock: nobody else can commit to this workspace, so the changes
         # read here are exactly those up to our own last revision.
         changes, next_cursor, more = list_changes(
-            session, workspace, membership.role, cursor, page_size
+            session, workspace, sees_restricted(membership.role), cursor, page_size
         )
         session.commit()
         return {"results": results, "changes": changes, "cursor": next_cursor, "more": more}
@@ -85,7 +84,7 @@ def sync(
     begin_snapshot_read(session)
     workspace = current_workspace(session, membership.workspace_id)
     changes, next_cursor, more = list_changes(
-        session, workspace, membership.role, cursor, page_size
+        session, workspace, sees_restricted(membership.role), cursor, page_size
     )
     session.commit()
     return {"results": [], "changes": changes, "cursor": next_cursor, "more": more}
@@ -216,13 +215,13 @@ def _create(ctx: Context, mutation: Mutation, model: type[Synced]) -> dict[str, 
     validated, errors = validate(mutation.type, fields, ctx.workspace.country)
     if validated is None:
         return _result(mutation, "rejected", errors=errors)
-    if model is IncidentEntry:
-        error = _check_incident(ctx, validated.python["incident_id"])
-        if error:
-            return _result(mutation, "rejected", errors={"incident_id": error})
+    errors = _check_references(ctx, model, validated, model.REFERENCES)
+    if errors:
+        return _result(mutation, "rejected", errors=errors)
     entity = model(id=mutation.entity_id, workspace_id=ctx.workspace.id, version=1, deleted=False)
     for name in model.FIELDS:
         setattr(entity, name, validated.column_value(name))
+    # Created restricted, it is a record viewers never saw: restricted_since stays None.
     _touch(ctx, entity)
     ctx.session.add(entity)
     ctx.audit_rows.append(
@@ -236,11 +235,42 @@ def _create(ctx: Context, mutation: Mutation, model: type[Synced]) -> dict[str, 
     return _result(mutation, "applied", version=1)
 
 
-def _check_incident(ctx: Context, incident_id: uuid.UUID) -> str | None:
-    incident = ctx.session.get(ENTITY_TYPES["incident"], incident_id)
-    if incident is None or incident.workspace_id != ctx.workspace.id or incident.deleted:
-        return "No incident with this id in this workspace."
-    return None
+def _check_references(
+    ctx: Context, model: type[Synced], validated: Validated, names: Any
+) -> dict[str, str]:
+    """Return errors for the reference fields among `names` that name no record of this workspace.
+
+    An id of another workspace's record and an id no record has get the same answer, so that
+    nobody can probe which ids exist elsewhere. The record must exist already: a device's
+    outbox is in order, so a record it refers to was created by an earlier mutation.
+    """
+    errors: dict[str, str] = {}
+    for name, ref in model.REFERENCES.items():
+        value = validated.python[name] if name in names else None
+        if value is None or value == []:
+            continue
+        paths = (
+            {f"{name}.{index}": ident for index, ident in enumerate(value)}
+            if isinstance(value, list)
+            else {name: value}
+        )
+        target = ENTITY_TYPES[ref.type]
+        table = target.__table__  # type: ignore[attr-defined]
+        query = select(table.c.id).where(
+            table.c.id.in_(set(paths.values())), table.c.workspace_id == ctx.workspace.id
+        )
+        if ref.live:
+            query = query.where(table.c.deleted.is_(False))
+        found = set(ctx.session.scalars(query))
+        label = ref.type.replace("_", " ")
+        errors.update(
+            {
+                path: f"No {label} with this id in this workspace."
+                for path, ident in paths.items()
+                if ident not in found
+            }
+        )
+    return errors
 
 
 def _update(ctx: Context, mutation: Mutation, entity: Synced) -> dict[str, Any]:
@@ -253,12 +283,23 @@ def _update(ctx: Context, mutation: Mutation, entity: Synced) -> dict[str, Any]:
     )
     if validated is None:
         return _result(mutation, "rejected", errors=errors)
-    base = _canonical_base(ctx, mutation, current)
+    base, errors = _canonical(ctx, mutation.type, current, mutation.base)
+    if errors:
+        return _result(
+            mutation, "rejected", errors={f"base.{path}": text for path, text in errors.items()}
+        )
+    errors = _check_references(ctx, type(entity), validated, mutation.fields)
+    if errors:
+        return _result(mutation, "rejected", errors=errors)
+    # Compared as the server would store them (NFC, E.164), whatever an older version stored.
+    server_values, _errors = _canonical(ctx, mutation.type, current, current)
+    if not server_values:
+        server_values = current
     unchanged_since_base = mutation.base_version == entity.version
     applied: list[str] = []
     conflicts: list[dict[str, Any]] = []
     for name in mutation.fields:
-        server, client = current[name], validated.json[name]
+        server, client = server_values[name], validated.json[name]
         if server == client:
             continue
         if unchanged_since_base or (name in base and base[name] == server):
@@ -268,10 +309,13 @@ def _update(ctx: Context, mutation: Mutation, entity: Synced) -> dict[str, Any]:
     if applied and isinstance(entity, IncidentEntry):
         return _result(mutation, "rejected", errors={"_": "Incident entries are append-only."})
     if applied:
+        was_restricted = getattr(entity, "visibility", None) == "restricted"
         for name in applied:
             setattr(entity, name, validated.column_value(name))
         entity.version += 1
         _touch(ctx, entity)
+        if "visibility" in applied:
+            _track_restriction(entity, was_restricted)
         ctx.audit_rows.append(
             {
                 "type": mutation.type,
@@ -284,54 +328,29 @@ def _update(ctx: Context, mutation: Mutation, entity: Synced) -> dict[str, Any]:
     return _result(mutation, status, version=entity.version, conflicts=conflicts)
 
 
-def _canonical_base(ctx: Context, mutation: Mutation, current: dict[str, Any]) -> dict[str, Any]:
-    """Return the client's base values in canonical form (as the server would store them)."""
-    base = {name: value for name, value in mutation.base.items() if name in current}
-    if not base:
-        return {}
-    validated, _errors = validate(mutation.type, {**current, **base}, ctx.workspace.country)
-    if validated is None:
-        return base
-    return {name: validated.json[name] for name in base}
+def _track_restriction(entity: Synced, was_restricted: bool) -> None:
+    """Keep the revision at which the record became restricted (DESIGN.md, restricted_since).
 
-
-def list_changes(
-    session: Session, workspace: Workspace, role: str, cursor: int, limit: int = PAGE_SIZE
-) -> tuple[list[dict[str, Any]], int, bool]:
-    """Return the changes after `cursor` that the role may see, the next cursor and `more`.
-
-    Restricted entities reach viewers as tombstones, so that a copy they hold is removed.
+    Viewers who synced before that revision may hold it and get one tombstone; a record that
+    is no longer restricted reaches them with its data again.
     """
-    # Plain rows, not ORM objects: a full pull reads thousands and identity-maps none of them.
-    rows: list[tuple[type[Synced], Any]] = []
-    for model in ENTITY_TYPES.values():
-        table = model.__table__  # type: ignore[attr-defined]
-        query = (
-            select(*raw_columns(model.TYPE))
-            .where(table.c.workspace_id == workspace.id, table.c.revision > cursor)
-            .order_by(table.c.revision)
-            .limit(limit + 1)
-        )
-        rows.extend((model, row) for row in session.execute(query))
-    rows.sort(key=lambda item: item[1].revision)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    full = sees_restricted(role)
-    changes = []
-    for model, row in rows:
-        hidden = row.deleted or (not full and getattr(row, "visibility", "team") == "restricted")
-        changes.append(
-            {
-                "type": model.TYPE,
-                "entity_id": str(row.id),
-                "version": row.version,
-                "revision": row.revision,
-                "deleted": hidden,
-                "data": None if hidden else raw_data(model.TYPE, row),
-            }
-        )
-    next_cursor = rows[-1][1].revision if rows else workspace.revision
-    return changes, next_cursor, more
+    if entity.visibility != "restricted":  # type: ignore[attr-defined]
+        entity.restricted_since = None  # type: ignore[attr-defined]
+    elif not was_restricted:
+        entity.restricted_since = entity.revision  # type: ignore[attr-defined]
+
+
+def _canonical(
+    ctx: Context, entity_type: str, current: dict[str, Any], values: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Return some of a record's field values as the server would store them, or errors."""
+    values = {name: value for name, value in values.items() if name in current}
+    if not values:
+        return {}, {}
+    validated, errors = validate(entity_type, {**current, **values}, ctx.workspace.country)
+    if validated is None:
+        return {}, errors
+    return {name: validated.json[name] for name in values}, {}
 
 
 _last_purge = {"at": 0.0}

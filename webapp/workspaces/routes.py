@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from webapp.audit import service as audit
 from webapp.auth import limits
 from webapp.auth import service as auth_service
 from webapp.auth.forms import SignUpForm
@@ -181,7 +182,7 @@ def external_url(endpoint: str, **values: str) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-@bp.post("/workspaces/<workspace_id>/invitations/<int:invitation_id>/revoke")
+@bp.post("/workspaces/<workspace_id>/invitations/<id:invitation_id>/revoke")
 @login_required
 @fresh_login_required
 def revoke(workspace_id: str, invitation_id: int) -> Response:
@@ -296,6 +297,13 @@ def accept(token: str) -> Response | str | tuple[str, int]:
             getattr(signup, error.field or "email").errors.append(error.message)
             if isinstance(error, Conflict):
                 signup.email.errors.append(_("Sign in first, then open the link again."))
+                workspace_id, invitation_id = invitation.workspace_id, str(invitation.id)
+                session.rollback()  # hold no write lock: the audit row is written on its own
+                audit.record_now(
+                    "invitation.signup_existing_email",
+                    workspace_id=workspace_id,
+                    invitation=invitation_id,
+                )
             else:
                 attempt.not_a_failure()
         else:

@@ -256,7 +256,7 @@ def change_role(
             str(_l("A workspace needs at least one owner: make someone else owner first."))
         )
     old = membership.role
-    membership.role = role
+    _set_role(membership, role)
     audit.record(
         session,
         "member.role_changed",
@@ -268,6 +268,18 @@ def change_role(
     )
     session.flush()
     return membership
+
+
+def _set_role(membership: Membership, role: str) -> None:
+    """Give the membership a role; rotate the user's snapshot key when it changes what they see.
+
+    Losing sight of restricted records, the devices must drop those they hold; gaining it, they
+    must fetch the restricted records older than their cursor, which a pull would never send.
+    A new kid makes every device wipe its copy and download afresh (DESIGN.md).
+    """
+    if sees_restricted(membership.role) != sees_restricted(role):
+        rotate_key(membership.user)
+    membership.role = role
 
 
 def remove_member(
@@ -414,7 +426,7 @@ def accept_invitation(session: Session, token: str, user: User) -> Membership:
         )
         session.add(membership)
     elif RANK[Role(invitation.role)] > RANK[Role(membership.role)]:
-        membership.role = invitation.role
+        _set_role(membership, invitation.role)
     audit.record(
         session,
         "invitation.accepted",

@@ -1,0 +1,137 @@
+"""Targets, statistics and the printed report of the benchmarks."""
+
+from __future__ import annotations
+
+import math
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# name: (target, unit, "le" | "ge")
+TARGETS: dict[str, tuple[float, str, str]] = {
+    "noop_p50": (5.0, "ms", "le"),
+    "mutation_p50": (15.0, "ms", "le"),
+    "full_pull": (400.0, "ms", "le"),
+    "snapshot_cold": (250.0, "ms", "le"),
+    "snapshot_first": (250.0, "ms", "le"),
+    "snapshot_member_p50": (20.0, "ms", "le"),
+    "not_modified_p50": (3.0, "ms", "le"),
+    "delta_bytes": (2048.0, "B", "le"),
+    "delta_envelope_ratio": (100.0, "×", "ge"),
+    "throughput": (300.0, "req/s", "ge"),
+}
+LABELS = {
+    "noop_p50": "no-op sync p50 (in-process)",
+    "mutation_p50": "1-mutation sync p50",
+    "full_pull": "full pull from cursor 0 (median of 5)",
+    "snapshot_cold": "cold snapshot build (median)",
+    "snapshot_first": "first snapshot of a fresh process (median)",
+    "snapshot_member_p50": "snapshot, 2nd member, cache hit p50",
+    "not_modified_p50": "snapshot 304 p50",
+    "delta_bytes": "1-change delta sync response",
+    "delta_envelope_ratio": "full envelope ÷ 1-change delta envelope",
+    "throughput": "no-op syncs/s, gunicorn -w 2",
+}
+
+
+def pct(values: list[float], p: float) -> float:
+    """Return the p-th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def verdict(name: str, value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    target, _unit, how = TARGETS[name]
+    ok = value <= target if how == "le" else value >= target
+    return "PASS" if ok else "MISS"
+
+
+def target_text(name: str) -> str:
+    target, unit, how = TARGETS[name]
+    sign = "≤" if how == "le" else "≥"
+    if unit == "B":
+        return f"{sign} {target / 1024:g} KB"
+    return f"{sign} {target:g} {unit}"
+
+
+def fmt(name: str, value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    unit = TARGETS[name][1]
+    if unit == "B":
+        return f"{value:,.0f} B"
+    if unit == "req/s":
+        return f"{value:,.0f} req/s"
+    if unit == "×":
+        return f"{value:,.0f} ×"
+    return f"{value:.2f} ms"
+
+
+@dataclass
+class Results:
+    backend: str
+    figures: dict[str, float | None] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    profiles: dict[str, str] = field(default_factory=dict)
+
+    def show(self, name: str, value: float | None, detail: str = "") -> None:
+        self.figures[name] = value
+        line = f"  {LABELS[name]:<40} {fmt(name, value):>14}  target {target_text(name):<12} "
+        line += f"{verdict(name, value):<4}"
+        if detail:
+            line += f"  ({detail})"
+        print(line, flush=True)
+
+
+def code_version() -> str:
+    """Return the commit being measured, and whether the app code differs from it."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "webapp", "pyproject.toml"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+    except OSError:
+        return "unknown (no git)"
+    return head + (" + uncommitted changes in webapp/" if dirty else "")
+
+
+def load_average() -> str:
+    """Return the 1/5/15-minute load averages: other work on the machine skews the figures."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
+def log(message: str) -> None:
+    """Print a line of progress under the figures."""
+    print(f"  · {message}", flush=True)
+
+
+def summary(all_results: list[Results], names: list[str]) -> None:
+    """Print the figures `names` of every backend side by side, then the misses."""
+    print("\n== summary", flush=True)
+    header = f"  {'figure':<40} {'target':<12}"
+    for results in all_results:
+        header += f" {results.backend:>22}"
+    print(header)
+    for name in names:
+        line = f"  {LABELS[name]:<40} {target_text(name):<12}"
+        for results in all_results:
+            value = results.figures.get(name)
+            line += f" {fmt(name, value) + ' ' + verdict(name, value):>22}"
+        print(line)
+    for results in all_results:
+        misses = [LABELS[n] for n, v in results.figures.items() if verdict(n, v) == "MISS"]
+        print(
+            f"  {results.backend}: {len(misses)} miss(es)"
+            + (": " + "; ".join(misses) if misses else "")
+        )

@@ -1,0 +1,107 @@
+/* Enlace service worker. Events are wired at the bottom; each kind of request has one named
+ * strategy (squoosh's src/sw). Flask serves this file at /sw.js and fills in VERSION (a hash of
+ * the precached files) and PRECACHE (their URLs), so a new deploy is a new worker. */
+
+const VERSION = "__ENLACE_VERSION__";
+const PRECACHE = ["__ENLACE_PRECACHE__"];
+const PREFIX = "enlace-";
+const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
+// Envelopes are ciphertext and the public list is public by definition: the only API answers
+// kept, so that quick dial and the offline copy work without a connection.
+const DATA_CACHE = `${PREFIX}data`;
+const OFFLINE_URL = "/offline";
+
+/** Put every file of this version's app shell in its cache. */
+async function precache() {
+  const cache = await caches.open(SHELL_CACHE);
+  await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })));
+}
+
+/** Delete the caches of older versions (only ours: those with our prefix). */
+async function removeOldCaches() {
+  const keep = new Set([SHELL_CACHE, DATA_CACHE]);
+  const names = await caches.keys();
+  await Promise.all(
+    names.filter((n) => n.startsWith(PREFIX) && !keep.has(n)).map((n) => caches.delete(n)),
+  );
+}
+
+/** Static files: from the cache, else from the network (and kept for next time). */
+async function cacheFirst(request) {
+  const cached = await caches.match(request, { ignoreSearch: false });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok) {
+    const cache = await caches.open(SHELL_CACHE);
+    await cache.put(request, response.clone());
+  }
+  return response;
+}
+
+/** Pages: always the network (sign-in state lives there); offline, the cached page or a notice. */
+async function networkFirstPage(request) {
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const cached = await caches.match(request, { ignoreSearch: true });
+    return cached || (await caches.match(OFFLINE_URL)) || Response.error();
+  }
+}
+
+/** Envelopes and the public list: the network when it answers, else the last copy. */
+async function networkThenCachedData(request) {
+  const cache = await caches.open(DATA_CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok) await cache.put(request, response.clone());
+    if (response.status === 401 || response.status === 404) await cache.delete(request);
+    return response;
+  } catch (error) {
+    const cached = await cache.match(request);
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+/** Tell whether an API answer may be kept: ciphertext envelopes and the public numbers. */
+function isCacheableApi(url) {
+  return /^\/api\/v1\/workspaces\/[^/]+\/(snapshot|public)$/.test(url.pathname);
+}
+
+/** Choose the strategy for a request; undefined lets the browser do as it would without us. */
+function route(request) {
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return undefined;
+  if (url.pathname.startsWith("/api/")) {
+    return isCacheableApi(url) ? networkThenCachedData(request) : undefined;
+  }
+  if (request.mode === "navigate") return networkFirstPage(request);
+  if (url.pathname.startsWith("/static/")) return cacheFirst(request);
+  return undefined;
+}
+
+/** Forget every kept answer (sign-out, a 401, another user on this device). */
+async function wipeData() {
+  await caches.delete(DATA_CACHE);
+}
+
+self.addEventListener("install", (event) => {
+  // No skipWaiting here: the page offers "Update available" and posts "skip-waiting".
+  event.waitUntil(precache());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(removeOldCaches().then(() => self.clients.claim()));
+});
+
+self.addEventListener("fetch", (event) => {
+  const answer = route(event.request);
+  if (answer) event.respondWith(answer);
+});
+
+self.addEventListener("message", (event) => {
+  const type = event.data && event.data.type;
+  if (type === "skip-waiting") self.skipWaiting();
+  if (type === "wipe") event.waitUntil(wipeData());
+  if (type === "version") event.ports[0]?.postMessage(VERSION);
+});

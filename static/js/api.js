@@ -1,0 +1,110 @@
+// The app's conversation with the server (DESIGN.md: session, envelopes, public list, sync).
+// No DOM: `fetch` is passed in, so `node --test` drives it with a fake server.
+
+/** What the caller must wipe after an answer: everything of the user, or one workspace. */
+export const WIPE_USER = "user";
+export const WIPE_WORKSPACE = "workspace";
+
+/** A request that did not get a usable answer; `wipe` says what local data must go. */
+export class ApiError extends Error {
+  constructor(status, code, message, wipe = null) {
+    super(message || code);
+    this.name = "ApiError";
+    this.status = status; // 0 when there was no answer at all (offline)
+    this.code = code;
+    this.wipe = wipe;
+  }
+
+  /** Tell whether the request never reached the server (no connection). */
+  get offline() {
+    return this.status === 0;
+  }
+}
+
+async function readError(response, workspaceScoped) {
+  let body = {};
+  try {
+    body = await response.json();
+  } catch {
+    // A proxy's HTML error page: keep the status.
+  }
+  let wipe = null;
+  if (response.status === 401) wipe = WIPE_USER;
+  // A workspace route answers 404 to a non-member (DESIGN.md, "Membership changes").
+  else if (response.status === 404 && workspaceScoped) wipe = WIPE_WORKSPACE;
+  return new ApiError(response.status, body.error || `http_${response.status}`, body.message, wipe);
+}
+
+/** Return an API client over `fetch` (the browser's by default). */
+export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis), base = "" } = {}) {
+  let csrfToken = null;
+
+  async function send(path, { method = "GET", body, headers = {}, workspaceScoped = false } = {}) {
+    const init = { method, headers: { Accept: "application/json", ...headers }, credentials: "same-origin" };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    if (method !== "GET" && csrfToken) init.headers["X-CSRFToken"] = csrfToken;
+    let response;
+    try {
+      response = await fetchImpl(base + path, init);
+    } catch (error) {
+      throw new ApiError(0, "offline", error && error.message);
+    }
+    return response;
+  }
+
+  /** Return the signed-in user, their workspaces and a fresh CSRF token. */
+  async function session() {
+    const response = await send("/api/v1/session");
+    if (!response.ok) throw await readError(response, false);
+    const body = await response.json();
+    csrfToken = body.csrf_token;
+    return body;
+  }
+
+  /** Return `{kid, key}`: the user's snapshot key (base64url), never cached. */
+  async function snapshotKey() {
+    const response = await send("/api/v1/keys/snapshot", { headers: { "Cache-Control": "no-store" } });
+    if (!response.ok) throw await readError(response, false);
+    return response.json();
+  }
+
+  /** Fetch the envelope: `{envelope, etag, bytes}`, or null when the held one is current (304). */
+  async function snapshot(workspaceId, { etag = null, since = null } = {}) {
+    const query = since === null || since === undefined ? "" : `?since=${encodeURIComponent(since)}`;
+    const headers = etag ? { "If-None-Match": etag } : {};
+    const path = `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/snapshot${query}`;
+    const response = await send(path, { headers, workspaceScoped: true });
+    if (response.status === 304) return null;
+    if (!response.ok) throw await readError(response, true);
+    const text = await response.text();
+    return { envelope: JSON.parse(text), etag: response.headers.get("ETag"), bytes: text.length };
+  }
+
+  /** Return the workspace's public contacts (emergency services) in clear. */
+  async function publicContacts(workspaceId) {
+    const path = `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/public`;
+    const response = await send(path, { workspaceScoped: true });
+    if (!response.ok) throw await readError(response, true);
+    return response.json();
+  }
+
+  /** Post a sync request; a refused CSRF token is renewed once and the request sent again. */
+  async function sync(body) {
+    if (!csrfToken) await session();
+    const post = () => send("/api/v1/sync", { method: "POST", body, workspaceScoped: true });
+    let response = await post();
+    if (response.status === 400) {
+      const error = await readError(response.clone ? response.clone() : response, true);
+      if (error.code !== "csrf") throw error;
+      await session();
+      response = await post();
+    }
+    if (!response.ok) throw await readError(response, true);
+    return response.json();
+  }
+
+  return { session, snapshotKey, snapshot, publicContacts, sync };
+}

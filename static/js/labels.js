@@ -1,0 +1,40 @@
+// Names of the directory's areas and kinds in the app's languages. The server stores codes
+// (`finance`, `customer_service`, `medical`); the views show these names and search finds them.
+
+/** Area codes and their names, Spanish and English. */
+export const AREA_LABELS = Object.freeze({
+  finance: { es: "Finanzas", en: "Finance" },
+  customer_service: { es: "Atención al cliente", en: "Customer service" },
+  quality: { es: "Calidad", en: "Quality" },
+  leadership: { es: "Dirección", en: "Leadership" },
+  marketing: { es: "Marketing", en: "Marketing" },
+  operations: { es: "Operaciones", en: "Operations" },
+  legal: { es: "Legal", en: "Legal" },
+  security: { es: "Seguridad", en: "Security" },
+  human_resources: { es: "Recursos humanos", en: "Human resources" },
+  communications: { es: "Comunicación", en: "Communications" },
+  it: { es: "Sistemas", en: "IT" },
+});
+
+/** Contact kinds and their names, Spanish and English. */
+export const KIND_LABELS = Object.freeze({
+  internal: { es: "Interno", en: "Internal" },
+  partner: { es: "Socio o proveedor", en: "Partner or supplier" },
+  legal: { es: "Legal", en: "Legal" },
+  medical: { es: "Médico", en: "Medical" },
+  authority: { es: "Autoridad", en: "Authority" },
+  emergency: { es: "Emergencias", en: "Emergency services" },
+});
+
+/** Return an area's name in a language; an area that is not a known code is shown as typed. */
+export function areaLabel(area, lang = "es") {
+  if (!area) return "";
+  const labels = Object.hasOwn(AREA_LABELS, area) ? AREA_LABELS[area] : null;
+  return labels ? (labels[lang] ?? labels.es) : area;
+}
+
+/** Return a kind's name in a language. */
+export function kindLabel(kind, lang = "es") {
+  const labels = Object.hasOwn(KIND_LABELS, kind ?? "") ? KIND_LABELS[kind] : null;
+  return labels ? (labels[lang] ?? labels.es) : (kind ?? "");
+}

@@ -1,0 +1,261 @@
+// The device's copy in IndexedDB (through idb), one database per user (DESIGN.md, "The client").
+// Only ciphertext for anything confidential; bytes are stored as ArrayBuffer, never Blob
+// (WebKit fails on Blobs). Callers encrypt BEFORE calling: no function here awaits anything
+// but IndexedDB inside a transaction, which would commit itself meanwhile.
+
+import { deleteDB, openDB } from "../vendor/idb.js";
+import { EnvelopeError, toBytes } from "./crypto.js";
+
+const DB_VERSION = 1;
+const KEYS_RECORD = "snapshot";
+const USER_SCOPE = ""; // meta of the user, not of one workspace
+
+/** Return the name of a user's database. */
+export function databaseName(userId) {
+  return `enlace-${userId}`;
+}
+
+function buffer(value) {
+  if (value instanceof Blob) throw new EnvelopeError("format", "a Blob is never stored");
+  const bytes = toBytes(value);
+  // A copy that owns exactly these bytes, not a view into a larger buffer.
+  return bytes.slice().buffer;
+}
+
+function sealedRecord(sealed) {
+  if (!sealed || typeof sealed.aad !== "string" || sealed.ciphertext === undefined) {
+    throw new EnvelopeError("format", "only sealed values are stored");
+  }
+  return {
+    kid: sealed.kid,
+    aad: sealed.aad,
+    iv: buffer(sealed.iv),
+    ciphertext: buffer(sealed.ciphertext),
+  };
+}
+
+function workspaceRange(workspaceId) {
+  // Arrays sort after every string and number: [ws] .. [ws, []] holds every [ws, ...] key.
+  return IDBKeyRange.bound([workspaceId], [workspaceId, []]);
+}
+
+function envelopeRecord(workspaceId, envelope) {
+  const isDelta = envelope.base !== undefined;
+  const record = {
+    key: isDelta ? [workspaceId, "delta", envelope.base, envelope.revision] : [workspaceId, "full"],
+    workspaceId,
+    v: envelope.v,
+    alg: envelope.alg,
+    kid: envelope.kid,
+    revision: envelope.revision,
+    aad: envelope.aad,
+    iv: buffer(envelope.iv),
+    ciphertext: buffer(envelope.ciphertext),
+  };
+  if (isDelta) record.base = envelope.base;
+  return record;
+}
+
+function asEnvelope(record) {
+  const { key: _key, workspaceId: _workspace, ...envelope } = record;
+  return envelope;
+}
+
+function upgrade(db) {
+  db.createObjectStore("keys");
+  db.createObjectStore("envelopes", { keyPath: "key" });
+  db.createObjectStore("outbox", { keyPath: "key" });
+  db.createObjectStore("public", { keyPath: "workspaceId" });
+  db.createObjectStore("meta");
+}
+
+/** Open (creating if needed) the user's local database; returns the store's functions. */
+export async function openStore(userId) {
+  const db = await openDB(databaseName(userId), DB_VERSION, {
+    upgrade,
+    // Another tab wipes or upgrades: let it, this connection is stale.
+    blocking() {
+      db.close();
+    },
+  });
+
+  /** Return the wrapped snapshot key record (`{kid, pin, passkey}`), if any. */
+  async function getKeys() {
+    return db.get("keys", KEYS_RECORD);
+  }
+
+  /** Keep the wrapped snapshot key: `{kid, pin: {salt, iterations, wrapped}, passkey}`. */
+  async function putKeys({ kid, pin, passkey = null }) {
+    const wrap = (w) => w && { ...w, salt: buffer(w.salt), wrapped: buffer(w.wrapped) };
+    await db.put("keys", { kid, pin: wrap(pin), passkey: wrap(passkey) }, KEYS_RECORD);
+  }
+
+  /**
+   * Keep an envelope as received. A full one replaces the previous full one and every delta it
+   * covers, in one transaction. An older full one than held, or a delta the full one already
+   * covers, is not kept (returns false).
+   */
+  async function putEnvelope(workspaceId, envelope) {
+    const record = envelopeRecord(workspaceId, envelope);
+    const tx = db.transaction("envelopes", "readwrite");
+    const held = await tx.store.get([workspaceId, "full"]);
+    const isFull = record.base === undefined;
+    if (held && (isFull ? held.revision > record.revision : held.revision >= record.revision)) {
+      // An older full snapshot, or a delta the full one already holds: nothing to keep.
+      await tx.done;
+      return false;
+    }
+    if (isFull) {
+      for (const old of await tx.store.getAll(workspaceRange(workspaceId))) {
+        if (old.base !== undefined && old.revision <= record.revision) tx.store.delete(old.key);
+      }
+    }
+    tx.store.put(record);
+    await tx.done;
+    return true;
+  }
+
+  /** Return a workspace's envelopes: `{full, deltas}`, deltas by base then revision. */
+  async function getEnvelopes(workspaceId) {
+    const records = await db.getAll("envelopes", workspaceRange(workspaceId));
+    const full = records.find((record) => record.base === undefined);
+    const deltas = records.filter((record) => record.base !== undefined);
+    deltas.sort((a, b) => a.base - b.base || a.revision - b.revision);
+    return { full: full ? asEnvelope(full) : null, deltas: deltas.map(asEnvelope) };
+  }
+
+  /** Delete some delta envelopes (`[{base, revision}]`) of a workspace. */
+  async function deleteDeltas(workspaceId, deltas) {
+    const tx = db.transaction("envelopes", "readwrite");
+    for (const { base, revision } of deltas)
+      tx.store.delete([workspaceId, "delta", base, revision]);
+    await tx.done;
+  }
+
+  /** Queue a sealed mutation (`{kid, iv, aad, ciphertext}`) after the others of the workspace. */
+  async function addOutbox(workspaceId, mutationId, sealed) {
+    const record = sealedRecord(sealed);
+    const tx = db.transaction(["outbox", "meta"], "readwrite");
+    const meta = tx.objectStore("meta");
+    const seq = ((await meta.get([USER_SCOPE, "outbox_seq"])) ?? 0) + 1;
+    meta.put(seq, [USER_SCOPE, "outbox_seq"]);
+    tx.objectStore("outbox").put({
+      key: [workspaceId, seq],
+      workspaceId,
+      mutationId,
+      status: "pending",
+      sealed: record,
+      result: null,
+    });
+    await tx.done;
+  }
+
+  /** Return a workspace's queued mutations in the order they were made. */
+  async function listOutbox(workspaceId) {
+    const records = await db.getAll("outbox", workspaceRange(workspaceId));
+    return records.map(({ mutationId, status, sealed, result }) => ({
+      mutationId,
+      status,
+      sealed,
+      result,
+    }));
+  }
+
+  async function findOutbox(tx, workspaceId, mutationId) {
+    const records = await tx.store.getAll(workspaceRange(workspaceId));
+    return records.find((record) => record.mutationId === mutationId);
+  }
+
+  /** Keep a conflict or rejection for the user: its result must be sealed too. */
+  async function markOutbox(workspaceId, mutationId, status, sealedResult) {
+    const result = sealedRecord(sealedResult);
+    const tx = db.transaction("outbox", "readwrite");
+    const record = await findOutbox(tx, workspaceId, mutationId);
+    if (record) tx.store.put({ ...record, status, result });
+    await tx.done;
+    return Boolean(record);
+  }
+
+  /** Remove a mutation the server answered (or the user discarded). */
+  async function removeOutbox(workspaceId, mutationId) {
+    const tx = db.transaction("outbox", "readwrite");
+    const record = await findOutbox(tx, workspaceId, mutationId);
+    if (record) tx.store.delete(record.key);
+    await tx.done;
+  }
+
+  /** Keep the workspace's public contacts (emergency services) in clear, for quick dial. */
+  async function putPublic(workspaceId, contacts, fetchedAt) {
+    if (contacts.some((contact) => contact?.visibility !== "public")) {
+      throw new TypeError("only public contacts are kept in clear");
+    }
+    await db.put("public", { workspaceId, contacts, fetchedAt });
+  }
+
+  /** Return the public contacts kept for a workspace, if any. */
+  async function getPublic(workspaceId) {
+    return db.get("public", workspaceId);
+  }
+
+  /** Return a non-confidential setting or state of a workspace ("" for the user's own). */
+  async function getMeta(workspaceId, name) {
+    return db.get("meta", [workspaceId, name]);
+  }
+
+  /** Keep a non-confidential setting or state (ids, revisions, favourites, lock delay). */
+  async function setMeta(workspaceId, name, value) {
+    await db.put("meta", value, [workspaceId, name]);
+  }
+
+  /** Count a wrong PIN and return the count, atomically (two tabs never lose one). */
+  async function recordFailedUnlock() {
+    const tx = db.transaction("meta", "readwrite");
+    const count = ((await tx.store.get([USER_SCOPE, "failed_unlocks"])) ?? 0) + 1;
+    tx.store.put(count, [USER_SCOPE, "failed_unlocks"]);
+    await tx.done;
+    return count;
+  }
+
+  /** Forget wrong PINs after a successful unlock. */
+  async function resetFailedUnlocks() {
+    await db.delete("meta", [USER_SCOPE, "failed_unlocks"]);
+  }
+
+  /** Delete everything of one workspace: envelopes, outbox, public contacts and meta. */
+  async function wipeWorkspace(workspaceId) {
+    const names = ["envelopes", "outbox", "public", "meta"];
+    const tx = db.transaction(names, "readwrite");
+    const range = workspaceRange(workspaceId);
+    tx.objectStore("envelopes").delete(range);
+    tx.objectStore("outbox").delete(range);
+    tx.objectStore("meta").delete(range);
+    tx.objectStore("public").delete(workspaceId);
+    await tx.done;
+  }
+
+  return {
+    db,
+    getKeys,
+    putKeys,
+    putEnvelope,
+    getEnvelopes,
+    deleteDeltas,
+    addOutbox,
+    listOutbox,
+    markOutbox,
+    removeOutbox,
+    putPublic,
+    getPublic,
+    getMeta,
+    setMeta,
+    recordFailedUnlock,
+    resetFailedUnlocks,
+    wipeWorkspace,
+    close: () => db.close(),
+  };
+}
+
+/** Delete all local data of a user (sign-out, a 401, ten wrong PINs). */
+export async function wipeUser(userId) {
+  await deleteDB(databaseName(userId));
+}

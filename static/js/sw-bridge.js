@@ -1,0 +1,46 @@
+/* Registers the service worker and offers updates (squoosh's sw-bridge): a new worker waits
+ * until the user taps "Update", then the page reloads once. Never in the middle of an edit: a
+ * view that holds unsaved input sets `document.body.dataset.editing = "true"`, and the offer
+ * waits until it is cleared. */
+
+/** Register /sw.js and wire the update offer to the banner in the page, if any. */
+export async function registerServiceWorker(banner = document.getElementById("update-banner")) {
+  if (!("serviceWorker" in navigator)) return null;
+  const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+  // The first install takes control without a reload; only an update the user accepted does.
+  let accepted = false;
+  let reloading = false;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (reloading || !accepted) return;
+    reloading = true;
+    window.location.reload();
+  });
+  const offer = (worker) => {
+    if (!banner || !navigator.serviceWorker.controller) return;
+    const show = () => {
+      if (document.body.dataset.editing === "true") {
+        setTimeout(show, 5000);
+        return;
+      }
+      banner.hidden = false;
+    };
+    banner.querySelector("button")?.addEventListener("click", () => {
+      banner.hidden = true;
+      accepted = true;
+      worker.postMessage({ type: "skip-waiting" });
+    });
+    show();
+  };
+  if (registration.waiting) offer(registration.waiting);
+  registration.addEventListener("updatefound", () => {
+    const worker = registration.installing;
+    worker?.addEventListener("statechange", () => {
+      if (worker.state === "installed") offer(worker);
+    });
+  });
+  return registration;
+}
+
+registerServiceWorker().catch(() => {
+  // No worker (private mode, an old browser): the app still works online.
+});

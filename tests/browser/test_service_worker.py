@@ -1,0 +1,89 @@
+"""The service worker in Chromium: it takes control, serves an offline notice, offers updates."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+from webapp.pages import shell
+
+CONTROLLED = "navigator.serviceWorker.controller !== null"
+# The controlling worker says which version it is.
+ASK_VERSION = """new Promise(resolve => {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = event => resolve(event.data);
+  navigator.serviceWorker.controller.postMessage({type: "version"}, [channel.port2]);
+})"""
+
+
+def wait_until(page: Any, expression: str, timeout_s: float = 10.0) -> None:
+    """Poll an expression through CDP: wait_for_function evaluates strings, which the CSP forbids."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {expression}")
+        page.wait_for_timeout(50)
+
+
+def test_a_page_that_needs_the_network_shows_the_offline_notice_with_its_styles(
+    live_server: Any, new_context: Callable[..., Any]
+) -> None:
+    context = new_context()
+    page = context.new_page()
+    page.goto("/login")
+    wait_until(page, CONTROLLED)
+
+    context.set_offline(True)
+    response = page.goto("/login?again")
+    assert response is not None and response.from_service_worker
+    expect(page.get_by_test_id("offline")).to_contain_text("Sin conexión")
+    expect(page.get_by_text("You are offline")).to_be_visible()
+    # The stylesheet came from the worker's cache: the top bar is still the emergency red.
+    bar = page.locator(".topbar").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert bar == "rgb(179, 38, 30)"
+
+
+def test_without_the_worker_the_same_visit_fails_offline(
+    live_server: Any, new_context: Callable[..., Any]
+) -> None:
+    context = new_context(service_workers="block")
+    page = context.new_page()
+    page.goto("/login")
+    context.set_offline(True)
+    with pytest.raises(PlaywrightError, match="ERR_INTERNET_DISCONNECTED"):
+        page.goto("/login?again")
+
+
+def test_a_new_version_is_offered_and_applied_only_when_the_user_asks(
+    live_server: Any, new_context: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = new_context().new_page()
+    page.goto("/login")
+    wait_until(page, CONTROLLED)
+    first = page.evaluate(ASK_VERSION)
+    assert first == shell.shell_version()
+    banner = page.locator("#update-banner")
+    expect(banner).to_be_hidden()
+
+    # A deploy: the worker's bytes change. The page learns of it at its next update check.
+    monkeypatch.setattr(shell, "shell_version", lambda extra=None: "0123456789abcdef")
+    page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.update())")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("A new version of Enlace is ready.")
+    # Nothing changes until the user taps: the old worker still controls the page.
+    page.wait_for_timeout(300)
+    assert page.evaluate(ASK_VERSION) == first
+
+    with page.expect_navigation():
+        banner.get_by_role("button", name="Update").click()
+    wait_until(page, CONTROLLED)
+    assert page.evaluate(ASK_VERSION) == "0123456789abcdef"
+    # The old version's cache is gone; the new one holds the shell.
+    shells = page.evaluate("caches.keys().then(k => k.filter(n => n.startsWith('enlace-shell-')))")
+    assert shells == ["enlace-shell-0123456789abcdef"]
+    expect(banner).to_be_hidden()

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { ApiError, WIPE_USER, WIPE_WORKSPACE, createApi } from "../../static/js/api.js";
+
+const WS = "7d3f9a52-0000-4000-8000-000000000001";
+
+/** A fake server: a list of [method, path, answer] routes; records every request. */
+function fakeServer(routes) {
+  const seen = [];
+  const fetch = async (url, init) => {
+    seen.push({ url, ...init });
+    const route = routes.find(([m, p]) => m === init.method && p === url);
+    if (!route) throw new TypeError("Failed to fetch");
+    const answer = typeof route[2] === "function" ? route[2](init, seen) : route[2];
+    return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
+      status: answer.status ?? 200,
+      headers: { "Content-Type": "application/json", ...(answer.headers || {}) },
+    });
+  };
+  return { fetch, seen };
+}
+
+const SESSION = {
+  user: { id: "u1", email: "ana@example.com", name: "Ana", locale: "es" },
+  csrf_token: "token-1",
+  workspaces: [{ id: WS, name: "Acme", role: "owner" }],
+};
+
+test("a 401 tells the app to wipe everything of the user", async () => {
+  const { fetch } = fakeServer([["GET", "/api/v1/session", { status: 401, body: { error: "unauthorized" } }]]);
+  const error = await createApi({ fetch }).session().catch((e) => e);
+  assert.ok(error instanceof ApiError);
+  assert.equal(error.status, 401);
+  assert.equal(error.wipe, WIPE_USER);
+});
+
+test("a 404 on a workspace route tells the app to wipe that workspace", async () => {
+  const { fetch } = fakeServer([
+    ["GET", `/api/v1/workspaces/${WS}/snapshot`, { status: 404, body: { error: "not_found" } }],
+  ]);
+  const error = await createApi({ fetch }).snapshot(WS).catch((e) => e);
+  assert.equal(error.wipe, WIPE_WORKSPACE);
+  assert.equal(error.code, "not_found");
+});
+
+test("no connection is an offline error that wipes nothing", async () => {
+  const { fetch } = fakeServer([]);
+  const error = await createApi({ fetch }).snapshot(WS).catch((e) => e);
+  assert.equal(error.offline, true);
+  assert.equal(error.wipe, null);
+});
+
+test("the held envelope's ETag is sent and a 304 means nothing to download", async () => {
+  const { fetch, seen } = fakeServer([
+    ["GET", `/api/v1/workspaces/${WS}/snapshot?since=41`, { status: 304 }],
+  ]);
+  const answer = await createApi({ fetch }).snapshot(WS, { etag: '"41-k-f"', since: 41 });
+  assert.equal(answer, null);
+  assert.equal(seen[0].headers["If-None-Match"], '"41-k-f"');
+});
+
+test("an envelope comes back with its ETag and its size in bytes", async () => {
+  const envelope = { v: 1, alg: "A256GCM", kid: "k", revision: 42, iv: "aa", aad: "x", ciphertext: "bb" };
+  const { fetch } = fakeServer([
+    ["GET", `/api/v1/workspaces/${WS}/snapshot`, { body: envelope, headers: { ETag: '"42-k-f"' } }],
+  ]);
+  const answer = await createApi({ fetch }).snapshot(WS);
+  assert.deepEqual(answer.envelope, envelope);
+  assert.equal(answer.etag, '"42-k-f"');
+  assert.equal(answer.bytes, JSON.stringify(envelope).length);
+});
+
+test("sync sends the session's CSRF token and renews it once when it expired", async () => {
+  let sessions = 0;
+  const { fetch, seen } = fakeServer([
+    ["GET", "/api/v1/session", () => ({ body: { ...SESSION, csrf_token: `token-${++sessions}` } })],
+    [
+      "POST",
+      "/api/v1/sync",
+      (init) =>
+        init.headers["X-CSRFToken"] === "token-2"
+          ? { body: { results: [], changes: [], cursor: 3, more: false } }
+          : { status: 400, body: { error: "csrf", message: "expired" } },
+    ],
+  ]);
+  const answer = await createApi({ fetch }).sync({ workspace: WS, cursor: 0, mutations: [] });
+  assert.equal(answer.cursor, 3);
+  const posts = seen.filter((r) => r.method === "POST");
+  assert.deepEqual(posts.map((r) => r.headers["X-CSRFToken"]), ["token-1", "token-2"]);
+});
+
+test("a sync refused for another reason is not retried", async () => {
+  const { fetch, seen } = fakeServer([
+    ["GET", "/api/v1/session", { body: SESSION }],
+    ["POST", "/api/v1/sync", { status: 400, body: { error: "bad_request", errors: { cursor: "x" } } }],
+  ]);
+  const error = await createApi({ fetch }).sync({ workspace: WS }).catch((e) => e);
+  assert.equal(error.code, "bad_request");
+  assert.equal(seen.filter((r) => r.method === "POST").length, 1);
+});

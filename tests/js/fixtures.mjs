@@ -1,0 +1,10 @@
+// The envelopes the Python code made (tests/unit/test_js_fixtures.py writes and checks them).
+import { readFileSync } from "node:fs";
+
+/** Read a fixture file of tests/js/fixtures as JSON. */
+export const fixture = (name) =>
+  JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8"));
+
+export const FULL = fixture("full.json");
+export const DELTA = fixture("delta.json");
+export const OUTBOX = fixture("outbox.json");

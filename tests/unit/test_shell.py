@@ -1,0 +1,76 @@
+"""The service worker as Flask serves it: its version, its precache list, its headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from webapp.pages import shell
+
+
+def test_service_worker_is_served_at_the_root_without_http_caching(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    body = response.get_data(as_text=True)
+    assert "__ENLACE_" not in body  # every placeholder was filled in
+    assert f'const VERSION = "{shell.shell_version()}"' in body
+
+
+def test_every_precached_url_answers_so_the_install_cannot_fail(client):
+    urls = shell.shell_urls()
+    assert "/offline" in urls
+    assert "/static/css/app.css" in urls
+    assert "/static/manifest.webmanifest" in urls
+    assert "/static/icons/icon-192.png" in urls
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        response.close()
+
+
+def test_the_manifest_is_served_as_a_web_app_manifest(client):
+    response = client.get("/static/manifest.webmanifest")
+    assert response.mimetype == "application/manifest+json"
+    manifest = response.get_json(force=True)
+    response.close()
+    assert manifest["start_url"] == "/app"
+    assert manifest["scope"] == "/"
+    assert manifest["display"] == "standalone"
+    sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    for icon in manifest["icons"]:
+        answer = client.get(icon["src"])
+        assert answer.status_code == 200, icon["src"]
+        answer.close()
+
+
+@pytest.fixture
+def fake_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    static = tmp_path / "static"
+    (static / "css").mkdir(parents=True)
+    (static / "css" / "app.css").write_text("body {}")
+    (static / "vendor").mkdir()
+    (static / "vendor" / "VENDOR.md").write_text("notes")
+    worker = tmp_path / "service_worker" / "sw.js"
+    worker.parent.mkdir()
+    worker.write_text('const VERSION = "__ENLACE_VERSION__";')
+    monkeypatch.setattr(shell, "ROOT", tmp_path)
+    monkeypatch.setattr(shell, "STATIC", static)
+    monkeypatch.setattr(shell, "SERVICE_WORKER", worker)
+    return tmp_path
+
+
+def test_a_changed_shell_file_gives_a_new_worker_version(fake_root: Path):
+    before = shell.shell_version()
+    (fake_root / "static" / "css" / "app.css").write_text("body { color: red }")
+    assert shell.shell_version() != before
+
+
+def test_notes_and_licences_are_not_precached(fake_root: Path):
+    before = shell.shell_version()
+    (fake_root / "static" / "vendor" / "VENDOR.md").write_text("other notes")
+    assert shell.shell_version() == before
+    assert shell.shell_urls() == ["/offline", "/static/css/app.css"]

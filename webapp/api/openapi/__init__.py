@@ -1,0 +1,73 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
+
+Every schema in it is generated from a pydantic model that the server also uses: the request
+models validate what comes in; the answer models build the session, the snapshot key and every
+error, and describe the answers built elsewhere for speed or from stored records (the sync
+answer, the snapshot envelope, the public contacts), which the tests check against them. By
+concern: `components` (schemas), `responses` (shared responses, parameters, headers), `paths`
+(the operations).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from webapp.api.openapi import components, paths, responses
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    """Return the OpenAPI 3.1 document of /api/v1, built once.
+
+    The same dictionary is returned on every call: treat it as read-only (copy it to change it).
+    """
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Enlace API",
+            "version": "v1",
+            "summary": "Emergency directory: sync protocol, encrypted offline snapshot.",
+            "description": (
+                "Every change to directory data (contacts, playbooks, incidents, incident "
+                "entries) is a mutation sent to `POST /api/v1/sync`; reads come from the "
+                "changes that sync returns, or from the encrypted snapshot.\n\n"
+                "Authentication: the session cookie `enlace_session`, set by signing in with "
+                "the form at `/login`. Requests that change state (POST) also send the "
+                "`X-CSRFToken` header with the token from `GET /api/v1/session`; fetch a fresh "
+                "one when a request is refused with error `csrf`.\n\n"
+                'Errors under /api/ are JSON: `{"error": <stable code>, "message": '
+                "<text in the user's language>}`, plus `errors` (by field path) where known."
+            ),
+        },
+        "tags": [
+            {"name": "session", "description": "The signed-in user and the CSRF token."},
+            {"name": "sync", "description": "The one write path for directory data."},
+            {"name": "snapshot", "description": "The encrypted offline copy and its key."},
+            {"name": "meta", "description": "This document."},
+        ],
+        "paths": paths.paths(),
+        "components": {
+            "schemas": components.schemas(),
+            "responses": responses.responses(),
+            "parameters": responses.parameters(),
+            "headers": responses.headers(),
+            "securitySchemes": {
+                "session": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "enlace_session",
+                    "description": "The signed session cookie set by signing in at `/login`.",
+                },
+                "csrf": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-CSRFToken",
+                    "description": (
+                        "The `csrf_token` of `GET /api/v1/session`; required on every POST. "
+                        "A request without a valid token gets 400 with error `csrf`."
+                    ),
+                },
+            },
+        },
+    }

@@ -1,0 +1,177 @@
+"""The document's component schemas, generated from the pydantic models.
+
+Requests and entities come from the models that validate them (`webapp.sync.schemas`,
+`webapp.directory.schemas`); answers from the models the routes build them with
+(`webapp.api.schemas`, `webapp.snapshot.schemas`, `webapp.errors.ErrorBody`). What the protocol
+says beyond their types is added here as descriptions and keywords, never as a second copy.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
+
+from webapp.api.schemas import Session
+from webapp.directory.models import ENTITY_TYPES, MAX_INT64
+from webapp.directory.schemas import SCHEMAS
+from webapp.errors import ErrorBody
+from webapp.snapshot.schemas import PublicContacts, SnapshotEnvelope, SnapshotKey
+from webapp.sync.schemas import MAX_MUTATIONS, SyncRequest, SyncResponse
+
+MAX_BODY = "1 MiB"
+REF = "#/components/schemas/{model}"
+JSON = "application/json"
+
+# The entity types of the sync protocol and the name their schemas take in the document.
+ENTITY_NAMES = {entity_type: model.__name__ for entity_type, model in ENTITY_TYPES.items()}
+
+# The answers besides the sync protocol's; each schema takes its model's name.
+ANSWERS: tuple[type[BaseModel], ...] = (
+    ErrorBody,
+    Session,
+    SnapshotKey,
+    SnapshotEnvelope,
+    PublicContacts,
+)
+
+
+def ref(target: str | type[BaseModel]) -> dict[str, str]:
+    """Return a reference to a component schema, by name or by its model."""
+    name = target if isinstance(target, str) else target.__name__
+    return {"$ref": REF.format(model=name)}
+
+
+def json_response(
+    description: str, schema: type[BaseModel], headers: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Return a response object whose JSON body follows the model's schema."""
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {JSON: {"schema": ref(schema)}},
+    }
+    if headers:
+        response["headers"] = headers
+    return response
+
+
+def schemas() -> dict[str, Any]:
+    """Return every component schema of the document, by name."""
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [
+        (SyncRequest, "validation"),
+        (SyncResponse, "serialization"),
+    ]
+    # One schema per entity serves both directions: pydantic names them `-Input`/`-Output`
+    # when the two modes differ, and they do not (every field is plain data).
+    models += [(model, "validation") for model in SCHEMAS.values()]
+    models += [(model, "serialization") for model in ANSWERS]
+    _keys, generated = models_json_schema(models, ref_template=REF)
+    found: dict[str, Any] = dict(generated["$defs"])
+    for entity_type, model in SCHEMAS.items():
+        name = ENTITY_NAMES[entity_type]
+        data = model.__name__
+        found[data]["description"] = (
+            f"A {entity_type.replace('_', ' ')} as the API and the snapshot carry it "
+            f"(sync `changes[].data` of type `{entity_type}`, and the `fields` of its mutations)."
+        )
+        found[f"{name}Fields"] = _partial(found[data], f"{name}Fields", entity_type)
+        found[f"{name}Mutation"] = {
+            "title": f"{name}Mutation",
+            "description": f"A mutation of a `{entity_type}`: `fields` follows {name}Fields.",
+            "allOf": [ref("Mutation")],
+            "properties": {"type": {"const": entity_type}, "fields": ref(f"{name}Fields")},
+        }
+        found[f"{name}Change"] = {
+            "title": f"{name}Change",
+            "description": f"A change of a `{entity_type}`: `data` follows {data}, or is null.",
+            "allOf": [ref("Change")],
+            "properties": {
+                "type": {"const": entity_type},
+                "data": {"anyOf": [ref(data), {"type": "null"}]},
+            },
+        }
+    _document_sync(found)
+    return dict(sorted(found.items()))
+
+
+def _partial(schema: dict[str, Any], title: str, entity_type: str) -> dict[str, Any]:
+    """Return an entity schema with no required field: a mutation sends only what changed."""
+    partial = copy.deepcopy(schema)
+    partial.pop("required", None)
+    partial["title"] = title
+    partial["description"] = (
+        f"The changed fields of a `{entity_type}` mutation: any subset of "
+        f"{schema['title']}'s fields, with the same types and limits. A create must include "
+        f"the fields {schema['title']} requires; the server validates the whole record and "
+        "answers a per-mutation `rejected` with errors by field path, not a 400."
+    )
+    return partial
+
+
+def _one_of_types(suffix: str) -> dict[str, Any]:
+    names = {entity_type: f"{name}{suffix}" for entity_type, name in ENTITY_NAMES.items()}
+    return {
+        "oneOf": [ref(name) for name in names.values()],
+        "discriminator": {
+            "propertyName": "type",
+            "mapping": {entity_type: REF.format(model=name) for entity_type, name in names.items()},
+        },
+    }
+
+
+def _document_sync(schemas: dict[str, Any]) -> None:
+    """Add what the protocol says beyond the models' types (DESIGN.md, "Sync protocol")."""
+    mutation = schemas["Mutation"]
+    mutation["description"] = (
+        "One change to one entity. `fields` holds only the changed fields, typed by `type`: "
+        "`contact` → ContactFields (ContactData), `playbook` → PlaybookFields (PlaybookData), "
+        "`incident` → IncidentFields (IncidentData), `incident_entry` → IncidentEntryFields "
+        "(IncidentEntryData). `base` holds those fields' values at `base_version`, for the "
+        "field-level merge. `delete` ignores `fields` and `base`; incident entries are "
+        "append-only."
+    )
+    mutation["properties"]["fields"]["description"] = (
+        "Only the changed fields, as the entity's schema types them (see the description of "
+        "Mutation and the typed variants ContactMutation, PlaybookMutation, IncidentMutation, "
+        "IncidentEntryMutation)."
+    )
+    request = schemas["SyncRequest"]
+    request["description"] = (
+        f"At most {MAX_MUTATIONS} mutations and {MAX_BODY} per request. Mutations apply in order, "
+        "each on its own; a retried mutation id returns its first result and changes nothing."
+    )
+    request["properties"]["workspace"]["description"] = "The workspace's id."
+    request["properties"]["cursor"]["description"] = (
+        "The `cursor` of the last answer (0 the first time): changes after it are returned."
+    )
+    # Revisions are 64-bit integers in the database.
+    request["properties"]["cursor"]["maximum"] = MAX_INT64
+    request["properties"]["mutations"]["items"] = _one_of_types("Mutation")
+
+    result = schemas["MutationResult"]
+    result["description"] = (
+        "The result of one mutation, in request order. `applied`: the change is in (or changed "
+        "nothing); `conflict`: some fields kept the server's value (`conflicts`), the others "
+        "applied, `version` is the entity's new version, and `deleted` is true when a put met a "
+        "deleted entity; `rejected`: nothing changed, `errors` says why by field path "
+        '(`{"_": "forbidden"}` for a viewer). Empty `conflicts`/`errors` and null '
+        "`version`/`deleted` are left out."
+    )
+
+    change = schemas["Change"]
+    change["description"] = (
+        "An entity changed after the request's cursor, in revision order. A tombstone (deleted, "
+        "or restricted and the user is a viewer) has `deleted` true and `data` null."
+    )
+    change["if"] = {"properties": {"deleted": {"const": True}}, "required": ["deleted"]}
+    change["then"] = {"properties": {"data": {"type": "null"}}}
+    change["else"] = {"properties": {"data": {"type": "object"}}}
+
+    response = schemas["SyncResponse"]
+    response["description"] = (
+        "`results` has one entry per mutation; `changes` lists what the user may see with "
+        "revision > cursor, paged: send `cursor` back, and again while `more` is true."
+    )
+    response["properties"]["changes"]["items"] = _one_of_types("Change")

@@ -1,0 +1,146 @@
+"""The document's paths: one operation per /api/v1 route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from webapp.api.openapi.components import JSON, MAX_BODY, json_response, ref
+from webapp.api.schemas import Session
+from webapp.snapshot.schemas import PublicContacts, SnapshotEnvelope, SnapshotKey
+from webapp.sync.schemas import SyncRequest, SyncResponse
+
+API_PREFIX = "/api/v1"
+
+SESSION = [{"session": []}]
+SESSION_AND_CSRF = [{"session": [], "csrf": []}]
+
+
+def _use(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/responses/{name}"}
+
+
+def paths() -> dict[str, Any]:
+    """Return the operations of /api/v1, by path."""
+    workspace = [{"$ref": "#/components/parameters/WorkspaceId"}]
+    return {
+        f"{API_PREFIX}/session": {
+            "get": {
+                "operationId": "getSession",
+                "tags": ["session"],
+                "summary": "The signed-in user, a CSRF token for API writes, the workspaces.",
+                "security": SESSION,
+                "responses": {
+                    "200": json_response("The signed-in user.", Session),
+                    "401": _use("Unauthorized"),
+                },
+            }
+        },
+        f"{API_PREFIX}/sync": {
+            "post": {
+                "operationId": "sync",
+                "tags": ["sync"],
+                "summary": "Apply the device's mutations, then return what changed since its cursor.",
+                "description": (
+                    "Mutations apply in order, each on its own, with a field-level merge "
+                    "(DESIGN.md, Sync protocol). Invalid entity fields give a per-mutation "
+                    "`rejected` result in a 200; a body that does not follow the protocol gives "
+                    '400. A viewer\'s mutations are rejected with `{"_": "forbidden"}`.'
+                ),
+                "security": SESSION_AND_CSRF,
+                "requestBody": {
+                    "required": True,
+                    "description": f"JSON, at most {MAX_BODY}.",
+                    "content": {JSON: {"schema": ref(SyncRequest)}},
+                },
+                "responses": {
+                    "200": json_response("One result per mutation, and the changes.", SyncResponse),
+                    "400": _use("BadRequest"),
+                    "401": _use("Unauthorized"),
+                    "403": _use("Forbidden"),
+                    "404": _use("NotFound"),
+                    "413": _use("TooLarge"),
+                    "429": _use("RateLimited"),
+                },
+            }
+        },
+        f"{API_PREFIX}/keys/snapshot": {
+            "get": {
+                "operationId": "getSnapshotKey",
+                "tags": ["snapshot"],
+                "summary": "The signed-in user's snapshot key (Cache-Control: no-store).",
+                "security": SESSION,
+                "responses": {
+                    "200": json_response("The key.", SnapshotKey),
+                    "401": _use("Unauthorized"),
+                },
+            }
+        },
+        f"{API_PREFIX}/workspaces/{{workspace_id}}/snapshot": {
+            "parameters": workspace,
+            "get": {
+                "operationId": "getSnapshot",
+                "tags": ["snapshot"],
+                "summary": "The workspace's snapshot, encrypted for this user.",
+                "security": SESSION,
+                "parameters": [
+                    {
+                        "name": "If-None-Match",
+                        "in": "header",
+                        "required": False,
+                        "description": "The ETag of the copy the device holds.",
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    "200": json_response(
+                        "The encrypted snapshot (Cache-Control: private, no-cache).",
+                        SnapshotEnvelope,
+                        headers={"ETag": {"$ref": "#/components/headers/ETag"}},
+                    ),
+                    "304": {
+                        "description": "The device's copy (If-None-Match) is current.",
+                        "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
+                    },
+                    "401": _use("Unauthorized"),
+                    "403": _use("Forbidden"),
+                    "404": _use("NotFound"),
+                },
+            },
+        },
+        f"{API_PREFIX}/workspaces/{{workspace_id}}/public": {
+            "parameters": workspace,
+            "get": {
+                "operationId": "getPublicContacts",
+                "tags": ["snapshot"],
+                "summary": "The workspace's public contacts in clear, for quick dial while locked.",
+                "security": SESSION,
+                "responses": {
+                    "200": json_response("The public contacts.", PublicContacts),
+                    "401": _use("Unauthorized"),
+                    "403": _use("Forbidden"),
+                    "404": _use("NotFound"),
+                },
+            },
+        },
+        f"{API_PREFIX}/openapi.json": {
+            "get": {
+                "operationId": "getOpenAPI",
+                "tags": ["meta"],
+                "summary": "This document.",
+                "security": [],
+                "responses": {
+                    "200": {
+                        "description": "The OpenAPI 3.1 document of /api/v1.",
+                        "content": {
+                            JSON: {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["openapi", "info", "paths"],
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
+    }

@@ -1,0 +1,61 @@
+"""Numbers in addresses, parsed with the bounds of the columns they are compared with.
+
+A number past a column's range makes the database fail (PostgreSQL: integer out of range;
+SQLite: "Python int too large"), which would be a 500. Path ids use the `id` converter (out of
+range is 404, like an id that does not exist); query parameters use `query_int` (400 naming the
+parameter).
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+from werkzeug.routing import IntegerConverter
+
+from webapp.errors import ServiceError
+
+# PostgreSQL `integer` (Integer primary keys) and `bigint` (BigInteger ones, SQLite's INTEGER).
+MAX_INT4 = 2**31 - 1
+MAX_INT8 = 2**63 - 1
+
+_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>`: a row id from 1 to the largest PostgreSQL integer, in ASCII digits."""
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, map, min: int = 1, max: int = MAX_INT4) -> None:  # type: ignore[no-untyped-def]  # noqa: A002
+        super().__init__(map, min=min, max=max)
+
+
+def query_int(name: str, *, low: int = 1, high: int = MAX_INT8) -> int | None:
+    """Return the whole-number query parameter `name`, or None when absent.
+
+    :raises ServiceError: (400, naming the parameter) when it is not a number from low to high.
+    """
+    value = request.args.get(name)
+    if value is None:
+        return None
+    number = int(value) if _DIGITS.fullmatch(value) else None
+    if number is None or not low <= number <= high:
+        raise ServiceError(
+            str(
+                _l(
+                    "“%(name)s” must be a whole number from %(low)s to %(high)s.",
+                    name=name,
+                    low=low,
+                    high=high,
+                )
+            ),
+            field=name,
+        )
+    return number
+
+
+def init_app(app: Flask) -> None:
+    """Register the `id` converter for every route."""
+    app.url_map.converters["id"] = IdConverter

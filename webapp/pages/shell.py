@@ -1,0 +1,48 @@
+"""The installable app's shell: which files the service worker precaches, and their version."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from webapp.config import ROOT
+
+STATIC = ROOT / "static"
+SERVICE_WORKER = ROOT / "service_worker" / "sw.js"
+# What the app needs to start with no connection; licences, notes and sources stay out.
+SHELL_SUFFIXES = {".js", ".mjs", ".css", ".png", ".svg", ".webmanifest", ".woff2"}
+# Pages the worker keeps besides static files (the offline notice has no user data).
+SHELL_PAGES = ["/offline"]
+
+
+def shell_files() -> list[Path]:
+    """Return the static files of the app shell, in a stable order."""
+    return sorted(
+        path
+        for path in STATIC.rglob("*")
+        if path.is_file() and path.suffix in SHELL_SUFFIXES and "tests" not in path.parts
+    )
+
+
+def shell_urls() -> list[str]:
+    """Return the URLs the service worker precaches."""
+    files = [f"/static/{path.relative_to(STATIC).as_posix()}" for path in shell_files()]
+    return SHELL_PAGES + files
+
+
+def shell_version(extra: list[Path] | None = None) -> str:
+    """Return a hash of every precached file (and the worker itself): a new deploy, a new one."""
+    digest = hashlib.sha256()
+    for path in [*shell_files(), SERVICE_WORKER, *(extra or [])]:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def service_worker_source(extra: list[Path] | None = None) -> str:
+    """Return the worker's JavaScript with its version and precache list filled in."""
+    source = SERVICE_WORKER.read_text(encoding="utf-8")
+    return source.replace("__ENLACE_VERSION__", shell_version(extra)).replace(
+        '["__ENLACE_PRECACHE__"]', json.dumps(shell_urls())
+    )

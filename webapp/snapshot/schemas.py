@@ -1,0 +1,72 @@
+"""The answers of the snapshot routes: one declaration for the routes and the OpenAPI document."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from webapp.directory.schemas import ContactData
+
+# extra="forbid" on answers documents `additionalProperties: false`: a client may rely on
+# knowing every field.
+ANSWER = ConfigDict(extra="forbid")
+BASE64URL = "^[A-Za-z0-9_-]*$"
+
+
+class SnapshotKey(BaseModel):
+    """The user's AES-256-GCM snapshot key.
+
+    It rotates on password change, sign-out of all devices, removal from a workspace or a role
+    that loses sight of restricted records (`kid` changes).
+    """
+
+    model_config = ANSWER
+
+    kid: str = Field(min_length=1, description="The key's id.")
+    key: str = Field(
+        pattern="^[A-Za-z0-9_-]{43}$", description="32 bytes, base64url without padding."
+    )
+
+
+class SnapshotEnvelope(BaseModel):
+    """The workspace's snapshot, encrypted for one user.
+
+    `ciphertext` is AES-256-GCM (key: SnapshotKey `kid`, nonce: `iv`, associated data: the UTF-8
+    bytes of `aad`) over gzip(JSON of everything the user may see: workspace, contacts,
+    playbooks, incidents, incident_entries). Binary values are base64url without padding.
+    """
+
+    model_config = ANSWER
+
+    v: Literal[1]
+    alg: Literal["A256GCM"]
+    kid: str = Field(min_length=1)
+    revision: int = Field(ge=0)
+    iv: str = Field(pattern="^[A-Za-z0-9_-]{16}$", description="12 bytes.")
+    aad: str = Field(
+        pattern="^enlace-snapshot:v1:[^:]+:[^:]+:[0-9]+$",
+        description="`enlace-snapshot:v1:<user id>:<workspace id>:<revision>`.",
+    )
+    ciphertext: str = Field(min_length=1, pattern=BASE64URL)
+
+
+class PublicContact(ContactData):
+    """A public contact (an emergency service) in clear."""
+
+    model_config = ANSWER
+
+    id: uuid.UUID
+    version: int = Field(ge=1)
+    visibility: Literal["public"]
+
+
+class PublicContacts(BaseModel):
+    """The workspace's public contacts, by name, for quick dial while locked."""
+
+    model_config = ANSWER
+
+    workspace: uuid.UUID
+    revision: int = Field(ge=0)
+    contacts: list[PublicContact]
