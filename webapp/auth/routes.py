@@ -28,7 +28,7 @@ from webapp.auth.session import (
     sign_out,
 )
 from webapp.db import get_session
-from webapp.errors import NotFound, ServiceError, error_response
+from webapp.errors import ServiceError, error_response
 from webapp.extensions import client_address
 from webapp.i18n import LANG_COOKIE
 
@@ -192,22 +192,15 @@ def account() -> Response | str:
     )
 
 
-@bp.post("/account/devices/<device_id>/end")
+@bp.post("/account/devices/<uuid:device_id>/end")
 @login_required
-def end_device(device_id: str) -> Response:
+def end_device(device_id: uuid.UUID) -> Response:
     """End one of this user's device sessions (a lost phone); this one signs out."""
-    try:  # CSRFProtect has checked the token of this post already
-        did = uuid.UUID(device_id)
-    except ValueError:
-        return error_response(404)
     session = get_session()
     user = current_user._get_current_object()
-    try:
-        service.end_device(session, user, did)
-    except NotFound as error:
-        return error_response(404, error.message)
+    service.end_device(session, user, device_id)  # NotFound: 404 for another user's device
     session.commit()
-    if user.device is not None and user.device.id == did:
+    if user.device is not None and user.device.id == device_id:
         sign_out()
         flash(_("You are signed out."), "info")
         return redirect(url_for("auth.login"))
