@@ -14,7 +14,10 @@ const OFFLINE_URL = "/offline";
 /** Put every file of this version's app shell in its cache. */
 async function precache() {
   const cache = await caches.open(SHELL_CACHE);
-  await cache.addAll(PRECACHE.map((url) => new Request(url, { cache: "reload" })));
+  // Without cookies: the shell is the same for everyone, and a page fetched with the session
+  // could carry (and consume) a flash message meant for the user's next page.
+  const requests = PRECACHE.map((url) => new Request(url, { cache: "reload", credentials: "omit" }));
+  await cache.addAll(requests);
 }
 
 /** Delete the caches of older versions (only ours: those with our prefix). */

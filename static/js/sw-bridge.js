@@ -1,7 +1,10 @@
 /* Registers the service worker and offers updates (squoosh's sw-bridge): a new worker waits
  * until the user taps "Update", then the page reloads once. Never in the middle of an edit: a
  * view that holds unsaved input sets `document.body.dataset.editing = "true"`, and the offer
- * waits until it is cleared. */
+ * waits until it is cleared. It also wipes this device's copy when a server page's sign-out form
+ * is sent (DESIGN.md: sign-out wipes). */
+
+import { forgetDevice } from "./wipe.js";
 
 /** Register /sw.js and wire the update offer to the banner in the page, if any. */
 export async function registerServiceWorker(banner = document.getElementById("update-banner")) {
@@ -41,6 +44,17 @@ export async function registerServiceWorker(banner = document.getElementById("up
   return registration;
 }
 
+/** Wipe the device's copy before a sign-out form (`action="/logout"`) leaves the page. */
+export function wipeOnSignOut(root = document) {
+  root.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || new URL(form.action).pathname !== "/logout") return;
+    event.preventDefault();
+    forgetDevice().finally(() => form.submit());
+  });
+}
+
+wipeOnSignOut();
 registerServiceWorker().catch(() => {
   // No worker (private mode, an old browser): the app still works online.
 });

@@ -18,9 +18,9 @@ def test_sign_in_redirects_to_the_app_and_shows_the_workspace(
     response = auth.login("ANA@example.com ")
     assert response.status_code == 302
     assert response.headers["Location"] == "/app"
-    page = client.get("/app").get_data(as_text=True)
-    assert "Pizzería La Esquina" in page
-    assert "Sign out" in page
+    # The app shows what the session API says (the /app page itself is a static shell).
+    body = client.get("/api/v1/session").get_json()
+    assert [w["name"] for w in body["workspaces"]] == ["Pizzería La Esquina"]
 
 
 def test_wrong_password_and_unknown_email_get_the_same_answer(client, auth, make_user):
@@ -31,7 +31,7 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client, auth, make
     message = "The email or password is incorrect."
     assert message in wrong.get_data(as_text=True)
     assert message in unknown.get_data(as_text=True)
-    assert client.get("/app").status_code == 302
+    assert client.get("/api/v1/session").status_code == 401
 
 
 def test_sign_in_without_csrf_token_is_refused(client, make_user):
@@ -39,7 +39,7 @@ def test_sign_in_without_csrf_token_is_refused(client, make_user):
     response = client.post("/login", data={"email": "ana@example.com", "password": PASSWORD})
     assert response.status_code == 400
     assert "expired" in response.get_data(as_text=True)
-    assert client.get("/app").status_code == 302
+    assert client.get("/api/v1/session").status_code == 401
 
 
 def test_next_parameter_stays_on_this_site(client, auth, make_user):

@@ -8,6 +8,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from tests.browser.app_helpers import set_pin
 from tests.conftest import PASSWORD
 
 USED = "This invitation has already been used. Ask for a new one."
@@ -27,6 +28,8 @@ def test_invitation_link_creates_an_account_once(
     owner_page.get_by_label("Password").fill(PASSWORD)
     owner_page.get_by_role("button", name="Sign in", exact=True).click()
     expect(owner_page.get_by_test_id("workspace-name")).to_have_text("Cruz Roja Sur")
+    set_pin(owner_page)
+    owner_page.get_by_role("link", name="Status").click()
     owner_page.get_by_role("link", name="Members and invitations").click()
     expect(owner_page.get_by_role("heading", level=1)).to_have_text("Members and invitations")
     members_url = owner_page.url

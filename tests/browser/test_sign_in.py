@@ -7,6 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.app_helpers import set_pin, unlock
 from tests.conftest import PASSWORD
 
 WRONG = "The email or password is incorrect."
@@ -32,10 +33,15 @@ def test_sign_in_shows_the_workspace_then_sign_out(
 
     expect(page).to_have_url(f"{live_server.url}/app")
     expect(page.get_by_test_id("workspace-name")).to_have_text("Protección Civil Norte")
-    expect(page.get_by_role("link", name="Ana Pérez")).to_be_visible()
-
+    set_pin(page)
+    page.get_by_role("link", name="Status").click()
+    page.get_by_role("link", name="My account").click()
+    expect(page.get_by_label("Name")).to_have_value("Ana Pérez")
+    page.go_back()
+    # Back in the app, which locked when the page was left.
+    unlock(page)
     page.get_by_role("button", name="Sign out").click()
-    expect(page).to_have_url(f"{live_server.url}/login")
+    expect(page).to_have_url(f"{live_server.url}/login?next=/app")
     expect(page.get_by_text("You are signed out.")).to_be_visible()
     expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
     # Signed out for real: the app sends this browser back to the sign-in page.

@@ -158,7 +158,8 @@ def test_demo_creates_a_user_that_can_sign_in(app, runner, client):
     email = next(line.split()[-1] for line in result.output.splitlines() if "email:" in line)
     password = next(line.split()[-1] for line in result.output.splitlines() if "password:" in line)
     assert Auth(client).login(email, password).status_code == 302
-    assert "Demo" in client.get("/app").get_data(as_text=True)
+    workspaces = client.get("/api/v1/session").get_json()["workspaces"]
+    assert any("Demo" in workspace["name"] for workspace in workspaces)
     # Running it again keeps the same credentials and creates nothing new.
     again = invoke(runner, "demo")
     assert password in again.output

@@ -73,4 +73,25 @@ def test_notes_and_licences_are_not_precached(fake_root: Path):
     before = shell.shell_version()
     (fake_root / "static" / "vendor" / "VENDOR.md").write_text("other notes")
     assert shell.shell_version() == before
-    assert shell.shell_urls() == ["/offline", "/static/css/app.css"]
+    assert shell.shell_urls() == ["/app", "/offline", "/static/css/app.css"]
+
+
+def test_a_changed_shell_page_gives_a_new_worker_version(fake_root: Path):
+    page = fake_root / "templates" / "pages" / "app.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<main></main>")
+    before = shell.shell_version()
+    page.write_text("<main>changed</main>")
+    assert shell.shell_version() != before
+
+
+def test_the_app_shell_holds_no_user_data_nor_token(client, auth, make_user, make_workspace):
+    user = make_user(email="ana@example.com", name="Ana Pérez")
+    make_workspace(name="Pizzería La Esquina", owner=user)
+    anonymous = client.get("/app")
+    assert anonymous.status_code == 200  # the worker precaches it without cookies
+    auth.login("ana@example.com")
+    page = client.get("/app").get_data(as_text=True)
+    for private in ("Pizzería", "Ana Pérez", "ana@example.com", "csrf_token", str(user.id)):
+        assert private not in page
+    assert '<script type="module" src="/static/js/app.js">' in page

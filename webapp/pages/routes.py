@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, url_for
-from flask import session as cookie_session
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from webapp.db import get_session
 from webapp.pages import shell
-from webapp.workspaces import service as workspaces
-from webapp.workspaces.forms import EmptyForm
-from webapp.workspaces.routes import CURRENT
 
 bp = Blueprint("pages", __name__)
 
@@ -24,24 +19,12 @@ def index() -> Response:
 
 
 @bp.get("/app")
-@login_required
 def app_shell() -> str:
-    """Show the app shell for the current workspace, with the workspace switcher."""
-    memberships = workspaces.memberships_of(get_session(), current_user)
-    current = None
-    wanted = cookie_session.get(CURRENT)
-    for membership in memberships:
-        if wanted and str(membership.workspace_id) == wanted:
-            current = membership
-    if current is None and memberships:
-        current = memberships[0]
-        cookie_session[CURRENT] = str(current.workspace_id)
-    return render_template(
-        "pages/app.html",
-        memberships=memberships,
-        current=current,
-        button_form=EmptyForm(),
-    )
+    """Serve the app shell: no user data and no token, so the service worker may keep it.
+
+    The page itself asks /api/v1/session who is signed in (and sends a stranger to /login).
+    """
+    return render_template("pages/app.html")
 
 
 @bp.get("/sw.js")

@@ -12,8 +12,10 @@ STATIC = ROOT / "static"
 SERVICE_WORKER = ROOT / "service_worker" / "sw.js"
 # What the app needs to start with no connection; licences, notes and sources stay out.
 SHELL_SUFFIXES = {".js", ".mjs", ".css", ".png", ".svg", ".webmanifest", ".woff2"}
-# Pages the worker keeps besides static files (the offline notice has no user data).
-SHELL_PAGES = ["/offline"]
+# Pages the worker keeps besides static files (neither holds user data nor a CSRF token).
+SHELL_PAGES = ["/app", "/offline"]
+# Their templates: a changed page must be a new worker version too, or devices keep the old one.
+SHELL_TEMPLATES = ["templates/pages/app.html", "templates/pages/offline.html"]
 
 
 def shell_files() -> list[Path]:
@@ -34,7 +36,8 @@ def shell_urls() -> list[str]:
 def shell_version(extra: list[Path] | None = None) -> str:
     """Return a hash of every precached file (and the worker itself): a new deploy, a new one."""
     digest = hashlib.sha256()
-    for path in [*shell_files(), SERVICE_WORKER, *(extra or [])]:
+    templates = [ROOT / name for name in SHELL_TEMPLATES if (ROOT / name).exists()]
+    for path in [*shell_files(), *templates, SERVICE_WORKER, *(extra or [])]:
         digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -1,0 +1,118 @@
+// The app's frame: top bar, the screen the state names, the tab bar. Views only render.
+
+import { html } from "../../vendor/htm-preact.js";
+import { ContactView } from "./contact.js";
+import { DirectoryView } from "./directory.js";
+import { QuickDial, SetPinView, UnlockView, WipedView } from "./lock.js";
+import { PlaybooksView, PlaybookView } from "./playbooks.js";
+import { StatusView } from "./status.js";
+
+function Topbar({ state, t }) {
+  const workspace = state.workspaces.find((w) => w.id === state.workspaceId);
+  return html`<header class="topbar">
+    <span class="brand">Enlace</span>
+    ${workspace && html`<span class="topbar-workspace" data-testid="workspace-name">${workspace.name}</span>`}
+    <span class="connection ${state.online ? "is-online" : "is-offline"}" data-testid="connection">
+      ${state.online ? t("online") : t("offline")}
+    </span>
+  </header>`;
+}
+
+function Notice({ state, actions, t }) {
+  const { notice } = state;
+  if (!notice) return null;
+  const role = notice.kind === "error" ? "alert" : "status";
+  return html`<div class="notice notice-${notice.kind}" role=${role} data-testid="notice">
+    <span>${t(notice.key, notice.params)}</span>
+    <button type="button" class="notice-close" aria-label=${t("dismiss")} onClick=${actions.dismiss}>
+      ×
+    </button>
+  </div>`;
+}
+
+const TABS = [
+  ["directory", "#", "tab_directory"],
+  ["quick-dial", "#quick-dial", "tab_quick_dial"],
+  ["playbooks", "#playbooks", "tab_playbooks"],
+  ["status", "#status", "tab_status"],
+];
+
+function Tabs({ state, t }) {
+  const view = state.route.view;
+  const current = (name) =>
+    name === view ||
+    (name === "directory" && (view === "contact" || view === "search")) ||
+    (name === "playbooks" && view === "playbook");
+  return html`<nav class="tabs" aria-label=${t("sections")}>
+    ${TABS.map(
+      ([name, href, label]) =>
+        html`<a href=${href} aria-current=${current(name) ? "page" : null}>${t(label)}</a>`,
+    )}
+  </nav>`;
+}
+
+function Card({ title, children, testid }) {
+  return html`<section class="card empty-state" data-testid=${testid}>
+    <h1>${title}</h1>
+    ${children}
+  </section>`;
+}
+
+function MainView(props) {
+  const { state } = props;
+  switch (state.route.view) {
+    case "contact":
+      return html`<${ContactView} ...${props} />`;
+    case "playbooks":
+      return html`<${PlaybooksView} ...${props} />`;
+    case "playbook":
+      return html`<${PlaybookView} ...${props} />`;
+    case "status":
+      return html`<${StatusView} ...${props} />`;
+    case "quick-dial":
+      return html`<${QuickDial} ...${props} heading=${true} />`;
+    default:
+      return html`<${DirectoryView} ...${props} />`;
+  }
+}
+
+function Screen(props) {
+  const { state, t } = props;
+  switch (state.screen) {
+    case "loading":
+      return html`<p class="muted" role="status">${t("opening")}</p>`;
+    case "first-use-offline":
+      return html`<${Card} title=${t("first_use_title")} testid="first-use">
+        <p>${t("first_use_body")}</p>
+        <a class="button primary" href="/app">${t("try_again")}</a>
+      <//>`;
+    case "no-workspace":
+      return html`<${Card} title=${t("welcome_title")} testid="no-workspace">
+        <p>${t("welcome_body")}</p>
+        <p><a class="button primary" href="/workspaces/new">${t("create_workspace")}</a></p>
+        <p class="actions center">
+          <a class="button" href="/account">${t("account")}</a>
+          <button type="button" onClick=${props.actions.signOut}>${t("sign_out")}</button>
+        </p>
+      <//>`;
+    case "set-pin":
+      return html`<${SetPinView} ...${props} />`;
+    case "locked":
+      return html`<${UnlockView} ...${props} />`;
+    case "wiped":
+      return html`<${WipedView} ...${props} />`;
+    default:
+      return html`<${MainView} ...${props} />`;
+  }
+}
+
+/** Render the whole app for a state. */
+export function App(props) {
+  const main = props.state.screen === "main";
+  return html`<${Topbar} ...${props} />
+    <main id="main" class=${main ? "with-tabs" : ""}>
+      <${Notice} ...${props} />
+      <${Screen} ...${props} />
+    </main>
+    ${main && html`<${Tabs} ...${props} />`}`;
+}

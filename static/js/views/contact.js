@@ -1,0 +1,109 @@
+// One contact: Call, SMS, WhatsApp, email, copy, maps, the backup, when to contact, partner
+// procedure and times, last verified. Every href comes from links.js.
+
+import { html } from "../../vendor/htm-preact.js";
+import { areaLabel, kindLabel } from "../labels.js";
+import { dialable, mailtoHref, mapsHref, smsHref, telHref, whatsappHref } from "../links.js";
+import { availabilityNote, dateTime } from "./format.js";
+
+function Phone({ phone, contact, actions, t }) {
+  const number = dialable(phone.number);
+  if (!number) return html`<li class="phone"><span>${phone.number}</span></li>`;
+  const wa = phone.whatsapp ? whatsappHref(number) : null;
+  return html`<li class="phone">
+    <a class="button primary call-big" href=${telHref(number)}
+      aria-label=${t("call_name", { name: contact.name })}>
+      ${t("call")} <span class="number">${number}</span>
+    </a>
+    ${phone.label && html`<span class="muted small">${phone.label}</span>`}
+    <div class="phone-actions">
+      <a class="button" href=${smsHref(number)}>${t("sms")}</a>
+      ${wa && html`<a class="button" href=${wa} rel="noopener noreferrer" target="_blank">WhatsApp</a>`}
+      <button type="button" onClick=${() => actions.copy(number)}>${t("copy_number")}</button>
+    </div>
+  </li>`;
+}
+
+function Section({ title, children }) {
+  return html`<section class="detail"><h2>${title}</h2>${children}</section>`;
+}
+
+/** The contact screen. */
+export function ContactView(props) {
+  const { state, actions, t } = props;
+  const contact = state.directory?.contacts.get(state.route.id);
+  if (!state.directory) return html`<p class="muted" role="status">${t("opening_directory")}</p>`;
+  if (!contact) {
+    return html`<section class="card empty-state">
+      <h1>${t("contact_missing")}</h1>
+      <a class="button" href="#">${t("back_to_directory")}</a>
+    </section>`;
+  }
+  const note = availabilityNote(contact, state.directory, state.now, t, state.lang);
+  const backupId = contact.backup_contact_id;
+  const backup = backupId ? state.directory.contacts.get(backupId) : null;
+  const favourite = state.favourites.includes(contact.id);
+  const detail = [contact.role_title, contact.organization].filter(Boolean).join(" · ");
+  const where = [kindLabel(contact.kind, state.lang), areaLabel(contact.area, state.lang)]
+    .filter(Boolean)
+    .join(" · ");
+  const emails = (contact.emails ?? []).filter((email) => mailtoHref(email.address));
+  const place = [contact.address, contact.city].filter(Boolean).join(", ");
+  const partner = contact.partner;
+  return html`<article class="contact" data-testid="contact">
+    <a class="back" href="#">← ${t("back_to_directory")}</a>
+    <h1>${contact.name}</h1>
+    ${detail && html`<p class="muted">${detail}</p>`}
+    <p class="muted small">${where}</p>
+    ${note && html`<p class="availability ${note.tone}">${note.text}</p>`}
+    <ul class="phones">
+      ${(contact.phones ?? []).map(
+        (phone, i) => html`<${Phone} key=${i} phone=${phone} contact=${contact} ...${props} />`,
+      )}
+    </ul>
+    ${(contact.phones ?? []).length === 0 && html`<p class="empty">${t("no_phone")}</p>`}
+    <p>
+      <button type="button" aria-pressed=${favourite ? "true" : "false"}
+        onClick=${() => actions.toggleFavourite(contact.id)}>
+        ${favourite ? `★ ${t("favourite_remove")}` : `☆ ${t("favourite_add")}`}
+      </button>
+    </p>
+    ${backupId &&
+    html`<${Section} title=${t("backup")}>
+      ${backup
+        ? html`<a class="button" href=${`#contact/${encodeURIComponent(backup.id)}`}>${backup.name}</a>`
+        : html`<p class="muted">${t("restricted")}</p>`}
+    <//>`}
+    ${contact.when_to_contact &&
+    html`<${Section} title=${t("when_to_contact")}><p class="pre">${contact.when_to_contact}</p><//>`}
+    ${partner &&
+    (partner.procedure || partner.response_minutes != null) &&
+    html`<${Section} title=${t("partner")}>
+      ${partner.response_minutes != null &&
+      html`<p>${t("response_minutes", { minutes: partner.response_minutes })}</p>`}
+      ${partner.procedure && html`<p class="pre">${partner.procedure}</p>`}
+    <//>`}
+    ${emails.length > 0 &&
+    html`<${Section} title=${t("email")}>
+      ${emails.map(
+        (email) =>
+          html`<p><a class="button" href=${mailtoHref(email.address)}>${email.address.trim()}</a></p>`,
+      )}
+    <//>`}
+    ${place &&
+    html`<${Section} title=${t("address")}>
+      <p class="pre">${place}</p>
+      <a class="button" href=${mapsHref(place)} rel="noopener noreferrer" target="_blank">
+        ${t("open_in_maps")}
+      </a>
+    <//>`}
+    ${contact.notes && html`<${Section} title=${t("notes")}><p class="pre">${contact.notes}</p><//>`}
+    ${(contact.tags ?? []).length > 0 &&
+    html`<p class="tags">${contact.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</p>`}
+    <p class="muted small">
+      ${contact.last_verified_at
+        ? t("last_verified", { when: dateTime(contact.last_verified_at, state.lang) })
+        : t("never_verified")}
+    </p>
+  </article>`;
+}

@@ -1,0 +1,108 @@
+// The directory: search on top (results as you type), favourites pinned, then every contact
+// grouped by kind and area, each with whom to call now.
+
+import { html } from "../../vendor/htm-preact.js";
+import { areaLabel, kindLabel } from "../labels.js";
+import { telHref } from "../links.js";
+import { availabilityNote, firstPhone } from "./format.js";
+
+/** One contact in a list: name and role (a link to the contact), whom to call, and Call. */
+export function ContactRow({ contact, state, t }) {
+  const note = availabilityNote(contact, state.directory, state.now, t, state.lang);
+  const phone = firstPhone(contact);
+  const href = phone && telHref(phone.number);
+  const detail = [contact.role_title, contact.organization].filter(Boolean).join(" · ");
+  return html`<li class="contact-row" key=${contact.id}>
+    <a class="contact-link" href=${`#contact/${encodeURIComponent(contact.id)}`}>
+      <span class="contact-name">${contact.name}</span>
+      ${detail && html`<span class="muted small">${detail}</span>`}
+      ${note && html`<span class="availability ${note.tone}">${note.text}</span>`}
+    </a>
+    ${href &&
+    html`<a class="call" href=${href} aria-label=${t("call_name", { name: contact.name })}>
+      ${t("call")}
+    </a>`}
+  </li>`;
+}
+
+// Emergency services first: the numbers a crisis needs before anyone's name.
+const FIRST_KIND = "emergency";
+
+function groups(contacts, lang) {
+  const byKind = new Map();
+  for (const contact of contacts) {
+    const kind = contact.kind ?? "";
+    const area = areaLabel(contact.area, lang);
+    if (!byKind.has(kind)) byKind.set(kind, new Map());
+    const areas = byKind.get(kind);
+    if (!areas.has(area)) areas.set(area, []);
+    areas.get(area).push(contact);
+  }
+  const byName = ([a], [b]) => a.localeCompare(b, lang);
+  const kinds = [...byKind.entries()].map(([kind, areas]) => [kindLabel(kind, lang), areas, kind]);
+  kinds.sort((a, b) => (b[2] === FIRST_KIND) - (a[2] === FIRST_KIND) || byName(a, b));
+  return kinds.map(([label, areas]) => [
+    label,
+    [...areas.entries()]
+      .sort(byName)
+      .map(([area, list]) => [area, list.sort((a, b) => a.name.localeCompare(b.name, lang))]),
+  ]);
+}
+
+function List({ contacts, props }) {
+  return html`<ul class="contact-list">
+    ${contacts.map((contact) => html`<${ContactRow} key=${contact.id} contact=${contact} ...${props} />`)}
+  </ul>`;
+}
+
+/** The directory screen. */
+export function DirectoryView(props) {
+  const { state, actions, t } = props;
+  const { directory } = state;
+  const search = html`<form class="search" role="search" onSubmit=${(e) => e.preventDefault()}>
+    <label for="search" class="visually-hidden">${t("search_label")}</label>
+    <input id="search" type="search" autocomplete="off" enterkeyhint="search"
+      placeholder=${t("search_placeholder")} value=${state.query}
+      autofocus=${state.route.view === "search"}
+      onInput=${(event) => actions.search(event.currentTarget.value)} />
+  </form>`;
+  if (!directory) {
+    return html`${search}<p class="muted" role="status">${t("opening_directory")}</p>`;
+  }
+  if (state.results) {
+    const results = state.results.filter(Boolean);
+    return html`${search}
+      <div data-testid="results">
+        <p class="muted small" role="status">${t(results.length === 1 ? "results_one" : "results", { count: results.length })}</p>
+        ${results.length
+          ? html`<${List} contacts=${results} props=${props} />`
+          : html`<p class="empty">${t("no_results")}</p>`}
+      </div>`;
+  }
+  const contacts = [...directory.contacts.values()];
+  if (!contacts.length) {
+    return html`${search}
+      <section class="card empty-state" data-testid="directory">
+        <h2>${t("no_contacts_title")}</h2>
+        <p>${t("no_contacts_body")}</p>
+      </section>`;
+  }
+  const favourites = state.favourites.map((id) => directory.contacts.get(id)).filter(Boolean);
+  return html`${search}
+    <div data-testid="directory">
+    ${favourites.length > 0 &&
+    html`<section class="group" data-testid="favourites">
+      <h2>${t("favourites")}</h2>
+      <${List} contacts=${favourites} props=${props} />
+    </section>`}
+    ${groups(contacts, state.lang).map(
+      ([kind, areas]) => html`<section class="group" key=${kind}>
+        <h2>${kind}</h2>
+        ${areas.map(
+          ([area, list]) => html`${area && html`<h3>${area}</h3>`}
+            <${List} contacts=${list} props=${props} />`,
+        )}
+      </section>`,
+    )}
+    </div>`;
+}

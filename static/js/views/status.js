@@ -1,0 +1,74 @@
+// Status and settings: connection, how fresh the copy is, the workspace switcher, the server
+// pages (account, members, audit, new workspace), lock delay, language, PIN, sign out.
+
+import { html } from "../../vendor/htm-preact.js";
+import { LANGUAGES } from "../i18n.js";
+import { dateTime } from "./format.js";
+
+const LOCK_CHOICES = [1, 5, 15, 60];
+
+/** The status screen. */
+export function StatusView({ state, actions, t }) {
+  const workspace = state.workspaces.find((w) => w.id === state.workspaceId);
+  const owner = workspace?.role === "owner";
+  const base = workspace ? `/workspaces/${encodeURIComponent(workspace.id)}` : "";
+  const asOf = state.directory?.generatedAt;
+  return html`<h1>${t("tab_status")}</h1>
+    <section class="card" data-testid="status">
+      <p><strong>${state.online ? t("online") : t("offline")}</strong></p>
+      <p>${asOf ? t("data_as_of", { when: dateTime(asOf, state.lang) }) : t("no_data_yet")}</p>
+      ${state.syncedAt && html`<p class="muted small">${t("checked_at", { when: dateTime(state.syncedAt, state.lang) })}</p>`}
+      <button type="button" onClick=${actions.refresh} disabled=${!state.online}>${t("check_now")}</button>
+    </section>
+    <section class="card">
+      <h2>${t("workspace")}</h2>
+      <ul class="switch-list">
+        ${state.workspaces.map(
+          (w) => html`<li key=${w.id}>
+            <button type="button" class=${w.id === state.workspaceId ? "current" : ""}
+              aria-pressed=${w.id === state.workspaceId ? "true" : "false"}
+              onClick=${() => actions.switchWorkspace(w.id)}>
+              ${w.name} <span class="muted small">· ${t(`role_${w.role}`)}</span>
+            </button>
+          </li>`,
+        )}
+      </ul>
+      <nav class="actions" aria-label=${t("server_pages")}>
+        ${owner && html`<a class="button" href=${`${base}/members`}>${t("members")}</a>`}
+        ${owner && html`<a class="button" href=${`${base}/audit`}>${t("audit_log")}</a>`}
+        <a class="button" href="/workspaces/new">${t("new_workspace")}</a>
+        <a class="button" href="/account">${t("account")}</a>
+      </nav>
+    </section>
+    <section class="card">
+      <h2>${t("settings")}</h2>
+      <div class="field">
+        <label for="lock-delay">${t("lock_delay")}</label>
+        <select id="lock-delay" onChange=${(e) => actions.setLockMinutes(Number(e.currentTarget.value))}>
+          ${LOCK_CHOICES.map(
+            (m) => html`<option value=${m} selected=${m === state.lockMinutes}>${t("minutes", { minutes: m })}</option>`,
+          )}
+        </select>
+      </div>
+      <div class="field">
+        <label for="language">${t("language")}</label>
+        <select id="language" onChange=${(e) => actions.setLanguage(e.currentTarget.value)}>
+          ${LANGUAGES.map(
+            ([code, name]) => html`<option value=${code} selected=${code === state.lang}>${name}</option>`,
+          )}
+        </select>
+      </div>
+      <div class="actions">
+        <button type="button" onClick=${actions.changePin}>${t("change_pin")}</button>
+        ${state.passkeys &&
+        html`<button type="button" onClick=${actions.addPasskey}>
+          ${state.hasPasskey ? t("passkey_replace") : t("passkey_add")}
+        </button>`}
+        <button type="button" onClick=${actions.lock}>${t("lock_now")}</button>
+        <button type="button" class="danger" onClick=${actions.signOut} data-testid="sign-out">
+          ${t("sign_out")}
+        </button>
+      </div>
+      <p class="hint">${t("sign_out_wipes")}</p>
+    </section>`;
+}

@@ -1,0 +1,85 @@
+"""The app on a phone: sign in, choose a PIN, go offline, unlock, find and call; quick dial locked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import expect
+
+from tests.browser.app_helpers import (
+    CONTROLLED,
+    PHONE,
+    create,
+    set_pin,
+    sign_in,
+    unlock,
+    wait_until,
+)
+
+
+def test_sign_in_set_pin_offline_unlock_search_and_call(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    create(
+        owner,
+        "Atención al cliente",
+        area="customer_service",
+        phones=[{"number": "+52 55 1234 5678"}],
+    )
+    create(owner, "Bomberos", kind="emergency", visibility="public", phones=[{"number": "911"}])
+    create(owner, "Finanzas", area="finance", phones=[{"number": "+525511112222"}])
+
+    context = new_context(**PHONE)
+    page = context.new_page()
+    sign_in(page, owner.user.email)
+    set_pin(page)
+    expect(page.get_by_text("Atención al cliente")).to_be_visible()
+    wait_until(page, CONTROLLED)
+
+    context.set_offline(True)
+    page.reload()
+    expect(page.get_by_test_id("connection")).to_have_text("Offline")
+    # Locked: quick dial works without the PIN.
+    dial = page.get_by_test_id("quick-dial").get_by_role("link", name="Bomberos")
+    expect(dial).to_have_attribute("href", "tel:911")
+    unlock(page)
+    page.locator("#search").fill("atencion")
+    result = page.locator(".contact-row").filter(has_text="Atención al cliente")
+    expect(page.locator(".contact-row")).to_have_count(1)
+    result.get_by_role("link", name="Atención al cliente", exact=True).click()
+    call = page.get_by_test_id("contact").get_by_role("link", name="Call Atención al cliente")
+    expect(call).to_have_attribute("href", "tel:+525512345678")
+
+
+def test_a_user_without_workspace_creates_one_and_lands_in_it(
+    live_server: Any, new_context: Callable[..., Any], make_user: Any
+) -> None:
+    user = make_user(email="sola@example.com")
+    page = new_context(**PHONE).new_page()
+    sign_in(page, user.email)
+    expect(page.get_by_test_id("no-workspace")).to_contain_text("not in any workspace yet")
+    page.get_by_role("link", name="Create a workspace").click()
+    page.get_by_label("Name").fill("Brigada Centro")
+    page.get_by_label("Country").select_option("MX")
+    page.get_by_label("City").fill("Puebla")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/app")
+    expect(page.get_by_test_id("workspace-name")).to_have_text("Brigada Centro")
+    set_pin(page)
+    expect(page.get_by_test_id("directory")).to_contain_text("No contacts yet")
+
+
+def test_first_use_without_a_connection_says_to_connect_once(
+    live_server: Any, new_context: Callable[..., Any]
+) -> None:
+    context = new_context(**PHONE)
+    page = context.new_page()
+    page.goto("/login")
+    wait_until(page, CONTROLLED)
+    context.set_offline(True)
+    page.goto("/app")
+    expect(page.get_by_test_id("first-use")).to_contain_text(
+        "Connect once to download your directory"
+    )
