@@ -418,3 +418,29 @@ def test_accounts_created_by_the_command_line_are_audited(app, runner):
         events = session.scalars(select(AuditEvent)).all()
     assert [e.action for e in events] == ["auth.account_created"]
     assert str(events[0].subject_id) == result.output.strip().splitlines()[-1]
+
+
+def test_pages_loaded_in_parallel_right_after_sign_in_share_one_csrf_secret(app, make_user):
+    # The app shell fetches /api/v1/session while the person opens another page: whichever
+    # answer's cookie is written last, the form of the other page must still be accepted.
+    make_user(email="ana@example.com")
+    browser = app.test_client()
+    assert Auth(browser).login("ana@example.com").status_code == 302
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+    signed_in_cookie = browser.get_cookie(cookie_name).value
+    page_tab, app_shell = app.test_client(), app.test_client()
+    for tab in (page_tab, app_shell):
+        tab.set_cookie(cookie_name, signed_in_cookie)
+    form_token = csrf_from(page_tab.get("/account").get_data(as_text=True))
+    assert app_shell.get("/api/v1/session").status_code == 200
+    page_tab.set_cookie(cookie_name, app_shell.get_cookie(cookie_name).value)  # written last
+    response = page_tab.post(
+        "/account",
+        data={
+            "csrf_token": form_token,
+            "profile-name": "Ana",
+            "profile-locale": "en",
+            "profile-submit": "1",
+        },
+    )
+    assert response.status_code == 302

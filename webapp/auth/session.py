@@ -8,9 +8,10 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from webapp.auth import service
 from webapp.auth.models import User
@@ -72,6 +73,12 @@ def sign_in(user: User, token: str) -> None:
     login_user(user)
     session.permanent = True
     session[AUTH_AT] = int(time.time())
+    # Mint the CSRF secret now, in the sign-in answer: otherwise the first pages and API calls
+    # after it each mint their own at once, and the last cookie written wins over the others'
+    # tokens (the app shell's parallel requests then fail the next form with 400). Flask-WTF
+    # caches a token per request in `g`: drop the one made for the sign-in form first.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
 
 
 def sign_out() -> None:
