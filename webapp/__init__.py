@@ -42,6 +42,13 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = keys["secret_key"]
     app.config["MASTER_KEY"] = keys["master_key"]
 
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Rate limits, the audit log and url schemes then see the client, not the proxy.
+        count = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
+
     converters.init_app(app)
     jsonprovider.init_app(app)
     db.init_app(app)

@@ -19,9 +19,23 @@ DEFAULT_PUSH_ENDPOINTS = ",".join(
 )
 
 
+def _count(env: dict[str, str], name: str, default: int, minimum: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    if not minimum <= value <= 1000:
+        raise ValueError(f"{name} must be between {minimum} and 1000, not {value}")
+    return value
+
+
 def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
     """Return the configuration dictionary built from the environment."""
     env = dict(os.environ if env is None else env)
+    https = env.get("ENLACE_PUBLIC_URL", "").startswith("https://")
     instance = Path(env.get("ENLACE_INSTANCE_PATH", "instance")).resolve()
     public_url = env.get("ENLACE_PUBLIC_URL", "").rstrip("/")
     database_url = env.get("ENLACE_DATABASE_URL") or f"sqlite:///{instance / 'enlace.db'}"
@@ -42,12 +56,16 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         "SESSION_REFRESH_EACH_REQUEST": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": public_url.startswith("https://"),
-        "SESSION_COOKIE_NAME": "enlace_session",
+        "SESSION_COOKIE_SECURE": https,
+        # Over https a __Host- cookie: Secure, Path=/ and no Domain, so no sibling host sets it.
+        "SESSION_COOKIE_NAME": "__Host-enlace" if https else "enlace_session",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_SECURE": public_url.startswith("https://"),
-        "PREFERRED_URL_SCHEME": "https" if public_url.startswith("https://") else "http",
+        "REMEMBER_COOKIE_SECURE": https,
+        "PREFERRED_URL_SCHEME": "https" if https else "http",
+        # Reverse proxies in front that set X-Forwarded-For/-Proto (werkzeug's ProxyFix); 0
+        # trusts none, so rate limits and the audit log see the peer address.
+        "TRUSTED_PROXIES": _count(env, "ENLACE_TRUSTED_PROXIES", 0, 0),
         # Flask-WTF tokens live as long as the session; the API refreshes them on a CSRF refusal.
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
@@ -58,6 +76,10 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         # Argon2id cost; tests lower it through overrides, the product never does.
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 64 * 1024,
+        # Each hash takes ARGON2_MEMORY_COST KiB (64 MiB): at most this many run at once, and a
+        # request waits this long for a turn before it gets 503 (never a 500).
+        "ARGON2_MAX_CONCURRENT": _count(env, "ENLACE_ARGON2_MAX_CONCURRENT", 4, 1),
+        "ARGON2_WAIT_SECONDS": 20.0,
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "webapp" / "translations"),
         "LANGUAGES": ["es", "en"],

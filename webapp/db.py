@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -82,11 +82,23 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
+# Under WAL a transaction that began as a reader and then writes fails at once with
+# SQLITE_BUSY when another writer committed meanwhile, whatever the busy timeout: a transaction
+# that may write must take the write lock when it begins. The begin event reads this option.
+IMMEDIATE = {"sqlite_begin": "BEGIN IMMEDIATE"}
+DEFERRED = {"sqlite_begin": "BEGIN"}
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def init_app(app: Flask) -> None:
     """Bind an engine and a session factory to the app; close the request session on teardown."""
     engine = make_engine(app.config["DATABASE_URL"])
     factory = sessionmaker(bind=engine, expire_on_commit=False)
-    app.extensions["enlace_db"] = {"engine": engine, "sessionmaker": factory}
+    app.extensions["enlace_db"] = {
+        "engine": engine,
+        "writer": engine.execution_options(**IMMEDIATE),
+        "sessionmaker": factory,
+    }
 
     @app.teardown_appcontext
     def _close_session(_exc: BaseException | None) -> None:
@@ -101,9 +113,17 @@ def get_engine(app: Flask | None = None) -> Engine:
 
 
 def get_session() -> Session:
-    """Return the session of this request or app context, opening it on first use."""
+    """Return the session of this request or app context, opening it on first use.
+
+    A request that may change state (POST, PUT, PATCH, DELETE) writes: on SQLite each of its
+    transactions begins IMMEDIATE. A GET reads; the few GETs that write do it through
+    `session_scope` or the audit log's `record_now`. A route must end its transaction (commit)
+    before a slow step such as a password hash, so that it holds no write lock meanwhile.
+    """
     if "db_session" not in g:
-        g.db_session = current_app.extensions["enlace_db"]["sessionmaker"]()
+        db = current_app.extensions["enlace_db"]
+        writes = has_request_context() and request.method not in SAFE_METHODS
+        g.db_session = db["sessionmaker"](bind=db["writer"]) if writes else db["sessionmaker"]()
     return g.db_session
 
 
@@ -119,13 +139,19 @@ def begin_snapshot_read(session: Session) -> None:
         session.commit()
     if session.get_bind().dialect.name == "postgresql":
         session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    else:
+        session.connection(execution_options=DEFERRED)  # a reader takes no write lock
 
 
 @contextmanager
 def session_scope(app: Flask | None = None) -> Iterator[Session]:
-    """Yield a session outside a request that commits on success and rolls back on error."""
-    factory = (app or current_app).extensions["enlace_db"]["sessionmaker"]
-    session = factory()
+    """Yield a session of its own that commits on success and rolls back on error.
+
+    It is a writer: on SQLite its transaction begins IMMEDIATE. Inside a request, call it only
+    while the request's own session holds no write lock (a writer would wait for itself).
+    """
+    db = (app or current_app).extensions["enlace_db"]
+    session = db["sessionmaker"](bind=db["writer"])
     try:
         yield session
         session.commit()

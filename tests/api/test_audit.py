@@ -169,7 +169,7 @@ def test_account_activity_shows_only_the_signed_in_users_events(app, people):
     signed_in(app, "owner@example.com", password="wrong password")
     bea = signed_in(app, "bea@example.com")
     html = bea.client.get("/account/activity").get_data(as_text=True)
-    assert rows(html) == ["auth.sign_in"]
+    assert rows(html) == ["auth.sign_in", "auth.account_created"]
     assert "owner@example.com" not in html
 
 
@@ -194,7 +194,7 @@ def test_account_activity_is_paged_and_never_cached(app, people):
     older = re.search(r'href="(/account/activity\?before=\d+)"', html)
     assert older, "no link to older events"
     second = bea.client.get(older.group(1)).get_data(as_text=True)
-    assert len(rows(second)) == 31
+    assert len(rows(second)) == 32  # and the account's creation
     assert not re.search(r'href="/account/activity\?before=', second)
     assert bea.client.get("/account/activity?before=abc").status_code == 400
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from tests.conftest import PASSWORD, Auth, change_password, csrf_from, submit_form
 from webapp.auth.session import AUTH_AT
 
@@ -314,3 +316,131 @@ def test_nul_characters_in_forms_get_400_not_500(client, auth, make_user):
     )
     assert response.status_code == 400
     assert client.get("/invite/abc%00def").status_code == 400
+
+
+# Forms of an address that leave the site; a browser follows each of them elsewhere.
+OFF_SITE = [
+    "//evil.com",
+    "//evil.com/path",
+    "/\\evil.com",
+    "\\\\evil.com",
+    "/\\/evil.com",
+    "http://localhost//evil.com",
+    "https://localhost//evil.com/x?y=1",
+    "http://localhost/\\evil.com",
+    "https:evil.com",
+    "https:/evil.com",
+    "http://evil.com/",
+    "javascript:alert(1)",
+    "/\t/evil.com",
+    "/\n/evil.com",
+    "\t//evil.com",
+    " //evil.com",
+    "%2F%2Fevil.com",
+    "/%2F%2Fevil.com@",
+    "@evil.com",
+    "evil.com",
+]
+
+
+def off_site(location: str) -> bool:
+    """Tell whether a browser would leave the site following this Location."""
+    from urllib.parse import urljoin, urlsplit
+
+    cleaned = "".join(c for c in location if c not in "\t\r\n").replace("\\", "/")
+    return urlsplit(urljoin("http://localhost/app", cleaned)).netloc != "localhost"
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_signed_in_next_redirect_never_leaves_the_site(client, auth, make_user, target):
+    make_user(email="ana@example.com")
+    auth.login("ana@example.com")
+    response = client.get("/login", query_string={"next": target})
+    assert response.status_code == 302
+    assert not off_site(response.headers["Location"]), response.headers["Location"]
+
+
+@pytest.mark.parametrize("target", OFF_SITE)
+def test_next_redirect_after_signing_in_never_leaves_the_site(client, auth, make_user, target):
+    make_user(email="ana@example.com")
+    token = auth.token("/login")
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": "ana@example.com", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert not off_site(response.headers["Location"]), response.headers["Location"]
+
+
+@pytest.mark.parametrize("referrer", OFF_SITE)
+def test_language_switch_never_sends_back_off_the_site(client, auth, referrer):
+    token = auth.token("/login")
+    response = client.post(
+        "/language/en", data={"csrf_token": token}, environ_overrides={"HTTP_REFERER": referrer}
+    )
+    assert response.status_code == 302
+    assert not off_site(response.headers["Location"]), response.headers["Location"]
+
+
+@pytest.mark.parametrize("target", ["/account", "/workspaces/new?x=1", "/app"])
+def test_next_redirect_keeps_paths_of_this_site(client, auth, make_user, target):
+    make_user(email="ana@example.com")
+    token = auth.token("/login")
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": "ana@example.com", "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.headers["Location"] == target
+    back = client.post(
+        "/language/es",
+        data={"csrf_token": auth.api_token()},
+        headers={"Referer": f"http://localhost{target}"},
+    )
+    assert back.headers["Location"] == target
+
+
+def test_accounts_created_by_the_command_line_are_audited(app, runner):
+    from sqlalchemy import select
+
+    from webapp.audit.models import AuditEvent
+    from webapp.cli import main
+    from webapp.db import session_scope
+
+    result = runner.invoke(
+        main,
+        ["users", "create", "cli@example.com", "--name", "Cli", "--password-stdin"],
+        input="a long enough password\n",
+    )
+    assert result.exit_code == 0, result.output
+    with app.app_context(), session_scope(app) as session:
+        events = session.scalars(select(AuditEvent)).all()
+    assert [e.action for e in events] == ["auth.account_created"]
+    assert str(events[0].subject_id) == result.output.strip().splitlines()[-1]
+
+
+def test_pages_loaded_in_parallel_right_after_sign_in_share_one_csrf_secret(app, make_user):
+    # The app shell fetches /api/v1/session while the person opens another page: whichever
+    # answer's cookie is written last, the form of the other page must still be accepted.
+    make_user(email="ana@example.com")
+    browser = app.test_client()
+    assert Auth(browser).login("ana@example.com").status_code == 302
+    cookie_name = app.config["SESSION_COOKIE_NAME"]
+    signed_in_cookie = browser.get_cookie(cookie_name).value
+    page_tab, app_shell = app.test_client(), app.test_client()
+    for tab in (page_tab, app_shell):
+        tab.set_cookie(cookie_name, signed_in_cookie)
+    form_token = csrf_from(page_tab.get("/account").get_data(as_text=True))
+    assert app_shell.get("/api/v1/session").status_code == 200
+    page_tab.set_cookie(cookie_name, app_shell.get_cookie(cookie_name).value)  # written last
+    response = page_tab.post(
+        "/account",
+        data={
+            "csrf_token": form_token,
+            "profile-name": "Ana",
+            "profile-locale": "en",
+            "profile-submit": "1",
+        },
+    )
+    assert response.status_code == 302

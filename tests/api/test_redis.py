@@ -83,3 +83,71 @@ def test_built_snapshots_are_shared_through_redis(redis_available):
     one.put(key, b"gzip bytes")
     assert other.get(key) == b"gzip bytes"
     redis_available.delete("enlace:snapshot:" + key)
+
+
+def test_parallel_wrong_passwords_are_limited_through_redis(
+    make_app, make_user, redis_available, monkeypatch
+):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    import argon2
+
+    email = f"ana-{uuid.uuid4().hex[:8]}@example.com"
+    make_user(email=email)
+    app = make_app("worker-1", RATELIMIT_STORAGE_URI=REDIS_URL, REDIS_URL=REDIS_URL)
+    checked: list[int] = []
+    real = argon2.PasswordHasher.verify
+
+    def counting(self, hash, password):  # type: ignore[no-untyped-def]  # noqa: A002
+        checked.append(1)
+        return real(self, hash, password)
+
+    monkeypatch.setattr(argon2.PasswordHasher, "verify", counting)
+    clients = [app.test_client() for _ in range(20)]
+    for i, client in enumerate(clients):
+        client.environ_base["REMOTE_ADDR"] = f"10.3.{i}.1"  # the account's counter must hold
+    tokens = [Auth(client).token() for client in clients]
+    start = threading.Barrier(len(clients))
+
+    def guess(i: int) -> int:
+        start.wait()
+        data = {"email": email, "password": f"guess {i}", "csrf_token": tokens[i]}
+        return clients[i].post("/login", data=data).status_code
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        statuses = list(pool.map(guess, range(len(clients))))
+    assert sorted(statuses) == [200] * len(checked) + [429] * (len(clients) - len(checked))
+    assert len(checked) <= 10
+
+
+def test_successful_sign_ins_give_their_slot_back_in_redis(make_app, make_user, redis_available):
+    address = f"10.4.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    app = make_app("worker-1", RATELIMIT_STORAGE_URI=REDIS_URL, REDIS_URL=REDIS_URL)
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    auth = Auth(client)
+    for _ in range(12):
+        email = f"ok-{uuid.uuid4().hex[:8]}@example.com"
+        make_user(email=email)
+        assert auth.login(email).status_code == 302
+        client.post("/logout", data={"csrf_token": auth.api_token()})
+    for i in range(10):
+        assert auth.login(f"nobody{i}-{address}@example.com", "wrong").status_code == 200
+    assert auth.login(f"nobody-{address}@example.com", "wrong").status_code == 429
+
+
+def test_a_slot_given_back_after_its_window_ended_frees_no_extra_attempt(make_app, redis_available):
+    from webapp.auth import limits
+    from webapp.extensions import limiter
+
+    app = make_app("worker-1", RATELIMIT_STORAGE_URI=REDIS_URL, REDIS_URL=REDIS_URL)
+    key = limits.address_key(f"test-{uuid.uuid4()}")
+    with app.app_context():
+        attempt = limits.reserve(key)
+        limiter.storage.clear(f"{limits.PREFIX}/{key}")  # its window ends meanwhile
+        attempt.not_a_failure()
+        for _ in range(limits.FAILURES):
+            limits.reserve(key)
+        with pytest.raises(limits.TooManyFailures):
+            limits.reserve(key)

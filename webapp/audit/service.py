@@ -10,6 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from webapp.audit.models import AuditEvent
+from webapp.db import session_scope
 
 
 def record(
@@ -58,3 +59,27 @@ def _page(session: Session, query: Any, before_id: int | None, limit: int) -> li
     if before_id is not None:
         query = query.where(AuditEvent.id < before_id)
     return list(session.scalars(query.order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+def record_now(
+    action: str,
+    *,
+    actor_id: uuid.UUID | None = None,
+    workspace_id: uuid.UUID | None = None,
+    subject_id: uuid.UUID | None = None,
+    **details: Any,
+) -> None:
+    """Write an audit event at once in its own short transaction, whatever the request does.
+
+    For events that must survive the request's rollback (a failed password, a refusal). The
+    request's session must hold no write lock meanwhile (on SQLite it would wait for itself).
+    """
+    with session_scope() as session:
+        record(
+            session,
+            action,
+            actor_id=actor_id,
+            workspace_id=workspace_id,
+            subject_id=subject_id,
+            **details,
+        )

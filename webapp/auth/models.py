@@ -1,4 +1,4 @@
-"""Users."""
+"""Users and their device sessions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Integer, LargeBinary, String, Uuid
+from sqlalchemy import ForeignKey, LargeBinary, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.db import Base, UTCDateTime, new_id, utcnow
@@ -21,14 +21,35 @@ class User(UserMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(8))
-    # Bumped to sign out every other device (password change, "sign out everywhere").
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
     # The per-user snapshot key, encrypted under the server master key; kid changes on rotation.
     snapshot_key_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     snapshot_kid: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    def get_id(self) -> str:
-        """Return the session identity; it changes when other devices must be signed out."""
-        return f"{self.id}:{self.session_version}"
+    # Not columns: the device session (and its token) this request was made with, set when the
+    # user is loaded for a request.
+    device = None
+    device_token = None
+
+    def get_id(self) -> str | None:
+        """Return the session identity: the device session's token (flask-login stores it)."""
+        return self.device_token
+
+
+class DeviceSession(Base):
+    """One signed-in device: the session cookie names it by a token stored only as its hash."""
+
+    __tablename__ = "device_sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
+    # SHA-256 (hex) of the random token in the cookie: the table alone signs nobody in.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    browser: Mapped[str] = mapped_column(String(40))
+    platform: Mapped[str] = mapped_column(String(40))
+    ip: Mapped[str | None] = mapped_column(String(64))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import (
     Blueprint,
     current_app,
     flash,
-    g,
     make_response,
     redirect,
     render_template,
@@ -17,39 +18,74 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from webapp.audit import service as audit
-from webapp.auth import service
+from webapp.auth import limits, service
 from webapp.auth.forms import LanguageForm, LoginForm, PasswordForm, ProfileForm, ReauthForm
+from webapp.auth.models import User
 from webapp.auth.session import (
     mark_authenticated,
-    refresh_identity,
     safe_next,
     sign_in,
     sign_out,
 )
 from webapp.db import get_session
-from webapp.errors import ServiceError
-from webapp.extensions import client_address, limiter
+from webapp.errors import ServiceError, error_response
+from webapp.extensions import client_address
 from webapp.i18n import LANG_COOKIE
 
 bp = Blueprint("auth", __name__)
 
-SIGN_IN_LIMIT = "10 per minute"
+
+def refused(error: ServiceError) -> Response:
+    """Answer a refused attempt: 429 for too many failures, 503 when hashing is saturated."""
+    retry = getattr(error, "retry_after", 60)
+    return error_response(error.status, error.message, headers={"Retry-After": str(retry)})
 
 
-def _failed_sign_in(_response: Response) -> bool:
-    return bool(g.get("sign_in_failed"))
+def reserve_attempt(email: str, user: User | None = None) -> limits.Attempt | Response:
+    """Count a password attempt for the account and this address, or answer the refusal (429).
+
+    Sign-in, /reauth and /account share these counters. The first refusal of a window is audited.
+    """
+    try:
+        return limits.reserve(limits.account_key(email), limits.address_key(client_address()))
+    except limits.TooManyFailures as error:
+        if error.newly_reached:
+            service.record_wrong_password("auth.sign_in_limited", user, email, by_user=False)
+        if request.endpoint == "auth.login":
+            error.message = _("Too many failed sign-ins. Wait a minute, then try again.")
+        return refused(error)
 
 
-def _account_key() -> str:
-    return "account:" + service.normalize_email(request.form.get("email", ""))
+def check_password(
+    attempt: limits.Attempt, user: User | None, email: str, password: str, failure: str
+) -> Response | bool:
+    """Check a password whose attempt is counted already; audit a wrong one at once.
+
+    Returns whether the password is right, or the refusal to answer with (503).
+    """
+    get_session().commit()  # hold no write lock while hashing
+    try:
+        right = service.verify_password(user, password)
+    except service.HashingBusy as error:
+        attempt.not_a_failure()
+        return refused(error)
+    if right:
+        attempt.not_a_failure()  # a success is no failure, and resets none of the earlier ones
+    else:
+        by_user = failure != "auth.sign_in_failed"  # /reauth and /account: the user typed it
+        service.record_wrong_password(failure, user, email, by_user=by_user)
+    return right
+
+
+def check_own_password(user: User, password: str, failure: str) -> Response | bool:
+    """Check the signed-in user's password (re-authentication, the account page)."""
+    attempt = reserve_attempt(user.email, user)
+    if isinstance(attempt, Response):
+        return attempt
+    return check_password(attempt, user, user.email, password, failure)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(
-    SIGN_IN_LIMIT, key_func=client_address, methods=["POST"], deduct_when=_failed_sign_in
-)
-@limiter.limit(SIGN_IN_LIMIT, key_func=_account_key, methods=["POST"], deduct_when=_failed_sign_in)
 def login() -> Response | str:
     """Show the sign-in form; sign in and redirect on success."""
     target = safe_next(request.args.get("next")) or url_for("pages.app_shell")
@@ -57,22 +93,23 @@ def login() -> Response | str:
         return redirect(target)
     form = LoginForm()
     if form.validate_on_submit():
+        email = service.normalize_email(form.email.data)
+        attempt = reserve_attempt(email)  # before anything else: a refusal costs nothing
+        if isinstance(attempt, Response):
+            return attempt
         session = get_session()
-        user = service.find_user(session, form.email.data)
-        if service.verify_password(user, form.password.data):
+        user = service.find_user(session, email)
+        right = check_password(attempt, user, email, form.password.data, "auth.sign_in_failed")
+        if isinstance(right, Response):
+            return right
+        if right:
             assert user is not None
-            audit.record(session, "auth.sign_in", actor_id=user.id, subject_id=user.id)
+            token = service.start_device_session(
+                session, user, request.headers.get("User-Agent", ""), client_address()
+            )
             session.commit()
-            sign_in(user)
+            sign_in(user, token)
             return redirect(target)
-        g.sign_in_failed = True
-        audit.record(
-            session,
-            "auth.sign_in_failed",
-            subject_id=user.id if user else None,
-            email=service.normalize_email(form.email.data)[:254],
-        )
-        session.commit()
         # The same words whether the email exists or not.
         form.password.errors.append(_("The email or password is incorrect."))
     return render_template("auth/login.html", form=form, language_form=LanguageForm())
@@ -80,7 +117,11 @@ def login() -> Response | str:
 
 @bp.post("/logout")
 def logout() -> Response:
-    """Sign out this device."""
+    """Sign out this device: its device session ends, so a copy of the cookie stops working."""
+    session = get_session()
+    if current_user.is_authenticated:
+        service.end_this_device(session, current_user._get_current_object())
+    session.commit()
     sign_out()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -93,15 +134,13 @@ def reauth() -> Response | str:
     target = safe_next(request.args.get("next")) or url_for("pages.app_shell")
     form = ReauthForm()
     if form.validate_on_submit():
-        session = get_session()
-        if service.verify_password(current_user, form.password.data):
+        right = check_own_password(current_user, form.password.data, "auth.reauth_failed")
+        if isinstance(right, Response):
+            return right
+        if right:
             mark_authenticated()
-            session.commit()
+            get_session().commit()  # a password rehash, if any
             return redirect(target)
-        audit.record(
-            session, "auth.reauth_failed", actor_id=current_user.id, subject_id=current_user.id
-        )
-        session.commit()
         form.password.errors.append(_("That password is incorrect."))
     return render_template("auth/reauth.html", form=form)
 
@@ -109,7 +148,7 @@ def reauth() -> Response | str:
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account() -> Response | str:
-    """Change name, language and password."""
+    """Change name, language and password; list the signed-in devices."""
     session = get_session()
     user = current_user._get_current_object()
     profile = ProfileForm(prefix="profile", obj=user if request.method == "GET" else None)
@@ -125,19 +164,48 @@ def account() -> Response | str:
         flash(_("Your account was saved."), "success")
         return redirect(url_for("auth.account"))
     if "password-submit" in request.form and password.validate_on_submit():
-        try:
-            service.change_password(
-                session, user, password.current_password.data, password.new_password.data
-            )
-        except ServiceError as error:
-            getattr(password, error.field or "new_password").errors.append(error.message)
+        right = check_own_password(
+            user, password.current_password.data, "auth.password_change_failed"
+        )
+        if isinstance(right, Response):
+            return right
+        if not right:
+            password.current_password.errors.append(_("The current password is incorrect."))
         else:
-            audit.record(session, "auth.password_changed", actor_id=user.id, subject_id=user.id)
-            session.commit()
-            refresh_identity(user)
-            flash(_("Your password was changed. Other devices are signed out."), "success")
-            return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", profile=profile, password=password)
+            try:
+                service.change_password(session, user, password.new_password.data, keep=user.device)
+            except service.HashingBusy as error:
+                return refused(error)
+            except ServiceError as error:
+                getattr(password, error.field or "new_password").errors.append(error.message)
+            else:
+                session.commit()
+                mark_authenticated()
+                flash(_("Your password was changed. Other devices are signed out."), "success")
+                return redirect(url_for("auth.account"))
+    return render_template(
+        "auth/account.html",
+        profile=profile,
+        password=password,
+        devices=service.devices_of(session, user),
+        this_device=user.device,
+    )
+
+
+@bp.post("/account/devices/<uuid:device_id>/end")
+@login_required
+def end_device(device_id: uuid.UUID) -> Response:
+    """End one of this user's device sessions (a lost phone); this one signs out."""
+    session = get_session()
+    user = current_user._get_current_object()
+    service.end_device(session, user, device_id)  # NotFound: 404 for another user's device
+    session.commit()
+    if user.device is not None and user.device.id == device_id:
+        sign_out()
+        flash(_("You are signed out."), "info")
+        return redirect(url_for("auth.login"))
+    flash(_("That device is signed out."), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/account/sign-out-everywhere")
@@ -145,9 +213,7 @@ def account() -> Response | str:
 def sign_out_everywhere() -> Response:
     """Sign out every device of this user, this one included."""
     session = get_session()
-    user = current_user._get_current_object()
-    service.sign_out_everywhere(session, user)
-    audit.record(session, "auth.signed_out_everywhere", actor_id=user.id, subject_id=user.id)
+    service.sign_out_everywhere(session, current_user._get_current_object())
     session.commit()
     sign_out()
     flash(_("You are signed out on every device."), "info")

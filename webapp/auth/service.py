@@ -1,28 +1,73 @@
-"""Accounts: password hashing, creation, sign-in checks and password changes."""
+"""Accounts: password hashing, creation, sign-in checks, password changes, device sessions."""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import re
 import secrets
+import threading
 import uuid
+from collections.abc import Iterator
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from webapp.auth.models import User
+from webapp.audit import service as audit
+from webapp.auth.models import DeviceSession, User
 from webapp.db import utcnow
-from webapp.errors import Conflict, ServiceError
+from webapp.errors import Conflict, NotFound, ServiceError
 
 MIN_PASSWORD_LENGTH = 10
+# last_seen_at is written at most this often per device (not on every request).
+TOUCH_INTERVAL = timedelta(minutes=5)
 # A real hash of a random password, verified when the email is unknown so that the answer takes
 # as long as for a known email and does not tell which emails exist.
 _dummy_hash: str | None = None
+
+
+class HashingBusy(ServiceError):
+    """Every password-hashing slot stayed taken while this request waited: answer 503."""
+
+    status = 503
+    retry_after = 5
+
+    def __init__(self) -> None:
+        super().__init__(str(_l("The server is busy. Wait a few seconds, then try again.")))
+
+
+_slots_lock = threading.Lock()
+
+
+def hash_slots() -> threading.BoundedSemaphore:
+    """Return the app's semaphore that caps concurrent Argon2 hashes (each takes 64 MiB)."""
+    extensions = current_app.extensions
+    with _slots_lock:
+        if "enlace_hash_slots" not in extensions:
+            limit = int(current_app.config["ARGON2_MAX_CONCURRENT"])
+            extensions["enlace_hash_slots"] = threading.BoundedSemaphore(limit)
+        return extensions["enlace_hash_slots"]
+
+
+@contextlib.contextmanager
+def _hash_slot() -> Iterator[None]:
+    if not has_app_context():
+        yield
+        return
+    slots = hash_slots()
+    if not slots.acquire(timeout=float(current_app.config["ARGON2_WAIT_SECONDS"])):
+        raise HashingBusy()
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def _hasher() -> PasswordHasher:
@@ -40,8 +85,12 @@ def normalize_email(email: str) -> str:
 
 
 def hash_password(password: str) -> str:
-    """Return an Argon2id hash of the password."""
-    return _hasher().hash(password)
+    """Return an Argon2id hash of the password.
+
+    :raises HashingBusy: when no hashing slot frees up in time.
+    """
+    with _hash_slot():
+        return _hasher().hash(password)
 
 
 def check_password_strength(password: str) -> None:
@@ -72,7 +121,10 @@ def create_user(
 ) -> User:
     """Create a user after checking the email, name and password.
 
-    :raises ServiceError: for a bad field; :raises Conflict: when the email is taken.
+    Records `auth.account_created` in the session.
+
+    :raises ServiceError: for a bad field; :raises Conflict: when the email is taken;
+        :raises HashingBusy: when no hashing slot frees up in time.
     """
     from email_validator import EmailNotValidError, validate_email
 
@@ -84,58 +136,216 @@ def create_user(
     except EmailNotValidError:
         raise ServiceError(str(_l("Enter a valid email address.")), field="email") from None
     check_password_strength(password)
+    # Hash first: the answer then takes as long whether the email is taken or not, and no
+    # write lock is held while hashing when the caller's transaction has not begun.
+    password_hash = hash_password(password)
     if find_user(session, email) is not None:
         raise Conflict(str(_l("An account with this email already exists.")), field="email")
-    user = User(
-        email=normalize_email(email),
-        name=name,
-        password_hash=hash_password(password),
-        locale=locale,
-    )
+    user = User(email=normalize_email(email), name=name, password_hash=password_hash, locale=locale)
     session.add(user)
     session.flush()
+    audit.record(session, "auth.account_created", actor_id=user.id, subject_id=user.id)
     return user
 
 
 def verify_password(user: User | None, password: str) -> bool:
-    """Tell whether the password is right, taking as long for an unknown user."""
+    """Tell whether the password is right, taking as long for an unknown user.
+
+    Hold no database write lock while calling it: it takes a while by design.
+
+    :raises HashingBusy: when no hashing slot frees up in time.
+    """
     global _dummy_hash
     hasher = _hasher()
-    if user is None:
-        if _dummy_hash is None:
-            _dummy_hash = hasher.hash(uuid.uuid4().hex)
-        with contextlib.suppress(VerificationError, InvalidHashError):
-            hasher.verify(_dummy_hash, password)
-        return False
-    try:
-        hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
-    if hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hasher.hash(password)
-    return True
+    with _hash_slot():
+        if user is None:
+            if _dummy_hash is None:
+                _dummy_hash = hasher.hash(uuid.uuid4().hex)
+            with contextlib.suppress(VerificationError, InvalidHashError):
+                hasher.verify(_dummy_hash, password)
+            return False
+        try:
+            hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hasher.hash(password)
+        return True
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
-    """Set a new password and sign out every other device.
+def record_wrong_password(action: str, user: User | None, email: str, *, by_user: bool) -> None:
+    """Audit a wrong password (or the limit reached) at once, in its own transaction.
 
-    :raises ServiceError: when the current password is wrong or the new one is too weak.
+    `by_user` when the signed-in user typed it (re-authentication), not a stranger signing in.
     """
-    if not verify_password(user, current):
-        raise ServiceError(str(_l("The current password is incorrect.")), field="current_password")
+    user_id = user.id if user is not None else None
+    audit.record_now(
+        action, actor_id=user_id if by_user else None, subject_id=user_id, email=email[:254]
+    )
+
+
+def change_password(
+    session: Session, user: User, new: str, keep: DeviceSession | None = None
+) -> None:
+    """Set a new password, end every other device session and rotate the snapshot key.
+
+    The caller has checked the current password (counted against the failure limit).
+
+    :raises ServiceError: when the new password is too weak.
+    """
     check_password_strength(new)
-    user.password_hash = hash_password(new)
+    new_hash = hash_password(new)  # before the first statement: no write lock while hashing
+    user.password_hash = new_hash
     user.password_changed_at = utcnow()
-    user.session_version += 1
+    _end_devices(session, user, keep=keep)
     rotate_key(user)
+    audit.record(session, "auth.password_changed", actor_id=user.id, subject_id=user.id)
     session.flush()
 
 
 def sign_out_everywhere(session: Session, user: User) -> None:
-    """Invalidate every session of this user, this one included, and rotate the snapshot key."""
-    user.session_version += 1
+    """End every device session of this user, this one included, and rotate the snapshot key."""
+    _end_devices(session, user)
     rotate_key(user)
+    audit.record(session, "auth.signed_out_everywhere", actor_id=user.id, subject_id=user.id)
     session.flush()
+
+
+# --- device sessions: one row per sign-in, named by the session cookie --------------------
+
+
+def token_hash(token: str) -> str:
+    """Return the stored form of a device-session token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_device_session(session: Session, user: User, user_agent: str, address: str | None) -> str:
+    """Record a sign-in as a new device session; return its token (for the cookie only)."""
+    now = utcnow()
+    # A session unused for its whole lifetime is over; clear the user's old ones here.
+    session.execute(
+        delete(DeviceSession).where(
+            DeviceSession.user_id == user.id, DeviceSession.last_seen_at < now - _lifetime()
+        )
+    )
+    token = secrets.token_urlsafe(32)
+    browser, platform = describe_user_agent(user_agent)
+    session.add(
+        DeviceSession(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            browser=browser,
+            platform=platform,
+            ip=address,
+        )
+    )
+    audit.record(session, "auth.sign_in", actor_id=user.id, subject_id=user.id)
+    session.flush()
+    return token
+
+
+def find_device(session: Session, token: str) -> DeviceSession | None:
+    """Return the live device session named by this token, or None (unknown or expired)."""
+    if not token or len(token) > 128:
+        return None
+    device = session.scalar(
+        select(DeviceSession).where(DeviceSession.token_hash == token_hash(token))
+    )
+    if device is None or device.last_seen_at < utcnow() - _lifetime():
+        return None
+    return device
+
+
+def device_needs_touch(device: DeviceSession) -> bool:
+    """Tell whether the device's last use is old enough to be written again."""
+    return utcnow() - device.last_seen_at >= TOUCH_INTERVAL
+
+
+def touch_device(session: Session, device_id: uuid.UUID, address: str | None) -> None:
+    """Note the device's use now (and its address), unless another request just did."""
+    now = utcnow()
+    session.execute(
+        update(DeviceSession)
+        .where(DeviceSession.id == device_id, DeviceSession.last_seen_at < now - TOUCH_INTERVAL)
+        .values(last_seen_at=now, ip=address)
+    )
+
+
+def devices_of(session: Session, user: User) -> list[DeviceSession]:
+    """Return the user's live device sessions, most recently used first."""
+    query = (
+        select(DeviceSession)
+        .where(
+            DeviceSession.user_id == user.id, DeviceSession.last_seen_at >= utcnow() - _lifetime()
+        )
+        .order_by(DeviceSession.last_seen_at.desc(), DeviceSession.created_at.desc())
+    )
+    return list(session.scalars(query))
+
+
+def end_device(session: Session, user: User, device_id: uuid.UUID) -> None:
+    """End one of the user's device sessions: its cookie stops working at once.
+
+    :raises NotFound: when the user has no such device session.
+    """
+    found = session.execute(
+        delete(DeviceSession).where(DeviceSession.id == device_id, DeviceSession.user_id == user.id)
+    )
+    if found.rowcount != 1:  # type: ignore[attr-defined]
+        raise NotFound(str(_l("That device is not signed in.")))
+    audit.record(
+        session, "auth.device_ended", actor_id=user.id, subject_id=user.id, device=str(device_id)
+    )
+    session.flush()
+
+
+def end_this_device(session: Session, user: User) -> None:
+    """End the device session this user's request came with (signing out)."""
+    if user.device_token:
+        session.execute(
+            delete(DeviceSession).where(DeviceSession.token_hash == token_hash(user.device_token))
+        )
+    audit.record(session, "auth.signed_out", actor_id=user.id, subject_id=user.id)
+
+
+def _end_devices(session: Session, user: User, keep: DeviceSession | None = None) -> None:
+    query = delete(DeviceSession).where(DeviceSession.user_id == user.id)
+    if keep is not None:
+        query = query.where(DeviceSession.id != keep.id)
+    session.execute(query)
+
+
+def _lifetime() -> timedelta:
+    # A device session lasts as long as the cookie: 30 days from its last use.
+    return current_app.config["PERMANENT_SESSION_LIFETIME"]
+
+
+_BROWSERS = [
+    ("Edge", r"Edg(?:e|A|iOS)?/"),
+    ("Opera", r"OPR/|Opera"),
+    ("Samsung Internet", r"SamsungBrowser/"),
+    ("Firefox", r"Firefox/|FxiOS/"),
+    ("Chrome", r"Chrome/|CriOS/|Chromium/"),
+    ("Safari", r"Safari/"),
+]
+_PLATFORMS = [
+    ("Android", r"Android"),
+    ("iOS", r"iPhone|iPad|iPod"),
+    ("Windows", r"Windows"),
+    ("ChromeOS", r"CrOS"),
+    ("macOS", r"Mac OS X|Macintosh"),
+    ("Linux", r"Linux|X11"),
+]
+
+
+def describe_user_agent(user_agent: str) -> tuple[str, str]:
+    """Summarise a User-Agent header as (browser, platform); "" for what is not recognised."""
+    text = (user_agent or "")[:512]
+    browser = next((name for name, pattern in _BROWSERS if re.search(pattern, text)), "")
+    platform = next((name for name, pattern in _PLATFORMS if re.search(pattern, text)), "")
+    return browser, platform
 
 
 # --- the per-user snapshot key, encrypted under the server master key ----------------------

@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
+from webapp.auth import service
 from webapp.auth.models import User
-from webapp.db import get_session
+from webapp.db import get_session, session_scope
 from webapp.errors import error_response, wants_json_response
-from webapp.extensions import login_manager
+from webapp.extensions import client_address, login_manager
 
 AUTH_AT = "auth_at"
 
 
 def init_login(app: Flask) -> None:
-    """Bind flask-login: users load from `<id>:<session_version>`; the API answers 401 in JSON."""
+    """Bind flask-login: users load from their device session's token; the API answers 401."""
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Sign in to continue.")
@@ -31,15 +32,16 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def _load(identity: str) -> User | None:
-        user_id, _, version = identity.partition(":")
-        try:
-            user = get_session().get(User, uuid.UUID(user_id))
-        except ValueError:
-            return None
-        if user is None or str(user.session_version) != version:
-            return None
-        return user
+    def _load(token: str) -> User | None:
+        return _load_device_user(token)
+
+    @app.before_request
+    def _load_user_first() -> None:
+        # Load the signed-in user before the view opens the request's transaction: noting the
+        # device's use writes in a transaction of its own, which on SQLite must not wait for a
+        # write lock this request already holds.
+        if request.endpoint != "static":
+            _ = current_user.is_authenticated
 
     @login_manager.unauthorized_handler
     def _unauthorized():  # type: ignore[no-untyped-def]
@@ -48,24 +50,41 @@ def init_login(app: Flask) -> None:
         return redirect(url_for("auth.login", next=safe_next(request.full_path)))
 
 
-def sign_in(user: User) -> None:
-    """Start a 30-day sliding session for the user and note the time of password entry."""
+def _load_device_user(token: str) -> User | None:
+    db = get_session()
+    device = service.find_device(db, token)
+    user = db.get(User, device.user_id) if device is not None else None
+    # End the read: the view begins its own transaction (IMMEDIATE when it writes), and the
+    # touch below takes the write lock on its own.
+    db.commit()
+    if device is None or user is None:
+        return None
+    if service.device_needs_touch(device):
+        with session_scope() as own:
+            service.touch_device(own, device.id, client_address())
+    user.device, user.device_token = device, token
+    return user
+
+
+def sign_in(user: User, token: str) -> None:
+    """Name the new device session in a 30-day sliding cookie; note the time of password entry."""
     session.clear()
+    user.device_token = token
     login_user(user)
     session.permanent = True
     session[AUTH_AT] = int(time.time())
+    # Mint the CSRF secret now, in the sign-in answer: otherwise the first pages and API calls
+    # after it each mint their own at once, and the last cookie written wins over the others'
+    # tokens (the app shell's parallel requests then fail the next form with 400). Flask-WTF
+    # caches a token per request in `g`: drop the one made for the sign-in form first.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
 
 
 def sign_out() -> None:
-    """End this session."""
+    """Forget this device's session in the cookie (the caller ends it on the server)."""
     logout_user()
     session.clear()
-
-
-def refresh_identity(user: User) -> None:
-    """Keep this device signed in after its user's session version changed."""
-    login_user(user)
-    session[AUTH_AT] = int(time.time())
 
 
 def recently_authenticated() -> bool:
@@ -102,17 +121,20 @@ def fresh_login_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def safe_next(target: str | None) -> str | None:
-    """Return the target when it stays on this site (a path), else None."""
-    if not target:
+    """Return a path of this site to redirect to, or None when the target could leave it.
+
+    Only a path that starts with a single `/` passes. Browsers read `\\` as `/` and drop tabs
+    and newlines, so `/\\evil.com` or `/<tab>/evil.com` would become `//evil.com`: refused. An
+    absolute address (a Referer) gives its path when it names this host.
+    """
+    if not target or "\\" in target or any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
         return None
-    if target.endswith("?"):
-        target = target[:-1]
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        # A referrer is absolute: keep its path only when it points at this host.
-        if parts.netloc and parts.netloc == request.host and parts.path.startswith("/"):
-            return parts.path + (f"?{parts.query}" if parts.query else "")
-        return None
-    if "\\" in target:
+    if parts.scheme or parts.netloc:
+        if parts.scheme not in ("http", "https") or parts.netloc != request.host:
+            return None
+        target = urlunsplit(("", "", parts.path, parts.query, ""))
+    target = target.removesuffix("?")
+    if not target.startswith("/") or target.startswith("//"):
         return None
     return target

@@ -12,6 +12,7 @@ from flask import (
     flash,
     redirect,
     render_template,
+    request,
     url_for,
 )
 from flask import (
@@ -26,11 +27,13 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from webapp.audit import service as audit
+from webapp.auth import limits
 from webapp.auth import service as auth_service
 from webapp.auth.forms import SignUpForm
 from webapp.auth.session import fresh_login_required, sign_in
 from webapp.db import get_session
-from webapp.errors import Conflict, ServiceError
+from webapp.errors import Conflict, ServiceError, error_response
+from webapp.extensions import client_address
 from webapp.workspaces import service
 from webapp.workspaces.forms import (
     EmptyForm,
@@ -267,6 +270,16 @@ def accept(token: str) -> Response | str | tuple[str, int]:
         )
     signup = SignUpForm()
     if signup.validate_on_submit():
+        # Signing up with an existing account's email says so (the person should sign in
+        # instead): count each attempt like a failed sign-in, per address and per invitation,
+        # so that the form cannot be used to test a list of emails.
+        try:
+            attempt = limits.reserve(
+                limits.invitation_key(invitation.id), limits.address_key(client_address())
+            )
+        except limits.TooManyFailures as error:
+            return error_response(429, headers={"Retry-After": str(error.retry_after)})
+        session.commit()  # hold no write lock while the password is hashed
         try:
             user = auth_service.create_user(
                 session,
@@ -275,15 +288,32 @@ def accept(token: str) -> Response | str | tuple[str, int]:
                 signup.password.data,
                 locale=str(get_locale()),
             )
+        except auth_service.HashingBusy as error:
+            attempt.not_a_failure()
+            return error_response(
+                503, error.message, headers={"Retry-After": str(error.retry_after)}
+            )
         except ServiceError as error:
             getattr(signup, error.field or "email").errors.append(error.message)
             if isinstance(error, Conflict):
                 signup.email.errors.append(_("Sign in first, then open the link again."))
+                workspace_id, invitation_id = invitation.workspace_id, str(invitation.id)
+                session.rollback()  # hold no write lock: the audit row is written on its own
+                audit.record_now(
+                    "invitation.signup_existing_email",
+                    workspace_id=workspace_id,
+                    invitation=invitation_id,
+                )
+            else:
+                attempt.not_a_failure()
         else:
-            audit.record(session, "auth.account_created", actor_id=user.id, subject_id=user.id)
+            attempt.not_a_failure()
             service.accept_invitation(session, token, user)
+            device_token = auth_service.start_device_session(
+                session, user, request.headers.get("User-Agent", ""), client_address()
+            )
             session.commit()
-            sign_in(user)
+            sign_in(user, device_token)
             set_current(invitation.workspace_id)
             flash(_("Welcome! You joined “%(name)s”.", name=invitation.workspace.name), "success")
             return redirect(url_for("pages.app_shell"))
