@@ -12,7 +12,11 @@ from tests.conftest import PASSWORD, mutation
 
 PIN = "246810"
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "has_touch": True}
-CONTROLLED = "navigator.serviceWorker.controller !== null"
+# The worker is installed (the shell precached) and active: the next load is served by it. Not
+# "this page is controlled": a page whose navigation committed while the worker was activating
+# is never claimed, though every later load is served.
+READY = """navigator.serviceWorker.getRegistration()
+  .then(r => Boolean(r && r.active && r.active.state === "activated"))"""
 WORKERS = """async () => {
   const r = await navigator.serviceWorker.getRegistration();
   return r ? [r.installing?.state, r.waiting?.state, r.active?.state] : "no registration";

@@ -161,6 +161,10 @@ class LiveServer:
 def live_server(app: Flask) -> Iterator[LiveServer]:
     """Serve the test app (fresh database per test) with Werkzeug in a daemon thread."""
     server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    # Join the request threads on close: a daemon thread cut off mid-download (a precached icon
+    # when the browser context closes) leaves its file open, and the ResourceWarning then fails
+    # whichever test runs next.
+    server.daemon_threads = False  # type: ignore[attr-defined]
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:

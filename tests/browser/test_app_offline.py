@@ -9,8 +9,8 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.app_helpers import (
-    CONTROLLED,
     PHONE,
+    READY,
     create,
     set_pin,
     sign_in,
@@ -38,7 +38,7 @@ def test_sign_in_set_pin_offline_unlock_search_and_call(
     sign_in(page, owner.user.email)
     set_pin(page)
     expect(page.get_by_text("Atención al cliente")).to_be_visible()
-    wait_until(page, CONTROLLED)
+    wait_until(page, READY)
 
     context.set_offline(True)
     page.reload()
@@ -79,7 +79,7 @@ def test_first_use_without_a_connection_says_to_connect_once(
     context = new_context(**PHONE)
     page = context.new_page()
     page.goto("/login")
-    wait_until(page, CONTROLLED)
+    wait_until(page, READY)
     context.set_offline(True)
     page.goto("/app")
     expect(page.get_by_test_id("first-use")).to_contain_text(

@@ -8,9 +8,9 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.browser.app_helpers import (
-    CONTROLLED,
     DUMP_STORAGE,
     PHONE,
+    READY,
     create,
     set_pin,
     sign_in,
@@ -55,7 +55,7 @@ def test_no_name_or_phone_of_a_team_or_restricted_contact_is_stored_in_clear(
     expect(page.get_by_role("button", name="Remove from favourites")).to_be_visible()
     page.get_by_role("link", name="Playbooks").click()
     page.get_by_role("link", name="Status").click()
-    wait_until(page, CONTROLLED)
+    wait_until(page, READY)
     context.set_offline(True)
     page.reload()
     unlock(page)

@@ -371,6 +371,17 @@ def rotate_key(user: User, master_key: bytes | None = None) -> str:
     return user.snapshot_kid
 
 
+def ensure_key(session: Session, user_id: uuid.UUID) -> None:
+    """Give the user a snapshot key if they have none yet.
+
+    Under a row lock (SQLite: the writer's `BEGIN IMMEDIATE`), so that two first requests at
+    once cannot make two keys and hand out one that is already replaced.
+    """
+    user = session.scalars(select(User).where(User.id == user_id).with_for_update()).one()
+    if user.snapshot_key_enc is None or user.snapshot_kid is None:
+        rotate_key(user)
+
+
 def user_key(user: User, master_key: bytes | None = None) -> tuple[str, bytes]:
     """Return the user's (kid, key), creating the key on first use."""
     if user.snapshot_key_enc is None or user.snapshot_kid is None:

@@ -54,6 +54,7 @@ ErrorCode = Literal[
     "too_large",
     "rate_limited",
     "internal_error",
+    "unavailable",
     "error",
 ]
 
@@ -68,6 +69,7 @@ ERROR_CODES: dict[int, ErrorCode] = {
     413: "too_large",
     429: "rate_limited",
     500: "internal_error",
+    503: "unavailable",
 }
 
 
@@ -102,6 +104,7 @@ def messages() -> dict[int, tuple[str, str]]:
         405: (_("Wrong kind of request"), _("This address does not accept that kind of request.")),
         413: (_("Too large"), _("What you sent is too large. Send less at a time.")),
         429: (_("Too many attempts"), _("Too many attempts. Wait a minute, then try again.")),
+        503: (_("Busy"), _("Enlace is busy right now. Try again in a moment.")),
         500: (
             _("Something went wrong"),
             _(

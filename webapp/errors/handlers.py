@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask, request
+from flask import Flask
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -37,10 +37,7 @@ def init_app(app: Flask) -> None:
     def _rate_limited(error: RateLimitExceeded) -> Response:
         current = limiter.current_limit
         retry = max(1, current.reset_at - int(time.time())) if current else 60
-        if request.endpoint == "auth.login":
-            message = _("Too many failed sign-ins. Wait a minute, then try again.")
-        else:
-            message = _("Too many requests. Wait a minute, then try again.")
+        message = _("Too many requests. Wait a minute, then try again.")
         return error_response(429, message, headers={"Retry-After": str(retry)})
 
     @app.errorhandler(HTTPException)

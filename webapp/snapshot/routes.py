@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from webapp.audit import service as audit
-from webapp.auth.service import user_key
+from webapp.auth.models import User
+from webapp.auth.service import ensure_key, user_key
 from webapp.converters import query_int
-from webapp.db import begin_snapshot_read, get_session
+from webapp.db import IMMEDIATE, begin_snapshot_read, get_session
 from webapp.directory.service import public_contacts
 from webapp.snapshot import service
 from webapp.snapshot.schemas import SnapshotKey
@@ -25,10 +27,10 @@ def snapshot_key() -> Response:
     """Return the signed-in user's snapshot key; never cached."""
     session = get_session()
     user = current_user._get_current_object()
-    kid, key = user_key(user)
+    kid, key = _key_of(session, user)
     answer = SnapshotKey(kid=kid, key=service.b64url(key))
-    audit.record(session, "snapshot.key_fetched", actor_id=user.id, subject_id=user.id, kid=kid)
     session.commit()
+    audit.record_now("snapshot.key_fetched", actor_id=user.id, subject_id=user.id, kid=kid)
     response = jsonify(answer.model_dump())
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -46,7 +48,7 @@ def snapshot(workspace_id: str) -> Response:
     membership = workspaces.require_role(session, wid, current_user, Role.VIEWER)
     user = current_user._get_current_object()
     full = workspaces.sees_restricted(membership.role)
-    kid, key = user_key(user)
+    kid, key = _key_of(session, user)
     # The membership query of this request loaded the current revision: an unchanged snapshot
     # is answered without another query (a device polls this often).
     revision = membership.workspace.revision
@@ -60,7 +62,7 @@ def snapshot(workspace_id: str) -> Response:
     tag = service.etag(kid, revision, full, base=since)
     if request.if_none_match.contains(tag):
         return Response(status=304, headers=_cache_headers(tag))
-    begin_snapshot_read(session)  # commits a first key, then reads one consistent revision
+    begin_snapshot_read(session)  # reads one consistent revision
     workspace = workspaces.current_workspace(session, wid)
     data = None if since is None else service.delta_plaintext(session, workspace, full, since)
     base = since if data is not None else None
@@ -68,8 +70,8 @@ def snapshot(workspace_id: str) -> Response:
         data = service.plaintext(session, workspace, full)
     tag = service.etag(kid, workspace.revision, full, base=base)
     body = service.envelope(user, workspace, data, kid, key, base=base)
-    audit.record(
-        session,
+    session.commit()  # the read ends before the audit row is written in its own transaction
+    audit.record_now(
         "snapshot.fetched",
         actor_id=user.id,
         workspace_id=wid,
@@ -77,12 +79,25 @@ def snapshot(workspace_id: str) -> Response:
         base=base,
         kid=kid,
     )
-    session.commit()
     # Described by SnapshotEnvelope, not validated through it: its pattern check of a
     # ciphertext of hundreds of KB would cost more than the encryption (a hot path).
     response = jsonify(body)
     response.headers.update(_cache_headers(tag))
     return response
+
+
+def _key_of(session: Session, user: User) -> tuple[str, bytes]:
+    """Return the user's snapshot key; a first one is made in a writing transaction.
+
+    These are GET requests: their session reads, and on SQLite a reader that starts writing
+    fails at once when another writer committed meanwhile.
+    """
+    if user.snapshot_kid is None:
+        session.commit()
+        session.connection(execution_options=IMMEDIATE)
+        ensure_key(session, user.id)
+        session.commit()
+    return user_key(user)
 
 
 def _holds_current(current: str) -> bool:
