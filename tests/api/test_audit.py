@@ -224,3 +224,11 @@ def test_audit_pages_show_labels_never_raw_codes(app, people, language):
         shown = re.sub(r'data-action="[^"]*"', "", html)
         raw = [action for action in LABELS if action in shown]
         assert raw == [], (path, raw)
+
+
+def test_the_account_page_leads_to_the_users_own_activity(client, auth, make_user):
+    user = make_user(email="ana@example.com")
+    auth.login(user.email)
+    page = client.get("/account").get_data(as_text=True)
+    assert 'href="/account/activity"' in page
+    assert client.get("/account/activity").status_code == 200
