@@ -84,8 +84,9 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "webapp" / "translations"),
         "LANGUAGES": ["es", "en"],
         "INVITATION_DAYS": 7,
-        # Per user, across devices: generous for background sync, a wall against a runaway loop.
+        # Changes per page of a pull (the one place for it); a delta envelope holds every page.
         "SYNC_PAGE_SIZE": 500,
+        # Per user, across devices: generous for background sync, a wall against a runaway loop.
         "SYNC_RATE_LIMIT": env.get("ENLACE_SYNC_RATE_LIMIT", "240 per minute"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
     }

@@ -14,11 +14,8 @@ from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
+from webapp.db import MAX_INT4, MAX_INT8
 from webapp.errors import ServiceError
-
-# PostgreSQL `integer` (Integer primary keys) and `bigint` (BigInteger ones, SQLite's INTEGER).
-MAX_INT4 = 2**31 - 1
-MAX_INT8 = 2**63 - 1
 
 _DIGITS = re.compile(r"[0-9]{1,19}")
 

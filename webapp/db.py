@@ -21,6 +21,12 @@ NAMING_CONVENTION = {
 }
 
 
+# The largest values of the integer columns (PostgreSQL `integer` and `bigint`; SQLite holds
+# 64 bits): a number from a request is checked against them before it reaches a query.
+MAX_INT4 = 2**31 - 1
+MAX_INT8 = 2**63 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

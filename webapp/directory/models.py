@@ -27,9 +27,6 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from webapp.db import Base, UTCDateTime, utcnow
 
-# Revisions and versions are 64-bit integers in the database: the largest a request may name.
-MAX_INT64 = 2**63 - 1
-
 
 @dataclass(frozen=True)
 class Ref:

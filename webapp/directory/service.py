@@ -17,9 +17,6 @@ from webapp.directory.models import ENTITY_TYPES, Contact, Synced
 from webapp.directory.schemas import SCHEMAS, error_map
 from webapp.workspaces.models import Workspace
 
-# Changes per page of a pull (the sync answer); the delta envelope reads every page.
-PAGE_SIZE = 500
-
 
 def iso(value: datetime) -> str:
     """Format a datetime as pydantic does for UTC: `2026-11-25T09:00:00Z`."""
@@ -169,7 +166,7 @@ def public_contacts(session: Session, workspace_id: uuid.UUID) -> list[dict[str,
 
 
 def list_changes(
-    session: Session, workspace: Workspace, full: bool, cursor: int, limit: int = PAGE_SIZE
+    session: Session, workspace: Workspace, full: bool, cursor: int, limit: int
 ) -> tuple[list[dict[str, Any]], int, bool]:
     """Return the changes after `cursor` that a member may see, the next cursor and `more`.
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -64,7 +64,12 @@ def snapshot(workspace_id: str) -> Response:
         return Response(status=304, headers=_cache_headers(tag))
     begin_snapshot_read(session)  # reads one consistent revision
     workspace = workspaces.current_workspace(session, wid)
-    data = None if since is None else service.delta_plaintext(session, workspace, full, since)
+    page_size = current_app.config["SYNC_PAGE_SIZE"]
+    data = (
+        None
+        if since is None
+        else service.delta_plaintext(session, workspace, full, since, page_size)
+    )
     base = since if data is not None else None
     if data is None:
         data = service.plaintext(session, workspace, full)

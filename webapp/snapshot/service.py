@@ -203,7 +203,9 @@ def plaintext(session: Session, workspace: Workspace, full: bool) -> bytes:
     return data
 
 
-def delta_plaintext(session: Session, workspace: Workspace, full: bool, since: int) -> bytes | None:
+def delta_plaintext(
+    session: Session, workspace: Workspace, full: bool, since: int, page_size: int
+) -> bytes | None:
     """Return gzip(JSON `{"changes": [...]}`) from revision `since` to now, for the class.
 
     The changes are exactly what `POST /api/v1/sync` returns from cursor `since`, every page in
@@ -217,7 +219,7 @@ def delta_plaintext(session: Session, workspace: Workspace, full: bool, since: i
         changes: list[dict[str, Any]] = []
         cursor, more = since, True
         while more:
-            page, cursor, more = list_changes(session, workspace, full, cursor)
+            page, cursor, more = list_changes(session, workspace, full, cursor, page_size)
             changes.extend(page)
         data = gzip.compress(dumps_bytes({"changes": changes}), compresslevel=6, mtime=0)
         store.put(key, data)

@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from webapp.directory.models import ENTITY_TYPES, MAX_INT64
+from webapp.db import MAX_INT8
+from webapp.directory.models import ENTITY_TYPES
 
 MAX_MUTATIONS = 200
 # The entity types, as the models name them (`Synced.TYPE`).
@@ -24,7 +25,7 @@ class Mutation(BaseModel):
     entity_id: uuid.UUID
     op: Literal["put", "delete"]
     base_version: StrictInt | None = Field(
-        None, ge=0, le=MAX_INT64, description="null when creating"
+        None, ge=0, le=MAX_INT8, description="null when creating"
     )
     fields: dict[str, Any] = Field(default_factory=dict, description="Only the changed fields.")
     base: dict[str, Any] = Field(
@@ -36,7 +37,7 @@ class SyncRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     workspace: uuid.UUID
-    cursor: StrictInt = Field(0, ge=0, le=MAX_INT64)
+    cursor: StrictInt = Field(0, ge=0, le=MAX_INT8)
     mutations: list[Mutation] = Field(default_factory=list, max_length=MAX_MUTATIONS)
 
 

@@ -18,7 +18,7 @@ from webapp.audit import service as audit
 from webapp.auth.models import User
 from webapp.db import begin_snapshot_read, utcnow
 from webapp.directory.models import ENTITY_TYPES, IncidentEntry, Synced
-from webapp.directory.service import PAGE_SIZE, Validated, list_changes, to_api, validate
+from webapp.directory.service import Validated, list_changes, to_api, validate
 from webapp.sync.models import ProcessedMutation
 from webapp.sync.schemas import Mutation
 from webapp.workspaces.models import Membership, Role, Workspace
@@ -60,7 +60,7 @@ def sync(
     membership: Membership,
     cursor: int,
     mutations: list[Mutation],
-    page_size: int = PAGE_SIZE,
+    page_size: int,
 ) -> dict[str, Any]:
     """Apply a device's mutations, then list what changed after its cursor (the sync answer)."""
     if mutations:

@@ -15,7 +15,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from webapp.api.schemas import Session
-from webapp.directory.models import ENTITY_TYPES, MAX_INT64
+from webapp.db import MAX_INT8
+from webapp.directory.models import ENTITY_TYPES
 from webapp.directory.schemas import SCHEMAS
 from webapp.errors import ErrorBody
 from webapp.snapshot.schemas import PublicContacts, SnapshotEnvelope, SnapshotKey
@@ -147,7 +148,7 @@ def _document_sync(schemas: dict[str, Any]) -> None:
         "The `cursor` of the last answer (0 the first time): changes after it are returned."
     )
     # Revisions are 64-bit integers in the database.
-    request["properties"]["cursor"]["maximum"] = MAX_INT64
+    request["properties"]["cursor"]["maximum"] = MAX_INT8
     request["properties"]["mutations"]["items"] = _one_of_types("Mutation")
 
     result = schemas["MutationResult"]
