@@ -13,15 +13,23 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from flask import current_app, has_app_context
+
 from webapp.api.openapi import components, paths, responses
 
 
-@cache
 def openapi_document() -> dict[str, Any]:
-    """Return the OpenAPI 3.1 document of /api/v1, built once.
+    """Return the OpenAPI 3.1 document of /api/v1, built once per session cookie name.
 
     The same dictionary is returned on every call: treat it as read-only (copy it to change it).
     """
+    # `__Host-enlace` when served over https (ENLACE_PUBLIC_URL), `enlace_session` otherwise.
+    cookie = current_app.config["SESSION_COOKIE_NAME"] if has_app_context() else "enlace_session"
+    return _document(cookie)
+
+
+@cache
+def _document(cookie: str) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
@@ -32,7 +40,7 @@ def openapi_document() -> dict[str, Any]:
                 "Every change to directory data (contacts, playbooks, incidents, incident "
                 "entries) is a mutation sent to `POST /api/v1/sync`; reads come from the "
                 "changes that sync returns, or from the encrypted snapshot.\n\n"
-                "Authentication: the session cookie `enlace_session`, set by signing in with "
+                f"Authentication: the session cookie `{cookie}`, set by signing in with "
                 "the form at `/login`. Requests that change state (POST) also send the "
                 "`X-CSRFToken` header with the token from `GET /api/v1/session`; fetch a fresh "
                 "one when a request is refused with error `csrf`.\n\n"
@@ -56,7 +64,7 @@ def openapi_document() -> dict[str, Any]:
                 "session": {
                     "type": "apiKey",
                     "in": "cookie",
-                    "name": "enlace_session",
+                    "name": cookie,
                     "description": "The signed session cookie set by signing in at `/login`.",
                 },
                 "csrf": {
