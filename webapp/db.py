@@ -133,6 +133,18 @@ def get_session() -> Session:
     return g.db_session
 
 
+def begin_read(session: Session) -> None:
+    """End the session's transaction and start one that only reads.
+
+    On SQLite it begins deferred even in a request that may write (POST): a read such as the
+    device-session lookup or a no-op sync must not take the database's one write lock.
+    """
+    if session.in_transaction():
+        session.commit()
+    if session.get_bind().dialect.name == "sqlite":
+        session.connection(execution_options=DEFERRED)
+
+
 def begin_snapshot_read(session: Session) -> None:
     """End the session's transaction and start one whose statements all see one snapshot.
 

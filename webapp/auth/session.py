@@ -15,7 +15,7 @@ from flask_wtf.csrf import generate_csrf
 
 from webapp.auth import service
 from webapp.auth.models import User
-from webapp.db import get_session, session_scope
+from webapp.db import begin_read, get_session, session_scope
 from webapp.errors import error_response, wants_json_response
 from webapp.extensions import client_address, login_manager
 
@@ -52,8 +52,9 @@ def init_login(app: Flask) -> None:
 
 def _load_device_user(token: str) -> User | None:
     db = get_session()
+    begin_read(db)  # a lookup: on SQLite it must not take the write lock of a POST's session
     device = service.find_device(db, token)
-    user = db.get(User, device.user_id) if device is not None else None
+    user = device.user if device is not None else None
     # End the read: the view begins its own transaction (IMMEDIATE when it writes), and the
     # touch below takes the write lock on its own.
     db.commit()

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from pydantic import ValidationError
 from werkzeug.wrappers import Response
 
-from webapp.db import get_session
+from webapp.db import begin_read, get_session
 from webapp.directory.schemas import error_map
 from webapp.errors import error_response
 from webapp.extensions import limiter
@@ -51,6 +51,8 @@ def sync() -> Response:
     except ValidationError as error:
         return bad_request("The request does not follow the sync protocol.", error_map(error))
     session = get_session()
+    if not body.mutations:
+        begin_read(session)  # a pull writes nothing: no write lock on SQLite
     membership = workspaces.require_role(session, body.workspace, current_user, Role.VIEWER)
     answer = service.sync(
         session, membership, body.cursor, body.mutations, current_app.config["SYNC_PAGE_SIZE"]
