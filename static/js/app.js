@@ -15,6 +15,7 @@ import {
   wrapSnapshotKey,
 } from "./crypto.js";
 import { pickLanguage, translator } from "./i18n.js";
+import { installState, onInstallChange, promptInstall, watchInstall } from "./install.js";
 import { createPasskeyWrap, passkeysAvailable, unlockWithPasskey } from "./passkey.js";
 import { createContactIndex } from "./search.js";
 import { buildDirectory, deltaChain, nextFetch } from "./snapshot.js";
@@ -57,6 +58,7 @@ let state = {
   lockMinutes: DEFAULT_LOCK_MINUTES,
   syncedAt: null,
   route: routeOf(location.hash),
+  install: installState(),
   notice: null, // {key, params, kind}
   busy: false,
   now: new Date(),
@@ -456,6 +458,7 @@ async function signOutOnServer() {
 }
 
 const actions = {
+  install: () => promptInstall().catch(fail),
   setPin: (secret, confirm, kind) => setPin(secret, confirm, kind).catch(fail),
   unlock: (secret) => unlock(secret).catch(fail),
   unlockPasskey: () => unlockPasskey().catch(fail),
@@ -524,6 +527,8 @@ window.addEventListener("hashchange", () => {
   update({ route: routeOf(location.hash) });
   window.scrollTo(0, 0);
 });
+watchInstall(window);
+onInstallChange(() => update({ install: installState() }));
 window.addEventListener("online", () => {
   update({ online: true });
   if (unlocked) refresh().catch(fail);

@@ -40,6 +40,18 @@ export function StatusView({ state, actions, t }) {
         <a class="button" href="/account">${t("account")}</a>
       </nav>
     </section>
+    ${state.install === "prompt" &&
+    html`<section class="card" data-testid="install">
+      <h2>${t("install_title")}</h2>
+      <p class="hint">${t("install_why")}</p>
+      <button type="button" class="primary" onClick=${actions.install}>${t("install_button")}</button>
+    </section>`}
+    ${state.install === "ios" &&
+    html`<section class="card" data-testid="install">
+      <h2>${t("install_title")}</h2>
+      <p class="hint">${t("install_why")}</p>
+      <p>${t("install_ios")}</p>
+    </section>`}
     <section class="card">
       <h2>${t("settings")}</h2>
       <div class="field">
