@@ -15,7 +15,7 @@ from flask_wtf.csrf import generate_csrf
 
 from webapp.auth import service
 from webapp.auth.models import User
-from webapp.db import begin_read, get_session, session_scope
+from webapp.db import begin_read, end_read, get_session, session_scope
 from webapp.errors import error_response, wants_json_response
 from webapp.extensions import client_address, login_manager
 
@@ -57,7 +57,7 @@ def _load_device_user(token: str) -> User | None:
     user = device.user if device is not None else None
     # End the read: the view begins its own transaction (IMMEDIATE when it writes), and the
     # touch below takes the write lock on its own.
-    db.commit()
+    end_read(db)
     if device is None or user is None:
         return None
     if service.device_needs_touch(device):
