@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
-from tests.browser.app_helpers import PHONE, create, set_pin, sign_in
+from tests.browser.app_helpers import PHONE, READY, create, set_pin, sign_in, wait_until
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, CI_MESSAGE, TIMEOUT_MS
 
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 "
@@ -55,3 +58,56 @@ def test_an_iphone_gets_the_share_then_add_to_home_screen_steps(
         "On iPhone or iPad: tap Share, then “Add to Home Screen”."
     )
     expect(page.get_by_test_id("install").get_by_role("button")).to_have_count(0)
+
+
+@pytest.fixture
+def profile_context(playwright_instance: Any, live_server: Any, tmp_path: Path) -> Iterator[Any]:
+    """A Chromium with a profile on disk: off the record (Playwright's usual contexts) Chromium
+    answers "in-incognito" to the installability check and checks nothing else."""
+    if playwright_instance is None:
+        pytest.fail(CI_MESSAGE, pytrace=False)
+    context = playwright_instance.chromium.launch_persistent_context(
+        str(tmp_path / "profile"),
+        executable_path=str(CHROMIUM),
+        args=CHROMIUM_ARGS,
+        base_url=live_server.url,
+        **PHONE,
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def installability_errors(context: Any, page: Any) -> list[str]:
+    """Ask Chromium what stops installing the app from this page (its own check, over CDP)."""
+    cdp = context.new_cdp_session(page)
+    return sorted(
+        e["errorId"] for e in cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    )
+
+
+def test_chromium_finds_nothing_that_stops_installing_the_app(
+    profile_context: Any, device: Any
+) -> None:
+    owner = device()
+    page = profile_context.new_page()
+    sign_in(page, owner.user.email)
+    set_pin(page)
+    wait_until(page, READY)
+    assert installability_errors(profile_context, page) == []
+
+
+def test_the_installability_check_sees_a_manifest_without_icons(profile_context: Any) -> None:
+    page = profile_context.new_page()
+    page.route(
+        "**/static/manifest.webmanifest",
+        lambda route: route.fulfill(
+            content_type="application/manifest+json",
+            body='{"name": "Enlace", "start_url": "/app", "display": "standalone"}',
+        ),
+    )
+    page.goto("/login")
+    wait_until(page, READY)
+    assert installability_errors(profile_context, page) != []

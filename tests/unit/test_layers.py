@@ -1,0 +1,53 @@
+"""Features depend downward only (DESIGN.md, "Architecture"): a test, so that it stays true."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
+
+# Package → the packages it must never import. sync and snapshot sit on directory, workspaces and
+# auth; auth and workspaces own the user's key and the membership helpers; audit is a sink.
+FORBIDDEN = {
+    "auth": {"workspaces", "directory", "sync", "snapshot", "push"},
+    "workspaces": {"directory", "sync", "snapshot", "push"},
+    "directory": {"sync", "snapshot", "push"},
+    "snapshot": {"sync", "push"},
+}
+
+
+def imported_packages(package: str) -> dict[str, set[str]]:
+    """Return, per module file of a webapp package, the webapp packages it imports."""
+    found: dict[str, set[str]] = {}
+    for path in (WEBAPP / package).rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+        found[str(path.relative_to(WEBAPP))] = {
+            name.split(".")[1] for name in names if name.startswith("webapp.") and "." in name
+        }
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_features_import_only_what_lies_below_them(package):
+    wrong = {
+        module: sorted(imports & FORBIDDEN[package])
+        for module, imports in imported_packages(package).items()
+        if imports & FORBIDDEN[package]
+    }
+    assert wrong == {}
+
+
+def test_the_layer_check_sees_imports():
+    # The check itself works: sync does import directory and workspaces.
+    imports = set().union(*imported_packages("sync").values())
+    assert {"directory", "workspaces", "auth"} <= imports
