@@ -23,6 +23,12 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "delta_bytes": (2048.0, "B", "le"),
     "delta_envelope_ratio": (100.0, "×", "ge"),
     "throughput": (300.0, "req/s", "ge"),
+    "app_shell": (150.0 * 1024, "B", "le"),
+    "unlock": (1500.0, "ms", "le"),
+    "offline_start": (1000.0, "ms", "le"),
+    "offline_start_4x": (2000.0, "ms", "le"),
+    "search_p95_5k": (16.0, "ms", "le"),
+    "search_p95_50k": (50.0, "ms", "le"),
 }
 LABELS = {
     "noop_p50": "no-op sync p50 (in-process)",
@@ -35,6 +41,12 @@ LABELS = {
     "delta_bytes": "1-change delta sync response",
     "delta_envelope_ratio": "full envelope ÷ 1-change delta envelope",
     "throughput": "no-op syncs/s, gunicorn -w 2",
+    "app_shell": "app shell (HTML+JS+CSS+vendor, raw)",
+    "unlock": "unlock: PIN to directory (median)",
+    "offline_start": "offline cold start to quick dial",
+    "offline_start_4x": "offline cold start, CPU ×4",
+    "search_p95_5k": "search keystroke p95, 5,000",
+    "search_p95_50k": "search keystroke p95, 50,000",
 }
 
 
