@@ -339,7 +339,8 @@ async function loadDirectory() {
   }
   const directory = buildDirectory(base, opened);
   index = createContactIndex([...directory.contacts.values()]);
-  update({ directory, results: search(state.query) });
+  // Results from the new copy: the state still holds the old one until this update.
+  update({ directory, results: search(state.query, directory) });
   return true;
 }
 
@@ -434,9 +435,9 @@ async function newKey(envelope) {
   await fetchChanges();
 }
 
-function search(query) {
+function search(query, directory = state.directory) {
   if (!index || !query.trim()) return null;
-  return index.search(query).map(({ id }) => state.directory.contacts.get(id));
+  return index.search(query).map(({ id }) => directory.contacts.get(id));
 }
 
 // --- actions the views call ---------------------------------------------------------------

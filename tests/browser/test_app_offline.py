@@ -109,6 +109,7 @@ def test_back_online_a_change_by_another_member_arrives_as_a_small_delta(
     ) as first:
         set_pin(page)
     full_bytes = len(first.value.body())
+    page.locator("#search").fill("finanzas")
     expect(page.get_by_text("Finanzas", exact=True)).to_be_visible()
 
     context.set_offline(True)
