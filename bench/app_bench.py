@@ -20,17 +20,16 @@ import json
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
 
 from bench.lib.clients import OWNER, PASSWORD  # noqa: E402
 from bench.lib.runner import Run, main  # noqa: E402
+from tests.helpers import serve  # noqa: E402
 from webapp.pages import shell  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,11 +71,8 @@ def measure(run: Run) -> None:
     """Measure the app's figures on the seeded workspace."""
     results = run.results
     results.show("app_shell", shell_bytes(run))
-    server = make_server("127.0.0.1", 0, run.app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{server.server_port}"
-    try:
+    with serve(run.app) as server:
+        base = f"http://127.0.0.1:{server.server_port}"
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
@@ -126,9 +122,6 @@ def measure(run: Run) -> None:
                 results.show(name, statistics.median(starts), f"runs {unlocks_text(starts)}")
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
             browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
 
     answer = subprocess.run(
         ["node", str(ROOT / "bench" / "lib" / "search_bench.mjs"), "5000", "50000"],

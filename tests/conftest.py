@@ -27,6 +27,7 @@ from tests.helpers import (  # noqa: F401
     mutation,
     pg_url,
     reset_postgres,
+    serve,
     sign_in,
     sign_in_http,
     submit_form,
@@ -127,6 +128,13 @@ def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]
     yield make
     for application in made:
         get_engine(application).dispose()
+
+
+@pytest.fixture
+def live_url(app: Flask) -> Iterator[str]:
+    """The test app served over real HTTP on 127.0.0.1 (threaded); its base URL."""
+    with serve(app) as server:
+        yield f"http://127.0.0.1:{server.server_port}"
 
 
 @pytest.fixture

@@ -6,12 +6,17 @@ fixtures on them, and `bench/` imports them without pytest.
 from __future__ import annotations
 
 import re
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import requests
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from webapp.db import make_engine
 from webapp.migrations import upgrade
@@ -19,6 +24,31 @@ from webapp.migrations import upgrade
 PASSWORD = "correct horse battery"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 SESSION_PATH = "/api/v1/session"
+
+
+class QuietHandler(WSGIRequestHandler):
+    """Werkzeug's handler without a log line per request (a failure shows the test's message)."""
+
+    def log_request(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(app: Flask) -> Iterator[BaseWSGIServer]:
+    """Serve the app over real HTTP on a free loopback port, threaded, until the block ends."""
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    # Join the request threads on close: a daemon thread cut off mid-download (a precached icon
+    # when a browser context closes) leaves its file open, and the ResourceWarning then fails
+    # whichever test runs next.
+    server.daemon_threads = False  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
 
 
 def pg_url(url: str) -> str:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
 import uuid
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from tests.conftest import Auth
+from tests.helpers import serve
 from webapp.db import session_scope
 
 MIB = 1024 * 1024
@@ -21,13 +20,8 @@ MIB = 1024 * 1024
 @pytest.fixture
 def live(app: Flask) -> Iterator[int]:
     """Serve the app over real HTTP on 127.0.0.1; yield its port."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server.server_port
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    with serve(app) as server:
+        yield server.server_port
 
 
 def _chunks(body: bytes, size: int = 64 * 1024) -> Iterator[bytes]:

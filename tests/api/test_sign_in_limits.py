@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -17,7 +16,6 @@ import argon2
 import pytest
 import requests
 from sqlalchemy import func, select
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.conftest import PASSWORD, Auth, change_password, csrf_from
 from webapp.audit.models import AuditEvent
@@ -25,27 +23,6 @@ from webapp.db import session_scope
 
 PARALLEL = 30
 TIMEOUT = 60
-
-
-class QuietHandler(WSGIRequestHandler):
-    """Werkzeug's handler without a log line per request."""
-
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def live_url(app: Any) -> Iterator[str]:
-    """Serve the test app with Werkzeug's threaded server in a daemon thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="sign-in-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -28,15 +28,12 @@ import random
 import threading
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
 import requests
 from sqlalchemy import select
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from tests.helpers import sign_in_http
 from webapp.db import session_scope
@@ -52,27 +49,6 @@ CONTACTS = 10
 FIELDS = ("name", "notes", "city")  # few fields, so that concurrent edits meet
 RESEND_RATE = 0.1  # how often a session sends the same request again (a retry)
 TIMEOUT = 30
-
-
-class QuietHandler(WSGIRequestHandler):
-    """Werkzeug's handler without a log line per request (a failure shows the test's message)."""
-
-    def log_request(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-
-@pytest.fixture
-def live_url(app: Any) -> Iterator[str]:
-    """Serve the test app with Werkzeug's threaded server in a daemon thread."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="sync-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @dataclass

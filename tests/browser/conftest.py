@@ -7,7 +7,6 @@ Every test here gets the ``browser`` marker. Without /usr/bin/chromium the tests
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Playwright, expect, sync_playwright
-from werkzeug.serving import BaseWSGIServer, make_server
+
+from tests.helpers import serve
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -159,20 +159,9 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[LiveServer]:
-    """Serve the test app (fresh database per test) with Werkzeug in a daemon thread."""
-    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
-    # Join the request threads on close: a daemon thread cut off mid-download (a precached icon
-    # when the browser context closes) leaves its file open, and the ResourceWarning then fails
-    # whichever test runs next.
-    server.daemon_threads = False  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
+    """Serve the test app (fresh database per test) over real HTTP on a loopback port."""
+    with serve(app) as server:
         yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 @pytest.fixture

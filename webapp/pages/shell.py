@@ -15,7 +15,14 @@ SHELL_SUFFIXES = {".js", ".mjs", ".css", ".png", ".svg", ".webmanifest", ".woff2
 # Pages the worker keeps besides static files (neither holds user data nor a CSRF token).
 SHELL_PAGES = ["/app", "/offline"]
 # Their templates: a changed page must be a new worker version too, or devices keep the old one.
-SHELL_TEMPLATES = ["templates/pages/app.html", "templates/pages/offline.html"]
+SHELL_TEMPLATES = [
+    "templates/pages/app.html",
+    "templates/pages/offline.html",
+    # included by the app shell
+    "templates/_installable.html",
+    "templates/_flashes.html",
+    "templates/_update_banner.html",
+]
 
 
 def shell_files() -> list[Path]:
