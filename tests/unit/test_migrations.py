@@ -1,0 +1,50 @@
+"""Upgrading a database that holds data keeps the data (SQLite rebuilds tables to alter them)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from sqlalchemy import text
+
+from webapp.db import make_engine
+from webapp.migrations import upgrade
+
+
+def test_upgrading_from_0003_keeps_every_membership(tmp_path: Path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'enlace.db'}")
+    upgrade(engine, "0003")
+    user, workspace = uuid.uuid4().hex, uuid.uuid4().hex
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, email, name, password_hash, session_version, created_at,"
+                " password_changed_at) VALUES (:id, 'ana@example.com', 'Ana', 'x', 1,"
+                " '2026-11-01 00:00:00', '2026-11-01 00:00:00')"
+            ),
+            {"id": user},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO workspaces (id, name, country, city, timezone, revision, created_at)"
+                " VALUES (:id, 'Acme', 'MX', 'CDMX', 'America/Mexico_City', 0,"
+                " '2026-11-01 00:00:00')"
+            ),
+            {"id": workspace},
+        )
+        connection.execute(
+            text(
+                "INSERT INTO memberships (workspace_id, user_id, role, created_at)"
+                " VALUES (:w, :u, 'owner', '2026-11-01 00:00:00')"
+            ),
+            {"w": workspace, "u": user},
+        )
+
+    upgrade(engine)
+
+    with engine.connect() as connection:
+        members = connection.execute(text("SELECT user_id, role FROM memberships")).all()
+        problems = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    engine.dispose()
+    assert members == [(user, "owner")]
+    assert problems == []
