@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     ForeignKey,
@@ -38,6 +39,12 @@ class Workspace(Base):
     country: Mapped[str] = mapped_column(String(2))
     city: Mapped[str] = mapped_column(String(120))
     timezone: Mapped[str] = mapped_column(String(64))
+    # The language of what the server writes for the workspace (default playbooks, emergency
+    # numbers' names, the poster): "es" or "en".
+    language: Mapped[str] = mapped_column(String(5), default="es", server_default="es")
+    # Contacts an owner chose to print on the office poster beyond the public numbers (ids, in
+    # order); the poster never shows another non-public contact.
+    poster_contact_ids: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     # The workspace's change counter: every applied change takes the next value.
     revision: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
