@@ -28,9 +28,9 @@ class WorkspaceForm(FlaskForm):
     language = SelectField(
         _l("Language of its emergency numbers and playbooks"),
         choices=[
-            ("", _l("By country")),
-            ("es", "Español"),
-            ("en", "English"),
+            SelectChoice("", _l("By country")),
+            SelectChoice("es", "Español"),
+            SelectChoice("en", "English"),
         ],
         default="",
         validators=[Optional()],
