@@ -41,3 +41,12 @@ test("two numbers of one service keep their order, and nothing is lost", () => {
   assert.deepEqual(dialOrder(undefined, "es"), []);
   assert.notEqual(dialOrder(contacts, "es"), contacts); // a new array
 });
+
+test("the default playbooks' crisis kinds have names in both languages", async () => {
+  const { crisisKindLabel, CRISIS_KIND_LABELS } = await import("../../static/js/labels.js");
+  assert.equal(crisisKindLabel("illegal_content", "es"), "Contenido ilegal");
+  assert.equal(crisisKindLabel("illegal_content", "en"), "Illegal content");
+  assert.equal(crisisKindLabel("something typed", "en"), "something typed");
+  assert.equal(crisisKindLabel(null, "en"), "");
+  for (const labels of Object.values(CRISIS_KIND_LABELS)) assert.ok(labels.es && labels.en);
+});

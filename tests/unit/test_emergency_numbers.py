@@ -119,3 +119,12 @@ def test_default_playbooks_are_complete_in_both_languages():
         "do not reply publicly",
     ):
         assert words in guidance
+
+
+def test_the_app_names_every_default_crisis_kind():
+    from pathlib import Path
+
+    labels = (Path(__file__).parents[2] / "static" / "js" / "labels.js").read_text()
+    block = labels[labels.index("CRISIS_KIND_LABELS") :]
+    for playbook in PLAYBOOKS:
+        assert f"\n  {playbook.crisis_kind}: {{ es:" in block, playbook.crisis_kind
