@@ -171,15 +171,28 @@ def make_user(app: Flask) -> Callable[..., Any]:
 
 @pytest.fixture
 def make_workspace(app: Flask, make_user: Callable[..., Any]) -> Callable[..., Any]:
-    """Return a function that creates a workspace with an owner (a new user unless given)."""
+    """Return a function that creates a workspace with an owner (a new user unless given).
+
+    The workspace is bare unless `defaults=True`: then it starts, as one created on the web or
+    by the CLI does, with its country's emergency numbers and the default playbooks.
+    """
+    from webapp.toolkit import seed
     from webapp.workspaces import service
 
     def make(
-        name: str = "Brand", owner: Any = None, country: str = "MX", city: str = "Ciudad de México"
+        name: str = "Brand",
+        owner: Any = None,
+        country: str = "MX",
+        city: str = "Ciudad de México",
+        defaults: bool = False,
+        language: str | None = None,
     ):  # type: ignore[no-untyped-def]
         owner = owner or make_user()
+        create = seed.create_workspace if defaults else service.create_workspace
         with app.app_context(), session_scope(app) as session:
-            workspace = service.create_workspace(session, name, session.merge(owner), country, city)
+            workspace = create(
+                session, name, session.merge(owner), country, city, language=language
+            )
             session.expunge(workspace)
         return workspace
 

@@ -23,6 +23,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from webapp.pages import routes as page_routes
     from webapp.snapshot import routes as snapshot_routes
     from webapp.sync import routes as sync_routes
+    from webapp.toolkit import routes as toolkit_routes
     from webapp.workspaces import routes as workspace_routes
 
     # Python's table lacks it; browsers want the web app manifest's own type.
@@ -67,4 +68,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_routes.bp)
     app.register_blueprint(sync_routes.bp)
     app.register_blueprint(snapshot_routes.bp)
+    app.register_blueprint(toolkit_routes.bp)
     return app

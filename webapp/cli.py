@@ -96,12 +96,25 @@ def workspaces() -> None:
 @click.option("--country", required=True, help="ISO 3166-1 alpha-2 code, e.g. MX.")
 @click.option("--city", required=True)
 @click.option("--timezone", default=None, help="IANA time zone; default: the country's main one.")
+@click.option(
+    "--language",
+    default=None,
+    help="es or en: the language of its emergency numbers and playbooks; default: by country.",
+)
 def workspaces_create(
-    name: str, owner_email: str, country: str, city: str, timezone: str | None
+    name: str,
+    owner_email: str,
+    country: str,
+    city: str,
+    timezone: str | None,
+    language: str | None,
 ) -> None:
-    """Create a workspace and print its id on the last line."""
+    """Create a workspace with its country's emergency numbers and the default playbooks.
+
+    Prints its id on the last line.
+    """
     from webapp.auth import service as auth_service
-    from webapp.workspaces import service
+    from webapp.toolkit import seed
 
     try:
         with session_scope() as session:
@@ -109,9 +122,12 @@ def workspaces_create(
             if owner is None:
                 _fail(f"no user with email {owner_email}; create it with 'enlace users create'")
             assert owner is not None
-            workspace = service.create_workspace(session, name, owner, country, city, timezone)
+            workspace = seed.create_workspace(
+                session, name, owner, country, city, timezone, language
+            )
             click.echo(
-                f"Created workspace {workspace.name} ({workspace.country}, {workspace.timezone})"
+                f"Created workspace {workspace.name} ({workspace.country}, {workspace.timezone},"
+                f" {workspace.language})"
             )
             workspace_id = workspace.id
     except ServiceError as error:

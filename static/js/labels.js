@@ -38,3 +38,27 @@ export function kindLabel(kind, lang = "es") {
   const labels = Object.hasOwn(KIND_LABELS, kind ?? "") ? KIND_LABELS[kind] : null;
   return labels ? (labels[lang] ?? labels.es) : (kind ?? "");
 }
+
+/** The default playbooks' crisis kinds (webapp/toolkit/playbooks.py) and their names. */
+export const CRISIS_KIND_LABELS = Object.freeze({
+  payments: { es: "Pagos y reembolsos", en: "Payments and refunds" },
+  outage: { es: "Caída del servicio", en: "Service outage" },
+  quality: { es: "Calidad", en: "Quality" },
+  campaign: { es: "Campaña", en: "Campaign" },
+  operations: { es: "Operaciones", en: "Operations" },
+  partner: { es: "Socio", en: "Partner" },
+  medical: { es: "Emergencia médica", en: "Medical emergency" },
+  legal: { es: "Legal", en: "Legal" },
+  fire: { es: "Incendio o evacuación", en: "Fire or evacuation" },
+  road_accident: { es: "Accidente de tránsito", en: "Road accident" },
+  safety_threat: { es: "Amenaza a la seguridad", en: "Threat to safety" },
+  illegal_content: { es: "Contenido ilegal", en: "Illegal content" },
+  account_takeover: { es: "Cuenta hackeada", en: "Hacked account" },
+});
+
+/** Return a crisis kind's name in a language; one that is not a known code is shown as typed. */
+export function crisisKindLabel(kind, lang = "es") {
+  if (!kind) return "";
+  const labels = Object.hasOwn(CRISIS_KIND_LABELS, kind) ? CRISIS_KIND_LABELS[kind] : null;
+  return labels ? (labels[lang] ?? labels.es) : kind;
+}

@@ -70,7 +70,13 @@ def test_a_user_without_workspace_creates_one_and_lands_in_it(
     page.wait_for_url("**/app")
     expect(page.get_by_test_id("workspace-name")).to_have_text("Brigada Centro")
     set_pin(page)
-    expect(page.get_by_test_id("directory")).to_contain_text("No contacts yet")
+    # It starts with Mexico's national numbers (in Spanish, the workspace's language)...
+    expect(page.get_by_test_id("directory")).to_contain_text("Emergencias 911")
+    # ...on quick dial, the general emergency number first.
+    page.reload()
+    first = page.get_by_test_id("quick-dial").get_by_role("link").first
+    expect(first).to_have_attribute("href", "tel:911")
+    expect(page.get_by_test_id("quick-dial").get_by_role("link")).to_have_count(3)
 
 
 def test_first_use_without_a_connection_says_to_connect_once(

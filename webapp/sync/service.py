@@ -34,7 +34,7 @@ class Context:
 
     session: Session
     workspace: Workspace
-    user: User
+    user: User | None  # None: the server itself (a new workspace's defaults)
     revision: int
     audit_rows: list[dict[str, Any]] = field(default_factory=list)
 
@@ -163,7 +163,7 @@ def _result(mutation: Mutation, status: str, **extra: Any) -> dict[str, Any]:
 def _touch(ctx: Context, entity: Synced) -> None:
     entity.revision = ctx.next_revision()
     entity.updated_at = utcnow()
-    entity.updated_by = ctx.user.id
+    entity.updated_by = ctx.user.id if ctx.user is not None else None
 
 
 def _apply(ctx: Context, mutation: Mutation) -> dict[str, Any]:
@@ -371,3 +371,28 @@ def purge_processed(session: Session) -> int:
         delete(ProcessedMutation).where(ProcessedMutation.created_at < utcnow() - KEEP_PROCESSED)
     )
     return result.rowcount or 0
+
+
+def apply_as_system(
+    session: Session, workspace: Workspace, mutations: list[Mutation]
+) -> list[dict[str, Any]]:
+    """Apply the server's own mutations (a new workspace's defaults), without committing.
+
+    They run in the caller's transaction, so that creating a workspace and seeding it commit
+    or fail together, and have no author: `updated_by` and the audit events' actor are None.
+    No idempotency record is kept (no device will retry them). Any mutation that does not
+    apply raises, which rolls the caller's transaction back.
+    """
+    ctx = Context(session=session, workspace=workspace, user=None, revision=workspace.revision)
+    results = []
+    for mutation in mutations:
+        with session.begin_nested():
+            result = _apply(ctx, mutation)
+        if result["status"] != "applied":
+            raise ValueError(f"a default record did not apply: {result}")
+        results.append(result)
+    workspace.revision = ctx.revision
+    for row in ctx.audit_rows:
+        audit.record(session, "sync.mutation", workspace_id=workspace.id, system=True, **row)
+    session.flush()
+    return results

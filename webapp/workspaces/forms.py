@@ -25,6 +25,16 @@ class WorkspaceForm(FlaskForm):
         validators=[Optional(), Length(max=64)],
         description=_l("Leave empty to use the country's main time zone."),
     )
+    language = SelectField(
+        _l("Language of its emergency numbers and playbooks"),
+        choices=[
+            SelectChoice("", _l("By country")),
+            SelectChoice("es", "Español"),
+            SelectChoice("en", "English"),
+        ],
+        default="",
+        validators=[Optional()],
+    )
 
 
 class InvitationForm(FlaskForm):

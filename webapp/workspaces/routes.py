@@ -39,7 +39,6 @@ from webapp.workspaces.forms import (
     EmptyForm,
     InvitationForm,
     RoleForm,
-    WorkspaceForm,
     role_choices,
 )
 from webapp.workspaces.models import Membership, Role
@@ -69,33 +68,6 @@ def _as_owner(workspace_id: str) -> tuple[Session, Membership]:
     session = get_session()
     wid = service.parse_uuid(workspace_id)
     return session, service.require_role(session, wid, current_user, Role.OWNER)
-
-
-@bp.route("/workspaces/new", methods=["GET", "POST"])
-@login_required
-def create() -> Response | str:
-    """Create a workspace; its creator becomes its owner."""
-    form = WorkspaceForm()
-    form.country.choices = country_choices()
-    if form.validate_on_submit():
-        session = get_session()
-        try:
-            workspace = service.create_workspace(
-                session,
-                form.name.data,
-                current_user._get_current_object(),
-                form.country.data,
-                form.city.data,
-                form.timezone.data,
-            )
-        except ServiceError as error:
-            getattr(form, error.field or "name").errors.append(error.message)
-        else:
-            session.commit()
-            set_current(workspace.id)
-            flash(_("Workspace “%(name)s” created.", name=workspace.name), "success")
-            return redirect(url_for("pages.app_shell"))
-    return render_template("workspaces/new.html", form=form)
 
 
 @bp.post("/workspaces/<workspace_id>/switch")

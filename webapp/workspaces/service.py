@@ -86,6 +86,26 @@ def check_country(country: str) -> str:
     return code
 
 
+# The languages the server writes a workspace's own records in (Workspace.language).
+WORKSPACE_LANGUAGES = ("es", "en")
+ENGLISH_COUNTRIES = frozenset({"US", "GB", "IE", "AU", "NZ"})
+SPANISH_COUNTRIES = frozenset(
+    {"MX", "ES", "CO", "AR", "CL", "PE", "VE", "EC", "GT", "CU", "BO", "DO", "HN", "PY", "SV"}
+    | {"NI", "CR", "PA", "UY", "PR", "GQ"}
+)
+
+
+def default_language(country: str, locale: str | None) -> str:
+    """Return a new workspace's language: its country's, else the creator's, else Spanish."""
+    code = (country or "").strip().upper()
+    if code in ENGLISH_COUNTRIES:
+        return "en"
+    if code in SPANISH_COUNTRIES:
+        return "es"
+    base = (locale or "").split("_")[0].split("-")[0].lower()
+    return base if base in WORKSPACE_LANGUAGES else "es"
+
+
 def create_workspace(
     session: Session,
     name: str,
@@ -93,10 +113,13 @@ def create_workspace(
     country: str,
     city: str,
     timezone: str | None = None,
+    language: str | None = None,
 ) -> Workspace:
-    """Create a workspace with its first owner.
+    """Create a workspace with its first owner (a bare one: webapp/toolkit adds the defaults).
 
-    :raises ServiceError: for a bad name, country, city or time zone.
+    `language` (es or en) defaults by country, else by the owner's locale.
+
+    :raises ServiceError: for a bad name, country, city, time zone or language.
     """
     name = (name or "").strip()
     city = (city or "").strip()
@@ -111,7 +134,10 @@ def create_workspace(
             str(_l("“%(tz)s” is not a time zone; use a name such as America/Mexico_City.", tz=tz)),
             field="timezone",
         )
-    workspace = Workspace(name=name, country=code, city=city, timezone=tz)
+    lang = (language or "").strip().lower() or default_language(code, owner.locale)
+    if lang not in WORKSPACE_LANGUAGES:
+        raise ServiceError(str(_l("Choose Spanish or English.")), field="language")
+    workspace = Workspace(name=name, country=code, city=city, timezone=tz, language=lang)
     session.add(workspace)
     session.flush()
     session.add(Membership(workspace_id=workspace.id, user_id=owner.id, role=Role.OWNER.value))

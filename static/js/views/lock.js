@@ -2,11 +2,12 @@
 // offline), choosing a PIN or passphrase, unlocking, and the notice after ten wrong PINs.
 
 import { html } from "../../vendor/htm-preact.js";
+import { dialOrder } from "../dial-order.js";
 import { dialable, telHref } from "../links.js";
 
 /** The workspace's public emergency numbers as big call buttons. */
 export function QuickDial({ state, t, heading = false }) {
-  const contacts = state.publicContacts;
+  const contacts = dialOrder(state.publicContacts, state.lang);
   const Title = heading ? "h1" : "h2";
   return html`<section class="quick-dial" data-testid="quick-dial" aria-labelledby="quick-dial-title">
     <${Title} id="quick-dial-title">${t("quick_dial")}<//>

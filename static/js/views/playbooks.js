@@ -1,6 +1,7 @@
 // Playbooks, read only: the list, then one playbook's steps, guidance and contacts in order.
 
 import { html } from "../../vendor/htm-preact.js";
+import { crisisKindLabel } from "../labels.js";
 import { playbookContacts } from "../snapshot.js";
 import { ContactRow } from "./directory.js";
 
@@ -19,7 +20,9 @@ export function PlaybooksView({ state, t }) {
           <a class="contact-link" href=${`#playbook/${encodeURIComponent(playbook.id)}`}>
             <span class="contact-name">${playbook.name}</span>
             <span class="muted small">
-              ${[t(`severity_${playbook.severity}`), playbook.crisis_kind].filter(Boolean).join(" · ")}
+              ${[t(`severity_${playbook.severity}`), crisisKindLabel(playbook.crisis_kind, state.lang)]
+                .filter(Boolean)
+                .join(" · ")}
             </span>
           </a>
         </li>`,
