@@ -11,11 +11,16 @@ WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
 
 # Package → the packages it must never import. sync and snapshot sit on directory, workspaces and
 # auth; auth and workspaces own the user's key and the membership helpers; audit is a sink.
+# readiness and poster (the crisis toolkit) read directory and workspaces; the poster sits above
+# readiness; the workspace page shows their panels through a hook, never an import.
+TOOLKIT = {"readiness", "poster"}
 FORBIDDEN = {
-    "auth": {"workspaces", "directory", "sync", "snapshot", "push"},
-    "workspaces": {"directory", "sync", "snapshot", "push"},
-    "directory": {"sync", "snapshot", "push"},
-    "snapshot": {"sync", "push"},
+    "auth": {"workspaces", "directory", "sync", "snapshot", "push", *TOOLKIT},
+    "workspaces": {"directory", "sync", "snapshot", "push", *TOOLKIT},
+    "directory": {"sync", "snapshot", "push", *TOOLKIT},
+    "snapshot": {"sync", "push", *TOOLKIT},
+    "readiness": {"sync", "snapshot", "push", "poster"},
+    "poster": {"sync", "snapshot", "push"},
 }
 
 
