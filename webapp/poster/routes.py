@@ -20,9 +20,11 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from webapp.audit import service as audit
+from webapp.auth.session import fresh_login_required
 from webapp.db import get_session
 from webapp.errors import ServiceError
 from webapp.poster import service
+from webapp.readiness.service import covers_after_hours
 from webapp.workspaces import service as workspaces
 from webapp.workspaces.forms import EmptyForm
 from webapp.workspaces.models import Membership, Role
@@ -66,7 +68,7 @@ def _page(session: Session, membership: Membership, error: str | None = None, st
         left_out=left_out,
         owner=owner,
         form=EmptyForm(),
-        choices=choices,
+        choices=[(c, covers_after_hours(c.availability)) for c in choices],
         chosen=set(workspace.poster_contact_ids or []),
         max_chosen=service.MAX_CHOSEN,
         error=error,
@@ -89,6 +91,7 @@ def poster(workspace_id: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/workspaces/<workspace_id>/poster")
 @login_required
+@fresh_login_required  # it may publish restricted numbers on the office wall
 def choose(workspace_id: str):  # type: ignore[no-untyped-def]
     """Save which internal contacts the poster prints (owners only)."""
     session = get_session()
