@@ -216,3 +216,20 @@ def test_the_form_needs_its_csrf_token(device, office):
         .get_data(as_text=True)
         .split('data-testid="poster-choice"')[0]
     )
+
+
+def test_the_form_offers_after_hours_contacts_first_and_everyone_on_request(device, office):
+    owner, contacts = office
+    path = poster_path(owner)
+    offered = owner.client.get(path).get_data(as_text=True)
+    # The night shift (always available) is offered; the office-hours director is not, until
+    # the owner asks for every contact.
+    assert f'value="{contacts["night"]}"' in offered
+    assert f'value="{contacts["director"]}"' not in offered
+    everyone = owner.client.get(f"{path}?all=1").get_data(as_text=True)
+    assert f'value="{contacts["director"]}"' in everyone
+    # Once chosen, a contact stays offered (so that it can be unchosen).
+    assert choose(owner, [contacts["director"]]).status_code == 303
+    assert f'value="{contacts["director"]}" checked' in owner.client.get(path).get_data(
+        as_text=True
+    )

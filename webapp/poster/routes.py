@@ -24,7 +24,6 @@ from webapp.auth.session import fresh_login_required
 from webapp.db import get_session
 from webapp.errors import ServiceError
 from webapp.poster import service
-from webapp.readiness.service import covers_after_hours
 from webapp.workspaces import service as workspaces
 from webapp.workspaces.forms import EmptyForm
 from webapp.workspaces.models import Membership, Role
@@ -60,7 +59,8 @@ def _page(session: Session, membership: Membership, error: str | None = None, st
     sheet, left_out = _sheet(session, membership)
     owner = membership.role == Role.OWNER.value
     workspace = membership.workspace
-    choices = service.choosable_contacts(session, workspace.id) if owner else []
+    everyone = request.args.get("all") == "1"
+    choices = service.candidates(session, workspace, everyone) if owner else []
     page = render_template(
         "poster/poster.html",
         workspace=workspace,
@@ -68,7 +68,8 @@ def _page(session: Session, membership: Membership, error: str | None = None, st
         left_out=left_out,
         owner=owner,
         form=EmptyForm(),
-        choices=[(c, covers_after_hours(c.availability)) for c in choices],
+        choices=choices,
+        everyone=everyone,
         chosen=set(workspace.poster_contact_ids or []),
         max_chosen=service.MAX_CHOSEN,
         error=error,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 import phonenumbers
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from webapp.audit import service as audit
 from webapp.directory.models import Contact
 from webapp.errors import ServiceError
+from webapp.readiness.service import after_hours
 from webapp.workspaces.models import Membership, Workspace
 
 # Services in the order the poster lists them (tag `service:<service>`), the most general first.
@@ -89,18 +91,56 @@ def chosen_contacts(session: Session, workspace: Workspace) -> list[Contact]:
     return [found[cid] for cid in wanted if cid in found]
 
 
-def choosable_contacts(session: Session, workspace_id: uuid.UUID) -> list[Contact]:
-    """Return the contacts an owner may put on the poster: live, not public, with a phone."""
-    rows = session.scalars(
-        select(Contact)
+def candidates(session: Session, workspace: Workspace, everyone: bool = False) -> list[Any]:
+    """Return the contacts the owner's form offers, by area and name: live, not public, with a
+    phone, and (unless `everyone`) available after hours or already chosen.
+
+    Rows with `id`, `name`, `area`, `visibility` and `after_hours`; a directory of thousands
+    offers its night shift, not a list of thousands.
+    """
+    rows = session.execute(
+        select(
+            Contact.id,
+            Contact.name,
+            Contact.area,
+            Contact.visibility,
+            Contact.phones,
+            Contact.availability,
+            Contact.backup_contact_id,
+        )
         .where(
-            Contact.workspace_id == workspace_id,
+            Contact.workspace_id == workspace.id,
             Contact.visibility != "public",
             Contact.deleted.is_(False),
         )
         .order_by(Contact.area, Contact.name, Contact.id)
     )
-    return [c for c in rows if _has_phone(c)]
+    contacts = [row for row in rows if _has_phone(row)]
+    by_id = {row.id: row for row in contacts}
+    chosen = {str(value) for value in workspace.poster_contact_ids or []}
+    offered = []
+    for row in contacts:
+        late = after_hours(row, by_id)
+        if everyone or late or str(row.id) in chosen:
+            offered.append(SimpleNamespace(**row._asdict(), after_hours=late))
+    return offered
+
+
+def _choosable(
+    session: Session, workspace_id: uuid.UUID, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, Contact]:
+    """Return those of `ids` that the poster may show: live, not public, with a phone."""
+    if not ids:
+        return {}
+    rows = session.scalars(
+        select(Contact).where(
+            Contact.workspace_id == workspace_id,
+            Contact.id.in_(ids),
+            Contact.visibility != "public",
+            Contact.deleted.is_(False),
+        )
+    )
+    return {c.id: c for c in rows if _has_phone(c)}
 
 
 def choose(
@@ -131,7 +171,7 @@ def choose(
             ),
             field="contact_ids",
         )
-    allowed = {c.id: c for c in choosable_contacts(session, membership.workspace_id)}
+    allowed = _choosable(session, membership.workspace_id, ids)
     unknown = [cid for cid in ids if cid not in allowed]
     if unknown:
         raise ServiceError(

@@ -101,24 +101,44 @@ def fold(text: str | None) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
-def visible_contacts(session: Session, membership: Membership) -> list[Contact]:
-    """Return the workspace's live contacts that this member may see."""
-    query = select(Contact).where(
+# Only the columns the checks read, as plain rows: a directory holds thousands of contacts, and
+# building ORM objects for them cost more than the checks themselves.
+CONTACT_COLUMNS = (
+    Contact.id,
+    Contact.name,
+    Contact.kind,
+    Contact.area,
+    Contact.phones,
+    Contact.city,
+    Contact.country,
+    Contact.availability,
+    Contact.backup_contact_id,
+    Contact.tags,
+    Contact.visibility,
+    Contact.last_verified_at,
+    Contact.created_at,
+)
+PLAYBOOK_COLUMNS = (Playbook.id, Playbook.name, Playbook.contact_ids)
+
+
+def visible_contacts(session: Session, membership: Membership) -> list[Any]:
+    """Return the workspace's live contacts that this member may see (rows of CONTACT_COLUMNS)."""
+    query = select(*CONTACT_COLUMNS).where(
         Contact.workspace_id == membership.workspace_id, Contact.deleted.is_(False)
     )
     if not sees_restricted(membership.role):
         query = query.where(Contact.visibility != "restricted")
-    return list(session.scalars(query.order_by(Contact.name, Contact.id)))
+    return list(session.execute(query.order_by(Contact.name, Contact.id)))
 
 
-def visible_playbooks(session: Session, membership: Membership) -> list[Playbook]:
-    """Return the workspace's live playbooks that this member may see."""
-    query = select(Playbook).where(
+def visible_playbooks(session: Session, membership: Membership) -> list[Any]:
+    """Return the workspace's live playbooks that this member may see (rows of PLAYBOOK_COLUMNS)."""
+    query = select(*PLAYBOOK_COLUMNS).where(
         Playbook.workspace_id == membership.workspace_id, Playbook.deleted.is_(False)
     )
     if not sees_restricted(membership.role):
         query = query.where(Playbook.visibility != "restricted")
-    return list(session.scalars(query.order_by(Playbook.name, Playbook.id)))
+    return list(session.execute(query.order_by(Playbook.name, Playbook.id)))
 
 
 def _has_phone(contact: Contact) -> bool:
