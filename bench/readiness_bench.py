@@ -30,9 +30,10 @@ REPEAT = 20
 # Kept here rather than in report.py's tables, which other benchmarks edit.
 report.TARGETS.update(
     {
+        # A page view under a third of a second at 5,000 contacts, on a laptop.
         "readiness_p50": (300.0, "ms", "le"),
-        "workspace_page_p50": (350.0, "ms", "le"),
-        "poster_p50": (100.0, "ms", "le"),
+        "workspace_page_p50": (300.0, "ms", "le"),
+        "poster_p50": (300.0, "ms", "le"),
     }
 )
 report.LABELS.update(
