@@ -269,3 +269,27 @@ def test_the_workspace_page_shows_the_score_and_the_gaps_with_links(device):
     # A viewer sees the page and the checklist, without the owner's links.
     seen = viewer.client.get(f"/workspaces/{owner.workspace}").get_data(as_text=True)
     assert 'data-testid="readiness-score"' in seen and "/members" not in seen
+
+
+@pytest.mark.parametrize(
+    ("area", "check"),
+    [
+        ("Finanzas", "area:finance"),
+        ("Atención al cliente", "area:customer_service"),
+        ("customer-service", "area:customer_service"),
+        ("Mercadotecnia", "area:marketing"),
+        ("Jurídico", "legal"),
+    ],
+)
+def test_areas_typed_by_people_count(device, area, check):
+    owner = device()
+    put(
+        owner,
+        {
+            "name": "Alguien",
+            "area": area,
+            "phones": [{"number": "+52 55 5555 0110"}],
+            "availability": {"always": True},
+        },
+    )
+    assert checks(readiness(owner))[check]["ok"]

@@ -35,6 +35,22 @@ AREA_NAMES = {
     "marketing": _l("Marketing"),
     "operations": _l("Operations"),
 }
+# Areas typed in Spanish or with spaces count as the code they name (compared folded).
+AREA_ALIASES = {
+    "finanzas": "finance",
+    "customer service": "customer_service",
+    "atencion al cliente": "customer_service",
+    "servicio al cliente": "customer_service",
+    "calidad": "quality",
+    "direccion": "leadership",
+    "liderazgo": "leadership",
+    "mercadotecnia": "marketing",
+    "operaciones": "operations",
+    "legales": "legal",
+    "juridico": "legal",
+    "medico": "medical",
+    "medica": "medical",
+}
 # Kinds of contact that are emergency numbers or authorities (national or for the city).
 SERVICES = ("emergency", "authority")
 CYBER_TAGS = ("service:cybercrime", "service:child_abuse_report")
@@ -143,6 +159,14 @@ def visible_playbooks(session: Session, membership: Membership) -> list[Any]:
     return list(session.execute(query.order_by(Playbook.name, Playbook.id)))
 
 
+@lru_cache(maxsize=4096)
+def area_code(area: str | None) -> str:
+    """Return the area code a contact's area names (`Finanzas` → `finance`), folded."""
+    folded = fold(area).replace("-", " ").replace("_", " ")
+    folded = " ".join(folded.split())
+    return AREA_ALIASES.get(folded, folded.replace(" ", "_"))
+
+
 def _has_phone(contact: Contact) -> bool:
     return any((phone or {}).get("number") for phone in contact.phones or [])
 
@@ -209,7 +233,7 @@ def is_cybercrime(contact: Contact) -> bool:
         return True
     if contact.kind != "authority":
         return False
-    return fold(contact.area).startswith("cyber") or any(t.startswith("cyber") for t in tags)
+    return area_code(contact.area).startswith("cyber") or any(t.startswith("cyber") for t in tags)
 
 
 def invalid_numbers(contact: Contact, workspace: Workspace) -> list[str]:
@@ -254,7 +278,7 @@ def _check(check_id: str, ok: bool, title: str, fix: Fix | None) -> Check:
 def _area_check(area: str, contacts: list[Contact], by_id: dict[uuid.UUID, Contact]) -> Check:
     name = str(AREA_NAMES[area])
     title = _("%(area)s: a contact and an after-hours contact", area=name)
-    people = [c for c in contacts if fold(c.area) == area and _has_phone(c)]
+    people = [c for c in contacts if area_code(c.area) == area and _has_phone(c)]
     if not people:
         fix = Fix(
             _(
@@ -283,7 +307,7 @@ def _area_check(area: str, contacts: list[Contact], by_id: dict[uuid.UUID, Conta
 
 def _kind_check(check_id: str, contacts: list[Contact], title: str, missing: str) -> Check:
     found = any(
-        (c.kind == check_id or fold(c.area) == check_id) and _has_phone(c) for c in contacts
+        (c.kind == check_id or area_code(c.area) == check_id) and _has_phone(c) for c in contacts
     )
     return _check(check_id, found, title, Fix(missing, DIRECTORY_URL))
 
