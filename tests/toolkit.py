@@ -12,11 +12,12 @@ from typing import Any
 
 from tests.helpers import SyncClient, mutation
 
-# (service, name, number) — Mexico's national numbers as the seeding would add them.
+# (service, name, number) — Mexico's national numbers as the seeding would add them (names of
+# their own, so that a test finds them beside whatever the seeding adds).
 MX_NUMBERS = [
-    ("general", "Emergencias", "911"),
+    ("general", "Emergencias (general)", "911"),
     ("cybercrime", "Guardia Nacional (denuncia ciudadana)", "088"),
-    ("police", "Denuncia anónima", "089"),
+    ("police", "Denuncia anónima (policía)", "089"),
 ]
 
 

@@ -91,7 +91,8 @@ def test_public_numbers_in_service_order_and_the_workspace_language(app, device,
     html = response.get_data(as_text=True)
     assert response.headers["Cache-Control"] == "no-store"
     # general, then police, then the rest (cybercrime).
-    order = [html.index(name) for name in ("Emergencias", "Denuncia anónima", "Guardia Nacional")]
+    names = ("Emergencias (general)", "Denuncia anónima (policía)", "Guardia Nacional (denuncia")
+    order = [html.index(name) for name in names]
     assert order == sorted(order)
     assert '<span class="poster-number">911</span>' in html
     assert "<svg" in html and "<script>" not in html  # the QR code, no inline script

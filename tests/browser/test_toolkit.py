@@ -18,20 +18,27 @@ from playwright.sync_api import Page, expect
 from tests.browser.app_helpers import PHONE, set_pin, sign_in
 from tests.browser.test_app_accessibility import serious_issues
 from tests.toolkit import put, seed_numbers
+from webapp.poster.service import MAX_CHOSEN, MAX_PUBLIC
 
 SHOTS = os.environ.get("ENLACE_SHOTS")
 
-# Eight public numbers as a country's seeding would add them (service, name, number).
+# The most the sheet holds (poster.service.MAX_PUBLIC and MAX_CHOSEN), with long names: twelve
+# public numbers as a country's seeding would add them (service, name, number) ...
 PUBLIC = [
     ("general", "Emergencias (policía, bomberos, ambulancia)", "911"),
     ("police", "Denuncia anónima", "089"),
+    ("police", "Guardia Nacional", "088"),
     ("fire", "Bomberos de la Ciudad de México", "+52 55 5768 3700"),
     ("ambulance", "Cruz Roja Mexicana", "065"),
+    ("ambulance", "ERUM, Escuadrón de Rescate y Urgencias Médicas", "+52 55 5683 1154"),
     ("medical", "Locatel (orientación médica)", "+52 55 5658 1111"),
     ("civil_protection", "Protección Civil", "+52 55 5683 2222"),
-    ("cybercrime", "Guardia Nacional, policía cibernética", "088"),
-    ("gender_violence", "Línea Mujeres", "+52 55 5658 1111"),
+    ("cybercrime", "Policía cibernética de la Ciudad de México", "+52 55 5242 5100"),
+    ("child_abuse_report", "Denuncia de material de abuso sexual infantil", "+52 55 5242 5101"),
+    ("gender_violence", "Línea Mujeres", "+52 55 5658 1112"),
+    ("other", "Centro Nacional de Atención Ciudadana", "+52 800 911 2000"),
 ]
+# ... and eight chosen team contacts with two phones each.
 TEAM = [
     ("Guardia nocturna de operaciones", "operations", "Jefa de turno", "+52 55 5555 0401"),
     ("Fernanda Ruiz", "finance", "Reembolsos y pagos", "+52 55 5555 0402"),
@@ -44,7 +51,10 @@ TEAM = [
         "Solo emergencias graves",
         "+52 55 5555 0406",
     ),
+    ("Lic. Adriana Legal", "legal", "Abogada de guardia", "+52 55 5555 0407"),
+    ("Dr. Médico de empresa", "medical", "Servicio médico", "+52 55 5555 0408"),
 ]
+assert (len(PUBLIC), len(TEAM)) == (MAX_PUBLIC, MAX_CHOSEN)
 
 
 def shot(page: Page, name: str, **options: Any) -> None:
@@ -53,10 +63,10 @@ def shot(page: Page, name: str, **options: Any) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), **options)
 
 
-def office(device: Any) -> tuple[Any, list[str]]:
-    """An owner's workspace with eight public numbers and six chosen team contacts."""
+def office(device: Any, public: int = len(PUBLIC), team: int = len(TEAM)) -> tuple[Any, list[str]]:
+    """An owner's workspace with public numbers and team contacts available after hours."""
     owner = device()
-    seed_numbers(owner, PUBLIC)
+    seed_numbers(owner, PUBLIC[:public])
     team = [
         put(
             owner,
@@ -72,31 +82,41 @@ def office(device: Any) -> tuple[Any, list[str]]:
                 "availability": {"always": True},
             },
         )
-        for name, area, role, number in TEAM
+        for name, area, role, number in TEAM[:team]
     ]
     return owner, team
 
 
+@pytest.mark.parametrize(
+    ("public", "chosen"), [(8, 6), (MAX_PUBLIC, MAX_CHOSEN)], ids=["usual", "fullest"]
+)
 def test_the_poster_prints_on_one_a4_page(
-    live_server: Any, new_context: Callable[..., Any], device: Any
+    live_server: Any, new_context: Callable[..., Any], device: Any, public: int, chosen: int
 ) -> None:
-    owner, team = office(device)
+    owner, team = office(device, public, chosen)
+    listed = owner.client.get(f"/api/v1/workspaces/{owner.workspace}/public").get_json()
+    shown = min(MAX_PUBLIC, len(listed["contacts"]))
     page = new_context(locale="es-MX").new_page()
     sign_in(page, owner.user.email)
     page.goto(f"/workspaces/{owner.workspace}/poster")
-    # The owner's form: choose the six, save.
+    # The owner's form: choose the team, save.
     for contact_id in team:
         page.locator(f"input[name=contact_ids][value='{contact_id}']").check()
     page.get_by_role("button", name=re.compile("Save the poster|Guardar el cartel")).click()
-    expect(page.get_by_test_id("poster-chosen").locator("li")).to_have_count(6)
-    expect(page.get_by_test_id("poster-public").locator("li")).to_have_count(8)
+    expect(page.get_by_test_id("poster-chosen").locator("li")).to_have_count(chosen)
+    # At most twelve (whatever a workspace's seeding adds, the sheet holds twelve).
+    expect(page.get_by_test_id("poster-public").locator("li")).to_have_count(shown)
     # The Print button is shown by the static script (no inline script under the CSP).
     expect(page.locator("[data-print]")).to_be_visible()
-    shot(page, "poster-desktop", full_page=True)
+    shot(page, f"poster-desktop-{public}", full_page=True)
 
     pdf = page.pdf(format="A4", print_background=True)
     if SHOTS:
-        (Path(SHOTS) / "poster.pdf").write_bytes(pdf)
+        (Path(SHOTS) / f"poster-{public}.pdf").write_bytes(pdf)
+        page.emulate_media(media="print")
+        # A4 less the 10 mm margins, at 96 dpi: what the printed page shows.
+        page.set_viewport_size({"width": 718, "height": 1047})
+        shot(page, f"poster-print-{public}")
     pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
     assert pages == 1
     # The printed sheet holds the numbers and the people (the controls are not printed).
@@ -104,9 +124,6 @@ def test_the_poster_prints_on_one_a4_page(
     expect(page.locator(".poster-controls")).to_be_hidden()
     expect(page.get_by_test_id("poster-choice")).to_be_hidden()
     expect(page.get_by_test_id("poster")).to_contain_text("Dirección General (línea privada)")
-    # A4 less the 10 mm margins, at 96 dpi: what the printed page shows.
-    page.set_viewport_size({"width": 718, "height": 1047})
-    shot(page, "poster-print")
 
 
 def test_the_poster_check_counts_pages(
