@@ -53,7 +53,8 @@ class Readiness(BaseModel):
     `score` is the weighted share of checks passed (0–100). An area counts as covered after hours
     when one of its contacts with a phone is available `always`, has hours on Saturday or Sunday,
     hours ending at 21:00 or later (or past midnight) or starting before 07:00, or has a backup
-    contact (visible to the user, with a phone) who does. National numbers: kind `emergency` or
+    contact (visible to the user, with a phone) who does; an area typed in Spanish or with spaces
+    (`Finanzas`, `customer service`) counts as its code. National numbers: kind `emergency` or
     `authority` without a city, or tagged `national`; city numbers: kind `emergency` or
     `authority` whose city is the workspace's, or tagged `city`; checked by the team:
     `last_verified_at` is set. A viewer's answer never counts or names restricted contacts or
