@@ -21,6 +21,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from webapp.extensions import csrf, limiter
     from webapp.keys import instance_keys, secure_instance
     from webapp.pages import routes as page_routes
+    from webapp.poster import routes as poster_routes
+    from webapp.readiness import routes as readiness_routes
     from webapp.snapshot import routes as snapshot_routes
     from webapp.sync import routes as sync_routes
     from webapp.toolkit import routes as toolkit_routes
@@ -69,4 +71,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(sync_routes.bp)
     app.register_blueprint(snapshot_routes.bp)
     app.register_blueprint(toolkit_routes.bp)
+    app.register_blueprint(readiness_routes.bp)
+    app.register_blueprint(poster_routes.bp)
     return app

@@ -74,7 +74,7 @@ function update(patch) {
 function routeOf(hash) {
   const [view, id] = hash.replace(/^#/, "").split("/");
   if ((view === "contact" || view === "playbook") && id) return { view, id };
-  if (["playbooks", "status", "quick-dial", "search"].includes(view)) return { view };
+  if (["playbooks", "status", "quick-dial", "search", "readiness"].includes(view)) return { view };
   return { view: "directory" };
 }
 

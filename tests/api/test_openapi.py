@@ -31,6 +31,7 @@ from webapp.api.openapi import openapi_document
 from webapp.api.schemas import Session
 from webapp.directory.schemas import SCHEMAS
 from webapp.errors import ErrorBody
+from webapp.readiness.schemas import Readiness
 from webapp.snapshot.schemas import PublicContact, PublicContacts, SnapshotEnvelope, SnapshotKey
 from webapp.sync.schemas import SyncResponse
 
@@ -177,7 +178,15 @@ def test_every_entity_type_has_typed_fields_and_changes():
 
 
 # The answers, each with the model its route builds it with or is described by.
-ANSWER_MODELS = [ErrorBody, Session, SnapshotKey, SnapshotEnvelope, PublicContacts, PublicContact]
+ANSWER_MODELS = [
+    ErrorBody,
+    Session,
+    SnapshotKey,
+    SnapshotEnvelope,
+    PublicContacts,
+    PublicContact,
+    Readiness,
+]
 
 
 @pytest.mark.parametrize("model", ANSWER_MODELS, ids=lambda model: model.__name__)

@@ -11,13 +11,27 @@ WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
 
 # Package → the packages it must never import. sync and snapshot sit on directory, workspaces and
 # auth; auth and workspaces own the user's key and the membership helpers; audit is a sink.
+# readiness and poster read directory and workspaces; the poster sits above readiness; the
+# workspace page shows their panels through a hook, never an import.
+PANELS = {"readiness", "poster"}
 FORBIDDEN = {
-    "auth": {"workspaces", "directory", "sync", "snapshot", "push"},
-    "workspaces": {"directory", "sync", "snapshot", "push"},
-    "directory": {"sync", "snapshot", "push"},
-    "snapshot": {"sync", "push"},
+    "auth": {"workspaces", "directory", "sync", "snapshot", "push", *PANELS},
+    "workspaces": {"directory", "sync", "snapshot", "push", *PANELS},
+    "directory": {"sync", "snapshot", "push", *PANELS},
+    "snapshot": {"sync", "push", *PANELS},
+    "readiness": {"sync", "snapshot", "push", "poster"},
+    "poster": {"sync", "snapshot", "push"},
     # The crisis toolkit's data: nothing of the app, so anything may read it.
-    "emergency_numbers": {"auth", "workspaces", "directory", "sync", "snapshot", "push", "toolkit"},
+    "emergency_numbers": {
+        "auth",
+        "workspaces",
+        "directory",
+        "sync",
+        "snapshot",
+        "push",
+        "toolkit",
+        *PANELS,
+    },
 }
 # The crisis toolkit creates workspaces with their defaults through sync: it sits on top, and
 # no feature below it may import it.

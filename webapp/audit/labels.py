@@ -32,6 +32,8 @@ LABELS = {
     "invitation.signup_existing_email": _l("Sign-up through an invitation with a taken email"),
     "sync.mutation": _l("Directory changed"),
     "snapshot.fetched": _l("Offline copy downloaded"),
+    "poster.viewed": _l("Office poster opened"),
+    "poster.contacts_chosen": _l("Contacts on the office poster chosen"),
 }
 
 # The kinds of synced records, for the details of a `sync.mutation` event.

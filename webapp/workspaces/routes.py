@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 import segno
 from flask import (
     Blueprint,
+    Flask,
     abort,
     current_app,
     flash,
@@ -47,6 +49,16 @@ bp = Blueprint("workspaces", __name__)
 
 CURRENT = "workspace_id"
 
+# Sections that features above this one (readiness, the poster) add to the workspace page, so
+# that this package never imports them: each renders itself for (session, membership).
+PANELS = "enlace_workspace_panels"
+Panel = Callable[[Session, Membership], Markup | None]
+
+
+def add_panel(app: Flask, panel: Panel) -> None:
+    """Add a section to the workspace page (call it once per app, e.g. from record_once)."""
+    app.extensions.setdefault(PANELS, []).append(panel)
+
 
 def country_choices() -> list[SelectChoice]:
     """Return the countries as form choices, by name in the user's language."""
@@ -68,6 +80,23 @@ def _as_owner(workspace_id: str) -> tuple[Session, Membership]:
     session = get_session()
     wid = service.parse_uuid(workspace_id)
     return session, service.require_role(session, wid, current_user, Role.OWNER)
+
+
+@bp.get("/workspaces/<workspace_id>")
+@login_required
+def show(workspace_id: str) -> str:
+    """Show the workspace page to a member: its details, links and the features' panels."""
+    session = get_session()
+    wid = service.parse_uuid(workspace_id)
+    membership = service.require_role(session, wid, current_user, Role.VIEWER)
+    panels = [panel(session, membership) for panel in current_app.extensions.get(PANELS, [])]
+    return render_template(
+        "workspaces/show.html",
+        workspace=membership.workspace,
+        membership=membership,
+        country=service.country_name(membership.workspace.country, str(get_locale())),
+        panels=[p for p in panels if p],
+    )
 
 
 @bp.post("/workspaces/<workspace_id>/switch")

@@ -5,6 +5,7 @@ import { ContactView } from "./contact.js";
 import { DirectoryView } from "./directory.js";
 import { QuickDial, SetPinView, UnlockView, WipedView } from "./lock.js";
 import { PlaybooksView, PlaybookView } from "./playbooks.js";
+import { ReadinessView } from "./readiness.js";
 import { StatusView } from "./status.js";
 
 function Topbar({ state, t }) {
@@ -42,7 +43,8 @@ function Tabs({ state, t }) {
   const current = (name) =>
     name === view ||
     (name === "directory" && (view === "contact" || view === "search")) ||
-    (name === "playbooks" && view === "playbook");
+    (name === "playbooks" && view === "playbook") ||
+    (name === "status" && view === "readiness");
   return html`<nav class="tabs" aria-label=${t("sections")}>
     ${TABS.map(
       ([name, href, label]) =>
@@ -69,6 +71,8 @@ function MainView(props) {
       return html`<${PlaybookView} ...${props} />`;
     case "status":
       return html`<${StatusView} ...${props} />`;
+    case "readiness":
+      return html`<${ReadinessView} ...${props} />`;
     case "quick-dial":
       return html`<${QuickDial} ...${props} heading=${true} />`;
     default:

@@ -52,6 +52,7 @@ def _document(cookie: str) -> dict[str, Any]:
             {"name": "session", "description": "The signed-in user and the CSRF token."},
             {"name": "sync", "description": "The one write path for directory data."},
             {"name": "snapshot", "description": "The encrypted offline copy and its key."},
+            {"name": "readiness", "description": "What the workspace lacks before a crisis."},
             {"name": "meta", "description": "This document."},
         ],
         "paths": paths.paths(),

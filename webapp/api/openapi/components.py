@@ -19,6 +19,7 @@ from webapp.db import MAX_INT8
 from webapp.directory.models import ENTITY_TYPES
 from webapp.directory.schemas import SCHEMAS
 from webapp.errors import ErrorBody
+from webapp.readiness.schemas import Readiness
 from webapp.snapshot.schemas import PublicContacts, SnapshotEnvelope, SnapshotKey
 from webapp.sync.schemas import MAX_MUTATIONS, SyncRequest, SyncResponse
 
@@ -36,6 +37,7 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     SnapshotKey,
     SnapshotEnvelope,
     PublicContacts,
+    Readiness,
 )
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from webapp.api.openapi.components import JSON, MAX_BODY, json_response, ref
 from webapp.api.schemas import Session
+from webapp.readiness.schemas import Readiness
 from webapp.snapshot.schemas import PublicContacts, SnapshotEnvelope, SnapshotKey
 from webapp.sync.schemas import SyncRequest, SyncResponse
 
@@ -116,6 +117,41 @@ def paths() -> dict[str, Any]:
                 "security": SESSION,
                 "responses": {
                     "200": json_response("The public contacts.", PublicContacts),
+                    "401": _use("Unauthorized"),
+                    "403": _use("Forbidden"),
+                    "404": _use("NotFound"),
+                },
+            },
+        },
+        f"{API_PREFIX}/workspaces/{{workspace_id}}/readiness": {
+            "parameters": workspace,
+            "get": {
+                "operationId": "getReadiness",
+                "tags": ["readiness"],
+                "summary": "The workspace's readiness checklist, as the user may see it.",
+                "description": (
+                    "A score (0–100, the weighted share of checks passed) and the checks, each "
+                    "with `fix`: what to do, in the user's language, and `url`, a path on this "
+                    "site where to do it (null when the check passes). Computed from what the "
+                    "user may see: a viewer's answer never counts or names restricted contacts. "
+                    "Cache-Control: no-store."
+                ),
+                "security": SESSION,
+                "parameters": [
+                    {
+                        "name": "lang",
+                        "in": "query",
+                        "required": False,
+                        "description": (
+                            "The language of the texts (the app's language on this device); "
+                            "the user's own language when left out."
+                        ),
+                        "schema": {"type": "string", "enum": ["es", "en"]},
+                    }
+                ],
+                "responses": {
+                    "200": json_response("The checklist.", Readiness),
+                    "400": _use("BadRequest"),
                     "401": _use("Unauthorized"),
                     "403": _use("Forbidden"),
                     "404": _use("NotFound"),

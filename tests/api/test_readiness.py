@@ -1,0 +1,296 @@
+"""GET /api/v1/workspaces/<id>/readiness and the readiness panel of the workspace page."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from tests.toolkit import put, seed_numbers
+from webapp.db import session_scope
+from webapp.directory.models import Contact
+from webapp.readiness.schemas import Readiness
+
+AREAS = ["finance", "customer_service", "quality", "leadership", "marketing", "operations"]
+VERIFIED = "2026-11-20T10:00:00Z"
+
+
+def readiness(device, **params):
+    response = device.client.get(
+        f"/api/v1/workspaces/{device.workspace}/readiness", query_string=params
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"
+    body = response.get_json()
+    Readiness.model_validate(body)  # the documented shape
+    return body
+
+
+def checks(body):
+    return {c["id"]: c for c in body["checks"]}
+
+
+def test_a_fresh_workspace_scores_low_with_the_right_gaps(device):
+    owner = device()
+    seed_numbers(owner)
+    body = readiness(owner)
+    found = checks(body)
+    assert body["score"] <= 40
+    for area in AREAS:
+        assert found[f"area:{area}"]["ok"] is False
+        assert found[f"area:{area}"]["fix"]["url"] == "/app#directory"
+    for gap in ("legal", "medical", "national_numbers", "city_numbers"):
+        assert found[gap]["ok"] is False, gap
+        assert found[gap]["fix"]["text"] and found[gap]["fix"]["url"].startswith("/app#")
+    # Three national numbers, none verified: the fix names them and sends to quick dial.
+    national = found["national_numbers"]["fix"]
+    assert "0 of 2 checked" in national["text"] and national["url"] == "/app#quick-dial"
+    assert "“" in national["text"]  # names the numbers to check
+    # The seeded 088 is tagged service:cybercrime; the numbers are valid and new.
+    assert found["cybercrime"]["ok"] and found["cybercrime"]["fix"] is None
+    assert found["numbers_valid"]["ok"] and found["fresh"]["ok"]
+    assert sum(c["weight"] for c in body["checks"] if c["ok"]) * 100 // sum(
+        c["weight"] for c in body["checks"]
+    ) in (body["score"], body["score"] - 1)
+
+
+def test_fixing_gaps_through_sync_raises_the_score_and_clears_them(device):
+    owner = device()
+    emergencias, _cyber, anonima = seed_numbers(owner)
+    before = readiness(owner)
+
+    put(
+        owner,
+        {
+            "name": "Fernanda Finanzas",
+            "area": "finance",
+            "phones": [{"number": "+52 55 5555 0101"}],
+            "availability": {"timezone": "America/Mexico_City", "always": True},
+        },
+    )
+    for number in (emergencias, anonima):
+        put(owner, {"last_verified_at": VERIFIED}, number, base_version=1)
+    after = readiness(owner)
+    found = checks(after)
+    assert found["area:finance"] == {
+        "id": "area:finance",
+        "ok": True,
+        "title": found["area:finance"]["title"],
+        "weight": 1,
+        "fix": None,
+    }
+    assert found["national_numbers"]["ok"] is True
+    assert after["score"] > before["score"]
+    assert not checks(before)["area:finance"]["ok"]
+
+
+@pytest.mark.parametrize(
+    ("availability", "after_hours"),
+    [
+        ({"always": True}, True),
+        ({"hours": [{"days": [6, 7], "from": "10:00", "to": "14:00"}]}, True),
+        ({"hours": [{"days": [1, 2, 3, 4, 5], "from": "09:00", "to": "22:00"}]}, True),
+        ({"hours": [{"days": [1, 2, 3, 4, 5], "from": "22:00", "to": "06:00"}]}, True),
+        ({"hours": [{"days": [1, 2, 3, 4, 5], "from": "09:00", "to": "18:00"}]}, False),
+        (None, False),
+    ],
+    ids=["always", "weekends", "evenings", "overnight", "office-hours", "unknown"],
+)
+def test_what_counts_as_after_hours(device, availability, after_hours):
+    owner = device()
+    put(
+        owner,
+        {
+            "name": "Carla Calidad",
+            "area": "quality",
+            "phones": [{"number": "+52 55 5555 0102"}],
+            "availability": availability,
+        },
+    )
+    check = checks(readiness(owner))["area:quality"]
+    assert check["ok"] is after_hours
+    if not after_hours:
+        # The contact exists: the fix names it and links to it.
+        assert "“Carla Calidad”" in check["fix"]["text"]
+        assert check["fix"]["url"].startswith("/app#contact/")
+
+
+def test_a_backup_available_after_hours_covers_the_area(device):
+    owner = device()
+    backup = put(
+        owner,
+        {
+            "name": "Guardia de operaciones",
+            "phones": [{"number": "+52 55 5555 0103"}],
+            "availability": {"always": True},
+        },
+    )
+    lead = put(
+        owner,
+        {
+            "name": "Óscar Operaciones",
+            "area": "operations",
+            "phones": [{"number": "+52 55 5555 0104"}],
+            "availability": {"hours": [{"days": [1, 2, 3, 4, 5], "from": "09:00", "to": "18:00"}]},
+        },
+    )
+    assert not checks(readiness(owner))["area:operations"]["ok"]
+    put(owner, {"backup_contact_id": backup}, lead, base_version=1)
+    assert checks(readiness(owner))["area:operations"]["ok"]
+
+
+def test_city_numbers_and_a_playbook_without_contacts(device):
+    owner = device()  # Ciudad de México
+    ids = [
+        put(
+            owner,
+            {
+                "name": name,
+                "kind": "authority",
+                "city": "Ciudad de Mexico",  # accents and case do not matter
+                "phones": [{"number": number}],
+                "last_verified_at": VERIFIED,
+            },
+        )
+        for name, number in (("SSC CDMX", "+52 55 5208 9898"), ("ERUM", "+52 55 5683 2222"))
+    ]
+    assert checks(readiness(owner))["city_numbers"]["ok"]
+
+    playbook = put(owner, {"name": "Aaa sin contactos", "steps": ["Llamar"]}, type="playbook")
+    check = checks(readiness(owner))["playbooks"]
+    assert not check["ok"] and "“Aaa sin contactos”" in check["fix"]["text"]
+    assert check["fix"]["url"] == f"/app#playbook/{playbook}"
+    put(owner, {"contact_ids": [ids[0]]}, playbook, type="playbook", base_version=1)
+    assert "Aaa sin contactos" not in str(checks(readiness(owner))["playbooks"]["fix"])
+
+
+def test_invalid_and_stale_numbers_are_named(app, device):
+    owner = device()
+    old = (datetime.now(UTC) - timedelta(days=200)).isoformat()
+    stale = put(
+        owner,
+        {
+            "name": "Abogada externa",
+            "kind": "legal",
+            "phones": [{"number": "+52 55 5555 0105"}],
+            "last_verified_at": old,
+        },
+    )
+    wrong = put(owner, {"name": "Número viejo", "phones": [{"number": "+52 55 5555 0106"}]})
+    # A record saved under older rules (the server now refuses such a number).
+    with app.app_context(), session_scope(app) as session:
+        session.execute(
+            update(Contact)
+            .where(Contact.id == uuid.UUID(wrong))
+            .values(phones=[{"label": "", "number": "12"}])
+        )
+    found = checks(readiness(owner))
+    assert not found["fresh"]["ok"] and "“Abogada externa”" in found["fresh"]["fix"]["text"]
+    assert found["fresh"]["fix"]["url"] == f"/app#contact/{stale}"
+    assert (
+        not found["numbers_valid"]["ok"]
+        and "“Número viejo”" in found["numbers_valid"]["fix"]["text"]
+    )
+    assert found["numbers_valid"]["fix"]["url"] == f"/app#contact/{wrong}"
+    assert found["legal"]["ok"]
+
+
+def test_a_viewer_never_counts_or_names_restricted_contacts(device):
+    owner = device()
+    viewer = device(owner.workspace_obj, "viewer")
+    secret = "Licenciada Reservada"
+    for area in ("legal", "finance"):
+        put(
+            owner,
+            {
+                "name": f"{secret} {area}",
+                "kind": "legal" if area == "legal" else "internal",
+                "area": area,
+                "visibility": "restricted",
+                "phones": [{"number": "+52 55 5555 0107"}],
+            },
+        )
+    # A restricted finance contact without after-hours: the owner's fix names it.
+    put(owner, {"name": "Playbook reservado", "visibility": "restricted"}, type="playbook")
+    owner_view = readiness(owner)
+    assert checks(owner_view)["legal"]["ok"]
+    assert secret in str(owner_view)
+    viewer_view = readiness(viewer)
+    assert not checks(viewer_view)["legal"]["ok"]
+    assert checks(viewer_view)["area:finance"]["fix"]["url"] == "/app#directory"
+    assert secret not in str(viewer_view) and "reservado" not in str(viewer_view).lower()
+    assert viewer_view["score"] <= owner_view["score"]
+
+
+def test_texts_follow_the_user_or_the_lang_parameter(device):
+    owner = device()  # the user's locale is English
+    assert checks(readiness(owner))["legal"]["title"] == "A legal contact"
+    assert checks(readiness(owner, lang="es"))["legal"]["title"] == "Un contacto legal"
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/api/v1/workspaces/not-a-uuid/readiness", 404),
+        (f"/api/v1/workspaces/{uuid.uuid4()}/readiness", 404),
+        ("/api/v1/workspaces/{wid}/readiness?lang=fr", 400),
+        ("/api/v1/workspaces/{wid}/readiness?lang=%FF", 400),
+    ],
+)
+def test_bad_input_gets_a_clear_4xx(device, path, status):
+    owner = device()
+    response = owner.client.get(path.format(wid=owner.workspace))
+    assert response.status_code == status
+    assert response.get_json()["message"]
+
+
+def test_members_only(app, device):
+    owner = device()
+    stranger = device()
+    path = f"/api/v1/workspaces/{owner.workspace}/readiness"
+    assert stranger.client.get(path).status_code == 404
+    assert app.test_client().get(path).status_code == 401
+    assert stranger.client.get(f"/workspaces/{owner.workspace}").status_code == 404
+
+
+def test_the_workspace_page_shows_the_score_and_the_gaps_with_links(device):
+    owner = device()
+    viewer = device(owner.workspace_obj, "viewer")
+    seed_numbers(owner)
+    score = readiness(owner)["score"]
+    page = owner.client.get(f"/workspaces/{owner.workspace}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert f'data-testid="readiness-score">{score}<' in html
+    assert 'data-check="area:finance"' in html and 'href="/app#directory"' in html
+    assert f"/workspaces/{owner.workspace}/poster" in html
+    assert f"/workspaces/{owner.workspace}/members" in html
+    # A viewer sees the page and the checklist, without the owner's links.
+    seen = viewer.client.get(f"/workspaces/{owner.workspace}").get_data(as_text=True)
+    assert 'data-testid="readiness-score"' in seen and "/members" not in seen
+
+
+@pytest.mark.parametrize(
+    ("area", "check"),
+    [
+        ("Finanzas", "area:finance"),
+        ("Atención al cliente", "area:customer_service"),
+        ("customer-service", "area:customer_service"),
+        ("Mercadotecnia", "area:marketing"),
+        ("Jurídico", "legal"),
+    ],
+)
+def test_areas_typed_by_people_count(device, area, check):
+    owner = device()
+    put(
+        owner,
+        {
+            "name": "Alguien",
+            "area": area,
+            "phones": [{"number": "+52 55 5555 0110"}],
+            "availability": {"always": True},
+        },
+    )
+    assert checks(readiness(owner))[check]["ok"]

@@ -1,0 +1,192 @@
+"""The crisis toolkit in Chromium: the readiness screen of the app (with axe), the workspace
+page, and the office poster printed to PDF on exactly one A4 page.
+
+Set ENLACE_SHOTS=<folder> to keep screenshots and the PDF for a look.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.app_helpers import PHONE, set_pin, sign_in
+from tests.browser.test_app_accessibility import serious_issues
+from tests.toolkit import put, seed_numbers
+from webapp.poster.service import MAX_CHOSEN, MAX_PUBLIC
+
+SHOTS = os.environ.get("ENLACE_SHOTS")
+
+# The most the sheet holds (poster.service.MAX_PUBLIC and MAX_CHOSEN), with long names: twelve
+# public numbers as a country's seeding would add them (service, name, number) ...
+PUBLIC = [
+    ("general", "Emergencias (policía, bomberos, ambulancia)", "911"),
+    ("police", "Denuncia anónima", "089"),
+    ("police", "Guardia Nacional", "088"),
+    ("fire", "Bomberos de la Ciudad de México", "+52 55 5768 3700"),
+    ("ambulance", "Cruz Roja Mexicana", "065"),
+    ("ambulance", "ERUM, Escuadrón de Rescate y Urgencias Médicas", "+52 55 5683 1154"),
+    ("medical", "Locatel (orientación médica)", "+52 55 5658 1111"),
+    ("civil_protection", "Protección Civil", "+52 55 5683 2222"),
+    ("cybercrime", "Policía cibernética de la Ciudad de México", "+52 55 5242 5100"),
+    ("child_abuse_report", "Denuncia de material de abuso sexual infantil", "+52 55 5242 5101"),
+    ("gender_violence", "Línea Mujeres", "+52 55 5658 1112"),
+    ("other", "Centro Nacional de Atención Ciudadana", "+52 800 911 2000"),
+]
+# ... and eight chosen team contacts with two phones each.
+TEAM = [
+    ("Guardia nocturna de operaciones", "operations", "Jefa de turno", "+52 55 5555 0401"),
+    ("Fernanda Ruiz", "finance", "Reembolsos y pagos", "+52 55 5555 0402"),
+    ("Atención al cliente 24 h", "customer_service", "Coordinación de soporte", "+52 55 5555 0403"),
+    ("Ing. Roberto Calidad", "quality", "Inocuidad alimentaria", "+52 55 5555 0404"),
+    ("Mariana Directora de Marketing", "marketing", "Campañas y redes", "+52 55 5555 0405"),
+    (
+        "Dirección General (línea privada)",
+        "leadership",
+        "Solo emergencias graves",
+        "+52 55 5555 0406",
+    ),
+    ("Lic. Adriana Legal", "legal", "Abogada de guardia", "+52 55 5555 0407"),
+    ("Dr. Médico de empresa", "medical", "Servicio médico", "+52 55 5555 0408"),
+]
+assert (len(PUBLIC), len(TEAM)) == (MAX_PUBLIC, MAX_CHOSEN)
+
+
+def shot(page: Page, name: str, **options: Any) -> None:
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"), **options)
+
+
+def office(device: Any, public: int = len(PUBLIC), team: int = len(TEAM)) -> tuple[Any, list[str]]:
+    """An owner's workspace with public numbers and team contacts available after hours."""
+    owner = device()
+    seed_numbers(owner, PUBLIC[:public])
+    team = [
+        put(
+            owner,
+            {
+                "name": name,
+                "area": area,
+                "role_title": role,
+                "visibility": "restricted" if area == "leadership" else "team",
+                "phones": [
+                    {"label": "móvil", "number": number},
+                    {"label": "oficina", "number": number[:-1] + "9"},
+                ],
+                "availability": {"always": True},
+            },
+        )
+        for name, area, role, number in TEAM[:team]
+    ]
+    return owner, team
+
+
+@pytest.mark.parametrize(
+    ("public", "chosen"), [(8, 6), (MAX_PUBLIC, MAX_CHOSEN)], ids=["usual", "fullest"]
+)
+def test_the_poster_prints_on_one_a4_page(
+    live_server: Any, new_context: Callable[..., Any], device: Any, public: int, chosen: int
+) -> None:
+    owner, team = office(device, public, chosen)
+    listed = owner.client.get(f"/api/v1/workspaces/{owner.workspace}/public").get_json()
+    shown = min(MAX_PUBLIC, len(listed["contacts"]))
+    page = new_context(locale="es-MX").new_page()
+    sign_in(page, owner.user.email)
+    page.goto(f"/workspaces/{owner.workspace}/poster")
+    # The owner's form: choose the team, save.
+    for contact_id in team:
+        page.locator(f"input[name=contact_ids][value='{contact_id}']").check()
+    page.get_by_role("button", name=re.compile("Save the poster|Guardar el cartel")).click()
+    expect(page.get_by_test_id("poster-chosen").locator("li")).to_have_count(chosen)
+    # At most twelve (whatever a workspace's seeding adds, the sheet holds twelve).
+    expect(page.get_by_test_id("poster-public").locator("li")).to_have_count(shown)
+    # The Print button is shown by the static script (no inline script under the CSP).
+    expect(page.locator("[data-print]")).to_be_visible()
+    shot(page, f"poster-desktop-{public}", full_page=True)
+
+    pdf = page.pdf(format="A4", print_background=True)
+    if SHOTS:
+        (Path(SHOTS) / f"poster-{public}.pdf").write_bytes(pdf)
+        page.emulate_media(media="print")
+        # A4 less the 10 mm margins, at 96 dpi: what the printed page shows.
+        page.set_viewport_size({"width": 718, "height": 1047})
+        shot(page, f"poster-print-{public}")
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
+    assert pages == 1
+    # The printed sheet holds the numbers and the people (the controls are not printed).
+    page.emulate_media(media="print")
+    expect(page.locator(".poster-controls")).to_be_hidden()
+    expect(page.get_by_test_id("poster-choice")).to_be_hidden()
+    expect(page.get_by_test_id("poster")).to_contain_text("Dirección General (línea privada)")
+
+
+def test_the_poster_check_counts_pages(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    """Control: the same count says 2 for content that cannot fit one page."""
+    owner = device()
+    page = new_context().new_page()
+    sign_in(page, owner.user.email)
+    page.goto(f"/workspaces/{owner.workspace}/poster")
+    page.evaluate(
+        "() => { const s = document.querySelector('[data-testid=poster]');"
+        " s.style.minHeight = '400mm'; }"
+    )
+    pdf = page.pdf(format="A4", print_background=True)
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 2
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_readiness_screen_shows_the_gaps_with_links(
+    live_server: Any, new_context: Callable[..., Any], device: Any, scheme: str
+) -> None:
+    owner = device()
+    seed_numbers(owner)
+    score = owner.client.get(f"/api/v1/workspaces/{owner.workspace}/readiness").get_json()["score"]
+    context = new_context(**PHONE, color_scheme=scheme)
+    page = context.new_page()
+    sign_in(page, owner.user.email)
+    set_pin(page)
+    page.get_by_role("link", name="Status", exact=True).click()
+    page.get_by_test_id("open-readiness").click()
+    expect(page.get_by_test_id("readiness-score")).to_have_text(str(score))
+    gaps = page.get_by_test_id("readiness-gaps")
+    expect(gaps.locator("[data-check='area:finance']")).to_contain_text("Finance")
+    found = {"readiness": serious_issues(page)}
+    shot(page, f"readiness-en-{scheme}")
+
+    # The same screen in Spanish, from the app's language setting.
+    page.get_by_role("link", name="Status", exact=True).click()
+    page.locator("#language").select_option("es")
+    page.get_by_test_id("open-readiness").click()
+    expect(page.get_by_test_id("readiness-gaps")).to_contain_text("Finanzas")
+    shot(page, f"readiness-es-{scheme}")
+
+    # A gap's link opens the place to fix it, inside the app.
+    page.locator("[data-check='area:finance'] a").click()
+    expect(page.get_by_test_id("directory")).to_be_visible()
+
+    # Offline it says it needs a connection.
+    context.set_offline(True)
+    page.evaluate("() => { location.hash = '#readiness'; }")
+    expect(page.get_by_test_id("readiness-offline")).to_be_visible()
+    found["readiness offline"] = serious_issues(page)
+    shot(page, f"readiness-offline-{scheme}")
+    context.set_offline(False)
+
+    # The workspace page and the poster, on a phone.
+    page.goto(f"/workspaces/{owner.workspace}")
+    expect(page.get_by_test_id("readiness")).to_be_visible()
+    found["workspace page"] = serious_issues(page)
+    shot(page, f"workspace-page-{scheme}")
+    page.goto(f"/workspaces/{owner.workspace}/poster")
+    expect(page.get_by_test_id("poster")).to_be_visible()
+    found["poster"] = serious_issues(page)
+    shot(page, f"poster-phone-{scheme}")
+    assert {screen: issues for screen, issues in found.items() if issues} == {}

@@ -1,0 +1,468 @@
+"""The readiness checklist: what a workspace still lacks before a crisis, as one member sees it.
+
+Plain functions over a session and a membership. A viewer's checklist is computed from what a
+viewer may see: restricted contacts and playbooks are neither counted nor named, so the answer
+never reveals that they exist.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.directory.models import Contact, Playbook
+from webapp.directory.service import normalize_phone
+from webapp.workspaces.models import Membership, Workspace
+from webapp.workspaces.service import sees_restricted
+
+# The internal areas the course material names, each needing a contact and an after-hours one.
+AREAS = ("finance", "customer_service", "quality", "leadership", "marketing", "operations")
+AREA_NAMES = {
+    "finance": _l("Finance"),
+    "customer_service": _l("Customer service"),
+    "quality": _l("Quality"),
+    "leadership": _l("Leadership"),
+    "marketing": _l("Marketing"),
+    "operations": _l("Operations"),
+}
+# Areas typed in Spanish or with spaces count as the code they name (compared folded).
+AREA_ALIASES = {
+    "finanzas": "finance",
+    "customer service": "customer_service",
+    "atencion al cliente": "customer_service",
+    "servicio al cliente": "customer_service",
+    "calidad": "quality",
+    "direccion": "leadership",
+    "liderazgo": "leadership",
+    "mercadotecnia": "marketing",
+    "operaciones": "operations",
+    "legales": "legal",
+    "juridico": "legal",
+    "medico": "medical",
+    "medica": "medical",
+}
+# Kinds of contact that are emergency numbers or authorities (national or for the city).
+SERVICES = ("emergency", "authority")
+CYBER_TAGS = ("service:cybercrime", "service:child_abuse_report")
+NEEDED_NUMBERS = 2
+STALE_AFTER = timedelta(days=180)
+# Hours that reach this late or start this early cover the evening (after-hours).
+EVENING = "21:00"
+EARLY = "07:00"
+WEEKEND = {6, 7}
+# How many items a fix names before "and N more".
+NAMED = 3
+
+# Weight of each check in the score (a check not listed weighs 1). Verified emergency numbers
+# and valid numbers weigh more: a wrong or unchecked number costs most at 2 a.m.
+WEIGHTS = {"national_numbers": 2, "city_numbers": 2, "numbers_valid": 2}
+
+# Where the app shows things (static/js/app.js routeOf); the app has no edit screens yet, so a
+# fix links to where the item is seen and says what to change.
+DIRECTORY_URL = "/app#directory"
+QUICK_DIAL_URL = "/app#quick-dial"
+PLAYBOOKS_URL = "/app#playbooks"
+
+
+def contact_url(contact_id: uuid.UUID | str) -> str:
+    """Return the app's address of one contact."""
+    return f"/app#contact/{contact_id}"
+
+
+def playbook_url(playbook_id: uuid.UUID | str) -> str:
+    """Return the app's address of one playbook."""
+    return f"/app#playbook/{playbook_id}"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """What to do about a gap, and where in the app to do it."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    ok: bool
+    title: str
+    weight: int
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True)
+class Readiness:
+    score: int
+    checks: list[Check]
+
+    @property
+    def gaps(self) -> list[Check]:
+        """Return the checks that failed, heaviest first."""
+        return sorted((c for c in self.checks if not c.ok), key=lambda c: -c.weight)
+
+
+@lru_cache(maxsize=4096)
+def fold(text: str | None) -> str:
+    """Return text without accents and case, for comparing city names typed by people."""
+    decomposed = unicodedata.normalize("NFD", (text or "").strip())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+# Only the columns the checks read, as plain rows: a directory holds thousands of contacts, and
+# building ORM objects for them cost more than the checks themselves.
+CONTACT_COLUMNS = (
+    Contact.id,
+    Contact.name,
+    Contact.kind,
+    Contact.area,
+    Contact.phones,
+    Contact.city,
+    Contact.country,
+    Contact.availability,
+    Contact.backup_contact_id,
+    Contact.tags,
+    Contact.visibility,
+    Contact.last_verified_at,
+    Contact.created_at,
+)
+PLAYBOOK_COLUMNS = (Playbook.id, Playbook.name, Playbook.contact_ids)
+
+
+def visible_contacts(session: Session, membership: Membership) -> list[Any]:
+    """Return the workspace's live contacts that this member may see (rows of CONTACT_COLUMNS)."""
+    query = select(*CONTACT_COLUMNS).where(
+        Contact.workspace_id == membership.workspace_id, Contact.deleted.is_(False)
+    )
+    if not sees_restricted(membership.role):
+        query = query.where(Contact.visibility != "restricted")
+    return list(session.execute(query.order_by(Contact.name, Contact.id)))
+
+
+def visible_playbooks(session: Session, membership: Membership) -> list[Any]:
+    """Return the workspace's live playbooks that this member may see (rows of PLAYBOOK_COLUMNS)."""
+    query = select(*PLAYBOOK_COLUMNS).where(
+        Playbook.workspace_id == membership.workspace_id, Playbook.deleted.is_(False)
+    )
+    if not sees_restricted(membership.role):
+        query = query.where(Playbook.visibility != "restricted")
+    return list(session.execute(query.order_by(Playbook.name, Playbook.id)))
+
+
+@lru_cache(maxsize=4096)
+def area_code(area: str | None) -> str:
+    """Return the area code a contact's area names (`Finanzas` → `finance`), folded."""
+    folded = fold(area).replace("-", " ").replace("_", " ")
+    folded = " ".join(folded.split())
+    return AREA_ALIASES.get(folded, folded.replace(" ", "_"))
+
+
+def _has_phone(contact: Contact) -> bool:
+    return any((phone or {}).get("number") for phone in contact.phones or [])
+
+
+def _tags(contact: Contact) -> set[str]:
+    return {fold(tag) for tag in contact.tags or [] if isinstance(tag, str)}
+
+
+def covers_after_hours(availability: dict[str, Any] | None) -> bool:
+    """Tell whether availability covers after hours: always, evenings or weekends.
+
+    Evenings: a range that ends at 21:00 or later (or runs past midnight) or starts before
+    07:00. Weekends: a range on Saturday or Sunday.
+    """
+    if not isinstance(availability, dict):
+        return False
+    if availability.get("always") is True:
+        return True
+    for hours in availability.get("hours") or []:
+        if not isinstance(hours, dict):
+            continue
+        start, end = str(hours.get("from", "")), str(hours.get("to", ""))
+        days = set(hours.get("days") or [])
+        if days & WEEKEND or end >= EVENING or start < EARLY or (end and end <= start):
+            return True
+    return False
+
+
+def after_hours(contact: Contact, by_id: dict[uuid.UUID, Contact]) -> bool:
+    """Tell whether someone answers for this contact after hours: itself or its backup.
+
+    The backup counts only when this member can see it and it covers after hours itself.
+    """
+    if covers_after_hours(contact.availability):
+        return True
+    backup = by_id.get(contact.backup_contact_id) if contact.backup_contact_id else None
+    return (
+        backup is not None
+        and backup.id != contact.id
+        and _has_phone(backup)
+        and covers_after_hours(backup.availability)
+    )
+
+
+def is_national(contact: Contact) -> bool:
+    """Tell whether a contact is a national emergency number or authority."""
+    if "national" in _tags(contact):
+        return True
+    return contact.kind in SERVICES and not (contact.city or "").strip()
+
+
+def is_city(contact: Contact, workspace: Workspace) -> bool:
+    """Tell whether a contact is an emergency number or authority of the workspace's city."""
+    if "city" in _tags(contact):
+        return True
+    city = fold(contact.city)
+    return contact.kind in SERVICES and bool(city) and city == fold(workspace.city)
+
+
+def is_cybercrime(contact: Contact) -> bool:
+    """Tell whether a contact is a cybercrime authority or a hotline for illegal material."""
+    tags = _tags(contact)
+    if tags & set(CYBER_TAGS):
+        return True
+    if contact.kind != "authority":
+        return False
+    return area_code(contact.area).startswith("cyber") or any(t.startswith("cyber") for t in tags)
+
+
+def invalid_numbers(contact: Contact, workspace: Workspace) -> list[str]:
+    """Return the contact's phone numbers that are not valid (full, or short for its country)."""
+    region = contact.country or workspace.country
+    wrong = []
+    for phone in contact.phones or []:
+        number = str((phone or {}).get("number", ""))
+        if not number or not _valid(number, region):
+            wrong.append(number)
+    return wrong
+
+
+@lru_cache(maxsize=65536)
+def _valid(number: str, region: str | None) -> bool:
+    # Half the checklist's time was parsing numbers; the answer for a number never changes
+    # within a process (it depends on phonenumbers' metadata only).
+    return normalize_phone(number, region)[1] is None
+
+
+def is_stale(contact: Contact, now: datetime) -> bool:
+    """Tell whether a contact went unverified for more than 180 days.
+
+    Counted from its last verification, or from its creation when it was never verified.
+    """
+    since = contact.last_verified_at or contact.created_at
+    return since is not None and now - since > STALE_AFTER
+
+
+def _names(items: Iterable[Any]) -> str:
+    items = list(items)
+    shown = ", ".join(f"“{item.name}”" for item in items[:NAMED])
+    if len(items) > NAMED:
+        shown += " " + _("and %(count)s more", count=len(items) - NAMED)
+    return shown
+
+
+def _check(check_id: str, ok: bool, title: str, fix: Fix | None) -> Check:
+    return Check(check_id, ok, title, WEIGHTS.get(check_id, 1), None if ok else fix)
+
+
+def _area_check(area: str, contacts: list[Contact], by_id: dict[uuid.UUID, Contact]) -> Check:
+    name = str(AREA_NAMES[area])
+    title = _("%(area)s: a contact and an after-hours contact", area=name)
+    people = [c for c in contacts if area_code(c.area) == area and _has_phone(c)]
+    if not people:
+        fix = Fix(
+            _(
+                "Add a %(area)s contact with a phone number (contact area “%(code)s”), and say "
+                "when they can be reached.",
+                area=name.lower(),
+                code=area,
+            ),
+            DIRECTORY_URL,
+        )
+        return _check(f"area:{area}", False, title, fix)
+    if any(after_hours(c, by_id) for c in people):
+        return _check(f"area:{area}", True, title, None)
+    first = people[0]
+    fix = Fix(
+        _(
+            "Nobody in %(area)s answers after hours. Mark when %(name)s can be reached in the "
+            "evening or at weekends (or “always”), or give them a backup contact who can.",
+            area=name.lower(),
+            name=f"“{first.name}”",
+        ),
+        contact_url(first.id),
+    )
+    return _check(f"area:{area}", False, title, fix)
+
+
+def _kind_check(check_id: str, contacts: list[Contact], title: str, missing: str) -> Check:
+    found = any(
+        (c.kind == check_id or area_code(c.area) == check_id) and _has_phone(c) for c in contacts
+    )
+    return _check(check_id, found, title, Fix(missing, DIRECTORY_URL))
+
+
+def _numbers_check(
+    check_id: str, numbers: list[Contact], title: str, missing: Callable[[int], str]
+) -> Check:
+    verified = [c for c in numbers if c.last_verified_at is not None]
+    if len(verified) >= NEEDED_NUMBERS:
+        return _check(check_id, True, title, None)
+    unverified = [c for c in numbers if c.last_verified_at is None]
+    if len(numbers) >= NEEDED_NUMBERS:
+        text = _(
+            "Call or look up %(names)s on an official page, then mark them verified (set "
+            "“last verified”). %(count)s of 2 checked so far.",
+            names=_names(unverified),
+            count=len(verified),
+        )
+        url = contact_url(unverified[0].id) if len(unverified) == 1 else QUICK_DIAL_URL
+        return _check(check_id, False, title, Fix(text, url))
+    return _check(check_id, False, title, Fix(missing(len(verified)), DIRECTORY_URL))
+
+
+def readiness(session: Session, membership: Membership, now: datetime | None = None) -> Readiness:
+    """Return the workspace's readiness checklist as this member may see it.
+
+    Texts are in the current locale (run it under flask_babel.force_locale for another).
+    """
+    now = now or datetime.now(UTC)
+    workspace = membership.workspace
+    contacts = visible_contacts(session, membership)
+    playbooks = visible_playbooks(session, membership)
+    by_id = {c.id: c for c in contacts}
+    reachable = [c for c in contacts if _has_phone(c)]
+
+    checks = [_area_check(area, contacts, by_id) for area in AREAS]
+    checks.append(
+        _kind_check(
+            "legal",
+            contacts,
+            _("A legal contact"),
+            _("Add your legal contact (kind “legal”), agreed with the legal department."),
+        )
+    )
+    checks.append(
+        _kind_check(
+            "medical",
+            contacts,
+            _("A medical contact"),
+            _(
+                "Add a medical emergency contact (kind “medical”), agreed with the legal department."
+            ),
+        )
+    )
+    national = [c for c in reachable if is_national(c)]
+    checks.append(
+        _numbers_check(
+            "national_numbers",
+            national,
+            _("Two national emergency numbers checked by the team"),
+            lambda count: _(
+                "%(count)s of 2 national emergency numbers are checked. Add the country's "
+                "emergency numbers (kind “emergency” or “authority”, no city, or tag "
+                "“national”) and check them.",
+                count=count,
+            ),
+        )
+    )
+    city = [c for c in reachable if is_city(c, workspace) and not is_national(c)]
+    checks.append(
+        _numbers_check(
+            "city_numbers",
+            city,
+            _("Two emergency numbers of %(city)s checked by the team", city=workspace.city),
+            lambda count: _(
+                "%(count)s of 2 local emergency numbers are checked. Add emergency services or "
+                "authorities of %(city)s (their city set to “%(city)s”, or tag “city”) and "
+                "check them.",
+                count=count,
+                city=workspace.city,
+            ),
+        )
+    )
+    checks.append(
+        _check(
+            "cybercrime",
+            any(is_cybercrime(c) for c in reachable),
+            _("A cybercrime authority or hotline"),
+            Fix(
+                _(
+                    "Add the cyber police or the national hotline for reporting illegal "
+                    "material (kind “authority”, area “cybercrime”, or tag "
+                    "“service:cybercrime”)."
+                ),
+                DIRECTORY_URL,
+            ),
+        )
+    )
+    checks.append(_playbooks_check(playbooks, by_id))
+    wrong = [c for c in contacts if invalid_numbers(c, workspace)]
+    checks.append(
+        _check(
+            "numbers_valid",
+            not wrong,
+            _("Every phone number is valid"),
+            Fix(
+                _(
+                    "Correct the phone numbers of %(names)s: write them with the country code, "
+                    "or as a short number of the country.",
+                    names=_names(wrong),
+                ),
+                contact_url(wrong[0].id) if wrong else DIRECTORY_URL,
+            ),
+        )
+    )
+    stale = [c for c in contacts if is_stale(c, now)]
+    checks.append(
+        _check(
+            "fresh",
+            not stale,
+            _("Nothing unverified for more than 180 days"),
+            Fix(
+                _(
+                    "Check %(names)s with the people or services themselves, then mark them "
+                    "verified (set “last verified”).",
+                    names=_names(stale),
+                ),
+                contact_url(stale[0].id) if stale else DIRECTORY_URL,
+            ),
+        )
+    )
+    total = sum(c.weight for c in checks)
+    passed = sum(c.weight for c in checks if c.ok)
+    return Readiness(score=round(100 * passed / total), checks=checks)
+
+
+def _playbooks_check(playbooks: list[Playbook], by_id: dict[uuid.UUID, Contact]) -> Check:
+    title = _("Every playbook has contacts")
+    if not playbooks:
+        fix = Fix(_("Add a playbook for each kind of crisis, with whom to call."), PLAYBOOKS_URL)
+        return _check("playbooks", False, title, fix)
+
+    def live(playbook: Playbook) -> bool:
+        return any(_as_uuid(cid) in by_id for cid in playbook.contact_ids or [])
+
+    empty = [p for p in playbooks if not live(p)]
+    fix = Fix(
+        _("Add whom to call to %(names)s.", names=_names(empty)),
+        playbook_url(empty[0].id) if empty else PLAYBOOKS_URL,
+    )
+    return _check("playbooks", not empty, title, fix)
+
+
+def _as_uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
