@@ -282,8 +282,8 @@ def _area_check(area: str, contacts: list[Contact], by_id: dict[uuid.UUID, Conta
     if not people:
         fix = Fix(
             _(
-                "Add a %(area)s contact with a phone number (contact area “%(code)s”), and say "
-                "when they can be reached.",
+                "Add a contact for %(area)s with a phone number (contact area “%(code)s”), and "
+                "say when they can be reached.",
                 area=name.lower(),
                 code=area,
             ),
