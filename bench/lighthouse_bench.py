@@ -2,7 +2,7 @@
 
 Run from the repository root (``make bench`` runs every bench/*.py script):
 
-    .venv/bin/python bench/lighthouse_bench.py [--keep DIR]
+    .venv/bin/python bench/lighthouse_bench.py [--runs N] [--keep DIR]
 
 Lighthouse is not a dependency of the app or its tests; install it once, outside the tracked
 files (bench/.lighthouse/ is gitignored):
@@ -17,8 +17,9 @@ Three states of /app, each a fresh Lighthouse navigation (mobile emulation, simu
 (the session cookie passed as an extra header: the app asks to choose a PIN); and a device that
 holds the locked copy (a Chromium profile signed in and given a PIN by Playwright, Lighthouse
 attached to that browser with its storage kept: the unlock screen, served by the service worker).
-Targets: Performance ≥ 90, Accessibility 100, Best Practices ≥ 95. For every run the failing
-audits' ids are printed; --keep writes the JSON reports to DIR.
+Targets: Performance ≥ 90, Accessibility 100, Best Practices ≥ 95. Each state is measured
+--runs times (default 3) and the median score kept; the failing audits' ids are printed for
+every run; --keep writes the JSON reports to DIR.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import json
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -104,14 +106,24 @@ def run_lighthouse(
     return json.loads(report.read_text())
 
 
-def show(results: Results, lhr: dict) -> None:
-    """Print the three scores and the audits that failed."""
-    if lhr.get("runtimeError"):
-        print(f"  · runtime error: {lhr['runtimeError']}")
-    print(f"  · final URL {lhr.get('finalDisplayedUrl')}")
+def scores(lhr: dict) -> dict[str, float | None]:
+    """Return the three category scores of a report, 0–100."""
+    found = {}
     for name, category in CATEGORIES.items():
         score = lhr["categories"][category]["score"]
-        results.show(name, None if score is None else round(score * 100))
+        found[name] = None if score is None else round(score * 100)
+    return found
+
+
+def describe(lhr: dict) -> None:
+    """Print one run: its scores, the audits that failed, the metrics."""
+    if lhr.get("runtimeError"):
+        print(f"  · runtime error: {lhr['runtimeError']}")
+    got = scores(lhr)
+    print(
+        f"  · run: final URL {lhr.get('finalDisplayedUrl')}; scores "
+        + ", ".join(f"{CATEGORIES[name]} {value}" for name, value in got.items())
+    )
     for category in CATEGORIES.values():
         refs = lhr["categories"][category]["auditRefs"]
         failing = []
@@ -130,6 +142,19 @@ def show(results: Results, lhr: dict) -> None:
             "TBT {totalBlockingTime} ms, CLS {cumulativeLayoutShift:.3f}, "
             "SI {speedIndex} ms".format(**metrics)
         )
+
+
+def measure_state(results: Results, runs: int, one_run) -> None:  # type: ignore[no-untyped-def]
+    """Run Lighthouse `runs` times through `one_run(index)`; show the median of each score."""
+    runs_scores = []
+    for index in range(runs):
+        lhr = one_run(index)
+        describe(lhr)
+        runs_scores.append(scores(lhr))
+    for name in CATEGORIES:
+        values = [run[name] for run in runs_scores if run[name] is not None]
+        median = statistics.median(values) if values else None
+        results.show(name, median, "runs " + ", ".join(str(v) for v in values))
 
 
 def locked_device(cli: str, chrome: str, base: str, creds: dict, report: Path) -> dict:
@@ -194,11 +219,15 @@ def locked_device(cli: str, chrome: str, base: str, creds: dict, report: Path) -
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--keep", type=Path, help="write the JSON reports to this folder")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per state (median)")
     args = parser.parse_args()
     cli, chrome = lighthouse_cli(), chrome_path()
-    if cli is None or chrome is None:
-        missing = f"Lighthouse {VERSION}" if cli is None else "Chromium (CHROME_PATH)"
-        print(f"SKIPPED: {missing} not found. Install Lighthouse with: {INSTALL}")
+    if cli is None:
+        print(f"SKIPPED: Lighthouse {VERSION} not found. Install it with: {INSTALL}")
+        return 0
+    if chrome is None:
+        tried = os.environ.get("CHROME_PATH") or "/usr/bin/chromium"
+        print(f"SKIPPED: no Chromium at {tried}; set CHROME_PATH to one")
         return 0
 
     print(f"code: {code_version()}; {os.cpu_count()} CPUs; load average {load_average()}")
@@ -218,7 +247,13 @@ def main() -> int:
             base = f"http://127.0.0.1:{server.server_port}"
             print("\n== signed out: /app (the shell, which sends a stranger to /login)")
             results = Results("signed out")
-            show(results, run_lighthouse(cli, chrome, f"{base}/app", reports / "signed-out.json"))
+            measure_state(
+                results,
+                args.runs,
+                lambda i: run_lighthouse(
+                    cli, chrome, f"{base}/app", reports / f"signed-out-{i}.json"
+                ),
+            )
             all_results.append(results)
 
             print("\n== signed in, new device: /app (choose a PIN)")
@@ -227,13 +262,14 @@ def main() -> int:
             http.close()
             results = Results("signed in")
             headers = json.dumps({"Cookie": cookie})
-            show(
+            measure_state(
                 results,
-                run_lighthouse(
+                args.runs,
+                lambda i: run_lighthouse(
                     cli,
                     chrome,
                     f"{base}/app",
-                    reports / "signed-in.json",
+                    reports / f"signed-in-{i}.json",
                     [f"--extra-headers={headers}"],
                 ),
             )
@@ -241,7 +277,11 @@ def main() -> int:
 
             print("\n== locked device: /app (the unlock screen, from the service worker)")
             results = Results("locked")
-            show(results, locked_device(cli, chrome, base, creds, reports / "locked.json"))
+            measure_state(
+                results,
+                args.runs,
+                lambda i: locked_device(cli, chrome, base, creds, reports / f"locked-{i}.json"),
+            )
             all_results.append(results)
     finally:
         if app is not None:
