@@ -29,6 +29,9 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "offline_start_4x": (2000.0, "ms", "le"),
     "search_p95_5k": (16.0, "ms", "le"),
     "search_p95_50k": (50.0, "ms", "le"),
+    "lh_performance": (90.0, "score", "ge"),
+    "lh_accessibility": (100.0, "score", "ge"),
+    "lh_best_practices": (95.0, "score", "ge"),
 }
 LABELS = {
     "noop_p50": "no-op sync p50 (in-process)",
@@ -47,6 +50,9 @@ LABELS = {
     "offline_start_4x": "offline cold start, CPU ×4",
     "search_p95_5k": "search keystroke p95, 5,000",
     "search_p95_50k": "search keystroke p95, 50,000",
+    "lh_performance": "Lighthouse mobile: Performance",
+    "lh_accessibility": "Lighthouse mobile: Accessibility",
+    "lh_best_practices": "Lighthouse mobile: Best Practices",
 }
 
 
@@ -69,6 +75,8 @@ def target_text(name: str) -> str:
     sign = "≤" if how == "le" else "≥"
     if unit == "B":
         return f"{sign} {target / 1024:g} KB"
+    if unit == "score":
+        return f"{sign} {target:g}"
     return f"{sign} {target:g} {unit}"
 
 
@@ -82,6 +90,8 @@ def fmt(name: str, value: float | None) -> str:
         return f"{value:,.0f} req/s"
     if unit == "×":
         return f"{value:,.0f} ×"
+    if unit == "score":
+        return f"{value:.0f}"
     return f"{value:.2f} ms"
 
 

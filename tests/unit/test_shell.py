@@ -95,3 +95,38 @@ def test_the_app_shell_holds_no_user_data_nor_token(client, auth, make_user, mak
     for private in ("Pizzería", "Ana Pérez", "ana@example.com", "csrf_token", str(user.id)):
         assert private not in page
     assert '<script type="module" src="/static/js/app.js">' in page
+
+
+def test_the_shell_preloads_every_module_the_app_imports_and_only_those(client):
+    modules = shell.app_modules()
+    assert modules[0] == "js/app.js"
+    for name in ("vendor/minisearch.js", "js/views/directory.js", "js/availability.js"):
+        assert name in modules  # two and three levels of imports down
+    assert "js/sw-bridge.js" not in modules  # the pages' script, not the app's
+    precached = set(shell.shell_urls())
+    html = client.get("/app").get_data(as_text=True)
+    preloaded = [
+        line.split('href="')[1].split('"')[0]
+        for line in html.splitlines()
+        if 'rel="modulepreload"' in line
+    ]
+    assert preloaded == [f"/static/{name}" for name in modules]
+    assert set(preloaded) <= precached  # offline, each one comes from the worker's cache
+
+
+def test_the_module_graph_follows_relative_imports_through_folders(tmp_path, monkeypatch):
+    (tmp_path / "js" / "views").mkdir(parents=True)
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "js" / "main.js").write_text(
+        'import { a } from "./views/a.js";\nimport "./b.js";\n'
+    )
+    (tmp_path / "js" / "views" / "a.js").write_text('export { h } from"../../vendor/lib.js";\n')
+    (tmp_path / "js" / "b.js").write_text('import { a } from "./views/a.js";\n')
+    (tmp_path / "vendor" / "lib.js").write_text("export const h = 1;\n")
+    monkeypatch.setattr(shell, "STATIC", tmp_path)
+    shell.app_modules.cache_clear()
+    try:
+        modules = shell.app_modules("js/main.js")
+    finally:
+        shell.app_modules.cache_clear()
+    assert modules == ("js/main.js", "js/views/a.js", "js/b.js", "vendor/lib.js")

@@ -24,7 +24,7 @@ def app_shell() -> str:
 
     The page itself asks /api/v1/session who is signed in (and sends a stranger to /login).
     """
-    return render_template("pages/app.html")
+    return render_template("pages/app.html", modules=shell.app_modules())
 
 
 @bp.get("/sw.js")
