@@ -1,0 +1,421 @@
+"""The push dispatcher: outbox → one delivery per device → the push services.
+
+Two steps, each safe to run in several processes at once (`FOR UPDATE SKIP LOCKED` on
+PostgreSQL; on SQLite each step is one writer transaction, `BEGIN IMMEDIATE`):
+
+1. **Fan-out**, one transaction: a workspace's directory changes wait `PUSH_COALESCE_SECONDS`
+   from the first one, then all of them become one delivery per subscription of each current
+   member who wants them (count = the changes made by others; a member's own changes do not
+   notify their devices); crisis alerts go out at once. The outbox rows are deleted in the
+   same transaction, so a dispatcher that dies leaves them for the next.
+2. **Send**: a few threads each claim a small batch (`claimed_until` = now + lease; a dead
+   dispatcher's claim lapses and another sends it), send each with pywebpush and record the
+   outcome in its own short transaction: deleted when the push service took it, retried at
+   `next_attempt_at` on 429/5xx/network errors (honouring Retry-After, else exponential
+   backoff), the subscription deleted on 404/410, anything else logged, counted and dropped.
+
+pywebpush is used for what it does well (RFC 8291 encryption) and not for the rest: the VAPID
+header is signed once per push-service origin and reused for up to 11 hours (its JWT lives 12),
+built from a fresh claims dict each time (pywebpush writes into the one it is given); each
+thread keeps one `requests.Session` (keep-alive); every request has a timeout, a TTL of a day
+and, for directory changes, a `Topic` per workspace.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from flask import Flask
+from py_vapid import Vapid02
+from pywebpush import WebPusher
+from sqlalchemy import Engine, and_, delete, exists, insert, or_, select, update
+from sqlalchemy.engine import Connection
+
+from webapp.auth.models import User
+from webapp.db import get_engine, utcnow
+from webapp.push.models import OutboxMessage, PushDelivery, PushSubscription
+from webapp.push.service import CRISIS_ALERT, DIRECTORY_CHANGED, recipients_query, topic
+from webapp.workspaces.models import Membership
+
+log = logging.getLogger(__name__)
+
+JWT_LIFETIME = 12 * 3600
+# A cached VAPID header is replaced this long before its JWT expires.
+JWT_MARGIN = 3600
+MAX_RETRY_AFTER = 24 * 3600
+FANOUT_BATCH = 5000
+USER_AGENT = "Enlace push dispatcher"
+
+
+@dataclass
+class Claimed:
+    """A delivery claimed for sending, with what sending it needs."""
+
+    id: int
+    subscription_id: uuid.UUID
+    endpoint: str
+    p256dh: str
+    auth: str
+    payload: dict[str, Any]
+    urgency: str
+    topic: str | None
+    attempts: int
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """Return the seconds a Retry-After header asks for (seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    seconds = when.timestamp() - (time.time() if now is None else now)
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
+
+
+class Dispatcher:
+    """Sends the outbox of one database; `run_forever` in a thread or in `enlace push-worker`."""
+
+    def __init__(self, app: Flask):
+        config = app.config
+        self.engine: Engine = get_engine(app)
+        # Writers begin IMMEDIATE on SQLite (webapp.db): a claim is one atomic read-and-mark.
+        self.writer: Engine = app.extensions["enlace_db"]["writer"]
+        self.postgres = self.engine.dialect.name == "postgresql"
+        self.vapid = Vapid02(app.extensions["enlace_vapid"])
+        self.subject = str(config["VAPID_SUBJECT"])
+        self.coalesce = float(config["PUSH_COALESCE_SECONDS"])
+        self.ttl = int(config["PUSH_TTL_SECONDS"])
+        self.timeout = float(config["PUSH_TIMEOUT_SECONDS"])
+        self.lease = float(config["PUSH_LEASE_SECONDS"])
+        self.poll = float(config["PUSH_POLL_SECONDS"])
+        self.batch = int(config["PUSH_BATCH_SIZE"])
+        self.threads = int(config["PUSH_SEND_THREADS"])
+        self.max_attempts = int(config["PUSH_MAX_ATTEMPTS"])
+        self.retry_base = float(config.get("PUSH_RETRY_SECONDS", 2.0))
+        self.stats: Counter[str] = Counter()
+        self.stop = threading.Event()
+        self._lock = threading.Lock()
+        self._headers: dict[str, tuple[str, float]] = {}
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+
+    # --- the loop ---------------------------------------------------------------------------
+
+    def run_forever(self) -> None:
+        """Fan out and send until `stop` is set; a failing database is retried, not fatal."""
+        failures = 0
+        while not self.stop.is_set():
+            try:
+                busy = self.run_once()
+                failures = 0
+            except Exception:
+                failures += 1
+                log.exception("push dispatcher: a round failed; retrying")
+                busy = 0
+                self.stop.wait(min(60.0, self.poll * 2**failures))
+            if not busy:
+                self.stop.wait(self.poll)
+        self.close()
+
+    def run_once(self) -> int:
+        """Fan out what is due, then send every delivery that is due; return how many sent."""
+        self.fan_out()
+        if self.threads == 1:
+            return self._drain()
+        done: list[int] = []
+        workers = [
+            threading.Thread(target=lambda: done.append(self._drain()), name=f"push-send-{n}")
+            for n in range(self.threads)
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return sum(done)
+
+    def close(self) -> None:
+        with self._lock:
+            for session in self._sessions:
+                session.close()
+            self._sessions.clear()
+
+    def _drain(self) -> int:
+        sent = 0
+        while not self.stop.is_set():
+            claimed = self.claim(self.batch)
+            if not claimed:
+                break
+            for item in claimed:
+                self.record(item, self.send(item))
+                sent += 1
+        return sent
+
+    # --- step 1: fan-out --------------------------------------------------------------------
+
+    def fan_out(self) -> int:
+        """Turn due outbox messages into deliveries, in one transaction; return how many."""
+        now = utcnow()
+        cutoff = now - timedelta(seconds=self.coalesce)
+        with self.writer.begin() as conn:
+            self._drop_undeliverable(conn)
+            ready = (
+                select(OutboxMessage.workspace_id)
+                .where(OutboxMessage.kind == DIRECTORY_CHANGED, OutboxMessage.created_at <= cutoff)
+                .distinct()
+            )
+            query = (
+                select(OutboxMessage)
+                .where(
+                    or_(
+                        OutboxMessage.kind == CRISIS_ALERT,
+                        OutboxMessage.workspace_id.in_(ready),
+                    )
+                )
+                .order_by(OutboxMessage.id)
+                .limit(FANOUT_BATCH)
+            )
+            if self.postgres:
+                query = query.with_for_update(skip_locked=True)
+            rows = conn.execute(query).all()
+            if not rows:
+                return 0
+            deliveries: list[dict[str, Any]] = []
+            changes: dict[uuid.UUID, list[Any]] = {}
+            for row in rows:
+                if row.kind == CRISIS_ALERT:
+                    deliveries += self._alert_deliveries(conn, row, now)
+                else:
+                    changes.setdefault(row.workspace_id, []).append(row)
+            for workspace_id, group in changes.items():
+                deliveries += self._change_deliveries(conn, workspace_id, group, now)
+            if deliveries:
+                conn.execute(insert(PushDelivery), deliveries)
+            conn.execute(delete(OutboxMessage).where(OutboxMessage.id.in_([r.id for r in rows])))
+        self.stats["fanned_out"] += len(deliveries)
+        return len(deliveries)
+
+    def _change_deliveries(
+        self, conn: Connection, workspace_id: uuid.UUID, group: list[Any], now: Any
+    ) -> list[dict[str, Any]]:
+        revision = max(r.revision for r in group)
+        found = []
+        for sub_id, user_id in conn.execute(
+            recipients_query(workspace_id, DIRECTORY_CHANGED, None)
+        ):
+            count = sum(r.count for r in group if r.author_id != user_id)
+            if count <= 0:
+                continue  # only their own changes
+            payload = {
+                "type": DIRECTORY_CHANGED,
+                "workspace": str(workspace_id),
+                "revision": revision,
+                "count": count,
+            }
+            found.append(self._delivery(sub_id, workspace_id, payload, "normal", now))
+            found[-1]["topic"] = topic(workspace_id)
+        return found
+
+    def _alert_deliveries(self, conn: Connection, row: Any, now: Any) -> list[dict[str, Any]]:
+        return [
+            self._delivery(sub_id, row.workspace_id, row.payload, "high", now)
+            for sub_id, _user in conn.execute(
+                recipients_query(row.workspace_id, CRISIS_ALERT, row.author_id)
+            )
+        ]
+
+    @staticmethod
+    def _delivery(
+        sub_id: uuid.UUID, workspace_id: uuid.UUID, payload: dict[str, Any], urgency: str, now: Any
+    ) -> dict[str, Any]:
+        return {
+            "subscription_id": sub_id,
+            "workspace_id": workspace_id,
+            "payload": payload,
+            "urgency": urgency,
+            "topic": None,
+            "attempts": 0,
+            "created_at": now,
+            "next_attempt_at": now,
+            "claimed_until": None,
+        }
+
+    @staticmethod
+    def _deliverable() -> Any:
+        """The condition a delivery must meet when it is sent: its user is still a member of
+        the workspace and still wants this kind of message."""
+        member = exists().where(
+            Membership.workspace_id == PushDelivery.workspace_id,
+            Membership.user_id == PushSubscription.user_id,
+        )
+        wants = or_(
+            User.push_level == "all",
+            and_(PushDelivery.urgency == "high", User.push_level == "urgent"),
+        )
+        return and_(member, wants)
+
+    def _drop_undeliverable(self, conn: Connection) -> None:
+        """Delete deliveries for former members or users who no longer want them."""
+        keep = (
+            select(PushDelivery.id)
+            .join(PushSubscription, PushSubscription.id == PushDelivery.subscription_id)
+            .join(User, User.id == PushSubscription.user_id)
+            .where(self._deliverable())
+        )
+        conn.execute(delete(PushDelivery).where(PushDelivery.id.not_in(keep)))
+
+    # --- step 2: claim, send, record --------------------------------------------------------
+
+    def claim(self, limit: int) -> list[Claimed]:
+        """Claim up to `limit` due deliveries for `lease` seconds."""
+        now = utcnow()
+        query = (
+            select(
+                PushDelivery.id,
+                PushDelivery.subscription_id,
+                PushSubscription.endpoint,
+                PushSubscription.p256dh,
+                PushSubscription.auth,
+                PushDelivery.payload,
+                PushDelivery.urgency,
+                PushDelivery.topic,
+                PushDelivery.attempts,
+            )
+            .join(PushSubscription, PushSubscription.id == PushDelivery.subscription_id)
+            .join(User, User.id == PushSubscription.user_id)
+            .where(
+                PushDelivery.next_attempt_at <= now,
+                or_(PushDelivery.claimed_until.is_(None), PushDelivery.claimed_until < now),
+                self._deliverable(),
+            )
+            .order_by(PushDelivery.next_attempt_at, PushDelivery.id)
+            .limit(limit)
+        )
+        if self.postgres:
+            query = query.with_for_update(skip_locked=True, of=PushDelivery)
+        with self.writer.begin() as conn:
+            rows = conn.execute(query).all()
+            if rows:
+                conn.execute(
+                    update(PushDelivery)
+                    .where(PushDelivery.id.in_([r.id for r in rows]))
+                    .values(claimed_until=now + timedelta(seconds=self.lease))
+                )
+        return [Claimed(*row) for row in rows]
+
+    def vapid_header(self, origin: str) -> str:
+        """Return the VAPID Authorization header for a push-service origin, cached."""
+        now = time.time()
+        with self._lock:
+            cached = self._headers.get(origin)
+            if cached is not None and cached[1] - JWT_MARGIN > now:
+                return cached[0]
+        # A fresh claims dict each time: pywebpush and py_vapid may write into it.
+        claims = {"sub": self.subject, "aud": origin, "exp": int(now) + JWT_LIFETIME}
+        header = self.vapid.sign(claims)["Authorization"]
+        with self._lock:
+            self._headers[origin] = (header, claims["exp"])
+            self.stats["jwt_signed"] += 1
+        return header
+
+    def http(self) -> requests.Session:
+        """Return this thread's HTTP session (keep-alive connections to the push services)."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers["User-Agent"] = USER_AGENT
+            self._local.session = session
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
+    def send(self, item: Claimed) -> tuple[str, float | None]:
+        """Send one delivery; return (outcome, retry delay): sent, gone, retry or failed."""
+        parts = urlsplit(item.endpoint)
+        headers = {
+            "Authorization": self.vapid_header(f"{parts.scheme}://{parts.netloc}"),
+            "Urgency": item.urgency,
+        }
+        if item.topic:
+            headers["Topic"] = item.topic
+        data = json.dumps(item.payload, separators=(",", ":")).encode()
+        subscription = {
+            "endpoint": item.endpoint,
+            "keys": {"p256dh": item.p256dh, "auth": item.auth},
+        }
+        try:
+            response = WebPusher(subscription, requests_session=self.http()).send(
+                data=data,
+                headers=headers,
+                ttl=self.ttl,
+                content_encoding="aes128gcm",
+                timeout=self.timeout,
+            )
+        except requests.RequestException as error:
+            log.warning("push to %s failed: %s", parts.netloc, error)
+            return "retry", None
+        except Exception:
+            log.exception("push to %s could not be made", parts.netloc)
+            return "failed", None
+        status = response.status_code
+        if status in (200, 201, 202):
+            return "sent", None
+        if status in (404, 410):
+            return "gone", None
+        if status == 429 or status >= 500:
+            return "retry", retry_after_seconds(response.headers.get("Retry-After"))
+        log.warning("push to %s refused: %s %s", parts.netloc, status, response.text[:200])
+        return "failed", None
+
+    def record(self, item: Claimed, outcome: tuple[str, float | None]) -> None:
+        """Write down what became of a delivery, in its own short transaction."""
+        kind, retry_after = outcome
+        with self.writer.begin() as conn:
+            if kind == "gone":
+                conn.execute(
+                    delete(PushSubscription).where(PushSubscription.id == item.subscription_id)
+                )
+            elif kind == "retry" and item.attempts + 1 < self.max_attempts:
+                backoff = self.retry_base * 2**item.attempts * (1 + random.random() / 4)  # noqa: S311 - jitter
+                delay = max(backoff, retry_after or 0.0)
+                conn.execute(
+                    update(PushDelivery)
+                    .where(PushDelivery.id == item.id)
+                    .values(
+                        attempts=item.attempts + 1,
+                        next_attempt_at=utcnow() + timedelta(seconds=delay),
+                        claimed_until=None,
+                    )
+                )
+            else:
+                if kind == "retry":
+                    kind = "dropped"
+                conn.execute(delete(PushDelivery).where(PushDelivery.id == item.id))
+        with self._lock:
+            self.stats[kind] += 1
+
+
+def start_thread(app: Flask) -> Dispatcher:
+    """Start the dispatcher in a daemon thread of this process (`enlace run`)."""
+    dispatcher = Dispatcher(app)
+    thread = threading.Thread(target=dispatcher.run_forever, name="push-dispatcher", daemon=True)
+    thread.start()
+    return dispatcher
