@@ -63,6 +63,17 @@ class Received:
     abandoned: bool = False
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A sender that closes its keep-alive connection (or is killed) is not an error here.
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class PushService:
     """Start with `with PushService() as push:`; `push.subscribe()` gives a subscription."""
 
@@ -75,7 +86,7 @@ class PushService:
         self.requests = 0
         self.connections = 0
         self.in_flight: dict[int, str] = {}  # client port -> token, while answering slowly
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
         self.cond = threading.Condition(self.lock)
         self.decrypt = True
         self._server: ThreadingHTTPServer | None = None
@@ -151,8 +162,7 @@ class PushService:
             def do_POST(self) -> None:  # noqa: N802
                 service._handle(self)
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._server = QuietServer(("127.0.0.1", 0), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
