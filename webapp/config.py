@@ -122,7 +122,7 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         # A claimed delivery whose worker died is sent by another after this long.
         "PUSH_LEASE_SECONDS": _seconds(env, "ENLACE_PUSH_LEASE_SECONDS", 120.0, 1, 3600),
         "PUSH_POLL_SECONDS": _seconds(env, "ENLACE_PUSH_POLL_SECONDS", 1.0, 0.01, 60),
-        "PUSH_BATCH_SIZE": _count(env, "ENLACE_PUSH_BATCH_SIZE", 10, 1),
+        "PUSH_BATCH_SIZE": _count(env, "ENLACE_PUSH_BATCH_SIZE", 20, 1),
         "PUSH_SEND_THREADS": _count(env, "ENLACE_PUSH_SEND_THREADS", 4, 1),
         # A delivery the push service keeps refusing with 429/5xx is dropped after this many.
         "PUSH_MAX_ATTEMPTS": 12,

@@ -29,6 +29,9 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "offline_start_4x": (2000.0, "ms", "le"),
     "search_p95_5k": (16.0, "ms", "le"),
     "search_p95_50k": (50.0, "ms", "le"),
+    "push_rate": (200.0, "msg/s", "ge"),
+    "push_naive_ratio": (3.0, "×", "ge"),
+    "push_cpu_per_device": (1.0, "ms", "le"),
 }
 LABELS = {
     "noop_p50": "no-op sync p50 (in-process)",
@@ -47,6 +50,9 @@ LABELS = {
     "offline_start_4x": "offline cold start, CPU ×4",
     "search_p95_5k": "search keystroke p95, 5,000",
     "search_p95_50k": "search keystroke p95, 50,000",
+    "push_rate": "push fan-out to 1,000 devices",
+    "push_naive_ratio": "push: as built ÷ naive webpush()",
+    "push_cpu_per_device": "CPU per device: push + delta fetch",
 }
 
 
@@ -78,10 +84,10 @@ def fmt(name: str, value: float | None) -> str:
     unit = TARGETS[name][1]
     if unit == "B":
         return f"{value:,.0f} B"
-    if unit == "req/s":
-        return f"{value:,.0f} req/s"
+    if unit in ("req/s", "msg/s"):
+        return f"{value:,.0f} {unit}"
     if unit == "×":
-        return f"{value:,.0f} ×"
+        return f"{value:,.1f} ×" if value < 10 else f"{value:,.0f} ×"
     return f"{value:.2f} ms"
 
 

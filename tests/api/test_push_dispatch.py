@@ -105,6 +105,7 @@ def test_the_vapid_header_is_signed_once_per_origin_and_connections_are_reused(a
     assert len({r.jwt for r in push.received}) == 1
     assert dispatcher.stats["jwt_signed"] == 1
     assert push.connections == 1  # one keep-alive connection for the 12 messages
+    dispatcher.close()
 
 
 def test_a_burst_within_the_window_is_one_message_per_device_counting_others_changes(

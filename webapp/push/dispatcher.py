@@ -17,16 +17,20 @@ PostgreSQL; on SQLite each step is one writer transaction, `BEGIN IMMEDIATE`):
 pywebpush is used for what it does well (RFC 8291 encryption) and not for the rest: the VAPID
 header is signed once per push-service origin and reused for up to 11 hours (its JWT lives 12),
 built from a fresh claims dict each time (pywebpush writes into the one it is given); each
-thread keeps one `requests.Session` (keep-alive); every request has a timeout, a TTL of a day
-and, for directory changes, a `Topic` per workspace.
+thread keeps one keep-alive connection per push-service origin (`Connections`, http.client);
+every request has a timeout, a TTL of a day and, for directory changes, a `Topic` per
+workspace.
 """
 
 from __future__ import annotations
 
 import email.utils
+import http.client
 import json
 import logging
 import random
+import select as selectors_
+import ssl
 import threading
 import time
 import uuid
@@ -36,11 +40,10 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
 from flask import Flask
 from py_vapid import Vapid02
 from pywebpush import WebPusher
-from sqlalchemy import Engine, and_, delete, exists, insert, or_, select, update
+from sqlalchemy import Engine, and_, bindparam, delete, exists, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from webapp.auth.models import User
@@ -57,6 +60,79 @@ JWT_MARGIN = 3600
 MAX_RETRY_AFTER = 24 * 3600
 FANOUT_BATCH = 5000
 USER_AGENT = "Enlace push dispatcher"
+
+
+class Connections:
+    """Keep-alive HTTP/1.1 connections to the push services: one per origin and thread.
+
+    The standard library's http.client rather than requests: for a message of ~200 bytes,
+    requests' per-call machinery cost more CPU than the encryption (bench/push_bench.py).
+    """
+
+    def __init__(self, timeout: float):
+        self.timeout = timeout
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list[http.client.HTTPConnection] = []
+        self._tls = ssl.create_default_context()
+
+    def _connection(self, scheme: str, netloc: str) -> http.client.HTTPConnection:
+        pool = self._local.__dict__.setdefault("pool", {})
+        conn = pool.get((scheme, netloc))
+        if conn is not None and conn.sock is not None:
+            # Closed by the server while idle (readable at end of file): reconnect.
+            readable, _, _ = selectors_.select([conn.sock], [], [], 0)
+            if readable:
+                conn.close()
+        if conn is None:
+            if scheme == "https":
+                conn = http.client.HTTPSConnection(netloc, timeout=self.timeout, context=self._tls)
+            else:
+                conn = http.client.HTTPConnection(netloc, timeout=self.timeout)
+            pool[(scheme, netloc)] = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+        """POST and read the answer; return (status, headers)."""
+        parts = urlsplit(url)
+        conn = self._connection(parts.scheme, parts.netloc)
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        try:
+            conn.request("POST", path, body=body, headers={"User-Agent": USER_AGENT, **headers})
+            response = conn.getresponse()
+            response.read()
+        except BaseException:
+            conn.close()
+            raise
+        if response.will_close:
+            conn.close()
+        return response.status, response.headers
+
+    def close_mine(self) -> None:
+        """Close this thread's connections."""
+        pool = self._local.__dict__.pop("pool", {})
+        with self._lock:
+            for conn in pool.values():
+                conn.close()
+                self._all.remove(conn)
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+
+
+# Built once: a delivery's outcome is one statement.
+_DELETE_DELIVERY = delete(PushDelivery).where(PushDelivery.id == bindparam("did"))
+_DELETE_SUBSCRIPTION = delete(PushSubscription).where(PushSubscription.id == bindparam("sid"))
+_RETRY = (
+    update(PushDelivery)
+    .where(PushDelivery.id == bindparam("did"))
+    .values(attempts=bindparam("attempts"), next_attempt_at=bindparam("due"), claimed_until=None)
+)
 
 
 @dataclass
@@ -100,6 +176,13 @@ class Dispatcher:
         # Writers begin IMMEDIATE on SQLite (webapp.db): a claim is one atomic read-and-mark.
         self.writer: Engine = app.extensions["enlace_db"]["writer"]
         self.postgres = self.engine.dialect.name == "postgresql"
+        # An outcome is one statement: PostgreSQL commits it alone (autocommit, no BEGIN and
+        # COMMIT round trips); SQLite takes the write lock first (BEGIN IMMEDIATE, webapp.db).
+        self.recorder: Engine = (
+            self.engine.execution_options(isolation_level="AUTOCOMMIT")
+            if self.postgres
+            else self.writer
+        )
         self.vapid = Vapid02(app.extensions["enlace_vapid"])
         self.subject = str(config["VAPID_SUBJECT"])
         self.coalesce = float(config["PUSH_COALESCE_SECONDS"])
@@ -115,8 +198,7 @@ class Dispatcher:
         self.stop = threading.Event()
         self._lock = threading.Lock()
         self._headers: dict[str, tuple[str, float]] = {}
-        self._local = threading.local()
-        self._sessions: list[requests.Session] = []
+        self.connections = Connections(self.timeout)
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -143,7 +225,9 @@ class Dispatcher:
             return self._drain()
         done: list[int] = []
         workers = [
-            threading.Thread(target=lambda: done.append(self._drain()), name=f"push-send-{n}")
+            threading.Thread(
+                target=lambda: done.append(self._drain_and_close()), name=f"push-send-{n}"
+            )
             for n in range(self.threads)
         ]
         for worker in workers:
@@ -153,18 +237,28 @@ class Dispatcher:
         return sum(done)
 
     def close(self) -> None:
-        with self._lock:
-            for session in self._sessions:
-                session.close()
-            self._sessions.clear()
+        self.connections.close()
+
+    def _drain_and_close(self) -> int:
+        """Send in a thread of this round; its connections end with it."""
+        try:
+            return self._drain()
+        finally:
+            self.connections.close_mine()
 
     def _drain(self) -> int:
         sent = 0
         while not self.stop.is_set():
+            claimed_at = time.monotonic()
             claimed = self.claim(self.batch)
             if not claimed:
                 break
             for item in claimed:
+                if time.monotonic() - claimed_at > self.lease * 0.8:
+                    # A slow push service: the claim on the rest lapses soon, and another
+                    # dispatcher may take them; leave them unsent rather than send them twice.
+                    self.stats["left_to_lease"] += 1
+                    continue
                 self.record(item, self.send(item))
                 sent += 1
         return sent
@@ -336,22 +430,14 @@ class Dispatcher:
             self.stats["jwt_signed"] += 1
         return header
 
-    def http(self) -> requests.Session:
-        """Return this thread's HTTP session (keep-alive connections to the push services)."""
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            session.headers["User-Agent"] = USER_AGENT
-            self._local.session = session
-            with self._lock:
-                self._sessions.append(session)
-        return session
-
     def send(self, item: Claimed) -> tuple[str, float | None]:
         """Send one delivery; return (outcome, retry delay): sent, gone, retry or failed."""
         parts = urlsplit(item.endpoint)
         headers = {
             "Authorization": self.vapid_header(f"{parts.scheme}://{parts.netloc}"),
+            "TTL": str(self.ttl),
+            "Content-Encoding": "aes128gcm",
+            "Content-Type": "application/octet-stream",
             "Urgency": item.urgency,
         }
         if item.topic:
@@ -362,53 +448,45 @@ class Dispatcher:
             "keys": {"p256dh": item.p256dh, "auth": item.auth},
         }
         try:
-            response = WebPusher(subscription, requests_session=self.http()).send(
-                data=data,
-                headers=headers,
-                ttl=self.ttl,
-                content_encoding="aes128gcm",
-                timeout=self.timeout,
-            )
-        except requests.RequestException as error:
-            log.warning("push to %s failed: %s", parts.netloc, error)
-            return "retry", None
+            # pywebpush encrypts (RFC 8291 aes128gcm, a new ephemeral key per message).
+            body = WebPusher(subscription).encode(data, "aes128gcm")["body"]
         except Exception:
-            log.exception("push to %s could not be made", parts.netloc)
+            log.exception("push to %s could not be encrypted", parts.netloc)
             return "failed", None
-        status = response.status_code
+        try:
+            status, answer = self.connections.post(item.endpoint, body, headers)
+        except (OSError, http.client.HTTPException) as error:
+            log.warning("push to %s failed: %r", parts.netloc, error)
+            return "retry", None
         if status in (200, 201, 202):
             return "sent", None
         if status in (404, 410):
             return "gone", None
         if status == 429 or status >= 500:
-            return "retry", retry_after_seconds(response.headers.get("Retry-After"))
-        log.warning("push to %s refused: %s %s", parts.netloc, status, response.text[:200])
+            return "retry", retry_after_seconds(answer.get("Retry-After"))
+        log.warning("push to %s refused: %s", parts.netloc, status)
         return "failed", None
 
     def record(self, item: Claimed, outcome: tuple[str, float | None]) -> None:
-        """Write down what became of a delivery, in its own short transaction."""
+        """Write down what became of a delivery: one statement, committed at once."""
         kind, retry_after = outcome
-        with self.writer.begin() as conn:
-            if kind == "gone":
-                conn.execute(
-                    delete(PushSubscription).where(PushSubscription.id == item.subscription_id)
-                )
-            elif kind == "retry" and item.attempts + 1 < self.max_attempts:
-                backoff = self.retry_base * 2**item.attempts * (1 + random.random() / 4)  # noqa: S311 - jitter
-                delay = max(backoff, retry_after or 0.0)
-                conn.execute(
-                    update(PushDelivery)
-                    .where(PushDelivery.id == item.id)
-                    .values(
-                        attempts=item.attempts + 1,
-                        next_attempt_at=utcnow() + timedelta(seconds=delay),
-                        claimed_until=None,
-                    )
-                )
-            else:
-                if kind == "retry":
-                    kind = "dropped"
-                conn.execute(delete(PushDelivery).where(PushDelivery.id == item.id))
+        if kind == "retry" and item.attempts + 1 >= self.max_attempts:
+            kind = "dropped"
+        if kind == "gone":  # the subscription, and with it what waits for it
+            statement, params = _DELETE_SUBSCRIPTION, {"sid": item.subscription_id}
+        elif kind == "retry":
+            backoff = self.retry_base * 2**item.attempts * (1 + random.random() / 4)  # noqa: S311 - jitter
+            delay = max(backoff, retry_after or 0.0)
+            statement = _RETRY
+            params = {
+                "did": item.id,
+                "attempts": item.attempts + 1,
+                "due": utcnow() + timedelta(seconds=delay),
+            }
+        else:
+            statement, params = _DELETE_DELIVERY, {"did": item.id}
+        with self.recorder.begin() as conn:
+            conn.execute(statement, params)
         with self._lock:
             self.stats[kind] += 1
 
