@@ -24,8 +24,11 @@ It measures, it never asserts.
 from __future__ import annotations
 
 import base64
+import datetime
+import ipaddress
 import multiprocessing
 import os
+import ssl
 import statistics
 import sys
 import time
@@ -36,11 +39,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cryptography.hazmat.primitives import serialization  # noqa: E402
+from cryptography import x509  # noqa: E402
+from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import ec  # noqa: E402
+from cryptography.x509.oid import NameOID  # noqa: E402
 from py_vapid import Vapid02  # noqa: E402
 from pywebpush import webpush  # noqa: E402
-from sqlalchemy import delete, insert, select  # noqa: E402
+from sqlalchemy import delete, func, insert, select, update  # noqa: E402
 
 from bench.lib.clients import OWNER, PASSWORD, USER_AGENT, Device  # noqa: E402
 from bench.lib.report import log  # noqa: E402
@@ -48,11 +53,17 @@ from bench.lib.runner import Run, main  # noqa: E402
 from tests.helpers import sign_in  # noqa: E402
 from webapp.db import session_scope  # noqa: E402
 
-FIGURES = ["push_rate", "push_naive_ratio", "push_cpu_per_device"]
+FIGURES = [
+    "push_rate",
+    "push_naive_ratio",
+    "push_rate_tls",
+    "push_naive_ratio_tls",
+    "push_cpu_per_device",
+]
 DEVICES = 1000
 
 
-def _sink(port_queue: Any) -> None:
+def _sink(port_queue: Any, tls: tuple[str, str] | None = None) -> None:
     """A push service that takes every message (201) over keep-alive connections."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -69,8 +80,44 @@ def _sink(port_queue: Any) -> None:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if tls is not None:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     port_queue.put(server.server_port)
     server.serve_forever()
+
+
+def _certificate(folder: Path) -> tuple[str, str]:
+    """A self-signed certificate for 127.0.0.1; return (cert file, key file)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "sink-cert.pem", folder / "sink-key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return str(cert_file), str(key_file)
 
 
 def _keys() -> dict[str, str]:
@@ -143,26 +190,35 @@ def _pending(app: Any) -> int:
 
 def measure(run: Run) -> None:
     from webapp.push.dispatcher import Dispatcher
-    from webapp.push.models import OutboxMessage
+    from webapp.push.models import OutboxMessage, PushSubscription
 
     app, results = run.app, run.results
     app.config.update(PUSH_COALESCE_SECONDS=0.0)
     context = multiprocessing.get_context("fork")
     ports = context.Queue()
-    sink = context.Process(target=_sink, args=(ports,), daemon=True)
-    sink.start()
+    tls = _certificate(run.workdir)
+    sinks = [
+        context.Process(target=_sink, args=(ports,), daemon=True),
+        context.Process(target=_sink, args=(ports, tls), daemon=True),
+    ]
+    sinks[0].start()
+    http_origin = f"http://127.0.0.1:{ports.get(timeout=10)}"
+    sinks[1].start()
+    https_origin = f"https://127.0.0.1:{ports.get(timeout=10)}"
+    # Both the dispatcher (ssl default paths) and requests (naive) trust the sink's certificate.
+    os.environ["SSL_CERT_FILE"] = os.environ["REQUESTS_CA_BUNDLE"] = tls[0]
     try:
-        origin = f"http://127.0.0.1:{ports.get(timeout=10)}"
         started = time.perf_counter()
-        emails, subscriptions = _members(run, origin)
+        emails, subscriptions = _members(run, http_origin)
         log(f"{DEVICES:,} members with a subscription in {time.perf_counter() - started:.1f} s")
         with app.app_context(), session_scope(app) as session:
             session.execute(delete(OutboxMessage))  # the seeding's changes
         owner = Device(app, OWNER, run.seeded.workspace_id)
+        vapid = Vapid02(app.extensions["enlace_vapid"])
+        data = '{"type":"directory-changed","workspace":"x","revision":1,"count":1}'
+        threads = app.config["PUSH_SEND_THREADS"]
 
-        # The dispatcher as built.
-        rates = []
-        for _ in range(3):
+        def as_built() -> float:
             _change(owner, app)
             dispatcher = Dispatcher(app)
             started = time.perf_counter()
@@ -171,27 +227,56 @@ def measure(run: Run) -> None:
             dispatcher.close()
             if sent != DEVICES or _pending(app):
                 raise RuntimeError(f"sent {sent} of {DEVICES}: {dict(dispatcher.stats)}")
-            rates.append(DEVICES / seconds)
-        rate = statistics.median(rates)
-        threads = app.config["PUSH_SEND_THREADS"]
+            return DEVICES / seconds
 
-        # Naive: one webpush() per message, new JWT and connection each time, sequential.
-        vapid = Vapid02(app.extensions["enlace_vapid"])
-        data = '{"type":"directory-changed","workspace":"x","revision":1,"count":1}'
-        started = time.perf_counter()
-        for subscription in subscriptions:
-            webpush(
-                subscription,
-                data,
-                vapid_private_key=vapid,
-                vapid_claims={"sub": app.config["VAPID_SUBJECT"]},
-                ttl=86400,
-                timeout=10,
+        def naive(origin: str) -> float:
+            # One webpush() per message: a new JWT and a new connection each time, sequential.
+            started = time.perf_counter()
+            for subscription in subscriptions:
+                webpush(
+                    {
+                        **subscription,
+                        "endpoint": subscription["endpoint"].replace(http_origin, origin),
+                    },
+                    data,
+                    vapid_private_key=vapid,
+                    vapid_claims={"sub": app.config["VAPID_SUBJECT"]},
+                    ttl=86400,
+                    timeout=10,
+                )
+            return DEVICES / (time.perf_counter() - started)
+
+        for origin, rate_name, ratio_name in (
+            (http_origin, "push_rate", "push_naive_ratio"),
+            (https_origin, "push_rate_tls", "push_naive_ratio_tls"),
+        ):
+            with app.app_context(), session_scope(app) as session:
+                session.execute(
+                    update(PushSubscription).values(
+                        endpoint=func.replace(PushSubscription.endpoint, http_origin, origin)
+                        if origin != http_origin
+                        else PushSubscription.endpoint
+                    )
+                )
+            rates, naives = [], []
+            for _ in range(3):  # interleaved, so that a busy moment hits both
+                rates.append(as_built())
+                naives.append(naive(origin))
+            rate, slow = statistics.median(rates), statistics.median(naives)
+            runs = ", ".join(f"{r:.0f}" for r in rates)
+            results.show(rate_name, rate, f"{threads} send threads; runs {runs}")
+            results.show(
+                ratio_name,
+                rate / slow,
+                f"naive webpush() {slow:.0f} msg/s; runs {', '.join(f'{r:.0f}' for r in naives)}",
             )
-        naive = DEVICES / (time.perf_counter() - started)
-        results.show("push_rate", rate, f"{threads} send threads; runs {', '.join(f'{r:.0f}' for r in rates)}")
-        results.show("push_naive_ratio", rate / naive, f"naive webpush() {naive:.0f} msg/s")
-        results.extra["push_naive_rate"] = naive
+            results.extra[f"{rate_name}_naive"] = slow
+        with app.app_context(), session_scope(app) as session:
+            session.execute(
+                update(PushSubscription).values(
+                    endpoint=func.replace(PushSubscription.endpoint, https_origin, http_origin)
+                )
+            )
 
         # CPU per device: one change, the dispatch, then every device's delta fetch.
         devices = []
@@ -208,7 +293,7 @@ def measure(run: Run) -> None:
         dispatcher = Dispatcher(app)
 
         def bring_up_to_date() -> tuple[float, float, int]:
-            cpu, wall = time.process_time(), time.perf_counter()
+            cpu = time.process_time()
             dispatcher.run_once()
             dispatch_cpu = time.process_time() - cpu
             size = 0
@@ -235,8 +320,11 @@ def measure(run: Run) -> None:
 
             run.profile("push_cpu_per_device", again, 1)
     finally:
-        sink.terminate()
-        sink.join(5)
+        os.environ.pop("SSL_CERT_FILE", None)
+        os.environ.pop("REQUESTS_CA_BUNDLE", None)
+        for sink in sinks:
+            sink.terminate()
+            sink.join(5)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "search_p95_50k": (50.0, "ms", "le"),
     "push_rate": (200.0, "msg/s", "ge"),
     "push_naive_ratio": (3.0, "×", "ge"),
+    "push_rate_tls": (200.0, "msg/s", "ge"),
+    "push_naive_ratio_tls": (3.0, "×", "ge"),
     "push_cpu_per_device": (1.0, "ms", "le"),
 }
 LABELS = {
@@ -52,6 +54,8 @@ LABELS = {
     "search_p95_50k": "search keystroke p95, 50,000",
     "push_rate": "push fan-out to 1,000 devices",
     "push_naive_ratio": "push: as built ÷ naive webpush()",
+    "push_rate_tls": "push fan-out to 1,000 devices, https",
+    "push_naive_ratio_tls": "push, https: as built ÷ naive",
     "push_cpu_per_device": "CPU per device: push + delta fetch",
 }
 
