@@ -39,7 +39,11 @@ def init_command() -> None:
     click.echo(f"Database ready: {_safe_url(current_app.config['DATABASE_URL'])}")
     # create_app has made the instance folder 0700 and its files 0600 (webapp/keys.py).
     click.echo(f"Keys in {current_app.instance_path} (folder 0700, files 0600).")
-    click.echo(f"VAPID public key (push): {current_app.config['VAPID_PUBLIC_KEY']}")
+    from webapp.keys import vapid_key, vapid_public_key
+
+    # Made at start too; an instance from before push gets its key here.
+    key = vapid_public_key(vapid_key(current_app.instance_path))
+    click.echo(f"VAPID public key (push): {key}")
 
 
 def _safe_url(url: str) -> str:
