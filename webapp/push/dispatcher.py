@@ -270,7 +270,6 @@ class Dispatcher:
         now = utcnow()
         cutoff = now - timedelta(seconds=self.coalesce)
         with self.writer.begin() as conn:
-            self._drop_undeliverable(conn)
             ready = (
                 select(OutboxMessage.workspace_id)
                 .where(OutboxMessage.kind == DIRECTORY_CHANGED, OutboxMessage.created_at <= cutoff)
@@ -366,22 +365,37 @@ class Dispatcher:
         )
         return and_(member, wants)
 
-    def _drop_undeliverable(self, conn: Connection) -> None:
-        """Delete deliveries for former members or users who no longer want them."""
-        keep = (
-            select(PushDelivery.id)
-            .join(PushSubscription, PushSubscription.id == PushDelivery.subscription_id)
-            .join(User, User.id == PushSubscription.user_id)
-            .where(self._deliverable())
-        )
-        conn.execute(delete(PushDelivery).where(PushDelivery.id.not_in(keep)))
-
     # --- step 2: claim, send, record --------------------------------------------------------
 
     def claim(self, limit: int) -> list[Claimed]:
-        """Claim up to `limit` due deliveries for `lease` seconds."""
+        """Claim up to `limit` due deliveries for `lease` seconds (none: nothing is due)."""
+        while True:
+            claimed, more = self._claim_once(limit)
+            if claimed or not more:
+                return claimed
+
+    def _claim_once(self, limit: int) -> tuple[list[Claimed], bool]:
+        """Claim due deliveries; return them and whether any was due.
+
+        Two queries: the due ids alone (the `next_attempt_at` index, locked with SKIP LOCKED on
+        PostgreSQL), then what sending them needs, checking that each user is still a member
+        and still wants it; those that no longer qualify are deleted. One query with the joins
+        let PostgreSQL pick a plan that joined everything before the LIMIT (1 s per claim on
+        fresh tables without statistics).
+        """
         now = utcnow()
-        query = (
+        due = (
+            select(PushDelivery.id)
+            .where(
+                PushDelivery.next_attempt_at <= now,
+                or_(PushDelivery.claimed_until.is_(None), PushDelivery.claimed_until < now),
+            )
+            .order_by(PushDelivery.next_attempt_at, PushDelivery.id)
+            .limit(limit)
+        )
+        if self.postgres:
+            due = due.with_for_update(skip_locked=True)
+        details = (
             select(
                 PushDelivery.id,
                 PushDelivery.subscription_id,
@@ -395,25 +409,28 @@ class Dispatcher:
             )
             .join(PushSubscription, PushSubscription.id == PushDelivery.subscription_id)
             .join(User, User.id == PushSubscription.user_id)
-            .where(
-                PushDelivery.next_attempt_at <= now,
-                or_(PushDelivery.claimed_until.is_(None), PushDelivery.claimed_until < now),
-                self._deliverable(),
-            )
+            .where(self._deliverable())
             .order_by(PushDelivery.next_attempt_at, PushDelivery.id)
-            .limit(limit)
         )
-        if self.postgres:
-            query = query.with_for_update(skip_locked=True, of=PushDelivery)
         with self.writer.begin() as conn:
-            rows = conn.execute(query).all()
-            if rows:
+            ids = list(conn.scalars(due))
+            if not ids:
+                return [], False
+            rows = conn.execute(details.where(PushDelivery.id.in_(ids))).all()
+            keep = [row.id for row in rows]
+            dropped = set(ids) - set(keep)
+            if dropped:
+                conn.execute(delete(PushDelivery).where(PushDelivery.id.in_(dropped)))
+            if keep:
                 conn.execute(
                     update(PushDelivery)
-                    .where(PushDelivery.id.in_([r.id for r in rows]))
+                    .where(PushDelivery.id.in_(keep))
                     .values(claimed_until=now + timedelta(seconds=self.lease))
                 )
-        return [Claimed(*row) for row in rows]
+        if dropped:
+            with self._lock:
+                self.stats["not_member_or_not_wanted"] += len(dropped)
+        return [Claimed(*row) for row in rows], True
 
     def vapid_header(self, origin: str) -> str:
         """Return the VAPID Authorization header for a push-service origin, cached."""
