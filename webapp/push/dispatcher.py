@@ -43,7 +43,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from py_vapid import Vapid02
 from pywebpush import WebPusher
-from sqlalchemy import Engine, and_, bindparam, delete, exists, insert, or_, select, update
+from sqlalchemy import Engine, bindparam, delete, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from webapp.auth.models import User
@@ -352,18 +352,12 @@ class Dispatcher:
         }
 
     @staticmethod
-    def _deliverable() -> Any:
-        """The condition a delivery must meet when it is sent: its user is still a member of
-        the workspace and still wants this kind of message."""
-        member = exists().where(
-            Membership.workspace_id == PushDelivery.workspace_id,
-            Membership.user_id == PushSubscription.user_id,
-        )
-        wants = or_(
-            User.push_level == "all",
-            and_(PushDelivery.urgency == "high", User.push_level == "urgent"),
-        )
-        return and_(member, wants)
+    def _deliverable(row: Any, members: set[tuple[uuid.UUID, uuid.UUID]]) -> bool:
+        """Tell whether a delivery may still be sent: its user is still a member of the
+        workspace and still wants this kind of message."""
+        if (row.workspace_id, row.user_id) not in members:
+            return False
+        return row.push_level == "all" or (row.urgency == "high" and row.push_level == "urgent")
 
     # --- step 2: claim, send, record --------------------------------------------------------
 
@@ -377,11 +371,12 @@ class Dispatcher:
     def _claim_once(self, limit: int) -> tuple[list[Claimed], bool]:
         """Claim due deliveries; return them and whether any was due.
 
-        Two queries: the due ids alone (the `next_attempt_at` index, locked with SKIP LOCKED on
-        PostgreSQL), then what sending them needs, checking that each user is still a member
-        and still wants it; those that no longer qualify are deleted. One query with the joins
-        let PostgreSQL pick a plan that joined everything before the LIMIT (1 s per claim on
-        fresh tables without statistics).
+        Simple queries that every plan serves by index: the due ids alone (`next_attempt_at`,
+        locked with SKIP LOCKED on PostgreSQL), what sending them needs (by primary keys), and
+        the memberships of their users; a delivery whose user is no longer a member or no
+        longer wants it is deleted. One query with the joins and an EXISTS let PostgreSQL,
+        without statistics on new tables, join every membership to every delivery before the
+        LIMIT (0.3–1 s per claim).
         """
         now = utcnow()
         due = (
@@ -406,17 +401,31 @@ class Dispatcher:
                 PushDelivery.urgency,
                 PushDelivery.topic,
                 PushDelivery.attempts,
+                PushDelivery.workspace_id,
+                PushSubscription.user_id,
+                User.push_level,
             )
             .join(PushSubscription, PushSubscription.id == PushDelivery.subscription_id)
             .join(User, User.id == PushSubscription.user_id)
-            .where(self._deliverable())
             .order_by(PushDelivery.next_attempt_at, PushDelivery.id)
         )
         with self.writer.begin() as conn:
             ids = list(conn.scalars(due))
             if not ids:
                 return [], False
-            rows = conn.execute(details.where(PushDelivery.id.in_(ids))).all()
+            found = conn.execute(details.where(PushDelivery.id.in_(ids))).all()
+            members = (
+                set(
+                    conn.execute(
+                        select(Membership.workspace_id, Membership.user_id).where(
+                            Membership.user_id.in_({row.user_id for row in found})
+                        )
+                    ).all()
+                )
+                if found
+                else set()
+            )
+            rows = [row for row in found if self._deliverable(row, members)]
             keep = [row.id for row in rows]
             dropped = set(ids) - set(keep)
             if dropped:
@@ -430,7 +439,7 @@ class Dispatcher:
         if dropped:
             with self._lock:
                 self.stats["not_member_or_not_wanted"] += len(dropped)
-        return [Claimed(*row) for row in rows], True
+        return [Claimed(*row[:9]) for row in rows], True
 
     def vapid_header(self, origin: str) -> str:
         """Return the VAPID Authorization header for a push-service origin, cached."""
