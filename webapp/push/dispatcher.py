@@ -219,8 +219,15 @@ class Dispatcher:
         self.close()
 
     def run_once(self) -> int:
-        """Fan out what is due, then send every delivery that is due; return how many sent."""
-        self.fan_out()
+        """Fan out what is due, then send every delivery that is due; return how many sent.
+
+        An idle round only reads (no write lock on SQLite, where the app writes too).
+        """
+        outbox, deliveries = self._work_waiting()
+        if outbox:
+            self.fan_out()
+        elif not deliveries:
+            return 0
         if self.threads == 1:
             return self._drain()
         done: list[int] = []
@@ -238,6 +245,14 @@ class Dispatcher:
 
     def close(self) -> None:
         self.connections.close()
+
+    def _work_waiting(self) -> tuple[bool, bool]:
+        """Tell, by reading only, whether the outbox or the deliveries hold anything."""
+        with self.engine.connect() as conn:
+            outbox = conn.scalar(select(OutboxMessage.id).limit(1)) is not None
+            deliveries = conn.scalar(select(PushDelivery.id).limit(1)) is not None
+            conn.rollback()
+        return outbox, deliveries
 
     def _drain_and_close(self) -> int:
         """Send in a thread of this round; its connections end with it."""
