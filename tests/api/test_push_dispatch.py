@@ -326,3 +326,20 @@ def test_retry_after_takes_seconds_or_an_http_date():
     assert retry_after_seconds(date, now=then - 30) == 30
     assert retry_after_seconds("99999999") == 24 * 3600
     assert now  # the date form is relative to the given clock
+
+
+def test_a_device_that_changes_hands_gets_nothing_meant_for_its_former_user(app, device, push):
+    owner = device()
+    former = device(owner.workspace_obj, "editor")
+    phone = subscribe(former, push)
+    change(owner)
+    dispatcher = Dispatcher(app)
+    dispatcher.fan_out()  # a delivery waits for the former user
+    stranger = device()  # signs in on the same phone, member of another workspace only
+    moved = stranger.client.post(
+        "/api/v1/push/subscriptions", json=phone, headers={"X-CSRFToken": stranger.token()}
+    )
+    assert moved.status_code == 201
+    change(owner)
+    dispatcher.run_once()
+    assert push.messages(phone) == [] and count(app, PushDelivery) == 0
