@@ -124,6 +124,8 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         "PUSH_POLL_SECONDS": _seconds(env, "ENLACE_PUSH_POLL_SECONDS", 1.0, 0.01, 60),
         "PUSH_BATCH_SIZE": _count(env, "ENLACE_PUSH_BATCH_SIZE", 20, 1),
         "PUSH_SEND_THREADS": _count(env, "ENLACE_PUSH_SEND_THREADS", 4, 1),
+        # First retry delay after a 429/5xx without Retry-After; doubles with each attempt.
+        "PUSH_RETRY_SECONDS": 2.0,
         # A delivery the push service keeps refusing with 429/5xx is dropped after this many.
         "PUSH_MAX_ATTEMPTS": 12,
         # `enlace run` starts the dispatcher thread unless this is false (ENLACE_PUSH_DISPATCHER=0).

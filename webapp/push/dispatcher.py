@@ -193,7 +193,7 @@ class Dispatcher:
         self.batch = int(config["PUSH_BATCH_SIZE"])
         self.threads = int(config["PUSH_SEND_THREADS"])
         self.max_attempts = int(config["PUSH_MAX_ATTEMPTS"])
-        self.retry_base = float(config.get("PUSH_RETRY_SECONDS", 2.0))
+        self.retry_base = float(config["PUSH_RETRY_SECONDS"])
         self.stats: Counter[str] = Counter()
         self.stop = threading.Event()
         self._lock = threading.Lock()
