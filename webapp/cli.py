@@ -39,6 +39,11 @@ def init_command() -> None:
     click.echo(f"Database ready: {_safe_url(current_app.config['DATABASE_URL'])}")
     # create_app has made the instance folder 0700 and its files 0600 (webapp/keys.py).
     click.echo(f"Keys in {current_app.instance_path} (folder 0700, files 0600).")
+    from webapp.keys import vapid_key, vapid_public_key
+
+    # Made at start too; an instance from before push gets its key here.
+    key = vapid_public_key(vapid_key(current_app.instance_path))
+    click.echo(f"VAPID public key (push): {key}")
 
 
 def _safe_url(url: str) -> str:
@@ -51,13 +56,40 @@ def _safe_url(url: str) -> str:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 def run_command(host: str, port: int) -> None:
-    """Run the development server."""
+    """Run the development server, with the push dispatcher in a thread."""
     from werkzeug.serving import run_simple
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config["PUSH_DISPATCHER_THREAD"]:
+        from webapp.push.dispatcher import start_thread
+
+        start_thread(app)
+        click.echo("Push dispatcher running in this process (ENLACE_PUSH_DISPATCHER=0 stops it).")
     click.echo(f"Enlace is serving http://{host}:{port}/ (Ctrl+C stops it)")
     # run_simple, not app.run(): Flask ignores app.run() inside a `flask`-style CLI command.
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+@main.command("push-worker")
+def push_worker_command() -> None:
+    """Send push notifications: the dispatcher alone, until SIGTERM or Ctrl+C.
+
+    Several may run against one PostgreSQL database (they claim work with SKIP LOCKED).
+    """
+    import signal
+
+    from webapp.push.dispatcher import Dispatcher
+
+    dispatcher = Dispatcher(current_app._get_current_object())  # type: ignore[attr-defined]
+
+    def _stop(_signum: int, _frame: object) -> None:
+        dispatcher.stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    click.echo("Push worker running (SIGTERM or Ctrl+C stops it).", err=True)
+    dispatcher.run_forever()
+    click.echo(f"Push worker stopped: {dict(dispatcher.stats)}", err=True)
 
 
 @main.group("users")

@@ -32,6 +32,11 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "lh_performance": (90.0, "score", "ge"),
     "lh_accessibility": (100.0, "score", "ge"),
     "lh_best_practices": (95.0, "score", "ge"),
+    "push_rate": (200.0, "msg/s", "ge"),
+    "push_naive_ratio": (3.0, "×", "ge"),
+    "push_rate_tls": (200.0, "msg/s", "ge"),
+    "push_naive_ratio_tls": (3.0, "×", "ge"),
+    "push_cpu_per_device": (1.0, "ms", "le"),
 }
 LABELS = {
     "noop_p50": "no-op sync p50 (in-process)",
@@ -53,6 +58,11 @@ LABELS = {
     "lh_performance": "Lighthouse mobile: Performance",
     "lh_accessibility": "Lighthouse mobile: Accessibility",
     "lh_best_practices": "Lighthouse mobile: Best Practices",
+    "push_rate": "push fan-out to 1,000 devices",
+    "push_naive_ratio": "push: as built ÷ naive webpush()",
+    "push_rate_tls": "push fan-out to 1,000 devices, https",
+    "push_naive_ratio_tls": "push, https: as built ÷ naive",
+    "push_cpu_per_device": "CPU per device: push + delta fetch",
 }
 
 
@@ -86,10 +96,10 @@ def fmt(name: str, value: float | None) -> str:
     unit = TARGETS[name][1]
     if unit == "B":
         return f"{value:,.0f} B"
-    if unit == "req/s":
-        return f"{value:,.0f} req/s"
+    if unit in ("req/s", "msg/s"):
+        return f"{value:,.0f} {unit}"
     if unit == "×":
-        return f"{value:,.0f} ×"
+        return f"{value:,.1f} ×" if value < 10 else f"{value:,.0f} ×"
     if unit == "score":
         return f"{value:.0f}"
     return f"{value:.2f} ms"

@@ -10,7 +10,8 @@ import pytest
 WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
 
 # Package → the packages it must never import. sync and snapshot sit on directory, workspaces and
-# auth; auth and workspaces own the user's key and the membership helpers; audit is a sink.
+# auth; push sits on those three and below sync; auth and workspaces own the user's key and the
+# membership helpers; audit is a sink.
 # readiness and poster read directory and workspaces; the poster sits above readiness; the
 # workspace page shows their panels through a hook, never an import.
 PANELS = {"readiness", "poster"}
@@ -19,6 +20,8 @@ FORBIDDEN = {
     "workspaces": {"directory", "sync", "snapshot", "push", *PANELS},
     "directory": {"sync", "snapshot", "push", *PANELS},
     "snapshot": {"sync", "push", *PANELS},
+    # push sits below sync: the sync service writes the outbox row in the change's transaction.
+    "push": {"sync", "snapshot", *PANELS},
     "readiness": {"sync", "snapshot", "push", "poster"},
     "poster": {"sync", "snapshot", "push"},
     # The crisis toolkit's data: nothing of the app, so anything may read it.

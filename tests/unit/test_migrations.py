@@ -48,3 +48,38 @@ def test_upgrading_from_0003_keeps_every_membership(tmp_path: Path):
     engine.dispose()
     assert members == [(user, "owner")]
     assert problems == []
+
+
+def test_0006_gives_existing_users_every_notification_and_downgrades(tmp_path: Path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'enlace.db'}")
+    upgrade(engine, "0005")
+    user = uuid.uuid4().hex
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO users (id, email, name, password_hash, created_at,"
+                " password_changed_at) VALUES (:id, 'ana@example.com', 'Ana', 'x',"
+                " '2026-11-01 00:00:00', '2026-11-01 00:00:00')"
+            ),
+            {"id": user},
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        levels = connection.execute(text("SELECT push_level FROM users")).scalars().all()
+    from alembic import command
+
+    from webapp.migrations import alembic_config
+
+    command.downgrade(alembic_config(engine), "0005")
+    with engine.connect() as connection:
+        tables = {
+            row[0]
+            for row in connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type='table'"
+            )
+        }
+        users = connection.execute(text("SELECT count(*) FROM users")).scalar()
+    engine.dispose()
+    assert levels == ["all"]
+    assert not tables & {"push_subscriptions", "outbox_messages", "push_deliveries"}
+    assert users == 1

@@ -34,6 +34,7 @@ LABELS = {
     "snapshot.fetched": _l("Offline copy downloaded"),
     "poster.viewed": _l("Office poster opened"),
     "poster.contacts_chosen": _l("Contacts on the office poster chosen"),
+    "push.alert_sent": _l("Crisis alert sent"),
 }
 
 # The kinds of synced records, for the details of a `sync.mutation` event.
