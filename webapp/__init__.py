@@ -19,8 +19,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from webapp.auth.session import init_login
     from webapp.errors import handlers as error_handlers
     from webapp.extensions import csrf, limiter
-    from webapp.keys import instance_keys, secure_instance
+    from webapp.keys import instance_keys, secure_instance, vapid_key, vapid_public_key
     from webapp.pages import routes as page_routes
+    from webapp.push import routes as push_routes
     from webapp.snapshot import routes as snapshot_routes
     from webapp.sync import routes as sync_routes
     from webapp.workspaces import routes as workspace_routes
@@ -41,6 +42,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = keys["secret_key"]
     app.config["MASTER_KEY"] = keys["master_key"]
+    vapid = vapid_key(app.instance_path)
+    app.extensions["enlace_vapid"] = vapid
+    app.config["VAPID_PUBLIC_KEY"] = vapid_public_key(vapid)
 
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -67,4 +71,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_routes.bp)
     app.register_blueprint(sync_routes.bp)
     app.register_blueprint(snapshot_routes.bp)
+    app.register_blueprint(push_routes.bp)
     return app

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,6 +33,30 @@ def _count(env: dict[str, str], name: str, default: int, minimum: int) -> int:
     return value
 
 
+def _seconds(env: dict[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high} seconds, not {value}")
+    return value
+
+
+def vapid_subject(value: str) -> str:
+    """Return the VAPID `sub` claim: a mailto: or https: URL (RFC 8292), else ValueError."""
+    value = value.strip()
+    if not re.fullmatch(r"mailto:[^@\s]+@[^@\s]+|https://[^/\s]+(/\S*)?", value):
+        raise ValueError(
+            f"ENLACE_VAPID_SUBJECT must be a mailto: or https: URL (e.g. "
+            f"mailto:admin@example.com), not {value!r}"
+        )
+    return value
+
+
 def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
     """Return the configuration dictionary built from the environment."""
     env = dict(os.environ if env is None else env)
@@ -45,7 +70,7 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         "DATABASE_URL": database_url,
         "PUBLIC_URL": public_url,
         "REDIS_URL": redis_url,
-        "VAPID_SUBJECT": env.get("ENLACE_VAPID_SUBJECT", "mailto:admin@localhost"),
+        "VAPID_SUBJECT": vapid_subject(env.get("ENLACE_VAPID_SUBJECT", "mailto:admin@localhost")),
         "PUSH_ALLOWED_ENDPOINTS": [
             p.strip()
             for p in env.get("ENLACE_PUSH_ALLOWED_ENDPOINTS", DEFAULT_PUSH_ENDPOINTS).split(",")
@@ -89,4 +114,19 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         # Per user, across devices: generous for background sync, a wall against a runaway loop.
         "SYNC_RATE_LIMIT": env.get("ENLACE_SYNC_RATE_LIMIT", "240 per minute"),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Push (webapp/push): a workspace's changes within this many seconds make one message
+        # per device; how long a message waits at the push service for an offline device.
+        "PUSH_COALESCE_SECONDS": _seconds(env, "ENLACE_PUSH_COALESCE_SECONDS", 3.0, 0, 300),
+        "PUSH_TTL_SECONDS": 86400,
+        "PUSH_TIMEOUT_SECONDS": _seconds(env, "ENLACE_PUSH_TIMEOUT_SECONDS", 10.0, 0.1, 120),
+        # A claimed delivery whose worker died is sent by another after this long.
+        "PUSH_LEASE_SECONDS": _seconds(env, "ENLACE_PUSH_LEASE_SECONDS", 120.0, 1, 3600),
+        "PUSH_POLL_SECONDS": _seconds(env, "ENLACE_PUSH_POLL_SECONDS", 1.0, 0.01, 60),
+        "PUSH_BATCH_SIZE": _count(env, "ENLACE_PUSH_BATCH_SIZE", 10, 1),
+        "PUSH_SEND_THREADS": _count(env, "ENLACE_PUSH_SEND_THREADS", 4, 1),
+        # A delivery the push service keeps refusing with 429/5xx is dropped after this many.
+        "PUSH_MAX_ATTEMPTS": 12,
+        # `enlace run` starts the dispatcher thread unless this is false (ENLACE_PUSH_DISPATCHER=0).
+        "PUSH_DISPATCHER_THREAD": env.get("ENLACE_PUSH_DISPATCHER", "1") not in ("0", "false"),
+        "PUSH_ALERT_RATE_LIMIT": env.get("ENLACE_PUSH_ALERT_RATE_LIMIT", "5 per 10 minutes"),
     }

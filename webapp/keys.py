@@ -1,4 +1,5 @@
-"""The instance folder: the SQLite database and the secrets, readable by their owner only.
+"""The instance folder: the SQLite database and the secrets (the Flask secret key, the server
+master key, the VAPID key), readable by their owner only.
 
 The folder is 0700 and every file in it 0600, whatever the umask; looser modes found on start
 are tightened. SQLite creates a new database file 0644 whatever the umask, and gives its -wal
@@ -7,11 +8,14 @@ and -shm files the database file's mode, so the database file is created here fi
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import stat
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy.engine import make_url
 
 FOLDER_MODE = 0o700
@@ -79,3 +83,40 @@ def instance_keys(instance_path: str) -> dict[str, bytes]:
         "secret_key": load_or_create(folder / "secret_key"),
         "master_key": load_or_create(folder / "master.key"),
     }
+
+
+VAPID_FILE = "vapid_private.pem"
+
+
+def vapid_key(instance_path: str) -> ec.EllipticCurvePrivateKey:
+    """Return the instance's VAPID key (P-256), creating `vapid_private.pem` (0600) if missing.
+
+    Push services know the server by its public half (RFC 8292); browsers subscribe with it, so
+    it must not change: a new key would orphan every subscription.
+    """
+    path = Path(instance_path) / VAPID_FILE
+    path.parent.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
+            raise RuntimeError(f"{path} is not a P-256 private key") from None
+        return key
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+    return key
+
+
+def vapid_public_key(key: ec.EllipticCurvePrivateKey) -> str:
+    """Return the VAPID public key as browsers take it: base64url of the uncompressed point."""
+    raw = key.public_key().public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")

@@ -3,6 +3,7 @@
 from webapp.audit.models import AuditEvent
 from webapp.auth.models import User
 from webapp.directory.models import Contact, Incident, IncidentEntry, Playbook
+from webapp.push.models import OutboxMessage, PushDelivery, PushSubscription
 from webapp.sync.models import ProcessedMutation
 from webapp.workspaces.models import Invitation, Membership, Workspace
 
@@ -13,8 +14,11 @@ __all__ = [
     "IncidentEntry",
     "Invitation",
     "Membership",
+    "OutboxMessage",
     "Playbook",
     "ProcessedMutation",
+    "PushDelivery",
+    "PushSubscription",
     "User",
     "Workspace",
 ]

@@ -10,12 +10,15 @@ import pytest
 WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
 
 # Package → the packages it must never import. sync and snapshot sit on directory, workspaces and
-# auth; auth and workspaces own the user's key and the membership helpers; audit is a sink.
+# auth; push sits on those three and below sync; auth and workspaces own the user's key and the
+# membership helpers; audit is a sink.
 FORBIDDEN = {
     "auth": {"workspaces", "directory", "sync", "snapshot", "push"},
     "workspaces": {"directory", "sync", "snapshot", "push"},
     "directory": {"sync", "snapshot", "push"},
     "snapshot": {"sync", "push"},
+    # push sits below sync: the sync service writes the outbox row in the change's transaction.
+    "push": {"sync", "snapshot"},
 }
 
 

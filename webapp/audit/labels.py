@@ -32,6 +32,7 @@ LABELS = {
     "invitation.signup_existing_email": _l("Sign-up through an invitation with a taken email"),
     "sync.mutation": _l("Directory changed"),
     "snapshot.fetched": _l("Offline copy downloaded"),
+    "push.alert_sent": _l("Crisis alert sent"),
 }
 
 # The kinds of synced records, for the details of a `sync.mutation` event.

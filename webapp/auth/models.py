@@ -26,6 +26,8 @@ class User(UserMixin, Base):
     snapshot_kid: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Which push notifications the user's devices get: "all", "urgent" (crisis alerts) or "none".
+    push_level: Mapped[str] = mapped_column(String(8), default="all", server_default="all")
 
     # Not columns: the device session (and its token) this request was made with, set when the
     # user is loaded for a request.

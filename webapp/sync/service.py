@@ -19,6 +19,7 @@ from webapp.auth.models import User
 from webapp.db import begin_snapshot_read, utcnow
 from webapp.directory.models import ENTITY_TYPES, IncidentEntry, Synced
 from webapp.directory.service import Validated, list_changes, to_api, validate
+from webapp.push import service as push
 from webapp.sync.models import ProcessedMutation
 from webapp.sync.schemas import Mutation
 from webapp.workspaces.models import Membership, Role, Workspace
@@ -142,6 +143,11 @@ def _apply_all(
         session.add(row)
         seen[mutation.id] = row
         results.append(result)
+    if ctx.revision > workspace.revision:
+        # Members' devices learn of it through the outbox, written in this same transaction.
+        push.enqueue_change(
+            session, workspace.id, ctx.revision, ctx.revision - workspace.revision, user.id
+        )
     workspace.revision = ctx.revision
     purge_processed_if_due(session)
     for row in ctx.audit_rows:

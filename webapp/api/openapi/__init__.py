@@ -41,7 +41,7 @@ def _document(cookie: str) -> dict[str, Any]:
                 "entries) is a mutation sent to `POST /api/v1/sync`; reads come from the "
                 "changes that sync returns, or from the encrypted snapshot.\n\n"
                 f"Authentication: the session cookie `{cookie}`, set by signing in with "
-                "the form at `/login`. Requests that change state (POST) also send the "
+                "the form at `/login`. Requests that change state (POST, PUT, DELETE) also send the "
                 "`X-CSRFToken` header with the token from `GET /api/v1/session`; fetch a fresh "
                 "one when a request is refused with error `csrf`.\n\n"
                 'Errors under /api/ are JSON: `{"error": <stable code>, "message": '
@@ -52,6 +52,7 @@ def _document(cookie: str) -> dict[str, Any]:
             {"name": "session", "description": "The signed-in user and the CSRF token."},
             {"name": "sync", "description": "The one write path for directory data."},
             {"name": "snapshot", "description": "The encrypted offline copy and its key."},
+            {"name": "push", "description": "Push notifications and crisis alerts."},
             {"name": "meta", "description": "This document."},
         ],
         "paths": paths.paths(),
@@ -72,7 +73,7 @@ def _document(cookie: str) -> dict[str, Any]:
                     "in": "header",
                     "name": "X-CSRFToken",
                     "description": (
-                        "The `csrf_token` of `GET /api/v1/session`; required on every POST. "
+                        "The `csrf_token` of `GET /api/v1/session`; required on every POST, PUT and DELETE. "
                         "A request without a valid token gets 400 with error `csrf`."
                     ),
                 },

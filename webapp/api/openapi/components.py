@@ -19,6 +19,15 @@ from webapp.db import MAX_INT8
 from webapp.directory.models import ENTITY_TYPES
 from webapp.directory.schemas import SCHEMAS
 from webapp.errors import ErrorBody
+from webapp.push.schemas import (
+    AlertCreated,
+    AlertRequest,
+    PushPreferences,
+    SubscriptionCreated,
+    SubscriptionDelete,
+    SubscriptionRequest,
+    VapidKey,
+)
 from webapp.snapshot.schemas import PublicContacts, SnapshotEnvelope, SnapshotKey
 from webapp.sync.schemas import MAX_MUTATIONS, SyncRequest, SyncResponse
 
@@ -36,7 +45,14 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     SnapshotKey,
     SnapshotEnvelope,
     PublicContacts,
+    VapidKey,
+    SubscriptionCreated,
+    PushPreferences,
+    AlertCreated,
 )
+
+# Request bodies besides the sync protocol's.
+REQUESTS: tuple[type[BaseModel], ...] = (SubscriptionRequest, SubscriptionDelete, AlertRequest)
 
 
 def ref(target: str | type[BaseModel]) -> dict[str, str]:
@@ -68,6 +84,7 @@ def schemas() -> dict[str, Any]:
     # when the two modes differ, and they do not (every field is plain data).
     models += [(model, "validation") for model in SCHEMAS.values()]
     models += [(model, "serialization") for model in ANSWERS]
+    models += [(model, "validation") for model in REQUESTS]
     _keys, generated = models_json_schema(models, ref_template=REF)
     found: dict[str, Any] = dict(generated["$defs"])
     for entity_type, model in SCHEMAS.items():

@@ -6,6 +6,15 @@ from typing import Any
 
 from webapp.api.openapi.components import JSON, MAX_BODY, json_response, ref
 from webapp.api.schemas import Session
+from webapp.push.schemas import (
+    AlertCreated,
+    AlertRequest,
+    PushPreferences,
+    SubscriptionCreated,
+    SubscriptionDelete,
+    SubscriptionRequest,
+    VapidKey,
+)
 from webapp.snapshot.schemas import PublicContacts, SnapshotEnvelope, SnapshotKey
 from webapp.sync.schemas import SyncRequest, SyncResponse
 
@@ -122,6 +131,7 @@ def paths() -> dict[str, Any]:
                 },
             },
         },
+        **push_paths(workspace),
         f"{API_PREFIX}/openapi.json": {
             "get": {
                 "operationId": "getOpenAPI",
@@ -142,5 +152,109 @@ def paths() -> dict[str, Any]:
                     }
                 },
             }
+        },
+    }
+
+
+def _body(model: Any, description: str = "JSON.") -> dict[str, Any]:
+    return {"required": True, "description": description, "content": {JSON: {"schema": ref(model)}}}
+
+
+def push_paths(workspace: list[dict[str, str]]) -> dict[str, Any]:
+    """The push operations (DESIGN.md, "Push notifications")."""
+    signed_in = {"401": _use("Unauthorized")}
+    return {
+        f"{API_PREFIX}/push/vapid-public-key": {
+            "get": {
+                "operationId": "getVapidPublicKey",
+                "tags": ["push"],
+                "summary": "The server's VAPID public key (applicationServerKey).",
+                "security": SESSION,
+                "responses": {"200": json_response("The key.", VapidKey), **signed_in},
+            }
+        },
+        f"{API_PREFIX}/push/subscriptions": {
+            "post": {
+                "operationId": "subscribePush",
+                "tags": ["push"],
+                "summary": "Store this device's push subscription for the signed-in user.",
+                "description": (
+                    "One row per endpoint, tied to the user; the same endpoint again updates "
+                    "its keys (200), an endpoint another user registered moves to this user. "
+                    "The device then gets notifications for every workspace the user is a "
+                    "member of. An endpoint outside the server's allowed push services, or "
+                    "keys that are not a P-256 point and a 16-byte secret, get 400 naming the "
+                    "field."
+                ),
+                "security": SESSION_AND_CSRF,
+                "requestBody": _body(SubscriptionRequest),
+                "responses": {
+                    "201": json_response("Stored.", SubscriptionCreated),
+                    "200": json_response("Already stored: keys updated.", SubscriptionCreated),
+                    "400": _use("BadRequest"),
+                    **signed_in,
+                    "413": _use("TooLarge"),
+                },
+            },
+            "delete": {
+                "operationId": "unsubscribePush",
+                "tags": ["push"],
+                "summary": "Forget this device's subscription (only the user's own).",
+                "security": SESSION_AND_CSRF,
+                "requestBody": _body(SubscriptionDelete),
+                "responses": {
+                    "204": {"description": "Gone (or never there)."},
+                    "400": _use("BadRequest"),
+                    **signed_in,
+                    "413": _use("TooLarge"),
+                },
+            },
+        },
+        f"{API_PREFIX}/push/preferences": {
+            "get": {
+                "operationId": "getPushPreferences",
+                "tags": ["push"],
+                "summary": "Which notifications the user's devices get.",
+                "security": SESSION,
+                "responses": {"200": json_response("The choice.", PushPreferences), **signed_in},
+            },
+            "put": {
+                "operationId": "setPushPreferences",
+                "tags": ["push"],
+                "summary": "Choose: all changes, only urgent (crisis alerts), or none.",
+                "security": SESSION_AND_CSRF,
+                "requestBody": _body(PushPreferences),
+                "responses": {
+                    "200": json_response("The choice.", PushPreferences),
+                    "400": _use("BadRequest"),
+                    **signed_in,
+                    "413": _use("TooLarge"),
+                },
+            },
+        },
+        f"{API_PREFIX}/workspaces/{{workspace_id}}/alerts": {
+            "parameters": workspace,
+            "post": {
+                "operationId": "sendCrisisAlert",
+                "tags": ["push"],
+                "summary": "Send a crisis alert to every other member's devices (Urgency: high).",
+                "description": (
+                    "Owners and editors. A playbook (live, not restricted), a message of at "
+                    "most 140 characters, or both. The payload carries ids and the message "
+                    "only. The sender's own devices are not alerted. Rate-limited per "
+                    "workspace and sender; audited."
+                ),
+                "security": SESSION_AND_CSRF,
+                "requestBody": _body(AlertRequest),
+                "responses": {
+                    "202": json_response("Queued for the members' devices.", AlertCreated),
+                    "400": _use("BadRequest"),
+                    **signed_in,
+                    "403": _use("Forbidden"),
+                    "404": _use("NotFound"),
+                    "413": _use("TooLarge"),
+                    "429": _use("RateLimited"),
+                },
+            },
         },
     }

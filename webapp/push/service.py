@@ -1,0 +1,293 @@
+"""Push notifications: subscriptions, the user's choice, the outbox, crisis alerts.
+
+Plain functions over a session. `push` sits above `auth`, `workspaces` and `directory` and below
+`sync`: the sync service calls `enqueue_change` in the transaction of the change it reports.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import uuid
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric import ec
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from webapp.audit import service as audit
+from webapp.auth.models import User
+from webapp.db import utcnow
+from webapp.directory.models import Playbook
+from webapp.errors import ServiceError
+from webapp.push.models import OutboxMessage, PushDelivery, PushSubscription
+from webapp.workspaces.models import Membership
+
+DIRECTORY_CHANGED = "directory-changed"
+CRISIS_ALERT = "crisis-alert"
+MAX_ENDPOINT = 2048
+MAX_ALERT_MESSAGE = 140
+
+
+class Level(StrEnum):
+    """Which notifications a user's devices get."""
+
+    ALL = "all"
+    URGENT = "urgent"  # crisis alerts only
+    NONE = "none"
+
+
+# The levels that receive each kind of message.
+LEVELS_FOR = {
+    DIRECTORY_CHANGED: (Level.ALL.value,),
+    CRISIS_ALERT: (Level.ALL.value, Level.URGENT.value),
+}
+
+
+def b64url_decode(value: str) -> bytes:
+    """Decode base64url with or without padding; ValueError when it is not base64url."""
+    if not isinstance(value, str) or not value.isascii():
+        raise ValueError("not base64url")
+    stripped = value.rstrip("=")
+    if any(c in stripped for c in "+/ \n\r\t="):
+        raise ValueError("not base64url")
+    try:
+        return base64.urlsafe_b64decode(stripped + "=" * (-len(stripped) % 4))
+    except (binascii.Error, ValueError):
+        raise ValueError("not base64url") from None
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def topic(workspace_id: uuid.UUID) -> str:
+    """Return the workspace's `Topic` header: 32 characters of the base64url alphabet.
+
+    A push service keeps only the newest undelivered message of a topic, so a device that was
+    off gets one message per workspace, the latest.
+    """
+    return b64url(hashlib.sha256(b"enlace-topic:" + workspace_id.bytes).digest()[:24])
+
+
+def check_endpoint(endpoint: object, allowed: list[str]) -> str:
+    """Return the endpoint when it starts with an allowed prefix (never a user-chosen address).
+
+    :raises ServiceError: (400, field `endpoint`) otherwise.
+    """
+    if not isinstance(endpoint, str) or not endpoint or len(endpoint) > MAX_ENDPOINT:
+        raise ServiceError(
+            str(_l("The endpoint must be the push service's URL, at most 2,048 characters.")),
+            field="endpoint",
+        )
+    parts = urlsplit(endpoint)
+    if (
+        parts.scheme not in ("https", "http")
+        or not parts.netloc
+        or any(c.isspace() or ord(c) < 32 for c in endpoint)
+        or not any(endpoint.startswith(prefix) for prefix in allowed)
+    ):
+        raise ServiceError(
+            str(
+                _l(
+                    "This endpoint is not a push service this server sends to; "
+                    "use the subscription your browser's push service gave you."
+                )
+            ),
+            field="endpoint",
+        )
+    return endpoint
+
+
+def check_keys(keys: object) -> tuple[str, str]:
+    """Return (p256dh, auth) as base64url without padding, checked.
+
+    p256dh must be an uncompressed P-256 point on the curve (65 bytes), auth 16 bytes.
+
+    :raises ServiceError: (400, naming the field) otherwise.
+    """
+    if not isinstance(keys, dict):
+        raise ServiceError(str(_l("Send keys: {p256dh, auth}.")), field="keys")
+    try:
+        point = b64url_decode(keys.get("p256dh"))  # type: ignore[arg-type]
+        if len(point) != 65 or point[0] != 4:
+            raise ValueError("not an uncompressed point")
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), point)
+    except ValueError:
+        raise ServiceError(
+            str(_l("p256dh must be a P-256 public key (65 bytes, base64url).")),
+            field="keys.p256dh",
+        ) from None
+    try:
+        secret = b64url_decode(keys.get("auth"))  # type: ignore[arg-type]
+        if len(secret) != 16:
+            raise ValueError("not 16 bytes")
+    except ValueError:
+        raise ServiceError(
+            str(_l("auth must be 16 bytes, base64url.")), field="keys.auth"
+        ) from None
+    return b64url(point), b64url(secret)
+
+
+def subscribe(
+    session: Session, user: User, endpoint: object, keys: object, allowed: list[str]
+) -> tuple[PushSubscription, bool]:
+    """Store the device's subscription for the user; return it and whether it is new.
+
+    The same endpoint again updates its keys; an endpoint another user had moves to this one
+    (the device changed hands), and what was waiting for the other user is dropped.
+    """
+    endpoint = check_endpoint(endpoint, allowed)
+    p256dh, auth = check_keys(keys)
+    row = session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
+    if row is None:
+        row = PushSubscription(user_id=user.id, endpoint=endpoint, p256dh=p256dh, auth=auth)
+        session.add(row)
+        session.flush()
+        return row, True
+    if row.user_id != user.id:
+        session.execute(delete(PushDelivery).where(PushDelivery.subscription_id == row.id))
+        row.user_id = user.id
+        created = True
+    else:
+        created = False
+    row.p256dh, row.auth, row.updated_at = p256dh, auth, utcnow()
+    session.flush()
+    return row, created
+
+
+def unsubscribe(session: Session, user: User, endpoint: object) -> None:
+    """Forget the user's subscription with this endpoint (another user's stays)."""
+    if not isinstance(endpoint, str) or not endpoint:
+        raise ServiceError(str(_l("Send the endpoint to unsubscribe.")), field="endpoint")
+    session.execute(
+        delete(PushSubscription).where(
+            PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id
+        )
+    )
+
+
+def set_level(session: Session, user: User, level: object) -> str:
+    """Set which notifications the user's devices get; return the level."""
+    if not isinstance(level, str) or level not in {lv.value for lv in Level}:
+        raise ServiceError(str(_l("level must be all, urgent or none.")), field="level")
+    user.push_level = level
+    session.flush()
+    return level
+
+
+def enqueue_change(
+    session: Session,
+    workspace_id: uuid.UUID,
+    revision: int,
+    count: int,
+    author_id: uuid.UUID | None,
+) -> None:
+    """Write the outbox row of an applied change, in the caller's (the change's) transaction."""
+    session.add(
+        OutboxMessage(
+            kind=DIRECTORY_CHANGED,
+            workspace_id=workspace_id,
+            revision=revision,
+            count=count,
+            author_id=author_id,
+        )
+    )
+
+
+def recipients_query(workspace_id: uuid.UUID, kind: str, exclude_user: uuid.UUID | None):  # type: ignore[no-untyped-def]
+    """Select (subscription, user id) of the workspace's current members who get `kind`."""
+    query = (
+        select(PushSubscription.id, PushSubscription.user_id)
+        .join(Membership, Membership.user_id == PushSubscription.user_id)
+        .join(User, User.id == PushSubscription.user_id)
+        .where(Membership.workspace_id == workspace_id, User.push_level.in_(LEVELS_FOR[kind]))
+    )
+    if exclude_user is not None:
+        query = query.where(PushSubscription.user_id != exclude_user)
+    return query
+
+
+def create_alert(
+    session: Session,
+    workspace_id: uuid.UUID,
+    sender: User,
+    playbook_id: object,
+    message: object,
+) -> tuple[uuid.UUID, int]:
+    """Queue a crisis alert to every other member's devices; return (alert id, device count).
+
+    The payload carries ids and the sender's short message only. A playbook must be a live,
+    non-restricted playbook of the workspace: a viewer could not open a restricted one.
+    """
+    text = None
+    if message is not None:
+        if not isinstance(message, str):
+            raise ServiceError(str(_l("message must be text.")), field="message")
+        text = " ".join(message.split())
+        if len(text) > MAX_ALERT_MESSAGE:
+            raise ServiceError(
+                str(_l("Keep the message to 140 characters or fewer.")), field="message"
+            )
+        text = text or None
+    playbook = None
+    if playbook_id is not None:
+        try:
+            pid = uuid.UUID(str(playbook_id)) if isinstance(playbook_id, str) else None
+        except ValueError:
+            pid = None
+        found = session.get(Playbook, pid) if pid is not None else None
+        if found is None or found.workspace_id != workspace_id or found.deleted:
+            raise ServiceError(
+                str(_l("No playbook with this id in this workspace.")), field="playbook_id"
+            )
+        if found.visibility == "restricted":
+            raise ServiceError(
+                str(
+                    _l(
+                        "This playbook is restricted, so viewers cannot open it: make it "
+                        "visible to the team or send a message instead."
+                    )
+                ),
+                field="playbook_id",
+            )
+        playbook = found
+    if playbook is None and text is None:
+        raise ServiceError(str(_l("Choose a playbook or write a short message.")), field="message")
+    alert_id = uuid.uuid4()
+    payload = {
+        "type": CRISIS_ALERT,
+        "workspace": str(workspace_id),
+        "alert": str(alert_id),
+        "playbook": str(playbook.id) if playbook else None,
+        "message": text,
+    }
+    session.add(
+        OutboxMessage(
+            kind=CRISIS_ALERT,
+            workspace_id=workspace_id,
+            count=1,
+            author_id=sender.id,
+            payload=payload,
+        )
+    )
+    devices = session.scalar(
+        select(func.count()).select_from(
+            recipients_query(workspace_id, CRISIS_ALERT, sender.id).subquery()
+        )
+    )
+    audit.record(
+        session,
+        "push.alert_sent",
+        actor_id=sender.id,
+        workspace_id=workspace_id,
+        alert=str(alert_id),
+        playbook=payload["playbook"],
+        message=text,
+        recipients=devices or 0,
+    )
+    session.flush()
+    return alert_id, int(devices or 0)
