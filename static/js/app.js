@@ -518,7 +518,9 @@ async function sendAlert() {
   let shown = { key: "error_server" };
   if (error.offline) shown = { key: "alert_offline" };
   else if (error.status === 429) {
-    shown = { key: "alert_rate_limited", params: { minutes: retryMinutes(error.retryAfter) } };
+    shown = error.retryAfter
+      ? { key: "alert_rate_limited", params: { minutes: retryMinutes(error.retryAfter) } }
+      : { key: "alert_rate_limited_later" };
   } else if (error.status === 403) shown = { key: "alert_forbidden" };
   update({ alert: { ...draft, status: "editing", error: shown } });
 }
