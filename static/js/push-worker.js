@@ -112,9 +112,13 @@ export async function handlePush(text, { fetch: fetchImpl, language = "es" }) {
     let refreshed = false;
     let stored = null;
     if (holder && payload.type === "directory-changed") {
-      const result = await refreshCopy(holder, payload, fetchImpl);
-      refreshed = result.refreshed;
-      if (result.bytes > 0 && refreshed) stored = payload.workspace;
+      try {
+        const result = await refreshCopy(holder, payload, fetchImpl);
+        refreshed = result.refreshed;
+        if (result.bytes > 0 && refreshed) stored = payload.workspace;
+      } catch {
+        // Storage full or closed under us: the notification still goes, the page catches up.
+      }
     }
     return {
       notification: notificationFor(payload, { lang, workspaceName, refreshed }),
