@@ -46,7 +46,9 @@ export async function turnOn(api, env = browserEnv()) {
   const permission = await env.Notification.requestPermission();
   if (permission !== "granted") return permission === "denied" ? "denied" : "off";
   const key = applicationServerKey(await api.vapidKey());
-  const registration = await env.serviceWorker.ready;
+  // Not `ready`: without a worker (blocked, private mode) it never resolves.
+  const registration = await env.serviceWorker.getRegistration();
+  if (!registration?.pushManager) throw new Error("no service worker to receive notifications");
   let subscription = await registration.pushManager.getSubscription();
   if (!subscription) {
     subscription = await registration.pushManager.subscribe({

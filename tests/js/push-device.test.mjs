@@ -122,3 +122,11 @@ test("a browser without push says so; on iPhone, install first", async () => {
   assert.equal(await readSwitch({ install: "ios" }), "ios-install");
   assert.equal(await turnOn(api(), { install: "ios" }), "ios-install");
 });
+
+test("without a service worker the switch fails instead of waiting forever", async () => {
+  const { env } = browser();
+  env.serviceWorker = { getRegistration: async () => undefined, ready: new Promise(() => {}) };
+  const server = api();
+  await assert.rejects(turnOn(server, env), /no service worker/);
+  assert.deepEqual(server.calls, [["vapidKey"]]);
+});
