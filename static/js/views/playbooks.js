@@ -1,10 +1,11 @@
 // Playbooks, read only: the list, then one playbook's steps, guidance and contacts in order.
 
 import { html } from "../../vendor/htm-preact.js";
-import { useEffect, useRef } from "../../vendor/preact-hooks.js";
-import { alertCharsLeft, MAX_ALERT_MESSAGE } from "../push.js";
 import { playbookContacts } from "../snapshot.js";
 import { ContactRow } from "./directory.js";
+// The crisis alert dialog (issue 8).
+import { useEffect, useRef } from "../../vendor/preact-hooks.js";
+import { alertCharsLeft, MAX_ALERT_MESSAGE } from "../push.js";
 
 /** The list of the workspace's playbooks. */
 export function PlaybooksView({ state, t }) {
