@@ -1,6 +1,11 @@
 /* Enlace service worker. Events are wired at the bottom; each kind of request has one named
  * strategy (squoosh's src/sw). Flask serves this file at /sw.js and fills in VERSION (a hash of
- * the precached files) and PRECACHE (their URLs), so a new deploy is a new worker. */
+ * the precached files) and PRECACHE (their URLs), so a new deploy is a new worker.
+ * A module worker (registered with type "module"): push handling shares the app's modules, so
+ * the local database has one schema (store.js) and one envelope check (crypto.js). */
+
+import { appUrl } from "/static/js/push.js";
+import { handlePush, renewSubscription } from "/static/js/push-worker.js";
 
 const VERSION = "__ENLACE_VERSION__";
 const PRECACHE = ["__ENLACE_PRECACHE__"];
@@ -88,6 +93,45 @@ async function wipeData() {
   await caches.delete(DATA_CACHE);
 }
 
+/** A push message: bring the copy up to date, then say what changed (DESIGN.md, "Push"). */
+async function onPush(data) {
+  const text = data ? data.text() : "";
+  const { notification, unsubscribe, stored } = await handlePush(text, {
+    fetch: (path, init) => fetch(path, init),
+    language: self.navigator.language,
+  });
+  if (stored) await tellWindows({ type: "envelopes-changed", workspace: stored });
+  if (notification) await self.registration.showNotification(notification.title, notification.options);
+  // Nobody's copy is on this device any more (signed out, wiped): stop receiving. The push
+  // service then answers 410 to the server, which drops the subscription.
+  if (unsubscribe) await (await self.registration.pushManager.getSubscription())?.unsubscribe();
+}
+
+/** Post a message to every window of the app this worker controls. */
+async function tellWindows(message) {
+  for (const client of await self.clients.matchAll({ type: "window" })) client.postMessage(message);
+}
+
+/** A tap on a notification: the open app shows what changed, else a new window opens there. */
+async function openApp(notification) {
+  notification.close();
+  const target = notification.data ?? {};
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const app = windows.find((client) => new URL(client.url).pathname === "/app");
+  if (!app) return self.clients.openWindow(appUrl(target));
+  // Focused, not reloaded: a reload would lock the app (its key lives in memory only).
+  await app.focus();
+  app.postMessage({ type: "open", workspace: target.workspace ?? null, hash: target.hash ?? "" });
+}
+
+/** The browser renewed or dropped the subscription: subscribe again and tell the server. */
+async function onSubscriptionChange(event) {
+  await renewSubscription(
+    { oldSubscription: event.oldSubscription, newSubscription: event.newSubscription },
+    { fetch: (path, init) => fetch(path, init), pushManager: self.registration.pushManager },
+  );
+}
+
 self.addEventListener("install", (event) => {
   // No skipWaiting here: the page offers "Update available" and posts "skip-waiting".
   event.waitUntil(precache());
@@ -107,4 +151,16 @@ self.addEventListener("message", (event) => {
   if (type === "skip-waiting") self.skipWaiting();
   if (type === "wipe") event.waitUntil(wipeData());
   if (type === "version") event.ports[0]?.postMessage(VERSION);
+});
+
+self.addEventListener("push", (event) => {
+  event.waitUntil(onPush(event.data));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.waitUntil(openApp(event.notification));
+});
+
+self.addEventListener("pushsubscriptionchange", (event) => {
+  event.waitUntil(onSubscriptionChange(event));
 });

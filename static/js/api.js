@@ -32,7 +32,10 @@ async function readError(response, workspaceScoped) {
   if (response.status === 401) wipe = WIPE_USER;
   // A workspace route answers 404 to a non-member (DESIGN.md, "Membership changes").
   else if (response.status === 404 && workspaceScoped) wipe = WIPE_WORKSPACE;
-  return new ApiError(response.status, body.error || `http_${response.status}`, body.message, wipe);
+  const error = new ApiError(response.status, body.error || `http_${response.status}`, body.message, wipe);
+  // Seconds to wait after a 429, when the server says.
+  error.retryAfter = Number(response.headers?.get?.("Retry-After")) || null;
+  return error;
 }
 
 /** Return an API client over `fetch` (the browser's by default). */
@@ -91,20 +94,76 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     return response.json();
   }
 
-  /** Post a sync request; a refused CSRF token is renewed once and the request sent again. */
-  async function sync(body) {
+  /** Send a state change with the CSRF token; a refused token is renewed once and sent again. */
+  async function write(method, path, body, workspaceScoped = false) {
     if (!csrfToken) await session();
-    const post = () => send("/api/v1/sync", { method: "POST", body, workspaceScoped: true });
+    const post = () => send(path, { method, body, workspaceScoped });
     let response = await post();
     if (response.status === 400) {
-      const error = await readError(response.clone ? response.clone() : response, true);
+      const error = await readError(response.clone ? response.clone() : response, workspaceScoped);
       if (error.code !== "csrf") throw error;
       await session();
       response = await post();
     }
-    if (!response.ok) throw await readError(response, true);
+    if (!response.ok) throw await readError(response, workspaceScoped);
+    return response;
+  }
+
+  async function read(path) {
+    const response = await send(path);
+    if (!response.ok) throw await readError(response, false);
     return response.json();
   }
 
-  return { session, snapshotKey, snapshot, publicContacts, sync };
+  /** Post a sync request. */
+  async function sync(body) {
+    return (await write("POST", "/api/v1/sync", body, true)).json();
+  }
+
+  /** Return the server's VAPID public key (base64url), for pushManager.subscribe(). */
+  async function vapidKey() {
+    return (await read("/api/v1/push/vapid-public-key")).key;
+  }
+
+  /** Tell the server this device's push subscription (`{endpoint, keys}`). */
+  async function addSubscription(subscription) {
+    await write("POST", "/api/v1/push/subscriptions", subscription);
+  }
+
+  /** Tell the server to forget a push subscription. */
+  async function removeSubscription(endpoint) {
+    await write("DELETE", "/api/v1/push/subscriptions", { endpoint });
+  }
+
+  /** Return which notifications the user's devices get: "all", "urgent" or "none". */
+  async function pushLevel() {
+    return (await read("/api/v1/push/preferences")).level;
+  }
+
+  /** Choose which notifications the user's devices get; return the level kept. */
+  async function setPushLevel(level) {
+    return (await (await write("PUT", "/api/v1/push/preferences", { level })).json()).level;
+  }
+
+  /** Send a crisis alert to the workspace's members: `{id, recipients}` (devices reached). */
+  async function sendAlert(workspaceId, { playbookId = null, message = null }) {
+    const path = `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/alerts`;
+    // Not workspace-scoped for wiping: a 404 here may name the playbook, not the membership.
+    const body = { playbook_id: playbookId, message };
+    return (await write("POST", path, body)).json();
+  }
+
+  return {
+    session,
+    snapshotKey,
+    snapshot,
+    publicContacts,
+    sync,
+    vapidKey,
+    addSubscription,
+    removeSubscription,
+    pushLevel,
+    setPushLevel,
+    sendAlert,
+  };
 }

@@ -17,6 +17,8 @@ import {
 import { pickLanguage, translator } from "./i18n.js";
 import { installState, onInstallChange, promptInstall, watchInstall } from "./install.js";
 import { createPasskeyWrap, passkeysAvailable, unlockWithPasskey } from "./passkey.js";
+import { checkAlertMessage, isLevel, retryMinutes } from "./push.js";
+import { browserEnv, readSwitch, turnOff, turnOn } from "./push-device.js";
 import { createContactIndex } from "./search.js";
 import { buildDirectory, deltaChain, nextFetch } from "./snapshot.js";
 import { openStore } from "./store.js";
@@ -59,6 +61,10 @@ let state = {
   syncedAt: null,
   route: routeOf(location.hash),
   install: installState(),
+  push: "off", // the notification switch: see push.js switchState
+  pushBusy: false,
+  pushLevel: null, // "all" | "urgent" | "none" once the server said
+  alert: null, // a crisis alert being written: {playbookId, message, status, error, recipients}
   notice: null, // {key, params, kind}
   busy: false,
   now: new Date(),
@@ -111,11 +117,18 @@ async function start() {
   const lockMinutes = (await store.getMeta(USER, "lock_minutes")) ?? DEFAULT_LOCK_MINUTES;
   const workspaces = saved.workspaces;
   // A workspace just created or joined (new since the last visit) is where the user goes.
-  const wanted = joined[0] ?? (await store.getMeta(USER, "workspace"));
+  const wanted = joined[0] ?? askedWorkspace() ?? (await store.getMeta(USER, "workspace"));
   const workspace = workspaces.find((w) => w.id === wanted) ?? workspaces[0] ?? null;
   update({ user: saved.user, workspaces, lang, lockMinutes, online: Boolean(session) });
   if (!workspace) return update({ screen: "no-workspace" });
   await useWorkspace(workspace.id, Boolean(session));
+}
+
+/** A notification opened `/app?workspace=<id>`: that workspace, once (the query is dropped). */
+function askedWorkspace() {
+  const asked = new URLSearchParams(location.search).get("workspace");
+  if (asked) history.replaceState(null, "", `/app${location.hash}`);
+  return asked;
 }
 
 /**
@@ -440,6 +453,94 @@ function search(query, directory = state.directory) {
   return index.search(query).map(({ id }) => directory.contacts.get(id));
 }
 
+// --- push notifications -------------------------------------------------------------------
+
+async function readPush() {
+  update({ push: await readSwitch(browserEnv()) });
+}
+
+/** The status screen shows the switch and the user's choice (which needs the server). */
+async function openSettings() {
+  await readPush();
+  if (!navigator.onLine) return;
+  try {
+    update({ pushLevel: await api.pushLevel() });
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+  }
+}
+
+async function togglePush(on) {
+  if (on && !navigator.onLine) return notice("push_offline", "error");
+  update({ pushBusy: true, notice: null });
+  try {
+    const result = on ? await turnOn(api, browserEnv()) : await turnOff(api, browserEnv());
+    if (result === "on") notice("push_enabled", "ok");
+    if (!on) notice("push_disabled", "ok");
+  } catch (error) {
+    console.error(error);
+    if (error instanceof ApiError && error.wipe === WIPE_USER) return wipeAndSignIn();
+    notice(error instanceof ApiError && error.offline ? "push_offline" : "push_failed", "error");
+  } finally {
+    update({ pushBusy: false, push: await readSwitch(browserEnv()) });
+  }
+}
+
+async function setPushLevel(level) {
+  if (!isLevel(level)) return;
+  try {
+    update({ pushLevel: await api.setPushLevel(level) });
+    notice("push_level_saved", "ok");
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    notice(error.offline ? "push_level_offline" : "error_server", "error");
+  }
+}
+
+/** Send the crisis alert being written; its dialog shows the result or what went wrong. */
+async function sendAlert() {
+  const draft = state.alert;
+  if (!draft || draft.status === "sending") return;
+  const checked = checkAlertMessage(draft.message);
+  if (checked.error) return update({ alert: { ...draft, error: { key: checked.error } } });
+  if (!navigator.onLine) return update({ alert: { ...draft, error: { key: "alert_offline" } } });
+  update({ alert: { ...draft, status: "sending", error: null } });
+  let error;
+  try {
+    const body = { playbookId: draft.playbookId, message: checked.message };
+    const { recipients } = await api.sendAlert(state.workspaceId, body);
+    return update({ alert: { ...draft, status: "sent", recipients } });
+  } catch (caught) {
+    if (!(caught instanceof ApiError)) throw caught;
+    error = caught;
+  }
+  if (error.wipe === WIPE_USER) return wipeAndSignIn();
+  let shown = { key: "error_server" };
+  if (error.offline) shown = { key: "alert_offline" };
+  else if (error.status === 429) {
+    shown = error.retryAfter
+      ? { key: "alert_rate_limited", params: { minutes: retryMinutes(error.retryAfter) } }
+      : { key: "alert_rate_limited_later" };
+  } else if (error.status === 403) shown = { key: "alert_forbidden" };
+  update({ alert: { ...draft, status: "editing", error: shown } });
+}
+
+/** The service worker kept a newer envelope, or a notification was tapped. */
+async function onWorkerMessage(message) {
+  if (message?.type === "envelopes-changed") {
+    if (!unlocked || message.workspace !== state.workspaceId) return;
+    await loadDirectory();
+    update({ syncedAt: (await store.getMeta(state.workspaceId, "synced_at")) ?? state.syncedAt });
+  }
+  if (message?.type === "open") {
+    const known = state.workspaces.some((w) => w.id === message.workspace);
+    if (known && message.workspace !== state.workspaceId) {
+      await useWorkspace(message.workspace, navigator.onLine);
+    }
+    location.hash = message.hash ?? "";
+  }
+}
+
 // --- actions the views call ---------------------------------------------------------------
 
 async function signOutOnServer() {
@@ -449,6 +550,8 @@ async function signOutOnServer() {
   } catch {
     return; // offline or already signed out: the cookie is no use to anyone
   }
+  // The server forgets this device's push subscription while the session still lets it.
+  await turnOff(api, browserEnv()).catch(() => {});
   await fetch("/logout", {
     method: "POST",
     headers: { "X-CSRFToken": token },
@@ -515,6 +618,13 @@ const actions = {
       await handleApiError(error);
     }
   },
+  togglePush: (on) => togglePush(on).catch(fail),
+  setPushLevel: (level) => setPushLevel(level).catch(fail),
+  openAlert: (playbookId) =>
+    update({ alert: { playbookId, message: "", status: "editing", error: null }, notice: null }),
+  alertMessage: (message) => update({ alert: { ...state.alert, message, error: null } }),
+  sendAlert: () => sendAlert().catch(fail),
+  closeAlert: () => update({ alert: null }),
   dismiss: () => update({ notice: null }),
   refresh: () => refresh().catch(fail),
 };
@@ -525,8 +635,12 @@ function fail(error) {
 }
 
 window.addEventListener("hashchange", () => {
-  update({ route: routeOf(location.hash) });
+  update({ route: routeOf(location.hash), alert: null });
   window.scrollTo(0, 0);
+  if (state.route.view === "status") openSettings().catch(fail);
+});
+navigator.serviceWorker?.addEventListener("message", (event) => {
+  onWorkerMessage(event.data).catch(fail);
 });
 watchInstall(window);
 onInstallChange(() => update({ install: installState() }));
@@ -540,4 +654,6 @@ document.addEventListener("visibilitychange", onVisibility);
 setInterval(() => update({ now: new Date() }), 60_000);
 
 update({});
-start().catch(fail);
+start()
+  .then(() => (state.route.view === "status" ? openSettings() : readPush()))
+  .catch(fail);

@@ -227,6 +227,36 @@ function checkShape(envelope) {
  * must start there; a full answer is accepted in its place, as the server may send one).
  */
 export async function openEnvelope(envelope, key, expected) {
+  const { iv, ciphertext, aad } = checkEnvelope(envelope, expected);
+  const compressed = await decrypt(key, iv, ciphertext, aad);
+  let bytes;
+  try {
+    bytes = await gunzip(compressed);
+  } catch {
+    throw new EnvelopeError("format", "the plaintext is not gzip");
+  }
+  const plaintext = parseJson(bytes);
+  if (plaintext === null || typeof plaintext !== "object") {
+    throw new EnvelopeError("format", "the plaintext is not an object");
+  }
+  const isDelta = envelope.base !== undefined;
+  if (isDelta && !Array.isArray(plaintext.changes)) {
+    throw new EnvelopeError("format", "a delta without changes");
+  }
+  if (
+    !isDelta &&
+    (plaintext.revision !== envelope.revision || !Array.isArray(plaintext.contacts))
+  ) {
+    throw new EnvelopeError("format", "the snapshot does not match its envelope");
+  }
+  return plaintext;
+}
+
+/**
+ * Check an envelope against what was asked for, without the key (the service worker has none);
+ * return `{iv, ciphertext, aad}`. `expected` is as for openEnvelope. Throws EnvelopeError.
+ */
+export function checkEnvelope(envelope, expected) {
   const { iv, ciphertext } = checkShape(envelope);
   const { userId, workspaceId } = expected;
   if (!userId || !workspaceId) throw new TypeError("expected.userId and workspaceId are required");
@@ -253,27 +283,7 @@ export async function openEnvelope(envelope, key, expected) {
   // Compared before decrypting, and the expected string (not the envelope's) is what the tag
   // is checked against: an envelope for another user, workspace or revision never opens.
   if (envelope.aad !== aad) throw new EnvelopeError("aad", "the envelope is not for this copy");
-  const compressed = await decrypt(key, iv, ciphertext, aad);
-  let bytes;
-  try {
-    bytes = await gunzip(compressed);
-  } catch {
-    throw new EnvelopeError("format", "the plaintext is not gzip");
-  }
-  const plaintext = parseJson(bytes);
-  if (plaintext === null || typeof plaintext !== "object") {
-    throw new EnvelopeError("format", "the plaintext is not an object");
-  }
-  if (isDelta && !Array.isArray(plaintext.changes)) {
-    throw new EnvelopeError("format", "a delta without changes");
-  }
-  if (
-    !isDelta &&
-    (plaintext.revision !== envelope.revision || !Array.isArray(plaintext.contacts))
-  ) {
-    throw new EnvelopeError("format", "the snapshot does not match its envelope");
-  }
-  return plaintext;
+  return { iv, ciphertext, aad };
 }
 
 /**

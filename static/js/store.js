@@ -9,10 +9,21 @@ import { EnvelopeError, toBytes } from "./crypto.js";
 const DB_VERSION = 1;
 const KEYS_RECORD = "snapshot";
 const USER_SCOPE = ""; // meta of the user, not of one workspace
+const DB_PREFIX = "enlace-";
 
 /** Return the name of a user's database. */
 export function databaseName(userId) {
-  return `enlace-${userId}`;
+  return `${DB_PREFIX}${userId}`;
+}
+
+/** Return the ids of the users whose copy this device holds (the service worker has no
+ * localStorage to ask). */
+export async function storedUserIds(factory = globalThis.indexedDB) {
+  const databases = await factory.databases();
+  return databases
+    .map(({ name }) => name ?? "")
+    .filter((name) => name.startsWith(DB_PREFIX))
+    .map((name) => name.slice(DB_PREFIX.length));
 }
 
 function buffer(value) {

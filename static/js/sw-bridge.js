@@ -9,7 +9,12 @@ import { forgetDevice } from "./wipe.js";
 /** Register /sw.js and wire the update offer to the banner in the page, if any. */
 export async function registerServiceWorker(banner = document.getElementById("update-banner")) {
   if (!("serviceWorker" in navigator)) return null;
-  const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+  // A module worker (it imports the app's modules); its imports never from the HTTP cache.
+  const registration = await navigator.serviceWorker.register("/sw.js", {
+    scope: "/",
+    type: "module",
+    updateViaCache: "none",
+  });
   // The first install takes control without a reload; only an update the user accepted does.
   let accepted = false;
   let reloading = false;

@@ -28,6 +28,12 @@ export async function forgetDevice() {
   // The worker's data cache (see sw.js DATA_CACHE): deleted from here too, in case no worker
   // controls this page yet.
   if (globalThis.caches) waits.push(caches.delete("enlace-data"));
+  // A device that holds nobody's copy gets no more notifications: the push service then answers
+  // 410 to the server, which drops the subscription.
+  const registration = navigator.serviceWorker?.getRegistration();
+  if (registration) {
+    waits.push(registration.then((r) => r?.pushManager?.getSubscription()).then((s) => s?.unsubscribe()));
+  }
   await Promise.allSettled(waits);
   try {
     localStorage.removeItem(LAST_USER);

@@ -99,3 +99,47 @@ test("a sync refused for another reason is not retried", async () => {
   assert.equal(error.code, "bad_request");
   assert.equal(seen.filter((r) => r.method === "POST").length, 1);
 });
+
+test("push calls send the CSRF token; a refused token is renewed once", async () => {
+  let puts = 0;
+  const { fetch, seen } = fakeServer([
+    ["GET", "/api/v1/session", { body: SESSION }],
+    [
+      "PUT",
+      "/api/v1/push/preferences",
+      () => (++puts === 1 ? { status: 400, body: { error: "csrf" } } : { body: { level: "urgent" } }),
+    ],
+    ["DELETE", "/api/v1/push/subscriptions", { status: 204 }],
+  ]);
+  const api = createApi({ fetch });
+  assert.equal(await api.setPushLevel("urgent"), "urgent");
+  assert.equal(puts, 2);
+  await api.removeSubscription("https://push.example/a");
+  const writes = seen.filter((r) => r.method !== "GET");
+  assert.ok(writes.every((r) => r.headers["X-CSRFToken"] === "token-1"));
+  assert.deepEqual(JSON.parse(writes.at(-1).body), { endpoint: "https://push.example/a" });
+});
+
+test("an alert answers the devices reached; a 429 says how long to wait and wipes nothing", async () => {
+  const path = `/api/v1/workspaces/${WS}/alerts`;
+  let sent = 0;
+  const { fetch, seen } = fakeServer([
+    ["GET", "/api/v1/session", { body: SESSION }],
+    [
+      "POST",
+      path,
+      () =>
+        ++sent === 1
+          ? { status: 202, body: { id: "a1", recipients: 4 } }
+          : { status: 429, body: { error: "rate_limited" }, headers: { "Retry-After": "601" } },
+    ],
+  ]);
+  const api = createApi({ fetch });
+  const answer = await api.sendAlert(WS, { playbookId: "p1", message: "Sala 2" });
+  assert.deepEqual(answer, { id: "a1", recipients: 4 });
+  assert.deepEqual(JSON.parse(seen.at(-1).body), { playbook_id: "p1", message: "Sala 2" });
+  const error = await api.sendAlert(WS, { playbookId: "p1" }).catch((e) => e);
+  assert.equal(error.status, 429);
+  assert.equal(error.retryAfter, 601);
+  assert.equal(error.wipe, null);
+});

@@ -4,6 +4,9 @@ import { html } from "../../vendor/htm-preact.js";
 import { crisisKindLabel } from "../labels.js";
 import { playbookContacts } from "../snapshot.js";
 import { ContactRow } from "./directory.js";
+// The crisis alert dialog (issue 8).
+import { useEffect, useRef } from "../../vendor/preact-hooks.js";
+import { alertCharsLeft, MAX_ALERT_MESSAGE } from "../push.js";
 
 /** The list of the workspace's playbooks. */
 export function PlaybooksView({ state, t }) {
@@ -30,6 +33,57 @@ export function PlaybooksView({ state, t }) {
     </ul>`;
 }
 
+function sentText(t, recipients) {
+  if (recipients === 1) return t("alert_sent_one");
+  if (recipients > 1) return t("alert_sent_many", { count: recipients });
+  return t("alert_sent_none");
+}
+
+/** The confirmation before a crisis alert goes to every member, then its result. */
+function AlertDialog({ state, actions, t }) {
+  const ref = useRef(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.open && dialog.close();
+  }, []);
+  const { alert } = state;
+  const sending = alert.status === "sending";
+  const cancel = (event) => {
+    event.preventDefault(); // Escape: the state closes it, not the browser
+    actions.closeAlert();
+  };
+  return html`<dialog ref=${ref} class="alert-dialog" aria-labelledby="alert-title"
+    onCancel=${cancel} data-testid="alert-dialog">
+    <h2 id="alert-title">${t("alert_title")}</h2>
+    ${alert.status === "sent"
+      ? html`<p class="notice notice-ok" role="status">${sentText(t, alert.recipients)}</p>
+          <div class="actions">
+            <button type="button" class="primary" onClick=${actions.closeAlert}>${t("alert_close")}</button>
+          </div>`
+      : html`<form onSubmit=${(e) => { e.preventDefault(); actions.sendAlert(); }}>
+          <p>${t("alert_explain")}</p>
+          <div class="field">
+            <label for="alert-message">${t("alert_message")}</label>
+            <textarea id="alert-message" rows="3" maxlength=${MAX_ALERT_MESSAGE} value=${alert.message}
+              disabled=${sending} aria-describedby="alert-left"
+              onInput=${(e) => actions.alertMessage(e.currentTarget.value)}></textarea>
+            <p class="hint" id="alert-left">
+              ${t("alert_chars_left", { count: alertCharsLeft(alert.message) })}
+            </p>
+          </div>
+          ${alert.error &&
+          html`<p class="notice notice-error" role="alert">${t(alert.error.key, alert.error.params)}</p>`}
+          <div class="actions">
+            <button type="button" onClick=${actions.closeAlert}>${t("cancel")}</button>
+            <button type="submit" class="primary" disabled=${sending}>
+              ${sending ? t("alert_sending") : t("alert_send")}
+            </button>
+          </div>
+        </form>`}
+  </dialog>`;
+}
+
 /** One playbook. */
 export function PlaybookView(props) {
   const { state, t } = props;
@@ -42,10 +96,16 @@ export function PlaybookView(props) {
     </section>`;
   }
   const steps = playbook.steps ?? [];
+  const role = state.workspaces.find((w) => w.id === state.workspaceId)?.role;
+  const canAlert = role === "owner" || role === "editor";
   return html`<article data-testid="playbook">
     <a class="back" href="#playbooks">← ${t("tab_playbooks")}</a>
     <h1>${playbook.name}</h1>
     <p class="muted">${t(`severity_${playbook.severity}`)}</p>
+    ${canAlert &&
+    html`<button type="button" class="danger" data-testid="alert-team"
+      onClick=${() => props.actions.openAlert(playbook.id)}>${t("alert_team")}</button>`}
+    ${state.alert?.playbookId === playbook.id && html`<${AlertDialog} ...${props} />`}
     ${steps.length > 0 &&
     html`<section class="detail"><h2>${t("steps")}</h2>
       <ol class="steps">${steps.map((step, i) => html`<li key=${i}>${step}</li>`)}</ol>

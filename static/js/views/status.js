@@ -3,9 +3,47 @@
 
 import { html } from "../../vendor/htm-preact.js";
 import { LANGUAGES } from "../i18n.js";
+import { LEVELS } from "../push.js";
 import { dateTime } from "./format.js";
 
 const LOCK_CHOICES = [1, 5, 15, 60];
+// What the notification switch's state means for the user (push.js switchState).
+const PUSH_HELP = {
+  on: "push_on_hint",
+  off: "push_on_hint",
+  denied: "push_denied",
+  unsupported: "push_unsupported",
+  "ios-install": "push_ios_install",
+};
+
+/** The notifications card: this device's switch, and the user's choice for all devices. */
+function NotificationsCard({ state, actions, t }) {
+  const usable = state.push === "on" || state.push === "off";
+  const levelKnown = LEVELS.includes(state.pushLevel);
+  return html`<section class="card" data-testid="notifications">
+    <h2>${t("notifications")}</h2>
+    <div class="toggle">
+      <input type="checkbox" role="switch" id="push-switch" aria-describedby="push-help"
+        checked=${state.push === "on"} disabled=${!usable || state.pushBusy}
+        onChange=${(e) => actions.togglePush(e.currentTarget.checked)} />
+      <label for="push-switch">${t("push_switch")}</label>
+    </div>
+    <p class=${state.push === "denied" ? "hint warning" : "hint"} id="push-help" data-testid="push-help">
+      ${t(PUSH_HELP[state.push] ?? "push_on_hint")}
+    </p>
+    <fieldset class="choices" disabled=${!levelKnown || !state.online}>
+      <legend>${t("push_level")}</legend>
+      ${LEVELS.map(
+        (level) => html`<label class="choice" key=${level}>
+          <input type="radio" name="push-level" value=${level} checked=${state.pushLevel === level}
+            onChange=${() => actions.setPushLevel(level)} />
+          ${t(`push_level_${level}`)}
+        </label>`,
+      )}
+      ${!levelKnown && html`<p class="hint">${t("push_level_unknown")}</p>`}
+    </fieldset>
+  </section>`;
+}
 
 /** The status screen. */
 export function StatusView({ state, actions, t }) {
@@ -55,6 +93,7 @@ export function StatusView({ state, actions, t }) {
       <p class="hint">${t("install_why")}</p>
       <p>${t("install_ios")}</p>
     </section>`}
+    <${NotificationsCard} state=${state} actions=${actions} t=${t} />
     <section class="card">
       <h2>${t("settings")}</h2>
       <div class="field">
