@@ -257,6 +257,7 @@ def test_owners_and_editors_send_alerts_viewers_are_refused(app, device):
         ({"playbook_id": None, "message": None}, "message"),
         ({"message": "x" * 141}, "message"),
         ({"message": 5}, "message"),
+        ({"message": "Fuego\x00en cocina"}, "message"),
         ({"playbook_id": str(uuid.uuid4())}, "playbook_id"),
         ({"playbook_id": "nope"}, "playbook_id"),
         ({"playbook_id": 7}, "playbook_id"),
@@ -309,3 +310,19 @@ def test_the_token_from_the_session_works_for_put_and_delete(device):
         ).status_code
         == 200
     )
+
+
+@pytest.mark.parametrize("endpoint", [ENDPOINT + "nul\x00", ENDPOINT + "x" * 3000, "\x05"])
+def test_unsubscribing_a_malformed_endpoint_gets_400_and_removes_nothing(app, device, endpoint):
+    # Found by schemathesis on PostgreSQL: a NUL in the endpoint of a DELETE gave a 500.
+    owner = device()
+    kept = ENDPOINT + "kept"
+    subscribe(owner, kept)
+    answer = owner.client.delete(
+        "/api/v1/push/subscriptions",
+        json={"endpoint": endpoint},
+        headers={"X-CSRFToken": owner.token()},
+    )
+    assert answer.status_code == 400
+    assert "endpoint" in answer.get_json()["errors"]
+    assert [row.endpoint for row in rows(app, PushSubscription)] == [kept]

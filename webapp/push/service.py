@@ -163,6 +163,10 @@ def unsubscribe(session: Session, user: User, endpoint: object) -> None:
     """Forget the user's subscription with this endpoint (another user's stays)."""
     if not isinstance(endpoint, str) or not endpoint:
         raise ServiceError(str(_l("Send the endpoint to unsubscribe.")), field="endpoint")
+    if len(endpoint) > MAX_ENDPOINT or any(ord(c) < 32 for c in endpoint):
+        # No stored endpoint looks like this (subscribe refuses it), and PostgreSQL refuses a
+        # NUL in a query: say what is wrong instead of failing.
+        raise ServiceError(str(_l("This is not a push subscription's endpoint.")), field="endpoint")
     session.execute(
         delete(PushSubscription).where(
             PushSubscription.endpoint == endpoint, PushSubscription.user_id == user.id
@@ -228,6 +232,11 @@ def create_alert(
         if not isinstance(message, str):
             raise ServiceError(str(_l("message must be text.")), field="message")
         text = " ".join(message.split())
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            raise ServiceError(
+                str(_l("The message holds control characters; write plain text.")),
+                field="message",
+            )
         if len(text) > MAX_ALERT_MESSAGE:
             raise ServiceError(
                 str(_l("Keep the message to 140 characters or fewer.")), field="message"
