@@ -72,6 +72,9 @@ def test_a_user_without_workspace_creates_one_and_lands_in_it(
     set_pin(page)
     # It starts with Mexico's national numbers (in Spanish, the workspace's language)...
     expect(page.get_by_test_id("directory")).to_contain_text("Emergencias 911")
+    # The directory's emergency group also starts with it, not with the first name (089 …).
+    first_row = page.get_by_test_id("directory").locator(".contact-row").first
+    expect(first_row.locator(".call")).to_have_attribute("href", "tel:911")
     # ...on quick dial, the general emergency number first.
     page.reload()
     first = page.get_by_test_id("quick-dial").get_by_role("link").first

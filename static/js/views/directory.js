@@ -4,6 +4,7 @@
 import { html } from "../../vendor/htm-preact.js";
 import { useEffect, useRef, useState } from "../../vendor/preact-hooks.js";
 import { areaLabel, kindLabel } from "../labels.js";
+import { dialOrder } from "../dial-order.js";
 import { telHref } from "../links.js";
 import { availabilityNote, firstPhone } from "./format.js";
 
@@ -46,7 +47,8 @@ function groups(contacts, lang) {
     label,
     [...areas.entries()]
       .sort(byName)
-      .map(([area, list]) => [area, list.sort((a, b) => a.name.localeCompare(b.name, lang))]),
+      // By name, except that national numbers come in quick dial's order (911 first).
+      .map(([area, list]) => [area, dialOrder(list, lang)]),
   ]);
 }
 
