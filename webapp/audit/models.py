@@ -28,6 +28,7 @@ class AuditEvent(Base):
     workspace_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE")
     )
-    subject_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # The user an account event is about: the account's activity page filters on it.
+    subject_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     ip: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
