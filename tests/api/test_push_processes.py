@@ -6,152 +6,39 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from sqlalchemy import text
 
 from tests.conftest import PG_URL, app_config
-from tests.helpers import PASSWORD, mutation, pg_url, reset_postgres, sign_in_http
+from tests.helpers import PASSWORD, pg_url, reset_postgres, sign_in_http
+from tests.processes import (
+    CLI,
+    change_http,
+    enlace_run,
+    environment,
+    free_port,
+    init_team,
+    process,
+    subscribe_http,
+    wait_until_serving,
+)
 from tests.pushservice import PushService
 from webapp import create_app
 from webapp.db import get_engine, session_scope
-from webapp.keys import vapid_key, vapid_public_key
-
-ROOT = Path(__file__).resolve().parents[2]
-CLI = "from webapp.cli import main; main()"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def environment(instance: Path, database_url: str, push: PushService, **extra: str) -> dict:  # type: ignore[type-arg]
-    env = dict(os.environ)
-    env.update(
-        PYTHONPATH=str(ROOT),
-        ENLACE_INSTANCE_PATH=str(instance),
-        ENLACE_DATABASE_URL=database_url,
-        ENLACE_PUSH_ALLOWED_ENDPOINTS=push.origin + "/push/",
-        ENLACE_PUSH_COALESCE_SECONDS="1",
-        ENLACE_PUSH_POLL_SECONDS="0.2",
-        ENLACE_SYNC_RATE_LIMIT="10000 per minute",
-    )
-    env.update(extra)
-    return env
-
-
-@contextmanager
-def process(args: list[str], env: dict, log: Path) -> Iterator[subprocess.Popen]:  # type: ignore[type-arg]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def wait_until_serving(base_url: str, proc: subprocess.Popen, log: Path) -> None:  # type: ignore[type-arg]
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, log.read_text()
-        try:
-            if requests.get(f"{base_url}/login", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"not serving: {log.read_text()}")
-
-
-def run_cli(env: dict, *args: str, stdin: str = "") -> str:  # type: ignore[type-arg]
-    done = subprocess.run(
-        [sys.executable, "-c", CLI, *args],
-        env=env,
-        cwd=ROOT,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
-def subscribe_http(http: requests.Session, base_url: str, push: PushService) -> dict:  # type: ignore[type-arg]
-    subscription = push.subscribe()
-    answer = http.post(f"{base_url}/api/v1/push/subscriptions", json=subscription, timeout=30)
-    assert answer.status_code == 201, answer.text
-    return subscription
-
-
-def change_http(http: requests.Session, base_url: str, workspace: str, name: str) -> int:
-    """Make one change through the sync API; return the workspace's revision after it."""
-    body = {
-        "workspace": workspace,
-        "cursor": 0,
-        "mutations": [mutation(uuid.uuid4(), {"name": name})],
-    }
-    answer = http.post(f"{base_url}/api/v1/sync", json=body, timeout=30)
-    assert answer.status_code == 200, answer.text
-    assert answer.json()["results"][0]["status"] == "applied"
-    return answer.json()["cursor"]
 
 
 def test_under_enlace_run_a_change_reaches_the_other_member_within_10_seconds(tmp_path):
     instance = tmp_path / "instance"
     with PushService() as push:
         env = environment(instance, f"sqlite:///{instance / 'enlace.db'}", push)
-        run_cli(env, "init")
-        push.vapid_key = vapid_public_key(vapid_key(str(instance)))
-        for email in ("ana@example.com", "beto@example.com"):
-            run_cli(
-                env,
-                "users",
-                "create",
-                email,
-                "--name",
-                email[:4],
-                "--password-stdin",
-                stdin=PASSWORD + "\n",
-            )
-        out = run_cli(
-            env,
-            "workspaces",
-            "create",
-            "Acme",
-            "--owner",
-            "ana@example.com",
-            "--country",
-            "MX",
-            "--city",
-            "CDMX",
-        )
-        workspace = out.strip().splitlines()[-1]
-        run_cli(env, "members", "add", workspace, "beto@example.com", "--role", "viewer")
-
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
+        workspace = init_team(env, instance, push)
         log = tmp_path / "run.log"
-        with process([sys.executable, "-c", CLI, "run", "--port", str(port)], env, log) as proc:
-            wait_until_serving(base_url, proc, log)
+        with enlace_run(env, log) as base_url:
             ana = sign_in_http(base_url, "ana@example.com")
             beto = sign_in_http(base_url, "beto@example.com")
             ana_phone = subscribe_http(ana, base_url, push)
