@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -33,10 +33,30 @@ class QuietHandler(WSGIRequestHandler):
         pass
 
 
+def buffered(app: Flask) -> Callable[..., list[bytes]]:
+    """Wrap the app so that each answer is read, and its file closed, before it is sent.
+
+    Werkzeug's development server skips closing the answer's iterable when the browser resets
+    the connection mid-download (its cleanup reads the socket first, and that read raises), so
+    a static file stayed open and the ResourceWarning failed whichever test ran next.
+    """
+
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            close = getattr(iterable, "close", None)
+            if close is not None:
+                close()
+
+    return application
+
+
 @contextmanager
 def serve(app: Flask) -> Iterator[BaseWSGIServer]:
     """Serve the app over real HTTP on a free loopback port, threaded, until the block ends."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True, request_handler=QuietHandler)
     # Join the request threads on close: a daemon thread cut off mid-download (a precached icon
     # when a browser context closes) leaves its file open, and the ResourceWarning then fails
     # whichever test runs next.
