@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+from bench.lib.browser import PIN, open_app  # noqa: E402
 from bench.lib.clients import OWNER, PASSWORD  # noqa: E402
 from bench.lib.runner import Run, main  # noqa: E402
 from tests.helpers import serve  # noqa: E402
@@ -41,10 +42,7 @@ FIGURES = [
     "search_p95_5k",
     "search_p95_50k",
 ]
-PIN = "246810"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
-READY = """navigator.serviceWorker.getRegistration()
-  .then(r => Boolean(r && r.active && r.active.state === "activated"))"""
 
 
 def shell_bytes(run: Run) -> int:
@@ -82,18 +80,7 @@ def measure(run: Run) -> None:
             )
             context.set_default_timeout(60_000)
             page = context.new_page()
-            page.goto("/login?next=/app")
-            page.locator("input[name=email]").fill(OWNER)
-            page.locator("input[name=password]").fill(PASSWORD)
-            page.locator("form button[type=submit]").first.click()
-            page.wait_for_url("**/app")
-            form = page.get_by_test_id("set-pin")
-            form.locator("#secret").fill(PIN)
-            form.locator("#confirm").fill(PIN)
-            form.locator("button[type=submit]").click()
-            expect(page.get_by_test_id("directory")).to_be_visible(timeout=60_000)
-            while not page.evaluate(READY):
-                page.wait_for_timeout(50)
+            open_app(page, base, OWNER, PASSWORD)
 
             unlocks = []
             for _ in range(3):

@@ -56,7 +56,6 @@ CATEGORIES = {
     "lh_accessibility": "accessibility",
     "lh_best_practices": "best-practices",
 }
-PIN = "246810"
 
 
 def lighthouse_cli() -> str | None:
@@ -159,7 +158,9 @@ def measure_state(results: Results, runs: int, one_run) -> None:  # type: ignore
 
 def locked_device(cli: str, chrome: str, base: str, creds: dict, report: Path) -> dict:
     """Sign a Chromium profile in, give it a PIN, then run Lighthouse in that browser."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import sync_playwright
+
+    from bench.lib.browser import open_app
 
     port = free_port()
     profile = Path(tempfile.mkdtemp(prefix="enlace-lh-profile-"))
@@ -188,20 +189,7 @@ def locked_device(cli: str, chrome: str, base: str, creds: dict, report: Path) -
             context = cdp.contexts[0]
             page = context.new_page()
             page.set_default_timeout(60_000)
-            page.goto(f"{base}/login?next=/app")
-            page.locator("input[name=email]").fill(creds["email"])
-            page.locator("input[name=password]").fill(creds["password"])
-            page.locator("form button[type=submit]").first.click()
-            page.wait_for_url("**/app")
-            form = page.get_by_test_id("set-pin")
-            form.locator("#secret").fill(PIN)
-            form.locator("#confirm").fill(PIN)
-            form.locator("button[type=submit]").click()
-            expect(page.get_by_test_id("directory")).to_be_visible(timeout=60_000)
-            ready = """navigator.serviceWorker.getRegistration()
-              .then(r => Boolean(r && r.active && r.active.state === "activated"))"""
-            while not page.evaluate(ready):
-                page.wait_for_timeout(50)
+            open_app(page, base, creds["email"], creds["password"])
             page.goto("about:blank")
             cdp.close()
         return run_lighthouse(

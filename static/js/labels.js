@@ -26,17 +26,21 @@ export const KIND_LABELS = Object.freeze({
   emergency: { es: "Emergencias", en: "Emergency services" },
 });
 
-/** Return an area's name in a language; an area that is not a known code is shown as typed. */
+/** Return a code's name from a table in a language; a code not in it is shown as typed. */
+function label(table, code, lang) {
+  if (!code) return "";
+  const labels = Object.hasOwn(table, code) ? table[code] : null;
+  return labels ? (labels[lang] ?? labels.es) : code;
+}
+
+/** Return an area's name in a language. */
 export function areaLabel(area, lang = "es") {
-  if (!area) return "";
-  const labels = Object.hasOwn(AREA_LABELS, area) ? AREA_LABELS[area] : null;
-  return labels ? (labels[lang] ?? labels.es) : area;
+  return label(AREA_LABELS, area, lang);
 }
 
 /** Return a kind's name in a language. */
 export function kindLabel(kind, lang = "es") {
-  const labels = Object.hasOwn(KIND_LABELS, kind ?? "") ? KIND_LABELS[kind] : null;
-  return labels ? (labels[lang] ?? labels.es) : (kind ?? "");
+  return label(KIND_LABELS, kind, lang);
 }
 
 /** The default playbooks' crisis kinds (webapp/toolkit/playbooks.py) and their names. */
@@ -56,9 +60,7 @@ export const CRISIS_KIND_LABELS = Object.freeze({
   account_takeover: { es: "Cuenta hackeada", en: "Hacked account" },
 });
 
-/** Return a crisis kind's name in a language; one that is not a known code is shown as typed. */
+/** Return a crisis kind's name in a language. */
 export function crisisKindLabel(kind, lang = "es") {
-  if (!kind) return "";
-  const labels = Object.hasOwn(CRISIS_KIND_LABELS, kind) ? CRISIS_KIND_LABELS[kind] : null;
-  return labels ? (labels[lang] ?? labels.es) : kind;
+  return label(CRISIS_KIND_LABELS, kind, lang);
 }
