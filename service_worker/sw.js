@@ -11,9 +11,9 @@ const VERSION = "__ENLACE_VERSION__";
 const PRECACHE = ["__ENLACE_PRECACHE__"];
 const PREFIX = "enlace-";
 const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
-// Envelopes are ciphertext and the public list is public by definition: the only API answers
-// kept, so that quick dial and the offline copy work without a connection.
-const DATA_CACHE = `${PREFIX}data`;
+// No API answer is ever kept here: the app keeps envelopes and the public list in its user's
+// IndexedDB database, the one place that a wipe, a removal or another user's sign-in clears.
+// (Workers before this one kept them in `enlace-data`: removeOldCaches deletes it.)
 const OFFLINE_URL = "/offline";
 
 /** Put every file of this version's app shell in its cache. */
@@ -27,7 +27,7 @@ async function precache() {
 
 /** Delete the caches of older versions (only ours: those with our prefix). */
 async function removeOldCaches() {
-  const keep = new Set([SHELL_CACHE, DATA_CACHE]);
+  const keep = new Set([SHELL_CACHE]);
   const names = await caches.keys();
   await Promise.all(
     names.filter((n) => n.startsWith(PREFIX) && !keep.has(n)).map((n) => caches.delete(n)),
@@ -56,41 +56,20 @@ async function networkFirstPage(request) {
   }
 }
 
-/** Envelopes and the public list: the network when it answers, else the last copy. */
-async function networkThenCachedData(request) {
-  const cache = await caches.open(DATA_CACHE);
-  try {
-    const response = await fetch(request);
-    if (response.ok) await cache.put(request, response.clone());
-    if (response.status === 401 || response.status === 404) await cache.delete(request);
-    return response;
-  } catch (error) {
-    const cached = await cache.match(request);
-    if (cached) return cached;
-    throw error;
-  }
-}
-
-/** Tell whether an API answer may be kept: ciphertext envelopes and the public numbers. */
-function isCacheableApi(url) {
-  return /^\/api\/v1\/workspaces\/[^/]+\/(snapshot|public)$/.test(url.pathname);
-}
-
 /** Choose the strategy for a request; undefined lets the browser do as it would without us. */
 function route(request) {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return undefined;
-  if (url.pathname.startsWith("/api/")) {
-    return isCacheableApi(url) ? networkThenCachedData(request) : undefined;
-  }
+  // API answers go to the network as if there were no worker: none is kept (see SHELL_CACHE).
+  if (url.pathname.startsWith("/api/")) return undefined;
   if (request.mode === "navigate") return networkFirstPage(request);
   if (url.pathname.startsWith("/static/")) return cacheFirst(request);
   return undefined;
 }
 
-/** Forget every kept answer (sign-out, a 401, another user on this device). */
+/** Forget whatever an older worker kept of API answers (sign-out, a 401, another user). */
 async function wipeData() {
-  await caches.delete(DATA_CACHE);
+  await caches.delete(`${PREFIX}data`);
 }
 
 /** A push message: bring the copy up to date, then say what changed (DESIGN.md, "Push"). */

@@ -41,6 +41,9 @@ async function readError(response, workspaceScoped) {
 /** Return an API client over `fetch` (the browser's by default). */
 export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis), base = "" } = {}) {
   let csrfToken = null;
+  // The device session's unlock token while the app is unlocked (DESIGN.md, "Device lock"):
+  // answers that hold directory data in clear need it. Dropped on lock.
+  let unlockToken = null;
 
   async function send(path, { method = "GET", body, headers = {}, workspaceScoped = false } = {}) {
     const init = { method, headers: { Accept: "application/json", ...headers }, credentials: "same-origin" };
@@ -49,6 +52,7 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
       init.body = JSON.stringify(body);
     }
     if (method !== "GET" && csrfToken) init.headers["X-CSRFToken"] = csrfToken;
+    if (unlockToken) init.headers["X-Enlace-Unlock"] = unlockToken;
     let response;
     try {
       response = await fetchImpl(base + path, init);
@@ -67,7 +71,22 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     return body;
   }
 
-  /** Return `{kid, key}`: the user's snapshot key (base64url), never cached. */
+  /** `fetch` with the unlock token while unlocked, for modules that make their own requests. */
+  function unlockedFetch(path, init = {}) {
+    const headers = { ...(init.headers ?? {}) };
+    if (unlockToken) headers["X-Enlace-Unlock"] = unlockToken;
+    return fetchImpl(base + path, { method: "GET", credentials: "same-origin", ...init, headers });
+  }
+
+  /** Send (a string) or stop sending (null) the unlock token with every request. */
+  function setUnlockToken(token) {
+    unlockToken = token || null;
+  }
+
+  /**
+   * Return `{kid, key, unlock_token}`: the user's snapshot key (base64url), never cached. A
+   * locked device without a recent password gets ApiError 403 `reauthentication_required`.
+   */
   async function snapshotKey() {
     const response = await send("/api/v1/keys/snapshot", { headers: { "Cache-Control": "no-store" } });
     if (!response.ok) throw await readError(response, false);
@@ -107,6 +126,14 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     }
     if (!response.ok) throw await readError(response, workspaceScoped);
     return response;
+  }
+
+  /**
+   * Enter the account password again on this device session (before a new PIN, after "Forgot
+   * PIN"): resolves on success; ApiError 403 `wrong_password`, 429 with `retryAfter`.
+   */
+  async function reauth(password) {
+    await write("POST", "/api/v1/session/reauth", { password });
   }
 
   async function read(path) {
@@ -155,6 +182,9 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
 
   return {
     session,
+    setUnlockToken,
+    unlockedFetch,
+    reauth,
     snapshotKey,
     snapshot,
     publicContacts,

@@ -4,42 +4,51 @@
 
 import { html, render } from "../vendor/htm-preact.js";
 import { ApiError, WIPE_USER, WIPE_WORKSPACE, createApi } from "./api.js";
-import {
-  PBKDF2_ITERATIONS,
-  deriveWrappingKey,
-  importSnapshotKey,
-  openEnvelope,
-  randomBytes,
-  toBytes,
-  unwrapSnapshotKey,
-  wrapSnapshotKey,
-} from "./crypto.js";
+import { openEnvelope, toBytes } from "./crypto.js";
 import { pickLanguage, translator } from "./i18n.js";
+import { createIdleLock } from "./idle-lock.js";
 import { installState, onInstallChange, promptInstall, watchInstall } from "./install.js";
+import {
+  WrongSecret,
+  openKeyring,
+  openKeyringWith,
+  replaceToken,
+  rewrapKeyring,
+  setUpKeyring,
+} from "./keyring.js";
 import { createPasskeyWrap, passkeysAvailable, unlockWithPasskey } from "./passkey.js";
+import { secretProblem, strongUnlockRequired } from "./pin-rules.js";
 import { checkAlertMessage, isLevel, retryMinutes } from "./push.js";
 import { browserEnv, readSwitch, turnOff, turnOn } from "./push-device.js";
 import { createContactIndex } from "./search.js";
 import { buildDirectory, deltaChain, nextFetch } from "./snapshot.js";
 import { openStore } from "./store.js";
-import { forgetDevice, lastUserId, rememberUser } from "./wipe.js";
+import {
+  forgetDevice,
+  lastUserId,
+  markSessionToEnd,
+  rememberUser,
+  sessionEnded,
+  sessionToEnd,
+} from "./wipe.js";
 import { App } from "./views/app.js";
 
 const USER = ""; // the store's scope for what belongs to the user, not one workspace
 const MAX_FAILED_UNLOCKS = 10;
 const DEFAULT_LOCK_MINUTES = 5;
-const PIN = /^\d{6,}$/;
-const MIN_PASSPHRASE = 8;
 const LOGIN = "/login?next=/app";
+// Interactions that keep the app unlocked while it is visible.
+const ACTIVITY = ["pointerdown", "keydown", "wheel", "touchstart", "scroll"];
 
 const api = createApi();
 let store = null;
-// Decrypted, in memory only: `{key, wrapping: {key, salt, iterations, kind}}` while unlocked.
+// Decrypted, in memory only while unlocked: `{key, kid, token, wrapping}` (keyring.js).
 let unlocked = null;
 let index = null;
-let rawKeyToWrap = null; // the key fetched on first sign-in, until a PIN wraps it
-let hiddenAt = null;
-let lockTimer = null;
+// The key and unlock token fetched from the server (`{kid, key, unlock_token}`), until a new PIN
+// or passphrase wraps them.
+let fetchedKey = null;
+const idle = createIdleLock({ minutes: DEFAULT_LOCK_MINUTES, onLock: () => lock() });
 
 let state = {
   screen: "loading",
@@ -51,6 +60,7 @@ let state = {
   publicContacts: [],
   publicFetchedAt: null,
   pinKind: "pin",
+  reauth: null, // why the password is asked: "setup" | "forgot" | "token"
   hasPasskey: false,
   passkeys: passkeysAvailable(),
   directory: null,
@@ -92,6 +102,11 @@ function notice(key, kind = "info", params = {}) {
 
 /** Start: who is signed in (or who used this device last, offline), then what screen. */
 async function start() {
+  // Ten wrong PINs wiped this device offline: its server session ends before anything else.
+  if (sessionToEnd()) {
+    if (!(await endServerSession())) return update({ screen: "wiped" });
+    sessionEnded();
+  }
   let session = null;
   try {
     session = await api.session();
@@ -115,6 +130,7 @@ async function start() {
     document.documentElement.lang,
   );
   const lockMinutes = (await store.getMeta(USER, "lock_minutes")) ?? DEFAULT_LOCK_MINUTES;
+  idle.setMinutes(lockMinutes);
   const workspaces = saved.workspaces;
   // A workspace just created or joined (new since the last visit) is where the user goes.
   const wanted = joined[0] ?? askedWorkspace() ?? (await store.getMeta(USER, "workspace"));
@@ -163,13 +179,29 @@ async function useWorkspace(workspaceId, online) {
     return update({ screen: "locked", pinKind: keys.pin?.kind ?? "pin", hasPasskey: !!keys.passkey });
   }
   if (!online) return update({ screen: "first-use-offline" });
+  await fetchKeyToWrap("setup");
+}
+
+/**
+ * Fetch the key and a token to wrap under a new PIN or passphrase. The server gives them only
+ * to an unlocked device or after the password (DESIGN.md, "Device lock"): else it is asked for.
+ */
+async function fetchKeyToWrap(purpose) {
   try {
-    const { kid, key } = await api.snapshotKey();
-    rawKeyToWrap = { kid, raw: toBytes(key) };
-    update({ screen: "set-pin" });
+    fetchedKey = await api.snapshotKey();
   } catch (error) {
-    await handleApiError(error);
+    if (error instanceof ApiError && error.code === "reauthentication_required") {
+      return update({ screen: "reauth", reauth: purpose, busy: false });
+    }
+    return handleApiError(error);
   }
+  const strong = strongUnlockRequired(state.workspaces);
+  update({ screen: "set-pin", reauth: null, busy: false, pinKind: strong ? "passphrase" : state.pinKind });
+}
+
+/** An unlocked device whose token is missing or refused: the password renews it. */
+function askPasswordForToken() {
+  update({ screen: "reauth", reauth: "token", busy: false, notice: null });
 }
 
 async function loadPublic(online) {
@@ -190,6 +222,9 @@ async function handleApiError(error) {
   if (!(error instanceof ApiError)) throw error;
   if (error.wipe === WIPE_USER) return wipeAndSignIn();
   if (error.wipe === WIPE_WORKSPACE) return dropWorkspace(state.workspaceId);
+  if (unlocked && (error.code === "locked" || error.code === "reauthentication_required")) {
+    return askPasswordForToken();
+  }
   if (error.offline) {
     // `navigator.onLine` can be true while requests fail (a bad connection, or the first
     // moments after `online`): try again soon, then less and less often.
@@ -214,6 +249,7 @@ async function dropWorkspace(workspaceId) {
 
 async function wipeAndSignIn() {
   unlocked = null;
+  api.setUnlockToken(null);
   store?.close();
   await forgetDevice();
   location.assign(LOGIN);
@@ -222,27 +258,18 @@ async function wipeAndSignIn() {
 // --- PIN, unlock, lock ------------------------------------------------------------------
 
 async function setPin(secret, confirm, kind) {
-  const valid = kind === "pin" ? PIN.test(secret) : secret.length >= MIN_PASSPHRASE;
-  if (!valid) return notice(kind === "pin" ? "pin_too_short" : "passphrase_too_short", "error");
+  const problem = secretProblem(secret, kind, strongUnlockRequired(state.workspaces));
+  if (problem) return notice(`${kind}_${problem}`, "error");
   if (secret !== confirm) return notice("pin_mismatch", "error");
-  if (!rawKeyToWrap) return start();
+  if (!fetchedKey) return start();
   update({ busy: true, notice: null });
-  const salt = randomBytes(16);
-  const wrappingKey = await deriveWrappingKey(secret, salt, PBKDF2_ITERATIONS);
-  const wrapped = await wrapSnapshotKey(rawKeyToWrap.raw, wrappingKey);
-  const pin = { salt, iterations: PBKDF2_ITERATIONS, wrapped, kind };
-  // A new PIN keeps the passkey's wrap of the same key.
-  const held = await store.getKeys();
-  const passkey = held?.kid === rawKeyToWrap.kid ? held.passkey : null;
-  await store.putKeys({ kid: rawKeyToWrap.kid, pin, passkey });
-  const key = await importSnapshotKey(rawKeyToWrap.raw);
-  rawKeyToWrap = null;
-  unlocked = { key, kid: (await store.getKeys()).kid, wrapping: { key: wrappingKey, ...pin } };
-  await store.resetFailedUnlocks();
+  const fetched = fetchedKey;
+  fetchedKey = null;
+  unlocked = await setUpKeyring(store, { userId: state.user.id, fetched, secret, kind });
   // Ask the browser to keep this copy under storage pressure (a prompt on some browsers).
   navigator.storage?.persist?.().catch(() => {});
-  update({ busy: false, pinKind: kind });
-  await openCopy(state.online);
+  update({ pinKind: kind, hasPasskey: Boolean((await store.getKeys()).passkey) });
+  await afterUnlock();
 }
 
 async function unlock(secret) {
@@ -250,21 +277,16 @@ async function unlock(secret) {
   if (!keys) return start();
   if (!secret) return notice(keys.pin.kind === "pin" ? "pin_enter" : "passphrase_enter", "error");
   update({ busy: true, notice: null });
-  const { salt, iterations, wrapped } = keys.pin;
-  const wrappingKey = await deriveWrappingKey(secret, new Uint8Array(salt), iterations);
-  let key;
   try {
-    key = await unwrapSnapshotKey(wrapped, wrappingKey);
-  } catch {
+    unlocked = await openKeyring(store, { userId: state.user.id, secret });
+  } catch (error) {
+    if (!(error instanceof WrongSecret)) throw error;
     const failed = await store.recordFailedUnlock();
     if (failed >= MAX_FAILED_UNLOCKS) return wipeAfterWrongPins();
     const left = MAX_FAILED_UNLOCKS - failed;
     return update({ busy: false, notice: { key: "pin_wrong", kind: "error", params: { left } } });
   }
-  await store.resetFailedUnlocks();
-  unlocked = { key, kid: keys.kid, wrapping: { key: wrappingKey, ...keys.pin } };
-  update({ busy: false });
-  await openCopy(state.online);
+  await afterUnlock();
 }
 
 async function unlockPasskey() {
@@ -277,9 +299,70 @@ async function unlockPasskey() {
     // Cancelled, or another authenticator: not a wrong PIN, so it is not counted.
     return notice("passkey_failed", "error");
   }
+  unlocked = await openKeyringWith(store, { userId: state.user.id, key });
+  await afterUnlock();
+}
+
+/** What every unlock does: the token goes with requests, the idle timer starts, the copy opens. */
+async function afterUnlock() {
   await store.resetFailedUnlocks();
-  unlocked = { key, kid: keys.kid, wrapping: null };
+  api.setUnlockToken(unlocked.token);
+  idle.start();
+  update({ busy: false });
+  // A workspace now asks for a passphrase or a passkey, and this device still has a PIN.
+  const keys = await store.getKeys();
+  if (state.online && strongUnlockRequired(state.workspaces) && keys.pin?.kind === "pin") {
+    update({ notice: { key: "policy_requires_passphrase", kind: "error" } });
+    return fetchKeyToWrap("change");
+  }
   await openCopy(state.online);
+  if (!unlocked?.token && state.online) await renewMissingToken();
+}
+
+/**
+ * A keyring from before the unlock token: while the sign-in's password is recent the server
+ * still gives the key, and a token with it; later, screens that need it ask for the password.
+ */
+async function renewMissingToken() {
+  let fetched;
+  try {
+    fetched = await api.snapshotKey();
+  } catch (error) {
+    if (error instanceof ApiError) return;
+    throw error;
+  }
+  if (!unlocked || fetched.kid !== unlocked.kid) return;
+  unlocked = await replaceToken(store, unlocked, { userId: state.user.id, token: fetched.unlock_token });
+  api.setUnlockToken(unlocked.token);
+}
+
+/** The password was entered again: go on with what asked for it. */
+async function confirmPassword(password) {
+  if (!password) return notice("password_enter", "error");
+  update({ busy: true, notice: null });
+  try {
+    await api.reauth(password);
+  } catch (error) {
+    update({ busy: false });
+    if (!(error instanceof ApiError)) throw error;
+    if (error.wipe === WIPE_USER) return wipeAndSignIn();
+    if (error.offline) return notice("reauth_offline", "error");
+    if (error.code === "wrong_password") return notice("password_wrong", "error");
+    if (error.status === 429) return notice("password_limited", "error");
+    return notice("error_server", "error");
+  }
+  if (state.reauth === "token" && unlocked) {
+    // The old token (if any) is refused: without it, the fresh password gets a new one.
+    api.setUnlockToken(null);
+    const fetched = await api.snapshotKey();
+    unlocked = await replaceToken(store, unlocked, { userId: state.user.id, token: fetched.unlock_token });
+    api.setUnlockToken(unlocked.token);
+    update({ screen: "main", reauth: null, busy: false });
+    return openCopy(state.online);
+  }
+  // A forgotten PIN, a device without its keys, or a new PIN: it wraps the key and the token.
+  await store.resetFailedUnlocks();
+  await fetchKeyToWrap(state.reauth ?? "setup");
 }
 
 async function addPasskey() {
@@ -294,37 +377,37 @@ async function addPasskey() {
     const unsupported = error?.message === "prf-unsupported";
     return notice(unsupported ? "passkey_unsupported" : "passkey_failed", "error");
   }
-  await store.putKeys({ kid, pin: held.pin, passkey });
+  await store.putKeys({ ...held, passkey });
   update({ hasPasskey: true });
   notice("passkey_added", "ok");
 }
 
 async function wipeAfterWrongPins() {
-  // The session cookie must go too, or whoever holds the phone sets a new PIN and reads on.
-  await signOutOnServer();
+  // The session cookie must go too, or whoever holds the phone sets a new PIN and reads on; a
+  // device offline remembers to end it at its first connection.
+  markSessionToEnd();
+  if (await endServerSession()) sessionEnded();
   await forgetDevice();
   store = null;
   unlocked = null;
   index = null;
+  api.setUnlockToken(null);
+  idle.stop();
   update({ screen: "wiped", busy: false, user: null, publicContacts: [], notice: null });
 }
 
 function lock() {
   unlocked = null;
   index = null;
+  api.setUnlockToken(null);
+  idle.stop();
   if (state.screen === "main") update({ screen: "locked", directory: null, results: null });
 }
 
 function onVisibility() {
-  if (document.visibilityState === "hidden") {
-    hiddenAt = Date.now();
-    clearTimeout(lockTimer);
-    lockTimer = setTimeout(lock, state.lockMinutes * 60_000);
-    return;
-  }
-  clearTimeout(lockTimer);
-  if (hiddenAt !== null && Date.now() - hiddenAt >= state.lockMinutes * 60_000) lock();
-  hiddenAt = null;
+  if (!unlocked) return;
+  if (document.visibilityState === "hidden") return idle.hidden();
+  idle.visible();
   if (unlocked && navigator.onLine) refresh().catch(fail);
 }
 
@@ -430,20 +513,24 @@ async function fetchChanges() {
 
 /** The user's key rotated: what was kept under the old one goes, the new one is wrapped. */
 async function newKey(envelope) {
-  const { key: raw, kid } = await api.snapshotKey();
-  if (envelope.kid !== kid) return notice("error_server", "error");
+  let fetched;
+  try {
+    fetched = await api.snapshotKey();
+  } catch (error) {
+    return handleApiError(error);
+  }
+  if (envelope.kid !== fetched.kid) return notice("error_server", "error");
   for (const workspace of state.workspaces) await store.wipeWorkspace(workspace.id);
-  const { wrapping } = unlocked;
-  if (!wrapping) {
+  const next = await rewrapKeyring(store, unlocked, { userId: state.user.id, fetched });
+  if (!next) {
     // Unlocked by passkey: the PIN that wraps the new key must be chosen again.
-    rawKeyToWrap = { kid, raw: toBytes(raw) };
+    fetchedKey = fetched;
     unlocked = null;
+    api.setUnlockToken(null);
     return update({ screen: "set-pin", directory: null });
   }
-  const wrapped = await wrapSnapshotKey(toBytes(raw), wrapping.key);
-  const { salt, iterations, kind } = wrapping;
-  await store.putKeys({ kid, pin: { salt, iterations, wrapped, kind } });
-  unlocked = { ...unlocked, kid, key: await importSnapshotKey(toBytes(raw)) };
+  unlocked = next;
+  api.setUnlockToken(unlocked.token);
   await store.setMeta(USER, "workspace", state.workspaceId);
   await fetchChanges();
 }
@@ -543,22 +630,31 @@ async function onWorkerMessage(message) {
 
 // --- actions the views call ---------------------------------------------------------------
 
-async function signOutOnServer() {
+/**
+ * End this device's session on the server; tell whether it is gone (false: offline or refused,
+ * try again later).
+ */
+async function endServerSession() {
   let token;
   try {
     token = (await api.session()).csrf_token;
-  } catch {
-    return; // offline or already signed out: the cookie is no use to anyone
+  } catch (error) {
+    return error instanceof ApiError && error.status === 401; // already signed out
   }
   // The server forgets this device's push subscription while the session still lets it.
   await turnOff(api, browserEnv()).catch(() => {});
-  await fetch("/logout", {
-    method: "POST",
-    headers: { "X-CSRFToken": token },
-    credentials: "same-origin",
-    // Not followed: the sign-in page it leads to would show (and use up) "You are signed out."
-    redirect: "manual",
-  }).catch(() => {});
+  try {
+    const response = await fetch("/logout", {
+      method: "POST",
+      headers: { "X-CSRFToken": token },
+      credentials: "same-origin",
+      // Not followed: the sign-in page it leads to would show (and use up) "You are signed out."
+      redirect: "manual",
+    });
+    return response.type === "opaqueredirect" || response.ok;
+  } catch {
+    return false;
+  }
 }
 
 const actions = {
@@ -569,12 +665,10 @@ const actions = {
   addPasskey: () => addPasskey().catch(fail),
   lock,
   choosePinKind: (pinKind) => update({ pinKind, notice: null }),
-  async forgotPin() {
-    await signOutOnServer();
-    await wipeAndSignIn();
-  },
+  forgotPin: () => update({ screen: "reauth", reauth: "forgot", notice: null }),
+  confirmPassword: (password) => confirmPassword(password).catch(fail),
   async signOut() {
-    await signOutOnServer();
+    await endServerSession();
     await wipeAndSignIn();
   },
   search(query) {
@@ -602,6 +696,7 @@ const actions = {
   },
   async setLockMinutes(minutes) {
     await store.setMeta(USER, "lock_minutes", minutes);
+    idle.setMinutes(minutes);
     update({ lockMinutes: minutes });
   },
   async setLanguage(lang) {
@@ -610,13 +705,8 @@ const actions = {
   },
   async changePin() {
     if (!navigator.onLine) return notice("change_pin_offline", "error");
-    try {
-      const { kid, key } = await api.snapshotKey();
-      rawKeyToWrap = { kid, raw: toBytes(key) };
-      update({ screen: "set-pin", notice: null });
-    } catch (error) {
-      await handleApiError(error);
-    }
+    update({ notice: null });
+    await fetchKeyToWrap("change");
   },
   togglePush: (on) => togglePush(on).catch(fail),
   setPushLevel: (level) => setPushLevel(level).catch(fail),
@@ -627,6 +717,9 @@ const actions = {
   closeAlert: () => update({ alert: null }),
   dismiss: () => update({ notice: null }),
   refresh: () => refresh().catch(fail),
+  // Requests a screen makes itself (readiness) carry the unlock token too.
+  apiFetch: (path, init) => api.unlockedFetch(path, init),
+  confirmIdentity: askPasswordForToken,
 };
 
 function fail(error) {
@@ -650,6 +743,9 @@ window.addEventListener("online", () => {
 });
 window.addEventListener("offline", () => update({ online: false }));
 document.addEventListener("visibilitychange", onVisibility);
+for (const type of ACTIVITY) {
+  window.addEventListener(type, () => unlocked && idle.touch(), { capture: true, passive: true });
+}
 // "Available now" changes with the clock.
 setInterval(() => update({ now: new Date() }), 60_000);
 

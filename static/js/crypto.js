@@ -303,6 +303,38 @@ export async function sealEnvelope(plaintext, key, meta) {
   return { ...envelope, iv, aad, ciphertext };
 }
 
+// --- the unlock token -----------------------------------------------------------------------
+
+/** Return the associated data of the device session's unlock token, sealed under a key. */
+export function unlockTokenAad(userId, kid) {
+  return `enlace-unlock:v1:${userId}:${kid}`;
+}
+
+/**
+ * Seal the device session's unlock token under the snapshot key, so that only an unlock (PIN,
+ * passphrase or passkey) gives it back: `{iv, ciphertext}` as bytes, to store.
+ */
+export async function sealUnlockToken(token, key, { userId, kid }) {
+  if (typeof token !== "string" || token === "") throw new TypeError("no unlock token");
+  const { iv, ciphertext } = await encrypt(key, encoder.encode(token), unlockTokenAad(userId, kid));
+  return { iv: toBytes(iv), ciphertext: toBytes(ciphertext) };
+}
+
+/** Open the sealed unlock token; throws EnvelopeError when it is not this user's and key's. */
+export async function openUnlockToken(sealed, key, { userId, kid }) {
+  const iv = toBytes(sealed.iv);
+  const ciphertext = toBytes(sealed.ciphertext);
+  if (iv.length !== IV_BYTES || ciphertext.length < TAG_BYTES) {
+    throw new EnvelopeError("format", "bad iv or ciphertext length");
+  }
+  const bytes = await decrypt(key, iv, ciphertext, unlockTokenAad(userId, kid));
+  try {
+    return strictDecoder.decode(bytes);
+  } catch {
+    throw new EnvelopeError("format", "the token is not text");
+  }
+}
+
 // --- the outbox -----------------------------------------------------------------------------
 
 /** Seal a pending mutation for the outbox: `{kid, iv, aad, ciphertext}` over its JSON. */

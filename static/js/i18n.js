@@ -43,7 +43,7 @@ export const STRINGS = Object.freeze({
     first_use_body:
       "Conéctate una vez a internet para descargar tu directorio; después funciona sin conexión.",
     first_use_title: "Sin conexión",
-    forgot_pin: "¿Olvidaste el PIN? Inicia sesión de nuevo",
+    forgot_pin: "¿Olvidaste el PIN?",
     guidance: "Indicaciones",
     language: "Idioma",
     last_verified: "Verificado por última vez: {when}",
@@ -184,7 +184,7 @@ export const STRINGS = Object.freeze({
     when_to_contact: "Cuándo contactar",
     whom_to_call: "A quién llamar, en orden",
     wiped_body:
-      "Se escribió un PIN incorrecto 10 veces, así que el directorio se borró de este dispositivo. Inicia sesión para descargarlo de nuevo.",
+      "Se escribió un PIN incorrecto 10 veces, así que el directorio se borró de este dispositivo y su sesión se cerró (o se cerrará en cuanto tenga conexión). Inicia sesión para descargarlo de nuevo.",
     wiped_title: "Datos borrados de este dispositivo",
     workspace: "Espacio de trabajo",
     workspace_removed:
@@ -201,6 +201,35 @@ export const STRINGS = Object.freeze({
     readiness_title: "Preparación ante crisis",
     office_poster: "Cartel de la oficina",
     workspace_page: "Página del espacio de trabajo",
+    // The device lock (pin-rules.js, views/lock.js ReauthView).
+    pin_digits_only: "El PIN lleva solo números.",
+    pin_repeated: "Un PIN de un solo dígito repetido es lo primero que se prueba. Elige otro.",
+    pin_pattern: "Un bloque repetido (121212, 123123) es fácil de adivinar. Elige otro.",
+    pin_sequence: "Una secuencia (123456, 987654) es lo primero que se prueba. Elige otro.",
+    pin_year: "Un PIN que empieza o acaba en un año (1990, 2024) es fácil de adivinar. Elige otro.",
+    pin_common: "Ese PIN está entre los más usados. Elige otro.",
+    pin_policy: "Tu espacio de trabajo pide una frase de acceso o una llave de acceso, no un PIN.",
+    pin_rules_hint: "Evita secuencias, dígitos repetidos, años y fechas.",
+    passphrase_common: "Esa frase es un número fácil de adivinar. Usa varias palabras.",
+    policy_passphrase_hint:
+      "Tu espacio de trabajo pide una frase de acceso (o una llave de acceso) en lugar de un PIN: varias palabras que solo tú sepas.",
+    policy_requires_passphrase:
+      "Tu espacio de trabajo ahora pide una frase de acceso en lugar de un PIN. Elige una para seguir.",
+    reauth_title_setup: "Confirma que eres tú",
+    reauth_title_forgot: "¿Olvidaste el PIN?",
+    reauth_title_token: "Confirma tu contraseña",
+    reauth_lead_forgot:
+      "Escribe la contraseña de tu cuenta y elige un PIN nuevo. Los datos de este dispositivo se conservan.",
+    reauth_lead_other:
+      "Por seguridad, escribe la contraseña de tu cuenta: la sesión abierta en este teléfono no basta para abrir el directorio.",
+    password_label: "Contraseña de tu cuenta",
+    password_enter: "Escribe tu contraseña.",
+    password_wrong: "Contraseña incorrecta.",
+    password_limited: "Demasiados intentos. Espera un minuto y vuelve a probar.",
+    confirm_password: "Confirmar",
+    reauth_offline: "Confirmar tu contraseña necesita conexión. Mientras tanto, la marcación rápida funciona.",
+    reauth_sign_out: "Cerrar sesión en su lugar",
+    readiness_locked: "Para ver la lista de preparación, confirma tu contraseña una vez en este dispositivo.",
   },
   en: {
     account: "My account",
@@ -236,7 +265,7 @@ export const STRINGS = Object.freeze({
     first_use_body:
       "Connect once to download your directory; after that it works without a connection.",
     first_use_title: "No connection",
-    forgot_pin: "Forgot your PIN? Sign in again",
+    forgot_pin: "Forgot your PIN?",
     guidance: "Guidance",
     language: "Language",
     last_verified: "Last verified: {when}",
@@ -376,7 +405,7 @@ export const STRINGS = Object.freeze({
     when_to_contact: "When to contact",
     whom_to_call: "Whom to call, in order",
     wiped_body:
-      "A wrong PIN was entered 10 times, so the directory was erased from this device. Sign in to download it again.",
+      "A wrong PIN was entered 10 times, so the directory was erased from this device and its session ended (or will, as soon as it connects). Sign in to download it again.",
     wiped_title: "Data erased from this device",
     workspace: "Workspace",
     workspace_removed: "You no longer have access to a workspace; its data was erased from this device.",
@@ -392,6 +421,35 @@ export const STRINGS = Object.freeze({
     readiness_title: "Crisis readiness",
     office_poster: "Office poster",
     workspace_page: "Workspace page",
+    // The device lock (pin-rules.js, views/lock.js ReauthView).
+    pin_digits_only: "The PIN is digits only.",
+    pin_repeated: "One digit repeated is the first thing anyone tries. Choose another.",
+    pin_pattern: "A repeated block (121212, 123123) is easy to guess. Choose another.",
+    pin_sequence: "A sequence (123456, 987654) is the first thing anyone tries. Choose another.",
+    pin_year: "A PIN that starts or ends with a year (1990, 2024) is easy to guess. Choose another.",
+    pin_common: "That PIN is among the most used. Choose another.",
+    pin_policy: "Your workspace asks for a passphrase or a passkey, not a PIN.",
+    pin_rules_hint: "Avoid sequences, repeated digits, years and dates.",
+    passphrase_common: "That passphrase is an easy number. Use several words.",
+    policy_passphrase_hint:
+      "Your workspace asks for a passphrase (or a passkey) instead of a PIN: several words only you know.",
+    policy_requires_passphrase:
+      "Your workspace now asks for a passphrase instead of a PIN. Choose one to go on.",
+    reauth_title_setup: "Confirm it's you",
+    reauth_title_forgot: "Forgot your PIN?",
+    reauth_title_token: "Confirm your password",
+    reauth_lead_forgot:
+      "Enter your account password, then choose a new PIN. The data on this device is kept.",
+    reauth_lead_other:
+      "For your security, enter your account password: the session open on this phone is not enough to open the directory.",
+    password_label: "Your account password",
+    password_enter: "Enter your password.",
+    password_wrong: "Wrong password.",
+    password_limited: "Too many attempts. Wait a minute, then try again.",
+    confirm_password: "Confirm",
+    reauth_offline: "Confirming your password needs a connection. Quick dial works meanwhile.",
+    reauth_sign_out: "Sign out instead",
+    readiness_locked: "To see the readiness checklist, confirm your password once on this device.",
   },
 });
 

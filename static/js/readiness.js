@@ -2,7 +2,10 @@
 // `fetch` is passed in, so `node --test` drives it with a fake server. Never kept offline: the
 // checklist is about now, and a stale score would mislead.
 
-/** Fetch the checklist: `{kind: "ok", data}`, `{kind: "offline"}` or `{kind: "error", status}`. */
+/**
+ * Fetch the checklist: `{kind: "ok", data}`, `{kind: "offline"}`, `{kind: "locked"}` (the
+ * server wants the unlock token) or `{kind: "error", status}`.
+ */
 export async function loadReadiness(workspaceId, lang, fetchImpl = globalThis.fetch.bind(globalThis)) {
   const path = `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/readiness?lang=${encodeURIComponent(lang)}`;
   let response;
@@ -15,6 +18,8 @@ export async function loadReadiness(workspaceId, lang, fetchImpl = globalThis.fe
   } catch {
     return { kind: "offline" };
   }
+  // A device without its unlock token (DESIGN.md, "Device lock"): the password renews it.
+  if (response.status === 403) return { kind: "locked" };
   if (!response.ok) return { kind: "error", status: response.status };
   try {
     return { kind: "ok", data: tidy(await response.json()) };

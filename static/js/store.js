@@ -95,10 +95,14 @@ export async function openStore(userId) {
     return db.get("keys", KEYS_RECORD);
   }
 
-  /** Keep the wrapped snapshot key: `{kid, pin: {salt, iterations, wrapped}, passkey}`. */
-  async function putKeys({ kid, pin, passkey = null }) {
+  /**
+   * Keep the wrapped snapshot key and the sealed unlock token: `{kid, pin: {kind, salt, kdf,
+   * wrapped}, passkey, token: {iv, ciphertext}}` (keyring.js makes them).
+   */
+  async function putKeys({ kid, pin, passkey = null, token = null }) {
     const wrap = (w) => w && { ...w, salt: buffer(w.salt), wrapped: buffer(w.wrapped) };
-    await db.put("keys", { kid, pin: wrap(pin), passkey: wrap(passkey) }, KEYS_RECORD);
+    const sealed = token && { iv: buffer(token.iv), ciphertext: buffer(token.ciphertext) };
+    await db.put("keys", { kid, pin: wrap(pin), passkey: wrap(passkey), token: sealed }, KEYS_RECORD);
   }
 
   /**

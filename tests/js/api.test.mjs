@@ -143,3 +143,59 @@ test("an alert answers the devices reached; a 429 says how long to wait and wipe
   assert.equal(error.retryAfter, 601);
   assert.equal(error.wipe, null);
 });
+
+test("while unlocked every request carries the unlock token, and none after the lock", async () => {
+  const { fetch, seen } = fakeServer([
+    ["GET", "/api/v1/session", { body: SESSION }],
+    ["POST", "/api/v1/sync", { body: { results: [], cursor: 0, more: false } }],
+    ["GET", "/api/v1/keys/snapshot", { body: { kid: "k", key: "x", unlock_token: "t1" } }],
+  ]);
+  const api = createApi({ fetch });
+  api.setUnlockToken("t1");
+  await api.session();
+  await api.sync({ workspace: WS, cursor: 0, mutations: [] });
+  await api.unlockedFetch("/api/v1/keys/snapshot", { headers: { Accept: "application/json" } });
+  for (const request of seen) assert.equal(request.headers["X-Enlace-Unlock"], "t1", request.url);
+  assert.equal(seen[2].headers.Accept, "application/json");
+  api.setUnlockToken(null);
+  await api.session();
+  await api.unlockedFetch("/api/v1/keys/snapshot");
+  assert.equal(seen[3].headers["X-Enlace-Unlock"], undefined);
+  assert.equal(seen[4].headers["X-Enlace-Unlock"], undefined);
+});
+
+test("a locked device asking for the key learns that the password is needed", async () => {
+  const { fetch } = fakeServer([
+    [
+      "GET",
+      "/api/v1/keys/snapshot",
+      { status: 403, body: { error: "reauthentication_required", message: "Enter your password" } },
+    ],
+  ]);
+  const error = await createApi({ fetch }).snapshotKey().catch((e) => e);
+  assert.equal(error.status, 403);
+  assert.equal(error.code, "reauthentication_required");
+  assert.equal(error.wipe, null);
+});
+
+test("the password is sent to reauth with the CSRF token; a wrong one says so", async () => {
+  let right = false;
+  const { fetch, seen } = fakeServer([
+    ["GET", "/api/v1/session", { body: SESSION }],
+    [
+      "POST",
+      "/api/v1/session/reauth",
+      (init) =>
+        JSON.parse(init.body).password === "correct horse"
+          ? ((right = true), { status: 204 })
+          : { status: 403, body: { error: "wrong_password" } },
+    ],
+  ]);
+  const api = createApi({ fetch });
+  const error = await api.reauth("wrong").catch((e) => e);
+  assert.equal(error.code, "wrong_password");
+  await api.reauth("correct horse");
+  assert.ok(right);
+  const posted = seen.filter((r) => r.method === "POST");
+  assert.ok(posted.every((r) => r.headers["X-CSRFToken"] === "token-1"));
+});

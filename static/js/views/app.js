@@ -3,7 +3,7 @@
 import { html } from "../../vendor/htm-preact.js";
 import { ContactView } from "./contact.js";
 import { DirectoryView } from "./directory.js";
-import { QuickDial, SetPinView, UnlockView, WipedView } from "./lock.js";
+import { QuickDial, ReauthView, SetPinView, UnlockView, WipedView } from "./lock.js";
 import { PlaybooksView, PlaybookView } from "./playbooks.js";
 import { ReadinessView } from "./readiness.js";
 import { StatusView } from "./status.js";
@@ -103,6 +103,8 @@ function Screen(props) {
       return html`<${SetPinView} ...${props} />`;
     case "locked":
       return html`<${UnlockView} ...${props} />`;
+    case "reauth":
+      return html`<${ReauthView} ...${props} />`;
     case "wiped":
       return html`<${WipedView} ...${props} />`;
     default:

@@ -4,6 +4,7 @@
 import { html } from "../../vendor/htm-preact.js";
 import { dialOrder } from "../dial-order.js";
 import { dialable, telHref } from "../links.js";
+import { MIN_PASSPHRASE, MIN_PIN, strongUnlockRequired } from "../pin-rules.js";
 
 /** The workspace's public emergency numbers as big call buttons. */
 export function QuickDial({ state, t, heading = false }) {
@@ -38,7 +39,9 @@ function readForm(event) {
 
 /** Choose a PIN (6+ digits) or a passphrase after the first sign-in on this device. */
 export function SetPinView({ state, actions, t }) {
-  const pin = state.pinKind === "pin";
+  // A workspace of the user's may ask for a passphrase or a passkey: then no PIN is offered.
+  const strong = strongUnlockRequired(state.workspaces);
+  const pin = state.pinKind === "pin" && !strong;
   const submit = (event) => {
     const [secret, confirm] = readForm(event);
     actions.setPin(secret, confirm, state.pinKind);
@@ -47,12 +50,15 @@ export function SetPinView({ state, actions, t }) {
     <label for=${name}>${label}</label>
     <input id=${name} name=${name} type="password" required
       inputmode=${pin ? "numeric" : "text"} autocomplete="new-password"
-      minlength=${pin ? 6 : 8} />
+      minlength=${pin ? MIN_PIN : MIN_PASSPHRASE} />
   </div>`;
   return html`<section class="card" data-testid="set-pin">
     <h1>${pin ? t("set_pin_title") : t("set_passphrase_title")}</h1>
     <p>${t("set_pin_lead")}</p>
-    <p class="hint warn-text">${t("pin_warning")}</p>
+    ${strong
+      ? html`<p class="hint" data-testid="unlock-policy">${t("policy_passphrase_hint")}</p>`
+      : html`<p class="hint warn-text">${t("pin_warning")}</p>`}
+    ${pin && html`<p class="hint">${t("pin_rules_hint")}</p>`}
     <form onSubmit=${submit} key=${state.pinKind}>
       ${field("secret", pin ? t("pin_label") : t("passphrase_label"))}
       ${field("confirm", pin ? t("pin_confirm_label") : t("passphrase_confirm_label"))}
@@ -60,11 +66,12 @@ export function SetPinView({ state, actions, t }) {
         ${pin ? t("set_pin_button") : t("set_passphrase_button")}
       </button>
     </form>
-    <p>
+    ${!strong &&
+    html`<p>
       <button type="button" class="link" onClick=${() => actions.choosePinKind(pin ? "passphrase" : "pin")}>
         ${pin ? t("use_passphrase") : t("use_pin")}
       </button>
-    </p>
+    </p>`}
   </section>`;
 }
 
@@ -100,5 +107,37 @@ export function WipedView({ t }) {
     <h1>${t("wiped_title")}</h1>
     <p>${t("wiped_body")}</p>
     <a class="button primary" href="/login?next=/app">${t("sign_in_again")}</a>
+  </section>`;
+}
+
+const REAUTH_TITLES = { setup: "reauth_title_setup", forgot: "reauth_title_forgot" };
+
+/**
+ * The account password, asked before a new PIN (a forgotten one, or a device whose local data
+ * is gone) or to renew an unlocked device's token: a locked phone's cookie alone gives nothing.
+ */
+export function ReauthView({ state, actions, t }) {
+  const submit = (event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const password = String(form.get("password") ?? "");
+    event.currentTarget.reset();
+    actions.confirmPassword(password);
+  };
+  const title = REAUTH_TITLES[state.reauth] ?? "reauth_title_token";
+  return html`<section class="card" data-testid="reauth">
+    <h1>${t(title)}</h1>
+    <p>${t(`reauth_lead_${state.reauth === "forgot" ? "forgot" : "other"}`)}</p>
+    <form onSubmit=${submit}>
+      <input type="email" name="username" autocomplete="username" value=${state.user?.email ?? ""}
+        hidden readonly />
+      <div class="field">
+        <label for="password">${t("password_label")}</label>
+        <input id="password" name="password" type="password" required
+          autocomplete="current-password" />
+      </div>
+      <button class="primary" type="submit" disabled=${state.busy}>${t("confirm_password")}</button>
+    </form>
+    <p><button type="button" class="link" onClick=${actions.signOut}>${t("reauth_sign_out")}</button></p>
   </section>`;
 }

@@ -6,7 +6,7 @@ import { useEffect, useState } from "../../vendor/preact-hooks.js";
 import { loadReadiness } from "../readiness.js";
 
 /** The readiness screen. */
-export function ReadinessView({ state, t }) {
+export function ReadinessView({ state, actions, t }) {
   const { workspaceId, lang, online } = state;
   const [result, setResult] = useState(null);
   const [attempt, setAttempt] = useState(0);
@@ -14,7 +14,7 @@ export function ReadinessView({ state, t }) {
     if (!workspaceId || !online) return undefined;
     let current = true;
     setResult(null);
-    loadReadiness(workspaceId, lang).then((answer) => current && setResult(answer));
+    loadReadiness(workspaceId, lang, actions.apiFetch).then((answer) => current && setResult(answer));
     return () => {
       current = false;
     };
@@ -29,6 +29,12 @@ export function ReadinessView({ state, t }) {
       <p>${t("readiness_offline")}</p>
     </section>`}
     ${!offline && !result && html`<p class="muted" role="status">${t("readiness_loading")}</p>`}
+    ${!offline &&
+    result?.kind === "locked" &&
+    html`<section class="card" role="alert" data-testid="readiness-locked">
+      <p>${t("readiness_locked")}</p>
+      <button type="button" class="primary" onClick=${actions.confirmIdentity}>${t("confirm_password")}</button>
+    </section>`}
     ${!offline &&
     result?.kind === "error" &&
     html`<section class="card" role="alert">
