@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-PIN = "246810"
+PIN = "482913"
 # The worker is active: the app shell, its modules and the data are in its caches.
 READY = """navigator.serviceWorker.getRegistration()
   .then(r => Boolean(r && r.active && r.active.state === "activated"))"""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, mutation
 
-PIN = "246810"
+PIN = "482913"
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "has_touch": True}
 # The worker is installed (the shell precached) and active: the next load is served by it. Not
 # "this page is controlled": a page whose navigation committed while the worker was activating
@@ -23,7 +24,24 @@ WORKERS = """async () => {
 }"""
 
 
-def wait_until(page: Page, expression: str, timeout_s: float = 10.0) -> Any:
+# How long a test waits for something the app does in the background. Generous: it only bounds a
+# failing test, and a busy 2-core machine (CI) can take many times the usual.
+EVENTUALLY_S = 60.0
+
+
+def eventually(check: Callable[[], Any], timeout_s: float = EVENTUALLY_S) -> Any:
+    """Return the first true value of `check()`, polled; fail after `timeout_s`."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout_s} s: {check}")
+        time.sleep(0.1)
+
+
+def wait_until(page: Page, expression: str, timeout_s: float = EVENTUALLY_S) -> Any:
     """Poll an expression through CDP: wait_for_function evaluates strings, which the CSP forbids."""
     deadline = time.monotonic() + timeout_s
     while True:
@@ -110,7 +128,6 @@ DUMP_STORAGE = """async () => {
 }"""
 
 DATABASES = "async () => (await indexedDB.databases()).map((d) => d.name).filter((n) => n.startsWith('enlace-'))"
-DATA_CACHES = "async () => (await caches.keys()).filter((n) => n === 'enlace-data')"
 
 
 def stored_envelopes(page: Page, user_id: str) -> list[Any]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.app_helpers import PHONE, create, set_pin, sign_in
+from tests.browser.app_helpers import PHONE, PIN, create, set_pin, sign_in
 
 SET_VISIBILITY = """(state) => {
   Object.defineProperty(document, "visibilityState", { value: state, configurable: true });
@@ -50,7 +50,7 @@ def test_a_shorter_lock_delay_is_kept_and_applies(
     page.get_by_role("link", name="Status").click()
     page.get_by_label("Lock after this long in the background").select_option("1")
     page.reload()
-    page.get_by_test_id("unlock").locator("#secret").fill("246810")
+    page.get_by_test_id("unlock").locator("#secret").fill(PIN)
     page.get_by_test_id("unlock").locator("button[type=submit]").click()
     expect(page.get_by_label("Lock after this long in the background")).to_have_value("1")
     background(page, 2)

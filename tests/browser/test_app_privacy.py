@@ -70,7 +70,10 @@ def test_no_name_or_phone_of_a_team_or_restricted_contact_is_stored_in_clear(
     # The scan reads every store: the public number and the envelopes are there.
     assert "Bomberos Municipales" in stored
     assert "idb enlace-" in stored and "/envelopes:" in stored and "/keys:" in stored
-    assert "cache enlace-data" in stored and "local enlace.user=" in stored
+    assert "cache enlace-shell-" in stored and "local enlace.user=" in stored
+    # The worker keeps no API answer: the one copy is the user's IndexedDB database.
+    cached = [line.split(": ", 1)[0] for line in stored.splitlines() if line.startswith("cache ")]
+    assert cached and not any("/api/" in url for url in cached), cached
     for name, number, email in (TEAM, RESTRICTED):
         for secret in (name, name.split()[0], number, number[3:], email, f"Notas de {name}"):
             assert secret not in stored, f"{secret!r} is readable at rest"
