@@ -12,7 +12,7 @@ from webapp.directory.schemas import error_map
 from webapp.errors import error_response
 from webapp.extensions import limiter
 from webapp.sync import service
-from webapp.sync.schemas import MAX_MUTATIONS, SyncRequest
+from webapp.sync.schemas import MAX_MUTATIONS, SyncRequest, item_count
 from webapp.workspaces import service as workspaces
 from webapp.workspaces.models import Role
 
@@ -43,18 +43,17 @@ def sync() -> Response:
         payload = None  # nested deeper than any real request
     if not isinstance(payload, dict):
         return bad_request("Send a JSON object: {workspace, cursor, mutations}.")
-    mutations = payload.get("mutations")
-    if isinstance(mutations, list) and len(mutations) > MAX_MUTATIONS:
-        return bad_request(f"Send at most {MAX_MUTATIONS} mutations per request.")
+    if item_count(payload) > MAX_MUTATIONS:
+        return bad_request(f"Send at most {MAX_MUTATIONS} mutations, clear and sealed, at once.")
     try:
         body = SyncRequest.model_validate(payload)
     except ValidationError as error:
         return bad_request("The request does not follow the sync protocol.", error_map(error))
     session = get_session()
-    if not body.mutations:
+    if not body.items:
         begin_read(session)  # a pull writes nothing: no write lock on SQLite
     membership = workspaces.require_role(session, body.workspace, current_user, Role.VIEWER)
     answer = service.sync(
-        session, membership, body.cursor, body.mutations, current_app.config["SYNC_PAGE_SIZE"]
+        session, membership, body.cursor, body.items, current_app.config["SYNC_PAGE_SIZE"]
     )
     return jsonify(answer)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -21,7 +22,8 @@ from webapp.directory.models import ENTITY_TYPES, IncidentEntry, Synced
 from webapp.directory.service import Validated, list_changes, to_api, validate
 from webapp.push import service as push
 from webapp.sync.models import ProcessedMutation
-from webapp.sync.schemas import Mutation
+from webapp.sync.schemas import Mutation, SealedMutation
+from webapp.sync.sealed import Refused, open_all
 from webapp.workspaces.models import Membership, Role, Workspace
 from webapp.workspaces.service import current_workspace, sees_restricted
 
@@ -60,12 +62,17 @@ def sync(
     session: Session,
     membership: Membership,
     cursor: int,
-    mutations: list[Mutation],
+    mutations: Sequence[Mutation | SealedMutation],
     page_size: int,
 ) -> dict[str, Any]:
-    """Apply a device's mutations, then list what changed after its cursor (the sync answer)."""
-    if mutations:
-        results, workspace = _apply_all(session, membership, mutations)
+    """Apply a device's mutations, then list what changed after its cursor (the sync answer).
+
+    Sealed mutations are opened with the user's key and then apply exactly as clear ones, in
+    the order given (`SyncRequest.items`: the clear ones first).
+    """
+    items = open_all(membership.user, membership.workspace_id, mutations)
+    if items:
+        results, workspace = _apply_all(session, membership, items)
         # Still under the writer lock: nobody else can commit to this workspace, so the changes
         # read here are exactly those up to our own last revision.
         changes, next_cursor, more = list_changes(
@@ -103,13 +110,15 @@ def apply_mutations(
 
 
 def _apply_all(
-    session: Session, membership: Membership, mutations: list[Mutation]
+    session: Session, membership: Membership, items: Sequence[Mutation | Refused]
 ) -> tuple[list[dict[str, Any]], Workspace]:
     """Take the writer lock and apply the mutations, without committing.
 
     Every applied change, its revision, its idempotency record and its audit event then commit
-    together.
+    together. A sealed item that did not open (`Refused`) keeps its result and leaves no
+    idempotency record: its mutation id, sealed properly, may still apply.
     """
+    mutations = [item for item in items if isinstance(item, Mutation)]
     user = membership.user
     workspace = begin_write(session, membership.workspace_id)
     ctx = Context(session=session, workspace=workspace, user=user, revision=workspace.revision)
@@ -120,7 +129,10 @@ def _apply_all(
         )
     }
     results: list[dict[str, Any]] = []
-    for mutation in mutations:
+    for mutation in items:
+        if isinstance(mutation, Refused):
+            results.append(mutation.result)
+            continue
         previous = seen.get(mutation.id)
         if previous is not None:
             if previous.workspace_id == workspace.id and previous.user_id == user.id:

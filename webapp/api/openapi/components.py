@@ -159,8 +159,16 @@ def _document_sync(schemas: dict[str, Any]) -> None:
     )
     request = schemas["SyncRequest"]
     request["description"] = (
-        f"At most {MAX_MUTATIONS} mutations and {MAX_BODY} per request. Mutations apply in order, "
-        "each on its own; a retried mutation id returns its first result and changes nothing."
+        f"At most {MAX_MUTATIONS} mutations (`mutations` and `sealed` together) and {MAX_BODY} "
+        "per request. Mutations apply in order, each on its own: the clear ones first, then the "
+        "sealed ones; `results` follows the same order. A retried mutation id, clear or sealed, "
+        "returns its first result and changes nothing."
+    )
+    request["properties"]["sealed"]["description"] = (
+        "Mutations as the device's outbox keeps them, sealed with the user's snapshot key (the "
+        "service worker, which never holds the key, posts them as they are). Each opens to a "
+        "Mutation's JSON and then applies exactly as a clear one; one that does not open is "
+        "rejected alone (see MutationResult)."
     )
     request["properties"]["workspace"]["description"] = "The workspace's id."
     request["properties"]["cursor"]["description"] = (
@@ -177,7 +185,22 @@ def _document_sync(schemas: dict[str, Any]) -> None:
         "applied, `version` is the entity's new version, and `deleted` is true when a put met a "
         "deleted entity; `rejected`: nothing changed, `errors` says why by field path "
         '(`{"_": "forbidden"}` for a viewer). Empty `conflicts`/`errors` and null '
-        "`version`/`deleted` are left out."
+        "`version`/`deleted` are left out. A sealed item that does not open has only `id` (the "
+        "mutation id its `aad` names, null when the `aad` is not an outbox one), `status` "
+        '`rejected` and `errors` `{"_": "sealed"}` plus one key naming the part at fault, with a '
+        "message: `aad` (malformed, or another user's or workspace's), `kid` (another key), `iv`, "
+        "`ciphertext` (not base64url, a wrong length, does not open, not a JSON object) or `id` "
+        "(the mutation inside carries another id). A sealed item that opens to something that is "
+        "not a valid Mutation is `rejected` with `errors` by field path (`op`, `base_version`...)."
+    )
+
+    sealed = schemas["SealedMutation"]
+    sealed["description"] = (
+        "A mutation sealed with the user's snapshot key (DESIGN.md, Sync protocol): AES-256-GCM "
+        "over the Mutation's JSON (UTF-8, not compressed), with the UTF-8 bytes of `aad` as "
+        "associated data. The `aad` must name the signed-in user and this request's workspace, "
+        "and the mutation inside must carry the id it names. Binary values are base64url "
+        "without padding."
     )
 
     change = schemas["Change"]

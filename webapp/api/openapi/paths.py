@@ -54,7 +54,10 @@ def paths() -> dict[str, Any]:
                     "Mutations apply in order, each on its own, with a field-level merge "
                     "(DESIGN.md, Sync protocol). Invalid entity fields give a per-mutation "
                     "`rejected` result in a 200; a body that does not follow the protocol gives "
-                    '400. A viewer\'s mutations are rejected with `{"_": "forbidden"}`.'
+                    '400. A viewer\'s mutations are rejected with `{"_": "forbidden"}`. '
+                    "`sealed` carries mutations sealed with the user's snapshot key (the outbox "
+                    "as the device keeps it): each is opened and then applied as a clear one, or "
+                    'rejected alone with `{"_": "sealed", ...}`.'
                 ),
                 "security": SESSION_AND_CSRF,
                 "requestBody": {
