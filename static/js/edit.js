@@ -89,49 +89,44 @@ function isObject(value) {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** Rebuild a phone with the schema's keys and defaults; `display` is the server's, never sent. */
+// Nested values get the schema's defaults; keys the schema lacks are kept, so that the server
+// (and checkFields) refuse them instead of a form's field being dropped without a word.
+
+/** Canonicalise a phone; `display` is the server's and never sent. */
 function phone(value) {
   if (!isObject(value)) return value;
-  return {
-    label: stripped(value.label ?? ""),
-    number: stripped(value.number),
-    whatsapp: value.whatsapp ?? false,
-  };
+  const { display: _display, ...rest } = value;
+  const label = stripped(value.label ?? "");
+  return { ...rest, label, number: stripped(value.number), whatsapp: value.whatsapp ?? false };
 }
 
-/** Rebuild an e-mail with the schema's keys and defaults. */
+/** Canonicalise an e-mail. */
 function email(value) {
   if (!isObject(value)) return value;
-  return { label: stripped(value.label ?? ""), address: emailAddress(value.address) };
+  return { ...value, label: stripped(value.label ?? ""), address: emailAddress(value.address) };
 }
 
-/** Rebuild a range of weekly hours with the schema's keys. */
-function hoursRange(value) {
-  if (!isObject(value)) return value;
-  return { days: value.days, from: value.from, to: value.to };
-}
-
-/** Rebuild availability with the schema's defaults; one that says nothing is no value. */
+/** Canonicalise availability; one that says nothing is no value. */
 function availability(value) {
   if (!isObject(value)) return orNull(value);
-  const canonical = {
-    timezone: orNull(nfc(value.timezone)),
-    always: value.always ?? false,
-    hours: list(value.hours ?? [], hoursRange),
-  };
+  const timezone = orNull(nfc(value.timezone));
+  const canonical = { ...value, timezone, always: value.always ?? false, hours: value.hours ?? [] };
   const empty =
-    canonical.timezone === null && canonical.always === false && canonical.hours?.length === 0;
+    Object.keys(canonical).length === 3 &&
+    timezone === null &&
+    canonical.always === false &&
+    canonical.hours?.length === 0;
   return empty ? null : canonical;
 }
 
-/** Rebuild partner details with the schema's defaults; empty ones are no value. */
+/** Canonicalise partner details; empty ones are no value. */
 function partner(value) {
   if (!isObject(value)) return orNull(value);
-  const canonical = {
-    response_minutes: orNull(value.response_minutes),
-    procedure: longText(value.procedure),
-  };
-  return canonical.response_minutes === null && canonical.procedure === null ? null : canonical;
+  const minutes = orNull(value.response_minutes);
+  const procedure = longText(value.procedure);
+  const canonical = { ...value, response_minutes: minutes, procedure };
+  const empty = Object.keys(canonical).length === 2 && minutes === null && procedure === null;
+  return empty ? null : canonical;
 }
 
 const same = (value) => value;

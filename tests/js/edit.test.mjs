@@ -300,6 +300,18 @@ test("lengths count characters as the server does (code points, after NFC)", () 
   assert.deepEqual(checkFields("contact", { name: "e\u0301".repeat(200) }, limits), {});
 });
 
+test("a key the server does not know is refused before sending, never dropped", () => {
+  const limits = limitsFromOpenApi(OPENAPI);
+  const values = { name: "Ana", partner: { response_minutes: 30, preparation_minutes: 60 } };
+  assert.deepEqual(checkFields("contact", values, limits), {
+    "partner.preparation_minutes": { code: "unknown" },
+  });
+  assert.deepEqual(buildPut("contact", null, values).fields.partner, {
+    ...values.partner,
+    procedure: null,
+  });
+});
+
 test("a new record needs its name; an edit of some fields does not", () => {
   const limits = limitsFromOpenApi(OPENAPI);
   assert.deepEqual(checkFields("contact", { notes: "x" }, limits), { name: { code: "required" } });
