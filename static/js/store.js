@@ -6,7 +6,7 @@
 import { deleteDB, openDB } from "../vendor/idb.js";
 import { EnvelopeError, toBytes } from "./crypto.js";
 
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 const KEYS_RECORD = "snapshot";
 const USER_SCOPE = ""; // meta of the user, not of one workspace
 const DB_PREFIX = "enlace-";
@@ -72,12 +72,16 @@ function asEnvelope(record) {
   return envelope;
 }
 
-function upgrade(db) {
-  db.createObjectStore("keys");
-  db.createObjectStore("envelopes", { keyPath: "key" });
-  db.createObjectStore("outbox", { keyPath: "key" });
-  db.createObjectStore("public", { keyPath: "workspaceId" });
-  db.createObjectStore("meta");
+function upgrade(db, oldVersion) {
+  // Each step adds what its version brought, so a device's data survives the upgrade.
+  if (oldVersion < 1) {
+    db.createObjectStore("keys");
+    db.createObjectStore("envelopes", { keyPath: "key" });
+    db.createObjectStore("outbox", { keyPath: "key" });
+    db.createObjectStore("public", { keyPath: "workspaceId" });
+    db.createObjectStore("meta");
+  }
+  if (oldVersion < 2) db.createObjectStore("drafts", { keyPath: "key" });
 }
 
 /** Open (creating if needed) the user's local database; returns the store's functions. */
@@ -199,6 +203,28 @@ export async function openStore(userId) {
     await tx.done;
   }
 
+  /** Keep a form's sealed draft (`{kid, iv, aad, ciphertext}`), replacing the previous one. */
+  async function putDraft(workspaceId, draftId, sealed) {
+    const record = sealedRecord(sealed);
+    await db.put("drafts", { key: [workspaceId, draftId], workspaceId, draftId, sealed: record });
+  }
+
+  /** Return a draft's sealed value, if any. */
+  async function getDraft(workspaceId, draftId) {
+    return (await db.get("drafts", [workspaceId, draftId]))?.sealed;
+  }
+
+  /** Return a workspace's drafts: `[{draftId, sealed}]`. */
+  async function listDrafts(workspaceId) {
+    const records = await db.getAll("drafts", workspaceRange(workspaceId));
+    return records.map(({ draftId, sealed }) => ({ draftId, sealed }));
+  }
+
+  /** Remove a draft (its form was saved or discarded). */
+  async function removeDraft(workspaceId, draftId) {
+    await db.delete("drafts", [workspaceId, draftId]);
+  }
+
   /** Keep the workspace's public contacts (emergency services) in clear, for quick dial. */
   async function putPublic(workspaceId, contacts, fetchedAt) {
     if (contacts.some((contact) => contact?.visibility !== "public")) {
@@ -236,13 +262,14 @@ export async function openStore(userId) {
     await db.delete("meta", [USER_SCOPE, "failed_unlocks"]);
   }
 
-  /** Delete everything of one workspace: envelopes, outbox, public contacts and meta. */
+  /** Delete everything of one workspace: envelopes, outbox, drafts, public contacts and meta. */
   async function wipeWorkspace(workspaceId) {
-    const names = ["envelopes", "outbox", "public", "meta"];
+    const names = ["envelopes", "outbox", "drafts", "public", "meta"];
     const tx = db.transaction(names, "readwrite");
     const range = workspaceRange(workspaceId);
     tx.objectStore("envelopes").delete(range);
     tx.objectStore("outbox").delete(range);
+    tx.objectStore("drafts").delete(range);
     tx.objectStore("meta").delete(range);
     tx.objectStore("public").delete(workspaceId);
     await tx.done;
@@ -259,6 +286,10 @@ export async function openStore(userId) {
     listOutbox,
     markOutbox,
     removeOutbox,
+    putDraft,
+    getDraft,
+    listDrafts,
+    removeDraft,
     putPublic,
     getPublic,
     getMeta,

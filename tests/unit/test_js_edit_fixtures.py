@@ -1,0 +1,113 @@
+"""What the server publishes and canonicalises, for the app's edit tests (tests/js/edit.test.mjs).
+
+`openapi.json` holds the part of /api/v1/openapi.json that the app reads its field limits from
+(the entity schemas and what they reference); `canonical.json` holds form values and the values
+the server stores for them, so that the app's canonicalisation is tested against the server's
+and not against a copy of it. The committed files must be what the code makes today. To
+rewrite them (after a deliberate change of the schemas):
+    ENLACE_WRITE_JS_FIXTURES=1 pytest tests/unit/test_js_edit_fixtures.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from webapp.api.openapi import openapi_document
+from webapp.directory.service import validate
+
+FIXTURES = Path(__file__).resolve().parents[1] / "js" / "fixtures"
+REF = "#/components/schemas/"
+
+
+def _refs(node: Any) -> set[str]:
+    """Return the schema names a JSON Schema node refers to, at any depth."""
+    if isinstance(node, dict):
+        found = {node["$ref"].removeprefix(REF)} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(_refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(item) for item in node))
+    return set()
+
+
+def openapi_excerpt() -> dict[str, Any]:
+    """Return the sync request's entity types and every schema their records refer to."""
+    schemas = openapi_document()["components"]["schemas"]
+    items = schemas["SyncRequest"]["properties"]["mutations"]["items"]
+    mapping = items["discriminator"]["mapping"]
+    wanted = {ref.removeprefix(REF).removesuffix("Mutation") + "Data" for ref in mapping.values()}
+    kept: dict[str, Any] = {}
+    while wanted:
+        name = wanted.pop()
+        kept[name] = schemas[name]
+        wanted |= _refs(schemas[name]) - kept.keys()
+    request = {"properties": {"mutations": {"items": {"discriminator": {"mapping": mapping}}}}}
+    return {"components": {"schemas": {"SyncRequest": request, **dict(sorted(kept.items()))}}}
+
+
+# Form values as a user may type them, one case per canonicalisation rule of the schemas.
+CONTACT_CASES: list[dict[str, Any]] = [
+    {"name": "  Jose\u0301 Pe\u0301rez\u3000", "organization": "\tComida Ya \n"},
+    {"name": "\x85Ana\xa0", "role_title": " Jefa ", "city": " Ciudad de Me\u0301xico "},
+    {"name": "Ana", "country": " mx\x1c", "area": " finance "},
+    {"name": "Ana", "notes": "  Llamar despue\u0301s de las 20:00  ", "address": " Calle 1 "},
+    {"name": "Ana", "tags": [" reembolsos ", "Prensa\u00a0"], "when_to_contact": "\tsiempre"},
+    {"name": "Ana", "emails": [{"label": " trabajo ", "address": " Ana.Ro\u0301@Ejemplo.COM "}]},
+    {"name": "Ana", "phones": [{"label": " móvil ", "number": "+52 55 1234 5678"}]},
+    {"name": "Ana", "availability": {"timezone": "America/Mexico_City", "always": True}},
+    {"name": "Ana", "availability": {"hours": [{"days": [1, 2], "from": "09:00", "to": "18:00"}]}},
+    {"name": "Ana", "partner": {"response_minutes": 30, "procedure": " Queja por escrito "}},
+    {"name": "Ana", "backup_contact_id": "22222222-2222-4222-8222-22222222AAAA"},
+    {"name": "Ana", "last_verified_at": "2026-11-25T03:00:00-06:00"},
+    {"name": "Ana", "last_verified_at": "2026-11-25T09:00:00.250Z"},
+    {"name": "Ana", "kind": "partner", "visibility": "restricted"},
+]
+PLAYBOOK_CASES: list[dict[str, Any]] = [
+    {"name": " Amenaza ", "crisis_kind": " threat ", "severity": "high"},
+    {"name": "Amenaza", "steps": [" Llamar al 911 ", "Avisar a Direccio\u0301n"]},
+    {"name": "Amenaza", "contact_ids": ["33333333-3333-4333-8333-33333333AAAA"]},
+    {"name": "Amenaza", "guidance": "  No respondas al agresor. ", "visibility": "public"},
+]
+
+
+def canonical_cases() -> list[dict[str, Any]]:
+    """Return each case with the values the server stores for its fields."""
+    cases = []
+    for entity_type, inputs in (("contact", CONTACT_CASES), ("playbook", PLAYBOOK_CASES)):
+        for values in inputs:
+            validated, errors = validate(entity_type, values, "MX")
+            assert validated is not None, errors
+            canonical = {name: validated.json[name] for name in values}
+            cases.append({"type": entity_type, "values": values, "canonical": canonical})
+    return cases
+
+
+def build_fixtures() -> dict[str, Any]:
+    """Return the fixture files' contents."""
+    return {"openapi.json": openapi_excerpt(), "canonical.json": canonical_cases()}
+
+
+@pytest.fixture(scope="module")
+def committed() -> dict[str, Any]:
+    fresh = build_fixtures()
+    if os.environ.get("ENLACE_WRITE_JS_FIXTURES") == "1":
+        for name, content in fresh.items():
+            text = json.dumps(content, ensure_ascii=False, indent=2) + "\n"
+            (FIXTURES / name).write_text(text, encoding="utf-8")
+    return {name: json.loads((FIXTURES / name).read_text("utf-8")) for name in fresh}
+
+
+@pytest.mark.parametrize("name", ["openapi.json", "canonical.json"])
+def test_committed_edit_fixture_is_what_the_server_publishes_today(committed, name):
+    assert committed[name] == build_fixtures()[name]
+
+
+def test_the_excerpt_holds_the_limits_the_app_checks(committed):
+    schemas = committed["openapi.json"]["components"]["schemas"]
+    assert schemas["ContactData"]["properties"]["phones"]["maxItems"] == 10
+    assert schemas["ContactData"]["properties"]["name"]["maxLength"] == 200
+    assert schemas["PlaybookData"]["properties"]["steps"]["maxItems"] == 50
