@@ -189,6 +189,9 @@ class SyncClient:
         self.workspace = str(workspace_id)
         self.cursor = 0
         self._token: str | None = None
+        # This device session's unlock token (`X-Enlace-Unlock`), sent when set: the app sends
+        # it while unlocked. Without it only a recent password reads `changes`.
+        self.unlock: str | None = None
 
     def token(self) -> str:
         if self._token is None:
@@ -197,6 +200,8 @@ class SyncClient:
 
     def post(self, body: Any, **kwargs: Any):  # type: ignore[no-untyped-def]
         headers = {"X-CSRFToken": self.token(), **kwargs.pop("headers", {})}
+        if self.unlock is not None:
+            headers.setdefault("X-Enlace-Unlock", self.unlock)
         return self.client.post("/api/v1/sync", json=body, headers=headers, **kwargs)
 
     def sync(

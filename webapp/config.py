@@ -96,8 +96,10 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": False,
         "RATELIMIT_STRATEGY": "moving-window",
-        # Password re-entry window for actions that expose or change a lot.
-        "REAUTH_SECONDS": 600,
+        # Password re-entry window for actions that expose or change a lot; it is also how long
+        # after the password a device reads the snapshot key or directory data in clear without
+        # its unlock token (DESIGN.md, "Device lock").
+        "REAUTH_SECONDS": int(_seconds(env, "ENLACE_REAUTH_SECONDS", 600, 30, 86400)),
         # Argon2id cost; tests lower it through overrides, the product never does.
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 64 * 1024,

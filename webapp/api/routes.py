@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from pydantic import ValidationError
 from werkzeug.wrappers import Response
 
 from webapp.api.openapi import openapi_document
-from webapp.api.schemas import Session, SessionUser, SessionWorkspace
+from webapp.api.schemas import ReauthRequest, Session, SessionUser, SessionWorkspace
+from webapp.auth.routes import check_own_password
+from webapp.auth.session import mark_authenticated
 from webapp.db import get_session
+from webapp.directory.schemas import error_map
+from webapp.errors import error_response
 from webapp.workspaces import service as workspaces
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -29,11 +35,42 @@ def session_info() -> Response:
         ),
         csrf_token=generate_csrf(),
         workspaces=[
-            SessionWorkspace(id=m.workspace_id, name=m.workspace.name, role=m.role)
+            SessionWorkspace(
+                id=m.workspace_id,
+                name=m.workspace.name,
+                role=m.role,
+                unlock_policy=m.workspace.unlock_policy,
+            )
             for m in memberships
         ],
     )
     return jsonify(answer.model_dump(mode="json"))
+
+
+@bp.post("/session/reauth")
+@login_required
+def reauth() -> Response:
+    """Prove the password again on this device (Forgot PIN, or its local data is gone): 204.
+
+    Like /reauth's form: the same failure counters (429 with Retry-After), and the device may
+    then fetch the snapshot key and a new unlock token for REAUTH_SECONDS.
+    """
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:
+        payload = None  # nested deeper than any real request
+    try:
+        body = ReauthRequest.model_validate(payload)
+    except ValidationError as error:
+        return error_response(400, _("Enter your password."), errors=error_map(error))
+    right = check_own_password(current_user, body.password, "auth.reauth_failed")
+    if isinstance(right, Response):
+        return right
+    if not right:
+        return error_response(403, _("That password is incorrect."), code="wrong_password")
+    mark_authenticated()
+    get_session().commit()  # a password rehash, if any
+    return Response(status=204)
 
 
 @bp.get("/openapi.json")

@@ -6,7 +6,7 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from webapp.workspaces.models import Role
+from webapp.workspaces.models import Role, UnlockPolicy
 
 # extra="forbid" on answers documents `additionalProperties: false`: a client may rely on
 # knowing every field.
@@ -29,6 +29,21 @@ class SessionWorkspace(BaseModel):
     id: uuid.UUID
     name: str
     role: Role
+    unlock_policy: UnlockPolicy = Field(
+        description=(
+            "How this member's devices may unlock the app: `pin` (a 6-digit PIN, a passphrase "
+            "or a passkey) or `passphrase` (a passphrase or a passkey, never a PIN). An owner "
+            "sets it on the workspace's page; the app enforces it when setting up an unlock."
+        )
+    )
+
+
+class ReauthRequest(BaseModel):
+    """The password, to prove it again on this device (Forgot PIN, a device whose data is gone)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(min_length=1, max_length=256)
 
 
 class Session(BaseModel):

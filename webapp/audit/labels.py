@@ -23,6 +23,7 @@ LABELS = {
     "snapshot.key_fetched": _l("Offline key downloaded"),
     # Workspace events: the workspace's page.
     "workspace.created": _l("Workspace created"),
+    "workspace.unlock_policy_changed": _l("Unlock rule changed"),
     "member.added": _l("Member added"),
     "member.role_changed": _l("Role changed"),
     "member.removed": _l("Member removed"),

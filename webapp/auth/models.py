@@ -57,3 +57,7 @@ class DeviceSession(Base):
     browser: Mapped[str] = mapped_column(String(40))
     platform: Mapped[str] = mapped_column(String(40))
     ip: Mapped[str | None] = mapped_column(String(64))
+    # SHA-256 (hex) of the unlock token the app wraps under its PIN, passphrase or passkey; while
+    # unlocked it sends the token, and only then (or after a recent password) does this session
+    # read the snapshot key or directory data in clear (DESIGN.md, "Device lock").
+    unlock_token_hash: Mapped[str | None] = mapped_column(String(64))

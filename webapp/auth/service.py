@@ -198,6 +198,11 @@ def change_password(
     user.password_hash = new_hash
     user.password_changed_at = utcnow()
     _end_devices(session, user, keep=keep)
+    if keep is not None:
+        # The key rotates: what this device wrapped under its PIN is stale, and so is its token.
+        session.execute(
+            update(DeviceSession).where(DeviceSession.id == keep.id).values(unlock_token_hash=None)
+        )
     rotate_key(user)
     audit.record(session, "auth.password_changed", actor_id=user.id, subject_id=user.id)
     session.flush()
@@ -244,6 +249,21 @@ def start_device_session(session: Session, user: User, user_agent: str, address:
     audit.record(session, "auth.sign_in", actor_id=user.id, subject_id=user.id)
     session.flush()
     return token
+
+
+def new_unlock_token(session: Session, device_id: uuid.UUID) -> str | None:
+    """Give the device session a new unlock token, replacing the old; return it (None: ended).
+
+    32 random bytes, base64url without padding; only its SHA-256 is stored. Wraps of the old
+    token on the device stop opening anything: the user has just proved the password again.
+    """
+    token = secrets.token_urlsafe(32)
+    found = session.execute(
+        update(DeviceSession)
+        .where(DeviceSession.id == device_id)
+        .values(unlock_token_hash=token_hash(token))
+    )
+    return token if found.rowcount == 1 else None  # type: ignore[attr-defined]
 
 
 def find_device(session: Session, token: str) -> DeviceSession | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -20,6 +21,8 @@ from webapp.errors import error_response, wants_json_response
 from webapp.extensions import client_address, login_manager
 
 AUTH_AT = "auth_at"
+# The header a device sends its unlock token in while the app is unlocked.
+UNLOCK_HEADER = "X-Enlace-Unlock"
 
 
 def init_login(app: Flask) -> None:
@@ -99,6 +102,54 @@ def mark_authenticated() -> None:
     session[AUTH_AT] = int(time.time())
 
 
+def unlock_token_valid() -> bool:
+    """Tell whether the request carries this device session's unlock token (`X-Enlace-Unlock`).
+
+    Another device session's token, or one of a session that ended, is not this session's.
+    """
+    token = request.headers.get(UNLOCK_HEADER, "")
+    device = getattr(current_user, "device", None)
+    stored = getattr(device, "unlock_token_hash", None)
+    if not token or len(token) > 128 or not stored:
+        return False
+    return hmac.compare_digest(service.token_hash(token), stored)
+
+
+def unlocked() -> bool:
+    """Tell whether this request may read directory data in clear (DESIGN.md, "Device lock").
+
+    The session cookie alone lasts 30 days, so it is not enough: the request needs the device
+    session's unlock token (the app is unlocked) or a password entered within REAUTH_SECONDS.
+    """
+    if not current_user.is_authenticated:
+        return False
+    return recently_authenticated() or unlock_token_valid()
+
+
+def unlock_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Answer 403 `locked` (a page: ask for the password) unless the request is `unlocked()`.
+
+    For every answer that holds directory data in clear: readiness, exports, import previews,
+    incident reports, and whatever is added later.
+    """
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        if unlocked():
+            return view(*args, **kwargs)
+        if wants_json_response():
+            return error_response(
+                403,
+                str(_l("Unlock the app to see this: enter your PIN, or your password.")),
+                code="locked",
+            )
+        return _ask_for_password()
+
+    return wrapper
+
+
 def fresh_login_required(view: Callable[..., Any]) -> Callable[..., Any]:
     """Ask for the password again when it was not entered in the last minutes."""
 
@@ -114,11 +165,15 @@ def fresh_login_required(view: Callable[..., Any]) -> Callable[..., Any]:
                 str(_l("Enter your password again to continue.")),
                 code="reauthentication_required",
             )
-        # A form post is not replayed after the password: the user lands on the page again.
-        target = request.full_path if request.method == "GET" else (request.referrer or "/")
-        return redirect(url_for("auth.reauth", next=safe_next(target)))
+        return _ask_for_password()
 
     return wrapper
+
+
+def _ask_for_password() -> Any:
+    # A form post is not replayed after the password: the user lands on the page again.
+    target = request.full_path if request.method == "GET" else (request.referrer or "/")
+    return redirect(url_for("auth.reauth", next=safe_next(target)))
 
 
 def safe_next(target: str | None) -> str | None:

@@ -47,6 +47,8 @@ ErrorCode = Literal[
     "csrf",
     "unauthorized",
     "reauthentication_required",
+    "wrong_password",
+    "locked",
     "forbidden",
     "not_found",
     "method_not_allowed",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -11,6 +11,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from webapp.auth.session import unlock_required, unlocked
 from webapp.db import get_session
 from webapp.errors import ServiceError
 from webapp.readiness import service
@@ -45,6 +46,7 @@ def _language() -> str | None:
 
 @bp.get("/api/v1/workspaces/<workspace_id>/readiness")
 @login_required
+@unlock_required  # its fixes name contacts and playbooks
 def readiness(workspace_id: str) -> Response:
     """Return the workspace's readiness checklist as the user may see it (no-store)."""
     session = get_session()
@@ -62,7 +64,16 @@ def readiness(workspace_id: str) -> Response:
 
 
 def panel(session: Session, membership: Membership) -> Markup:
-    """Render the readiness panel of the workspace page."""
+    """Render the readiness panel of the workspace page; locked, a link to enter the password.
+
+    Its fixes name contacts and playbooks: a page needs a recent password, like the API.
+    """
+    if not unlocked():
+        workspace_page = url_for("workspaces.show", workspace_id=membership.workspace_id)
+        html = render_template(
+            "readiness/_locked.html", reauth=url_for("auth.reauth", next=workspace_page)
+        )
+        return Markup(html)  # noqa: S704 - a Jinja template, autoescaped
     result = service.readiness(session, membership)
     return Markup(render_template("readiness/_panel.html", readiness=result))  # noqa: S704 - a Jinja template, autoescaped
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from webapp.audit import service as audit
 from webapp.auth.models import User
-from webapp.auth.service import ensure_key, user_key
+from webapp.auth.service import ensure_key, new_unlock_token, user_key
+from webapp.auth.session import UNLOCK_HEADER, recently_authenticated, unlock_token_valid
 from webapp.converters import query_int
-from webapp.db import IMMEDIATE, begin_snapshot_read, get_session
+from webapp.db import IMMEDIATE, begin_snapshot_read, get_session, session_scope
 from webapp.directory.service import public_contacts
+from webapp.errors import error_response
 from webapp.snapshot import service
 from webapp.snapshot.schemas import SnapshotKey
 from webapp.workspaces import service as workspaces
@@ -24,12 +27,27 @@ bp = Blueprint("snapshot", __name__, url_prefix="/api/v1")
 @bp.get("/keys/snapshot")
 @login_required
 def snapshot_key() -> Response:
-    """Return the signed-in user's snapshot key; never cached."""
+    """Return the user's snapshot key and this device's unlock token; never cached.
+
+    Only to an unlocked device (its unlock token in `X-Enlace-Unlock`) or one whose password
+    was entered within REAUTH_SECONDS: the 30-day cookie of a locked phone gets 403.
+    """
+    token = request.headers.get(UNLOCK_HEADER) if unlock_token_valid() else None
+    if token is None and not recently_authenticated():
+        return error_response(
+            403, _("Enter your password again to continue."), code="reauthentication_required"
+        )
     session = get_session()
     user = current_user._get_current_object()
     kid, key = _key_of(session, user)
-    answer = SnapshotKey(kid=kid, key=service.b64url(key))
     session.commit()
+    if token is None:
+        # The password was just proved: a new token, and the device's older wraps are void.
+        with session_scope() as own:
+            token = new_unlock_token(own, user.device.id)
+        if token is None:  # the device session ended meanwhile (signed out elsewhere)
+            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined,no-any-return]
+    answer = SnapshotKey(kid=kid, key=service.b64url(key), unlock_token=token)
     audit.record_now("snapshot.key_fetched", actor_id=user.id, subject_id=user.id, kid=kid)
     response = jsonify(answer.model_dump())
     response.headers["Cache-Control"] = "no-store"

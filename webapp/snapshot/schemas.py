@@ -28,6 +28,15 @@ class SnapshotKey(BaseModel):
     key: str = Field(
         pattern="^[A-Za-z0-9_-]{43}$", description="32 bytes, base64url without padding."
     )
+    unlock_token: str = Field(
+        pattern="^[A-Za-z0-9_-]{43}$",
+        description=(
+            "This device session's unlock token: 32 random bytes, base64url without padding. "
+            "The app wraps it with the key under its PIN, passphrase or passkey, and sends it as "
+            "`X-Enlace-Unlock` while unlocked. The one the request sent when it was valid; "
+            'otherwise a new one, which replaces the old (DESIGN.md, "Device lock").'
+        ),
+    )
 
 
 class SnapshotEnvelope(BaseModel):

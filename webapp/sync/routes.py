@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user, login_required
 from pydantic import ValidationError
 from werkzeug.wrappers import Response
 
+from webapp.auth.session import unlocked
 from webapp.db import begin_read, get_session
 from webapp.directory.schemas import error_map
 from webapp.errors import error_response
@@ -53,7 +56,33 @@ def sync() -> Response:
     if not body.items:
         begin_read(session)  # a pull writes nothing: no write lock on SQLite
     membership = workspaces.require_role(session, body.workspace, current_user, Role.VIEWER)
+    locked = not unlocked()
+    # A locked device gets no changes: list none before this request's own (a cheap read).
+    cursor = max(body.cursor, membership.workspace.revision) if locked else body.cursor
     answer = service.sync(
-        session, membership, body.cursor, body.items, current_app.config["SYNC_PAGE_SIZE"]
+        session, membership, cursor, body.items, current_app.config["SYNC_PAGE_SIZE"]
     )
+    if locked:
+        answer = _locked_answer(answer["results"], body.cursor)
     return jsonify(answer)
+
+
+def _locked_answer(results: list[dict[str, Any]], cursor: int) -> dict[str, Any]:
+    """Answer a device without its unlock token or a recent password (DESIGN.md, "Device lock").
+
+    The service worker flushes the sealed outbox while the app is locked, so the mutations
+    apply; the answer gives nothing of the directory away: no `changes`, the cursor as sent, and
+    no conflict's server value (the app reads it from its next pull, once unlocked).
+    """
+    return {
+        "results": [_without_server_values(r) for r in results],
+        "cursor": cursor,
+        "more": False,
+    }
+
+
+def _without_server_values(result: dict[str, Any]) -> dict[str, Any]:
+    if not result.get("conflicts"):
+        return result
+    conflicts = [{"field": c["field"], "client": c["client"]} for c in result["conflicts"]]
+    return {**result, "conflicts": conflicts}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 ROLE_LABELS = {"owner": _l("Owner"), "editor": _l("Editor"), "viewer": _l("Viewer")}
 
@@ -48,3 +48,28 @@ class RoleForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only its CSRF token, for buttons that post."""
+
+
+# Each unlock policy (UnlockPolicy) with one line on what it means for the members.
+UNLOCK_POLICY_HINTS = {
+    "pin": _l(
+        "Each member chooses a 6-digit PIN, a passphrase or a passkey: the quickest to open "
+        "in a crisis."
+    ),
+    "passphrase": _l(
+        "A passphrase or a passkey, never a 6-digit PIN: slower to type, far harder to guess "
+        "on a lost or stolen phone."
+    ),
+}
+
+
+class UnlockPolicyForm(FlaskForm):
+    unlock_policy = RadioField(
+        _l("How members unlock the app on their phones"),
+        choices=[
+            SelectChoice("pin", _l("PIN, passphrase or passkey")),
+            SelectChoice("passphrase", _l("Passphrase or passkey only")),
+        ],
+        validators=[AnyOf(("pin", "passphrase"), _l("Choose PIN or passphrase."))],
+        validate_choice=False,  # AnyOf says it in words of this form
+    )

@@ -31,6 +31,13 @@ class Role(enum.StrEnum):
 ROLE_CHECK = "role IN ('owner', 'editor', 'viewer')"
 
 
+class UnlockPolicy(enum.StrEnum):
+    """How members' devices of a workspace may unlock the app."""
+
+    PIN = "pin"  # a 6-digit PIN, a passphrase or a passkey
+    PASSPHRASE = "passphrase"  # noqa: S105 - a policy name; a passphrase or a passkey, never a PIN
+
+
 class Workspace(Base):
     __tablename__ = "workspaces"
 
@@ -45,6 +52,8 @@ class Workspace(Base):
     # Contacts an owner chose to print on the office poster beyond the public numbers (ids, in
     # order); the poster never shows another non-public contact.
     poster_contact_ids: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # What the app accepts to unlock on members' devices (UnlockPolicy); the app enforces it.
+    unlock_policy: Mapped[str] = mapped_column(String(10), default="pin", server_default="pin")
     # The workspace's change counter: every applied change takes the next value.
     revision: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

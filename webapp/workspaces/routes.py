@@ -38,9 +38,11 @@ from webapp.errors import Conflict, ServiceError, error_response
 from webapp.extensions import client_address
 from webapp.workspaces import service
 from webapp.workspaces.forms import (
+    UNLOCK_POLICY_HINTS,
     EmptyForm,
     InvitationForm,
     RoleForm,
+    UnlockPolicyForm,
     role_choices,
 )
 from webapp.workspaces.models import Membership, Role
@@ -84,19 +86,48 @@ def _as_owner(workspace_id: str) -> tuple[Session, Membership]:
 
 @bp.get("/workspaces/<workspace_id>")
 @login_required
-def show(workspace_id: str) -> str:
+def show(workspace_id: str) -> str | tuple[str, int]:
     """Show the workspace page to a member: its details, links and the features' panels."""
     session = get_session()
     wid = service.parse_uuid(workspace_id)
     membership = service.require_role(session, wid, current_user, Role.VIEWER)
+    return _show_page(session, membership)
+
+
+def _show_page(
+    session: Session,
+    membership: Membership,
+    policy_form: UnlockPolicyForm | None = None,
+    status: int = 200,
+) -> tuple[str, int]:
     panels = [panel(session, membership) for panel in current_app.extensions.get(PANELS, [])]
-    return render_template(
+    if policy_form is None and membership.role == Role.OWNER.value:
+        policy_form = UnlockPolicyForm(unlock_policy=membership.workspace.unlock_policy)
+    page = render_template(
         "workspaces/show.html",
         workspace=membership.workspace,
         membership=membership,
         country=service.country_name(membership.workspace.country, str(get_locale())),
         panels=[p for p in panels if p],
+        policy_form=policy_form,
+        policy_hints=UNLOCK_POLICY_HINTS,
     )
+    return page, status
+
+
+@bp.post("/workspaces/<workspace_id>/unlock-policy")
+@login_required
+@fresh_login_required  # a weaker policy would let a guessed PIN open members' phones
+def unlock_policy(workspace_id: str) -> Response | tuple[str, int]:
+    """Choose whether members' phones may unlock with a PIN or need a passphrase (owners)."""
+    session, membership = _as_owner(workspace_id)
+    form = UnlockPolicyForm()
+    if not form.validate_on_submit():
+        return _show_page(session, membership, form, 400)
+    service.set_unlock_policy(session, membership, form.unlock_policy.data)
+    session.commit()
+    flash(_("The unlock rule was saved."), "success")
+    return redirect(url_for("workspaces.show", workspace_id=membership.workspace_id), 303)
 
 
 @bp.post("/workspaces/<workspace_id>/switch")

@@ -21,7 +21,7 @@ from webapp.auth.models import User
 from webapp.auth.service import rotate_key
 from webapp.db import utcnow
 from webapp.errors import Conflict, Forbidden, NotFound, ServiceError
-from webapp.workspaces.models import Invitation, Membership, Role, Workspace
+from webapp.workspaces.models import Invitation, Membership, Role, UnlockPolicy, Workspace
 
 ROLES = tuple(r.value for r in Role)
 # What each role may do, checked by require_role.
@@ -465,6 +465,30 @@ def accept_invitation(session: Session, token: str, user: User) -> Membership:
     session.flush()
     session.refresh(invitation)
     return membership
+
+
+def set_unlock_policy(session: Session, membership: Membership, policy: str) -> None:
+    """Choose how members' devices may unlock the app (an owner's membership); audited.
+
+    :raises Forbidden: for an editor or viewer; :raises ServiceError: for an unknown policy.
+    """
+    if membership.role != Role.OWNER.value:
+        raise Forbidden(str(_l("Your role in this workspace does not allow this.")))
+    if policy not in {p.value for p in UnlockPolicy}:
+        raise ServiceError(str(_l("Choose PIN or passphrase.")), field="unlock_policy")
+    workspace = membership.workspace
+    if workspace.unlock_policy == policy:
+        return
+    old, workspace.unlock_policy = workspace.unlock_policy, policy
+    audit.record(
+        session,
+        "workspace.unlock_policy_changed",
+        actor_id=membership.user_id,
+        workspace_id=workspace.id,
+        policy=policy,
+        previous=old,
+    )
+    session.flush()
 
 
 def get_workspace(session: Session, workspace_id: uuid.UUID) -> Workspace | None:

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
-from webapp.api.schemas import Session
+from webapp.api.schemas import ReauthRequest, Session
 from webapp.db import MAX_INT8
 from webapp.directory.models import ENTITY_TYPES
 from webapp.directory.schemas import SCHEMAS
@@ -54,7 +54,12 @@ ANSWERS: tuple[type[BaseModel], ...] = (
 )
 
 # Request bodies besides the sync protocol's.
-REQUESTS: tuple[type[BaseModel], ...] = (SubscriptionRequest, SubscriptionDelete, AlertRequest)
+REQUESTS: tuple[type[BaseModel], ...] = (
+    SubscriptionRequest,
+    SubscriptionDelete,
+    AlertRequest,
+    ReauthRequest,
+)
 
 
 def ref(target: str | type[BaseModel]) -> dict[str, str]:
@@ -215,6 +220,16 @@ def _document_sync(schemas: dict[str, Any]) -> None:
     response = schemas["SyncResponse"]
     response["description"] = (
         "`results` has one entry per mutation; `changes` lists what the user may see with "
-        "revision > cursor, paged: send `cursor` back, and again while `more` is true."
+        "revision > cursor, paged: send `cursor` back, and again while `more` is true. A "
+        "locked device (no valid `X-Enlace-Unlock`, no recent password) gets no `changes`, "
+        'its own `cursor` back and `more` false (DESIGN.md, "Device lock").'
     )
+    # Left out of a locked device's answer, which holds no directory data in clear.
+    response["required"] = [name for name in response["required"] if name != "changes"]
+    conflict = schemas["FieldConflict"]
+    conflict["description"] = (
+        "A field that kept the server's value. `server` is left out of a locked device's "
+        "answer: the app reads the value from its next pull, once unlocked."
+    )
+    conflict["required"] = [name for name in conflict["required"] if name != "server"]
     response["properties"]["changes"]["items"] = _one_of_types("Change")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from webapp.api.openapi.components import JSON, MAX_BODY, json_response, ref
-from webapp.api.schemas import Session
+from webapp.api.schemas import ReauthRequest, Session
+from webapp.errors import ErrorBody
 from webapp.push.schemas import (
     AlertCreated,
     AlertRequest,
@@ -29,6 +30,9 @@ def _use(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/responses/{name}"}
 
 
+UNLOCK = {"$ref": "#/components/parameters/UnlockToken"}
+
+
 def paths() -> dict[str, Any]:
     """Return the operations of /api/v1, by path."""
     workspace = [{"$ref": "#/components/parameters/WorkspaceId"}]
@@ -45,6 +49,42 @@ def paths() -> dict[str, Any]:
                 },
             }
         },
+        f"{API_PREFIX}/session/reauth": {
+            "post": {
+                "operationId": "reauthenticate",
+                "tags": ["session"],
+                "summary": "Prove the password again on this device.",
+                "description": (
+                    'For "Forgot PIN" and a device whose local data is gone. The right '
+                    "password marks this device session as recently authenticated, like the "
+                    "`/reauth` form: for the re-authentication window it may fetch the "
+                    "snapshot key, which then comes with a new unlock token. Wrong passwords "
+                    "count against the same limit as signing in (429 with Retry-After)."
+                ),
+                "security": SESSION_AND_CSRF,
+                "requestBody": {
+                    "required": True,
+                    "description": "JSON.",
+                    "content": {JSON: {"schema": ref(ReauthRequest)}},
+                },
+                "responses": {
+                    "204": {"description": "The password is right."},
+                    "400": _use("BadRequest"),
+                    "401": _use("Unauthorized"),
+                    "403": json_response(
+                        "The password is wrong (error `wrong_password`).", ErrorBody
+                    ),
+                    "413": _use("TooLarge"),
+                    "429": _use("RateLimited"),
+                    "503": json_response(
+                        "Every password-hashing slot is busy (error `unavailable`); wait "
+                        "`Retry-After` seconds.",
+                        ErrorBody,
+                        headers={"Retry-After": {"$ref": "#/components/headers/RetryAfter"}},
+                    ),
+                },
+            }
+        },
         f"{API_PREFIX}/sync": {
             "post": {
                 "operationId": "sync",
@@ -54,12 +94,14 @@ def paths() -> dict[str, Any]:
                     "Mutations apply in order, each on its own, with a field-level merge "
                     "(DESIGN.md, Sync protocol). Invalid entity fields give a per-mutation "
                     "`rejected` result in a 200; a body that does not follow the protocol gives "
-                    '400. A viewer\'s mutations are rejected with `{"_": "forbidden"}`. '
-                    "`sealed` carries mutations sealed with the user's snapshot key (the outbox "
-                    "as the device keeps it): each is opened and then applied as a clear one, or "
-                    'rejected alone with `{"_": "sealed", ...}`.'
+                    '400. A viewer\'s mutations are rejected with `{"_": "forbidden"}`.\n\n'
+                    "Without a valid `X-Enlace-Unlock` or a recent password (a locked device: "
+                    "the service worker flushing the sealed outbox), the mutations still apply, "
+                    "but the answer has no `changes`, `cursor` is the request's, `more` is "
+                    "false, and conflicts leave out the server's values."
                 ),
                 "security": SESSION_AND_CSRF,
+                "parameters": [UNLOCK],
                 "requestBody": {
                     "required": True,
                     "description": f"JSON, at most {MAX_BODY}.",
@@ -80,11 +122,21 @@ def paths() -> dict[str, Any]:
             "get": {
                 "operationId": "getSnapshotKey",
                 "tags": ["snapshot"],
-                "summary": "The signed-in user's snapshot key (Cache-Control: no-store).",
+                "summary": "The user's snapshot key and this device's unlock token (no-store).",
+                "description": (
+                    "Only with this device session's unlock token (`X-Enlace-Unlock`: the "
+                    "answer's `unlock_token` is that token, unchanged) or a password entered on "
+                    "this device session within the re-authentication window (signing in "
+                    "counts): then, without a valid token, a new one is made and replaces the "
+                    "device session's old one. Signing out, ending the device session or "
+                    "changing the password ends its token."
+                ),
                 "security": SESSION,
+                "parameters": [UNLOCK],
                 "responses": {
-                    "200": json_response("The key.", SnapshotKey),
+                    "200": json_response("The key and the unlock token.", SnapshotKey),
                     "401": _use("Unauthorized"),
+                    "403": _use("ReauthenticationRequired"),
                 },
             }
         },
@@ -146,10 +198,12 @@ def paths() -> dict[str, Any]:
                     "with `fix`: what to do, in the user's language, and `url`, a path on this "
                     "site where to do it (null when the check passes). Computed from what the "
                     "user may see: a viewer's answer never counts or names restricted contacts. "
-                    "Cache-Control: no-store."
+                    "Cache-Control: no-store. It names contacts and playbooks: a locked device "
+                    "(no valid `X-Enlace-Unlock`, no recent password) gets 403 `locked`."
                 ),
                 "security": SESSION,
                 "parameters": [
+                    UNLOCK,
                     {
                         "name": "lang",
                         "in": "query",
@@ -159,13 +213,13 @@ def paths() -> dict[str, Any]:
                             "the user's own language when left out."
                         ),
                         "schema": {"type": "string", "enum": ["es", "en"]},
-                    }
+                    },
                 ],
                 "responses": {
                     "200": json_response("The checklist.", Readiness),
                     "400": _use("BadRequest"),
                     "401": _use("Unauthorized"),
-                    "403": _use("Forbidden"),
+                    "403": _use("Locked"),
                     "404": _use("NotFound"),
                 },
             },

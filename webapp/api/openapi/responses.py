@@ -24,7 +24,19 @@ def responses() -> dict[str, Any]:
         "Forbidden": _error(
             "The user's role in the workspace does not allow this (error `forbidden`). Members "
             "of every role may use this endpoint today (a viewer's mutations are rejected one "
-            "by one instead); clients treat a 403, like a 401, as removal and wipe local data."
+            "by one instead); clients treat a 403 `forbidden`, like a 401, as removal and wipe "
+            "local data. The device lock's 403s (`locked`, `reauthentication_required`, "
+            "`wrong_password`) are not removals."
+        ),
+        "Locked": _error(
+            "The answer holds directory data in clear and this device is locked (error "
+            "`locked`): send this device session's unlock token as `X-Enlace-Unlock`, or prove "
+            "the password again (`POST /api/v1/session/reauth`). Not a removal: keep local data."
+        ),
+        "ReauthenticationRequired": _error(
+            "Neither this device session's unlock token nor a password entered within the "
+            "re-authentication window (error `reauthentication_required`): ask for the password "
+            "(`POST /api/v1/session/reauth`), then ask again. Not a removal: keep local data."
         ),
         "NotFound": _error(
             "No such workspace, or the user is not a member of it: the two look the same "
@@ -41,6 +53,19 @@ def responses() -> dict[str, Any]:
 def parameters() -> dict[str, Any]:
     """Return the parameters that several operations share."""
     return {
+        "UnlockToken": {
+            "name": "X-Enlace-Unlock",
+            "in": "header",
+            "required": False,
+            "description": (
+                "This device session's unlock token (the `unlock_token` of GET "
+                "/api/v1/keys/snapshot, 43 characters of base64url), sent while the app is "
+                "unlocked. Without it, or with a token of another or an ended device session, "
+                "only a password entered within the re-authentication window (default 10 "
+                "minutes, `ENLACE_REAUTH_SECONDS`) reads directory data in clear."
+            ),
+            "schema": {"type": "string"},
+        },
         "WorkspaceId": {
             "name": "workspace_id",
             "in": "path",
