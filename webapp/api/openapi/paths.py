@@ -94,7 +94,10 @@ def paths() -> dict[str, Any]:
                     "Mutations apply in order, each on its own, with a field-level merge "
                     "(DESIGN.md, Sync protocol). Invalid entity fields give a per-mutation "
                     "`rejected` result in a 200; a body that does not follow the protocol gives "
-                    '400. A viewer\'s mutations are rejected with `{"_": "forbidden"}`.\n\n'
+                    '400. A viewer\'s mutations are rejected with `{"_": "forbidden"}`. '
+                    "`sealed` carries mutations sealed with the user's snapshot key (the outbox "
+                    "as the device keeps it): each is opened and then applied as a clear one, or "
+                    'rejected alone with `{"_": "sealed", ...}`.\n\n'
                     "Without a valid `X-Enlace-Unlock` or a recent password (a locked device: "
                     "the service worker flushing the sealed outbox), the mutations still apply, "
                     "but the answer has no `changes`, `cursor` is the request's, `more` is "
