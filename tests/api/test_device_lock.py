@@ -511,3 +511,15 @@ def test_enlace_reauth_seconds_sets_the_window():
     for bad in ("0", "ten", "100000"):
         with pytest.raises(ValueError, match="ENLACE_REAUTH_SECONDS"):
             from_env({"ENLACE_REAUTH_SECONDS": bad})
+
+
+def test_envelopes_are_never_kept_in_the_browsers_http_cache(app, device) -> None:
+    """A removed member's envelope must not outlive the wipe in the HTTP cache (finding 3)."""
+    owner = device()
+    path = f"/api/v1/workspaces/{owner.workspace}/snapshot"
+    first = owner.client.get(path)
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == "no-store"
+    again = owner.client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.headers["Cache-Control"] == "no-store"

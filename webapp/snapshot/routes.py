@@ -137,7 +137,10 @@ def _holds_current(current: str) -> bool:
 
 
 def _cache_headers(tag: str) -> dict[str, str]:
-    return {"ETag": f'"{tag}"', "Cache-Control": "private, no-cache", "Vary": "Cookie"}
+    # no-store: the browser's HTTP cache would keep a removed workspace's envelope where no wipe
+    # reaches it (its key is still wrapped under the PIN until the next online unlock). Devices
+    # keep the ETag themselves and send If-None-Match, so 304s need no HTTP cache.
+    return {"ETag": f'"{tag}"', "Cache-Control": "no-store", "Vary": "Cookie"}
 
 
 @bp.get("/workspaces/<workspace_id>/public")
