@@ -142,6 +142,11 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     return response.json();
   }
 
+  /** Return the OpenAPI document of /api/v1 (the field limits forms check before sending). */
+  async function openapi() {
+    return read("/api/v1/openapi.json");
+  }
+
   /** Post a sync request. */
   async function sync(body) {
     return (await write("POST", "/api/v1/sync", body, true)).json();
@@ -189,6 +194,7 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     snapshot,
     publicContacts,
     sync,
+    openapi,
     vapidKey,
     addSubscription,
     removeSubscription,

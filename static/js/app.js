@@ -5,6 +5,9 @@
 import { html, render } from "../vendor/htm-preact.js";
 import { ApiError, WIPE_USER, WIPE_WORKSPACE, createApi } from "./api.js";
 import { openEnvelope, toBytes } from "./crypto.js";
+import { limitsFromOpenApi } from "./edit.js";
+import { createEditController } from "./edit-controller.js";
+import { createEditing } from "./editing.js";
 import { pickLanguage, translator } from "./i18n.js";
 import { createIdleLock } from "./idle-lock.js";
 import { installState, onInstallChange, promptInstall, watchInstall } from "./install.js";
@@ -48,7 +51,10 @@ let index = null;
 // The key and unlock token fetched from the server (`{kid, key, unlock_token}`), until a new PIN
 // or passphrase wraps them.
 let fetchedKey = null;
-const idle = createIdleLock({ minutes: DEFAULT_LOCK_MINUTES, onLock: () => lock() });
+const idle = createIdleLock({ minutes: DEFAULT_LOCK_MINUTES, onLock: () => lock().catch(fail) });
+// The copy as the server sent it (envelopes opened); `state.directory` shows it with the user's
+// pending edits on top.
+let baseDirectory = null;
 
 let state = {
   screen: "loading",
@@ -76,6 +82,13 @@ let state = {
   pushLevel: null, // "all" | "urgent" | "none" once the server said
   alert: null, // a crisis alert being written: {playbookId, message, status, error, recipients}
   notice: null, // {key, params, kind}
+  form: null, // the open form (forms.js openForm)
+  sync: null, // the outbox: {pending, conflict, rejected}
+  unsettled: [], // conflicts and rejections, opened, for their screen
+  limits: null, // the server's field limits (edit.js limitsFromOpenApi)
+  confirmDelete: null, // {type, id, name, usedBy} while asking
+  undo: null, // {mutationId, name} while a delete can be taken back
+  lostEdits: 0, // edits erased with the device (ten wrong PINs)
   busy: false,
   now: new Date(),
 };
@@ -87,10 +100,17 @@ function update(patch) {
   render(html`<${App} state=${state} actions=${actions} t=${t} />`, document.getElementById("app"));
 }
 
+const FORM_TYPES = ["contact", "playbook"];
+
 function routeOf(hash) {
-  const [view, id] = hash.replace(/^#/, "").split("/");
-  if ((view === "contact" || view === "playbook") && id) return { view, id };
-  if (["playbooks", "status", "quick-dial", "search", "readiness"].includes(view)) return { view };
+  const [path, query = ""] = hash.replace(/^#/, "").split("?");
+  const [view, type, id] = path.split("/");
+  if ((view === "contact" || view === "playbook") && type) return { view, id: type };
+  // `#new/contact?kind=internal`, `#edit/playbook/<id>`: the forms.
+  if (view === "new" && FORM_TYPES.includes(type)) return { view: "form", type, id: null, query };
+  if (view === "edit" && FORM_TYPES.includes(type) && id) return { view: "form", type, id, query };
+  const views = ["playbooks", "status", "quick-dial", "search", "readiness", "conflicts"];
+  if (views.includes(view)) return { view };
   return { view: "directory" };
 }
 
@@ -137,7 +157,11 @@ async function start() {
   const workspace = workspaces.find((w) => w.id === wanted) ?? workspaces[0] ?? null;
   update({ user: saved.user, workspaces, lang, lockMinutes, online: Boolean(session) });
   if (!workspace) return update({ screen: "no-workspace" });
+  loadLimits(Boolean(session)).catch(console.error);
   await useWorkspace(workspace.id, Boolean(session));
+  // Edits queued before a reload or a lock go now: sealed, they need no unlock.
+  await edits.refreshCounts();
+  if (session) await edits.flush();
 }
 
 /** A notification opened `/app?workspace=<id>`: that workspace, once (the query is dropped). */
@@ -386,6 +410,11 @@ async function wipeAfterWrongPins() {
   // The session cookie must go too, or whoever holds the phone sets a new PIN and reads on; a
   // device offline remembers to end it at its first connection.
   markSessionToEnd();
+  let lostEdits = 0;
+  for (const workspace of state.workspaces) {
+    const { pending, conflict, rejected } = await editing.counts(workspace.id);
+    lostEdits += pending + conflict + rejected;
+  }
   if (await endServerSession()) sessionEnded();
   await forgetDevice();
   store = null;
@@ -393,15 +422,20 @@ async function wipeAfterWrongPins() {
   index = null;
   api.setUnlockToken(null);
   idle.stop();
-  update({ screen: "wiped", busy: false, user: null, publicContacts: [], notice: null });
+  update({ screen: "wiped", busy: false, user: null, publicContacts: [], notice: null, lostEdits });
 }
 
-function lock() {
+async function lock() {
+  // An open form is sealed as a draft while the key is still here: nothing typed is lost.
+  await edits.beforeLock().catch(console.error);
   unlocked = null;
   index = null;
+  baseDirectory = null;
   api.setUnlockToken(null);
   idle.stop();
-  if (state.screen === "main") update({ screen: "locked", directory: null, results: null });
+  if (state.screen === "main") {
+    update({ screen: "locked", directory: null, results: null, unsettled: [], confirmDelete: null });
+  }
 }
 
 function onVisibility() {
@@ -409,6 +443,7 @@ function onVisibility() {
   if (document.visibilityState === "hidden") return idle.hidden();
   idle.visible();
   if (unlocked && navigator.onLine) refresh().catch(fail);
+  if (navigator.onLine) edits.flush().catch(fail);
 }
 
 // --- the directory ----------------------------------------------------------------------
@@ -419,6 +454,10 @@ async function openCopy(online) {
   const loaded = await loadDirectory();
   if (!loaded && !online) return update({ screen: "first-use-offline" });
   if (online) await refresh();
+  await edits.afterUnlock();
+  await edits.openRoute(state.route);
+  if (state.route.view === "conflicts") await edits.openConflicts();
+  if (online) await edits.flush();
 }
 
 async function loadDirectory() {
@@ -433,11 +472,30 @@ async function loadDirectory() {
     const changes = await openEnvelope(delta, unlocked.key, { ...expected, base: delta.base });
     opened.push({ ...changes, base: delta.base, revision: delta.revision });
   }
-  const directory = buildDirectory(base, opened);
+  baseDirectory = buildDirectory(base, opened);
+  await edits.showDirectory();
+  return true;
+}
+
+/** Show a directory (the copy with pending edits): its search index is rebuilt with it. */
+function setDirectory(directory) {
   index = createContactIndex([...directory.contacts.values()]);
   // Results from the new copy: the state still holds the old one until this update.
   update({ directory, results: search(state.query, directory) });
-  return true;
+}
+
+/** Read the server's field limits (OpenAPI), kept for offline forms. */
+async function loadLimits(online) {
+  const kept = (await store.getMeta(USER, "limits")) ?? null;
+  update({ limits: kept });
+  if (!online) return;
+  try {
+    const limits = limitsFromOpenApi(await api.openapi());
+    await store.setMeta(USER, "limits", limits);
+    update({ limits });
+  } catch (error) {
+    if (!(error instanceof ApiError)) console.error(error);
+  }
 }
 
 let refreshing = null;
@@ -657,13 +715,45 @@ async function endServerSession() {
   }
 }
 
+const editing = createEditing({
+  getStore: () => store,
+  api,
+  getKeyring: () => unlocked,
+  getUserId: () => state.user?.id,
+});
+const edits = createEditController({
+  getState: () => state,
+  update,
+  setDirectory,
+  notice,
+  editing,
+  getIndex: () => index,
+  getBaseDirectory: () => baseDirectory,
+  refresh: () => refresh(),
+  handleApiError,
+  navigate(hash) {
+    if (location.hash !== hash) location.hash = hash;
+  },
+  translateCode: (code, params) => translator(state.lang)(`error_${code}`, params),
+  isUnlocked: () => Boolean(unlocked),
+  timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id) },
+  registerBackgroundSync() {
+    navigator.serviceWorker?.ready
+      .then((registration) => registration.sync?.register("enlace-outbox"))
+      .catch(() => {});
+  },
+  now: () => Date.now(),
+  fail,
+});
+
 const actions = {
+  ...edits.actions,
   install: () => promptInstall().catch(fail),
   setPin: (secret, confirm, kind) => setPin(secret, confirm, kind).catch(fail),
   unlock: (secret) => unlock(secret).catch(fail),
   unlockPasskey: () => unlockPasskey().catch(fail),
   addPasskey: () => addPasskey().catch(fail),
-  lock,
+  lock: () => lock().catch(fail),
   choosePinKind: (pinKind) => update({ pinKind, notice: null }),
   forgotPin: () => update({ screen: "reauth", reauth: "forgot", notice: null }),
   confirmPassword: (password) => confirmPassword(password).catch(fail),
@@ -728,9 +818,11 @@ function fail(error) {
 }
 
 window.addEventListener("hashchange", () => {
-  update({ route: routeOf(location.hash), alert: null });
+  update({ route: routeOf(location.hash), alert: null, confirmDelete: null });
   window.scrollTo(0, 0);
   if (state.route.view === "status") openSettings().catch(fail);
+  if (state.route.view === "conflicts") edits.openConflicts().catch(fail);
+  edits.openRoute(state.route).catch(fail);
 });
 navigator.serviceWorker?.addEventListener("message", (event) => {
   onWorkerMessage(event.data).catch(fail);
@@ -740,6 +832,7 @@ onInstallChange(() => update({ install: installState() }));
 window.addEventListener("online", () => {
   update({ online: true });
   if (unlocked) refresh().catch(fail);
+  edits.flush().catch(fail);
 });
 window.addEventListener("offline", () => update({ online: false }));
 document.addEventListener("visibilitychange", onVisibility);

@@ -1,7 +1,10 @@
 // The app's frame: top bar, the screen the state names, the tab bar. Views only render.
 
 import { html } from "../../vendor/htm-preact.js";
+import { ConflictsView, SyncBanner } from "./conflicts.js";
 import { ContactView } from "./contact.js";
+import { ContactFormView } from "./contact-form.js";
+import { PlaybookFormView } from "./playbook-form.js";
 import { DirectoryView } from "./directory.js";
 import { QuickDial, ReauthView, SetPinView, UnlockView, WipedView } from "./lock.js";
 import { PlaybooksView, PlaybookView } from "./playbooks.js";
@@ -60,9 +63,24 @@ function Card({ title, children, testid }) {
   </section>`;
 }
 
+/** "Deleted — Undo" for the few seconds a delete waits before it is sent. */
+function UndoBar({ state, actions, t }) {
+  if (!state.undo) return null;
+  return html`<div class="notice notice-info undo-bar" role="status" data-testid="undo">
+    <span>${t("deleted_name", { name: state.undo.name })}</span>
+    <button type="button" onClick=${actions.undo}>${t("undo")}</button>
+  </div>`;
+}
+
 function MainView(props) {
   const { state } = props;
   switch (state.route.view) {
+    case "form":
+      return state.route.type === "playbook"
+        ? html`<${PlaybookFormView} ...${props} />`
+        : html`<${ContactFormView} ...${props} />`;
+    case "conflicts":
+      return html`<${ConflictsView} ...${props} />`;
     case "contact":
       return html`<${ContactView} ...${props} />`;
     case "playbooks":
@@ -117,7 +135,9 @@ export function App(props) {
   const main = props.state.screen === "main";
   return html`<${Topbar} ...${props} />
     <main id="main" class=${main ? "with-tabs" : ""}>
+      ${main && html`<${SyncBanner} ...${props} />`}
       <${Notice} ...${props} />
+      ${main && html`<${UndoBar} ...${props} />`}
       <${Screen} ...${props} />
     </main>
     ${main && html`<${Tabs} ...${props} />`}`;

@@ -4,6 +4,7 @@
 import { html } from "../../vendor/htm-preact.js";
 import { areaLabel, kindLabel } from "../labels.js";
 import { dialable, mailtoHref, mapsHref, smsHref, telHref, whatsappHref } from "../links.js";
+import { canEdit, ConfirmDelete } from "./confirm-delete.js";
 import { availabilityNote, dateTime } from "./format.js";
 
 function Phone({ phone, contact, actions, t }) {
@@ -53,6 +54,7 @@ export function ContactView(props) {
   return html`<article class="contact" data-testid="contact">
     <a class="back" href="#">← ${t("back_to_directory")}</a>
     <h1>${contact.name}</h1>
+    ${contact.pending && html`<p class="pending-mark" data-testid="pending">${t("pending_mark")}</p>`}
     ${detail && html`<p class="muted">${detail}</p>`}
     <p class="muted small">${where}</p>
     ${note && html`<p class="availability ${note.tone}">${note.text}</p>`}
@@ -100,10 +102,19 @@ export function ContactView(props) {
     ${contact.notes && html`<${Section} title=${t("notes")}><p class="pre">${contact.notes}</p><//>`}
     ${(contact.tags ?? []).length > 0 &&
     html`<p class="tags">${contact.tags.map((tag) => html`<span class="tag">${tag}</span>`)}</p>`}
-    <p class="muted small">
+    <p class="muted small" data-testid="last-verified">
       ${contact.last_verified_at
         ? t("last_verified", { when: dateTime(contact.last_verified_at, state.lang) })
         : t("never_verified")}
     </p>
+    ${canEdit(state) &&
+    html`<div class="actions edit-actions" data-testid="edit-actions">
+      <button type="button" onClick=${() => actions.checkedToday(contact.id)}>${t("checked_today")}</button>
+      <a class="button primary" href=${`#edit/contact/${encodeURIComponent(contact.id)}`}>${t("edit")}</a>
+      <button type="button" class="danger-outline" onClick=${() => actions.askDelete("contact", contact.id)}>
+        ${t("delete")}
+      </button>
+    </div>`}
+    ${state.confirmDelete?.id === contact.id && html`<${ConfirmDelete} ...${props} />`}
   </article>`;
 }

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from "../../vendor/preact-hooks.js";
 import { areaLabel, kindLabel } from "../labels.js";
 import { dialOrder } from "../dial-order.js";
 import { telHref } from "../links.js";
+import { canEdit } from "./confirm-delete.js";
 import { availabilityNote, firstPhone } from "./format.js";
 
 /** One contact in a list: name and role (a link to the contact), whom to call, and Call. */
@@ -17,6 +18,7 @@ export function ContactRow({ contact, state, t }) {
   return html`<li class="contact-row" key=${contact.id}>
     <a class="contact-link" href=${`#contact/${encodeURIComponent(contact.id)}`}>
       <span class="contact-name">${contact.name}</span>
+      ${contact.pending && html`<span class="pending-mark small">${t("pending_mark")}</span>`}
       ${detail && html`<span class="muted small">${detail}</span>`}
       ${note && html`<span class="availability ${note.tone}">${note.text}</span>`}
     </a>
@@ -106,15 +108,19 @@ export function DirectoryView(props) {
     return html`${search}<${Results} results=${state.results.filter(Boolean)} props=${props} />`;
   }
   const contacts = [...directory.contacts.values()];
+  const add = canEdit(state)
+    ? html`<p class="add-row"><a class="button primary" href="#new/contact" data-testid="new-contact">
+        ${t("new_contact")}</a></p>`
+    : null;
   if (!contacts.length) {
-    return html`${search}
+    return html`${search}${add}
       <section class="card empty-state" data-testid="directory">
         <h2>${t("no_contacts_title")}</h2>
-        <p>${t("no_contacts_body")}</p>
+        <p>${t(canEdit(state) ? "no_contacts_body_editor" : "no_contacts_body")}</p>
       </section>`;
   }
   const favourites = state.favourites.map((id) => directory.contacts.get(id)).filter(Boolean);
-  return html`${search}
+  return html`${search}${add}
     <div data-testid="directory">
     ${favourites.length > 0 &&
     html`<section class="group" data-testid="favourites">

@@ -102,10 +102,12 @@ export function UnlockView(props) {
 }
 
 /** Said after ten wrong PINs erased this device's copy. */
-export function WipedView({ t }) {
+export function WipedView({ state, t }) {
   return html`<section class="card empty-state" data-testid="wiped" role="alert">
     <h1>${t("wiped_title")}</h1>
     <p>${t("wiped_body")}</p>
+    ${state.lostEdits > 0 &&
+    html`<p data-testid="lost-edits">${t(state.lostEdits === 1 ? "lost_edits_one" : "lost_edits_many", { count: state.lostEdits })}</p>`}
     <a class="button primary" href="/login?next=/app">${t("sign_in_again")}</a>
   </section>`;
 }

@@ -3,6 +3,7 @@
 import { html } from "../../vendor/htm-preact.js";
 import { crisisKindLabel } from "../labels.js";
 import { playbookContacts } from "../snapshot.js";
+import { canEdit, ConfirmDelete } from "./confirm-delete.js";
 import { ContactRow } from "./directory.js";
 // The crisis alert dialog (issue 8).
 import { useEffect, useRef } from "../../vendor/preact-hooks.js";
@@ -16,6 +17,8 @@ export function PlaybooksView({ state, t }) {
     a.name.localeCompare(b.name, state.lang),
   );
   return html`<h1>${t("tab_playbooks")}</h1>
+    ${canEdit(state) &&
+    html`<p><a class="button" href="#new/playbook" data-testid="new-playbook">${t("new_playbook")}</a></p>`}
     ${playbooks.length === 0 && html`<p class="empty">${t("no_playbooks")}</p>`}
     <ul class="contact-list">
       ${playbooks.map(
@@ -101,6 +104,7 @@ export function PlaybookView(props) {
   return html`<article data-testid="playbook">
     <a class="back" href="#playbooks">← ${t("tab_playbooks")}</a>
     <h1>${playbook.name}</h1>
+    ${playbook.pending && html`<p class="pending-mark" data-testid="pending">${t("pending_mark")}</p>`}
     <p class="muted">${t(`severity_${playbook.severity}`)}</p>
     ${canAlert &&
     html`<button type="button" class="danger" data-testid="alert-team"
@@ -124,5 +128,13 @@ export function PlaybookView(props) {
         )}
       </ol>
     </section>
+    ${canEdit(state) &&
+    html`<div class="actions edit-actions" data-testid="edit-actions">
+      <a class="button primary" href=${`#edit/playbook/${encodeURIComponent(playbook.id)}`}>${t("edit")}</a>
+      <button type="button" class="danger-outline" onClick=${() => props.actions.askDelete("playbook", playbook.id)}>
+        ${t("delete")}
+      </button>
+    </div>`}
+    ${state.confirmDelete?.id === playbook.id && html`<${ConfirmDelete} ...${props} />`}
   </article>`;
 }
