@@ -126,10 +126,109 @@ def test_an_endpoint_outside_the_allowed_push_services_gets_400(app, device, end
 
 
 def test_allowed_endpoints_come_from_the_settings(app, device):
+    # A URL entry is the loopback escape hatch of the tests: that scheme, address and port only.
     app.config["PUSH_ALLOWED_ENDPOINTS"] = ["http://127.0.0.1:9/"]
     owner = device()
     assert subscribe(owner, "http://127.0.0.1:9/push/1").status_code == 201
     assert subscribe(owner, ENDPOINT + "now-refused").status_code == 400
+    assert subscribe(owner, "http://127.0.0.1:10/push/1").status_code == 400
+    assert subscribe(owner, "https://127.0.0.1:9/push/1").status_code == 400
+
+
+NOT_A_PUSH_SERVICE = "not a push service this server sends to"
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        # The old prefix `https://wns2-` let any host beginning with wns2- through.
+        "https://wns2-attacker.example/w/?token=1",
+        "https://wns2-x.notify.windows.com.evil.example/w/",
+        "https://a.wns2-x.notify.windows.com/w/",
+        # The dispatcher connected to whatever port the endpoint named.
+        "https://wns2-par02p.notify.windows.com:8443/w/?token=1",
+        "https://fcm.googleapis.com:8443/fcm/send/x",
+        "https://fcm.googleapis.com:22/fcm/send/x",
+        "https://fcm.googleapis.com:0443/fcm/send/x",
+        "http://fcm.googleapis.com/fcm/send/x",
+        "https://fcm.googleapis.com./fcm/send/x",
+        "https://user@fcm.googleapis.com/fcm/send/x",
+        "https://fcm.googleapis.com@evil.example/fcm/send/x",
+        "https://fcm%2egoogleapis.com/fcm/send/x",
+        "https://fcm.googleapis.com\\@evil.example/x",
+        "https://xn--fcm-googleapis-com.example/x",
+        "https://127.0.0.1/fcm/send/x",
+        "https://[::1]/fcm/send/x",
+        "https://fcm.googleapis.com/fcm/send/x#fragment",
+    ],
+)
+def test_only_the_allowed_hosts_over_https_on_port_443_are_accepted(app, device, endpoint):
+    owner = device()
+    response = subscribe(owner, endpoint)
+    assert response.status_code == 400, endpoint
+    assert NOT_A_PUSH_SERVICE in response.get_json()["errors"]["endpoint"]
+    assert rows(app, PushSubscription) == []
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://fcm.googleapis.com/fcm/send/caf\u00e9",
+        "https://fcm.googleapis.com/fcm/send/x\u200b",
+        "https://fcm.googleapis.com/fcm/send/x\x7f",
+        "https://fcm.googleapis.com/fcm/send/a b",
+        "https://fcm.googleapis.com/fcm/send/\x85",
+        "https://\uff46cm.googleapis.com/fcm/send/x",
+        "https://fcm.googleapis.com\u3002/fcm/send/x",
+    ],
+)
+def test_an_endpoint_with_spaces_controls_or_non_ascii_gets_a_clear_400(app, device, endpoint):
+    owner = device()
+    response = subscribe(owner, endpoint)
+    assert response.status_code == 400
+    assert (
+        "only ASCII letters, digits and URL punctuation"
+        in (response.get_json()["errors"]["endpoint"])
+    )
+    assert rows(app, PushSubscription) == []
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://wns2-par02p.notify.windows.com/w/?token=BQYAAAB",
+        "https://FCM.GoogleAPIs.com:443/fcm/send/abc",
+        "https://updates.push.services.mozilla.com/wpush/v2/gAAAAA",
+        "https://web.push.apple.com/QGuQyavXutnMH",
+    ],
+)
+def test_the_browsers_push_services_are_accepted(app, device, endpoint):
+    owner = device()
+    assert subscribe(owner, endpoint).status_code == 201
+    assert [row.endpoint for row in rows(app, PushSubscription)] == [endpoint]
+
+
+def test_a_user_keeps_at_most_20_subscriptions_and_the_oldest_goes(app, device):
+    owner = device()
+    other = device(owner.workspace_obj, "viewer")
+    kept = ENDPOINT + "other-users-phone"
+    subscribe(other, kept)
+    made = [ENDPOINT + f"device-{n:02d}" for n in range(21)]
+    for endpoint in made:
+        assert subscribe(owner, endpoint).status_code == 201
+    mine = sorted(
+        row.endpoint for row in rows(app, PushSubscription) if row.user_id == owner.user.id
+    )
+    assert mine == made[1:]
+    assert [r.endpoint for r in rows(app, PushSubscription) if r.user_id == other.user.id] == [kept]
+    # Subscribing an endpoint again is no new subscription: nothing more goes.
+    assert subscribe(owner, made[1]).status_code == 200
+    assert len([r for r in rows(app, PushSubscription) if r.user_id == owner.user.id]) == 20
+    # A device that changes hands is the new owner's newest, so it is kept.
+    assert subscribe(other, made[1]).status_code == 201
+    assert subscribe(owner, ENDPOINT + "device-21").status_code == 201
+    theirs = sorted(r.endpoint for r in rows(app, PushSubscription) if r.user_id == other.user.id)
+    assert theirs == sorted([kept, made[1]])
 
 
 def _off_curve() -> str:
