@@ -425,3 +425,23 @@ def test_unsubscribing_a_malformed_endpoint_gets_400_and_removes_nothing(app, de
     assert answer.status_code == 400
     assert "endpoint" in answer.get_json()["errors"]
     assert [row.endpoint for row in rows(app, PushSubscription)] == [kept]
+
+
+def test_every_spelling_of_the_workspace_id_shares_one_alert_limit(app, device):
+    # Finding 7 of issue 13: each spelling had its own counter (50 alerts against 5 allowed).
+    owner = device()
+    wid = uuid.UUID(owner.workspace)
+    spellings = [
+        str(wid),
+        str(wid).upper(),
+        wid.hex,
+        "{" + str(wid) + "}",
+        wid.urn,
+    ]
+    for n, spelling in enumerate(spellings):
+        assert alert(owner, {"message": f"aviso {n}"}, spelling).status_code == 202, spelling
+    for spelling in spellings:
+        assert alert(owner, {"message": "uno más"}, spelling).status_code == 429, spelling
+    # The audit rows name the workspace by its id, whatever the URL's spelling.
+    sent = [e for e in rows(app, AuditEvent) if e.action == "push.alert_sent"]
+    assert len(sent) == 5 and {e.workspace_id for e in sent} == {wid}
