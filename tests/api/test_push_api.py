@@ -445,3 +445,56 @@ def test_every_spelling_of_the_workspace_id_shares_one_alert_limit(app, device):
     # The audit rows name the workspace by its id, whatever the URL's spelling.
     sent = [e for e in rows(app, AuditEvent) if e.action == "push.alert_sent"]
     assert len(sent) == 5 and {e.workspace_id for e in sent} == {wid}
+
+
+HIDDEN = {
+    "right-to-left override": "\u202e",
+    "left-to-right embedding": "\u202a",
+    "right-to-left isolate": "\u2067",
+    "pop directional isolate": "\u2069",
+    "left-to-right mark": "\u200e",
+    "right-to-left mark": "\u200f",
+    "arabic letter mark": "\u061c",
+    "zero-width space": "\u200b",
+    "zero-width non-joiner": "\u200c",
+    "zero-width joiner": "\u200d",
+    "word joiner": "\u2060",
+    "byte order mark": "\ufeff",
+    "soft hyphen": "\u00ad",
+    "C1 next line": "\u0085",
+    "C1 control": "\u009b",
+    "C0 escape": "\u001b",
+    "tab": "\t",
+    "carriage return": "\r",
+    "delete": "\u007f",
+    "NUL": "\u0000",
+}
+
+
+@pytest.mark.parametrize("char", HIDDEN.values(), ids=HIDDEN.keys())
+def test_alert_text_with_hidden_or_control_characters_gets_400_naming_it(app, device, char):
+    # Finding 8 of issue 13: a lock-screen notification could read differently from what was
+    # sent ("Evacuad" + U+202E + "…" shows the rest backwards).
+    owner = device()
+    subscribe(device(owner.workspace_obj, "viewer"))
+    response = alert(owner, {"message": f"Evacuad{char} la planta 3"})
+    assert response.status_code == 400
+    error = response.get_json()["errors"]["message"]
+    assert f"U+{ord(char):04X}" in error and "invisible or control character" in error
+    assert [m for m in rows(app, OutboxMessage) if m.kind == "crisis-alert"] == []
+    assert [e for e in rows(app, AuditEvent) if e.action == "push.alert_sent"] == []
+
+
+def test_a_newline_emoji_and_accents_are_plain_text(app, device):
+    owner = device()
+    sent = alert(owner, {"message": "¡Evacuad!\nSalida norte 🚨 — ñandú"})
+    assert sent.status_code == 202
+    [message] = [m for m in rows(app, OutboxMessage) if m.kind == "crisis-alert"]
+    assert message.payload["message"] == "¡Evacuad! Salida norte 🚨 — ñandú"
+
+
+def test_the_hidden_character_refusal_speaks_spanish(device, make_user):
+    owner = device(user=make_user(locale="es"))
+    response = alert(owner, {"message": "Evacuad\u202e la planta"})
+    assert response.status_code == 400
+    assert "carácter invisible o de control (U+202E)" in response.get_json()["errors"]["message"]

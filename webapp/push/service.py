@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import unicodedata
 import uuid
 from enum import StrEnum
 
@@ -237,6 +238,21 @@ def recipients_query(workspace_id: uuid.UUID, kind: str, exclude_user: uuid.UUID
     return query
 
 
+def hidden_character(text: str) -> str | None:
+    """Return the first character of `text` that a notification would not show as written
+    (as `U+202E`), or None.
+
+    Refused: controls (Unicode Cc, C0 and C1, DEL) but the newline, which is read as a space;
+    format characters (Cf: bidi controls U+202A–202E, U+2066–2069, U+200E/200F, U+061C,
+    zero-width U+200B–200D, U+2060, the BOM U+FEFF, the soft hyphen U+00AD and the like); lone
+    surrogates (Cs). static/js/push.js `checkAlertMessage` applies the same rule in the app.
+    """
+    for char in text:
+        if char != "\n" and unicodedata.category(char) in ("Cc", "Cf", "Cs"):
+            return f"U+{ord(char):04X}"
+    return None
+
+
 def create_alert(
     session: Session,
     workspace_id: uuid.UUID,
@@ -253,12 +269,19 @@ def create_alert(
     if message is not None:
         if not isinstance(message, str):
             raise ServiceError(str(_l("message must be text.")), field="message")
-        text = " ".join(message.split())
-        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        hidden = hidden_character(message)
+        if hidden is not None:
             raise ServiceError(
-                str(_l("The message holds control characters; write plain text.")),
+                str(
+                    _l(
+                        "The message holds an invisible or control character (%(code)s) that "
+                        "could make the notification read differently; write plain text.",
+                        code=hidden,
+                    )
+                ),
                 field="message",
             )
+        text = " ".join(message.split())
         if len(text) > MAX_ALERT_MESSAGE:
             raise ServiceError(
                 str(_l("Keep the message to 140 characters or fewer.")), field="message"
