@@ -39,7 +39,7 @@ def _sheet(session: Session, membership: Membership) -> tuple[Markup, int, int]:
     public = service.public_numbers(session, workspace.id)
     state = service.chosen_state(session, workspace)
     chosen = [c for c, confirmed in state if confirmed and c.visibility != "public"]
-    unconfirmed = sum(1 for c, confirmed in state if not confirmed and c.visibility != "public")
+    unconfirmed = service.waiting(state)
     shown = public[: service.MAX_PUBLIC]
     app_url = external_url("pages.app_shell")
     qr = Markup(segno.make(app_url, error="m").svg_inline(scale=3, dark="#000", light="#fff"))  # noqa: S704 - segno's own SVG, the link inside is escaped by segno

@@ -95,15 +95,15 @@ def fingerprint_of(contact: Any) -> str:
 
 def choice(workspace: Workspace) -> list[tuple[uuid.UUID, str | None]]:
     """Return the owner's choice as (contact id, confirmed fingerprint or None), in order."""
-    entries: list[tuple[uuid.UUID, str | None]] = []
+    entries: dict[uuid.UUID, str | None] = {}
     for entry in workspace.poster_contact_ids or []:
         if isinstance(entry, Mapping):
             cid, confirmed = _as_uuid(entry.get("id")), entry.get("fingerprint")
         else:
             cid, confirmed = _as_uuid(entry), None  # a bare id: never confirmed
-        if cid is not None and cid not in {seen for seen, _ in entries}:
-            entries.append((cid, confirmed if isinstance(confirmed, str) else None))
-    return entries
+        if cid is not None and cid not in entries:
+            entries[cid] = confirmed if isinstance(confirmed, str) else None
+    return list(entries.items())
 
 
 def chosen_state(session: Session, workspace: Workspace) -> list[tuple[Contact, bool]]:
@@ -127,6 +127,14 @@ def chosen_state(session: Session, workspace: Workspace) -> list[tuple[Contact, 
         for cid, confirmed in entries
         if cid in found
     ]
+
+
+def waiting(state: list[tuple[Contact, bool]]) -> int:
+    """Return how many chosen contacts wait for an owner's confirmation in the chooser (those
+    it still offers: not public, with a phone)."""
+    return sum(
+        1 for c, confirmed in state if not confirmed and c.visibility != "public" and _has_phone(c)
+    )
 
 
 def chosen_contacts(session: Session, workspace: Workspace) -> list[Contact]:
