@@ -205,6 +205,8 @@ def measure(run: Run) -> None:
     http_origin = f"http://127.0.0.1:{ports.get(timeout=10)}"
     sinks[1].start()
     https_origin = f"https://127.0.0.1:{ports.get(timeout=10)}"
+    # The dispatcher posts only to endpoints its allow-list names: the two loopback sinks.
+    app.config["PUSH_ALLOWED_ENDPOINTS"] = [f"{http_origin}/push/", f"{https_origin}/push/"]
     # Both the dispatcher (ssl default paths) and requests (naive) trust the sink's certificate.
     os.environ["SSL_CERT_FILE"] = os.environ["REQUESTS_CA_BUNDLE"] = tls[0]
     try:

@@ -7,17 +7,30 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+from webapp.push.endpoints import parse_allowed
+
 ROOT = Path(__file__).resolve().parent.parent
 
+# The browsers' push services, as hosts (webapp/push/endpoints.py reads the syntax).
 DEFAULT_PUSH_ENDPOINTS = ",".join(
     [
-        "https://fcm.googleapis.com/",
-        "https://updates.push.services.mozilla.com/",
-        "https://web.push.apple.com/",
-        "https://wns2-",  # Windows push hosts are wns2-<region>.notify.windows.com
-        "https://jmt17.google.com/",
+        "fcm.googleapis.com",
+        "updates.push.services.mozilla.com",
+        "web.push.apple.com",
+        "wns2-*.notify.windows.com",  # Windows push hosts are wns2-<region>.notify.windows.com
+        "jmt17.google.com",
     ]
 )
+
+
+def push_endpoints(raw: str) -> list[str]:
+    """Return the push allow-list's entries, each checked (ValueError stops the start)."""
+    entries = [part.strip() for part in raw.split(",") if part.strip()]
+    try:
+        parse_allowed(entries)
+    except ValueError as error:
+        raise ValueError(f"ENLACE_PUSH_ALLOWED_ENDPOINTS: {error}") from None
+    return entries
 
 
 def _count(env: dict[str, str], name: str, default: int, minimum: int) -> int:
@@ -71,11 +84,9 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         "PUBLIC_URL": public_url,
         "REDIS_URL": redis_url,
         "VAPID_SUBJECT": vapid_subject(env.get("ENLACE_VAPID_SUBJECT", "mailto:admin@localhost")),
-        "PUSH_ALLOWED_ENDPOINTS": [
-            p.strip()
-            for p in env.get("ENLACE_PUSH_ALLOWED_ENDPOINTS", DEFAULT_PUSH_ENDPOINTS).split(",")
-            if p.strip()
-        ],
+        "PUSH_ALLOWED_ENDPOINTS": push_endpoints(
+            env.get("ENLACE_PUSH_ALLOWED_ENDPOINTS", DEFAULT_PUSH_ENDPOINTS)
+        ),
         # A device stays signed in for 30 days of use: the cookie is refreshed on each request.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
         "SESSION_REFRESH_EACH_REQUEST": True,

@@ -96,6 +96,8 @@ export const STRINGS = Object.freeze({
     alert_explain:
       "El teléfono de cada miembro con las notificaciones activadas recibe un aviso urgente que abre este protocolo.",
     alert_forbidden: "Solo los propietarios y editores pueden alertar al equipo.",
+    alert_hidden_character:
+      "El mensaje contiene un carácter invisible o de control (quizá al copiar y pegar) que podría hacer que la notificación se lea de otra forma. Escríbelo de nuevo como texto normal.",
     alert_message: "Mensaje breve (opcional)",
     alert_offline: "Enviar una alerta necesita conexión. Llama al equipo: los números están en el protocolo.",
     alert_rate_limited: "Se enviaron demasiadas alertas. Inténtalo de nuevo en {minutes} min.",
@@ -450,6 +452,8 @@ export const STRINGS = Object.freeze({
     alert_explain:
       "Every member's phone with notifications on gets an urgent notification that opens this playbook.",
     alert_forbidden: "Only owners and editors can alert the team.",
+    alert_hidden_character:
+      "The message holds an invisible or control character (perhaps from a copy and paste) that could make the notification read differently. Type it again as plain text.",
     alert_message: "Short message (optional)",
     alert_offline: "Sending an alert needs a connection. Call the team: the numbers are in the playbook.",
     alert_rate_limited: "Too many alerts were sent. Try again in {minutes} min.",

@@ -142,8 +142,23 @@ export function subscriptionBody(subscription) {
   return { endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth } };
 }
 
-/** Check a crisis alert's message: `{message}` (null when empty) or `{error}` (a string key). */
+// What a lock-screen notification would not show as written: controls but the newline (Cc),
+// format characters such as bidi overrides, zero-width characters, the BOM and the soft hyphen
+// (Cf), lone surrogates (Cs). The server refuses the same (webapp/push/service.py).
+const HIDDEN_CHARACTER = /(?!\n)[\p{Cc}\p{Cf}\p{Cs}]/u;
+
+/** Return the first hidden or control character of a text as `U+XXXX`, or null. */
+export function hiddenCharacter(text) {
+  const found = HIDDEN_CHARACTER.exec(String(text ?? ""));
+  if (!found) return null;
+  return `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+/** Check a crisis alert's message: `{message}` (null when empty) or `{error}` (a string key,
+ * with `code` for a hidden character). */
 export function checkAlertMessage(text) {
+  const code = hiddenCharacter(text);
+  if (code) return { error: "alert_hidden_character", code };
   const message = String(text ?? "").trim();
   if (!message) return { message: null };
   if ([...message].length > MAX_ALERT_MESSAGE) return { error: "alert_too_long" };

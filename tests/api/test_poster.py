@@ -3,14 +3,17 @@ choice of contacts, the audit of each view."""
 
 from __future__ import annotations
 
+import re
+import time
 import uuid
 
 import pytest
 from sqlalchemy import select, update
 
-from tests.helpers import csrf_from
+from tests.helpers import PASSWORD, csrf_from
 from tests.toolkit import put, seed_numbers
 from webapp.audit.models import AuditEvent
+from webapp.auth.session import AUTH_AT
 from webapp.db import session_scope
 from webapp.workspaces.models import Workspace
 
@@ -234,3 +237,144 @@ def test_the_form_offers_after_hours_contacts_first_and_everyone_on_request(devi
     assert f'value="{contacts["director"]}" checked' in owner.client.get(path).get_data(
         as_text=True
     )
+
+
+def sheet_of(device, owner) -> str:
+    """Return the printed sheet of the poster as `device` sees it."""
+    html = device.client.get(poster_path(owner)).get_data(as_text=True)
+    return html[html.index('data-testid="poster"') : html.index("</article>")]
+
+
+def stored_choice(app, owner) -> list:
+    with app.app_context(), session_scope(app) as session:
+        return session.get(Workspace, uuid.UUID(owner.workspace)).poster_contact_ids
+
+
+def set_choice(app, owner, value) -> None:
+    with app.app_context(), session_scope(app) as session:
+        session.execute(
+            update(Workspace)
+            .where(Workspace.id == uuid.UUID(owner.workspace))
+            .values(poster_contact_ids=value)
+        )
+
+
+CHANGED = "changed since you chose it: check and confirm"
+
+
+def test_a_chosen_contact_made_restricted_with_a_new_number_leaves_the_poster_until_confirmed(
+    app, device, office
+):
+    # Finding 5 of issue 13: a chosen team contact later made restricted, with a personal
+    # number added, showed that number to viewers on the poster.
+    owner, contacts = office
+    viewer = device(owner.workspace_obj, "viewer")
+    night = contacts["night"]
+    assert choose(owner, [night]).status_code == 303
+    assert "55 5555 0201" in sheet_of(viewer, owner)
+
+    put(
+        owner,
+        {
+            "visibility": "restricted",
+            "phones": [
+                {"label": "móvil", "number": "+52 55 5555 0201"},
+                {"label": "personal", "number": "+52 55 9999 0777"},
+            ],
+        },
+        night,
+        base_version=1,
+    )
+    for who in (viewer, owner):
+        page = who.client.get(poster_path(owner)).get_data(as_text=True)
+        assert "9999 0777" not in page
+        assert "Guardia nocturna" not in sheet_of(who, owner)
+    # The owner's chooser says why, and leaves the box for the owner to tick.
+    page = owner.client.get(poster_path(owner)).get_data(as_text=True)
+    assert 'data-testid="poster-unconfirmed"' in page
+    row = re.search(rf'<li class="row" data-changed>.*?value="{night}".*?</li>', page, re.S)
+    assert row and CHANGED in row.group(0) and "checked" not in row.group(0)
+    assert 'data-testid="poster-unconfirmed"' not in viewer.client.get(poster_path(owner)).get_data(
+        as_text=True
+    )
+
+    # An owner looks and confirms: printed again, the new number too.
+    assert choose(owner, [night]).status_code == 303
+    sheet = sheet_of(viewer, owner)
+    assert "Guardia nocturna" in sheet and "55 9999 0777" in sheet
+    page = owner.client.get(poster_path(owner)).get_data(as_text=True)
+    assert CHANGED not in page and 'data-testid="poster-unconfirmed"' not in page
+    # The choice names the contact at the version the owner confirmed.
+    [entry] = stored_choice(app, owner)
+    assert entry["id"] == night and entry["version"] == 2 and len(entry["fingerprint"]) == 64
+
+
+def test_visibility_alone_or_phones_alone_need_confirmation_other_fields_do_not(
+    app, device, office
+):
+    owner, contacts = office
+    viewer = device(owner.workspace_obj, "viewer")
+    night, director = contacts["night"], contacts["director"]
+    assert choose(owner, [night, director]).status_code == 303
+    put(
+        owner,
+        {"notes": "Llamar primero por radio", "name": "Guardia de noche"},
+        night,
+        base_version=1,
+    )
+    sheet = sheet_of(viewer, owner)
+    assert "Guardia de noche" in sheet and "Directora General" in sheet
+    put(owner, {"visibility": "team"}, director, base_version=1)
+    assert "Directora General" not in sheet_of(viewer, owner)
+    put(owner, {"phones": [{"number": "+52 55 5555 0299"}]}, night, base_version=2)
+    assert "Guardia de noche" not in sheet_of(viewer, owner)
+
+
+def test_a_choice_stored_as_bare_ids_is_not_printed_until_an_owner_confirms_it(app, device, office):
+    # Choices saved before they named a version: the secure reading is "not confirmed".
+    owner, contacts = office
+    viewer = device(owner.workspace_obj, "viewer")
+    set_choice(app, owner, [contacts["night"], contacts["director"]])
+    assert "Guardia nocturna" not in sheet_of(viewer, owner)
+    page = owner.client.get(f"{poster_path(owner)}?all=1").get_data(as_text=True)
+    assert page.count(CHANGED) == 2
+    assert choose(owner, [contacts["director"]]).status_code == 303
+    sheet = sheet_of(viewer, owner)
+    assert "Directora General" in sheet and "Guardia nocturna" not in sheet
+
+
+def test_a_contact_that_changes_while_the_owner_chooses_is_not_confirmed_unseen(
+    app, device, office
+):
+    owner, contacts = office
+    night = contacts["night"]
+    page = owner.client.get(poster_path(owner)).get_data(as_text=True)
+    seen = re.search(rf'name="seen-{night}" value="([0-9a-f]{{64}})"', page).group(1)
+    # Meanwhile an editor adds a number.
+    editor = device(owner.workspace_obj, "editor")
+    put(editor, {"phones": [{"number": "+52 55 9999 0778"}]}, night, base_version=1)
+    answer = owner.client.post(
+        poster_path(owner),
+        data={"csrf_token": csrf_from(page), "contact_ids": [night], f"seen-{night}": seen},
+    )
+    assert answer.status_code == 400
+    assert "changed while you were choosing" in answer.get_data(as_text=True)
+    assert stored_choice(app, owner) == []
+
+
+def test_the_poster_asks_for_the_password_again_after_the_window(app, device, office):
+    # It prints people's numbers in clear: a device left signed in for weeks must not show it.
+    owner, contacts = office
+    assert choose(owner, [contacts["director"]]).status_code == 303
+    viewer = device(owner.workspace_obj, "viewer")
+    with viewer.client.session_transaction() as session:
+        session[AUTH_AT] = int(time.time()) - 11 * 60
+    answer = viewer.client.get(poster_path(owner))
+    assert answer.status_code == 302
+    assert answer.headers["Location"].startswith("/reauth?next=")
+    assert "5555 0202" not in answer.get_data(as_text=True)
+    reauth = answer.headers["Location"]
+    form = viewer.client.get(reauth).get_data(as_text=True)
+    back = viewer.client.post(reauth, data={"csrf_token": csrf_from(form), "password": PASSWORD})
+    assert back.headers["Location"] == poster_path(owner)
+    assert "55 5555 0202" in sheet_of(viewer, owner)

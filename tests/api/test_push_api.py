@@ -126,10 +126,109 @@ def test_an_endpoint_outside_the_allowed_push_services_gets_400(app, device, end
 
 
 def test_allowed_endpoints_come_from_the_settings(app, device):
+    # A URL entry is the loopback escape hatch of the tests: that scheme, address and port only.
     app.config["PUSH_ALLOWED_ENDPOINTS"] = ["http://127.0.0.1:9/"]
     owner = device()
     assert subscribe(owner, "http://127.0.0.1:9/push/1").status_code == 201
     assert subscribe(owner, ENDPOINT + "now-refused").status_code == 400
+    assert subscribe(owner, "http://127.0.0.1:10/push/1").status_code == 400
+    assert subscribe(owner, "https://127.0.0.1:9/push/1").status_code == 400
+
+
+NOT_A_PUSH_SERVICE = "not a push service this server sends to"
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        # The old prefix `https://wns2-` let any host beginning with wns2- through.
+        "https://wns2-attacker.example/w/?token=1",
+        "https://wns2-x.notify.windows.com.evil.example/w/",
+        "https://a.wns2-x.notify.windows.com/w/",
+        # The dispatcher connected to whatever port the endpoint named.
+        "https://wns2-par02p.notify.windows.com:8443/w/?token=1",
+        "https://fcm.googleapis.com:8443/fcm/send/x",
+        "https://fcm.googleapis.com:22/fcm/send/x",
+        "https://fcm.googleapis.com:0443/fcm/send/x",
+        "http://fcm.googleapis.com/fcm/send/x",
+        "https://fcm.googleapis.com./fcm/send/x",
+        "https://user@fcm.googleapis.com/fcm/send/x",
+        "https://fcm.googleapis.com@evil.example/fcm/send/x",
+        "https://fcm%2egoogleapis.com/fcm/send/x",
+        "https://fcm.googleapis.com\\@evil.example/x",
+        "https://xn--fcm-googleapis-com.example/x",
+        "https://127.0.0.1/fcm/send/x",
+        "https://[::1]/fcm/send/x",
+        "https://fcm.googleapis.com/fcm/send/x#fragment",
+    ],
+)
+def test_only_the_allowed_hosts_over_https_on_port_443_are_accepted(app, device, endpoint):
+    owner = device()
+    response = subscribe(owner, endpoint)
+    assert response.status_code == 400, endpoint
+    assert NOT_A_PUSH_SERVICE in response.get_json()["errors"]["endpoint"]
+    assert rows(app, PushSubscription) == []
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://fcm.googleapis.com/fcm/send/caf\u00e9",
+        "https://fcm.googleapis.com/fcm/send/x\u200b",
+        "https://fcm.googleapis.com/fcm/send/x\x7f",
+        "https://fcm.googleapis.com/fcm/send/a b",
+        "https://fcm.googleapis.com/fcm/send/\x85",
+        "https://\uff46cm.googleapis.com/fcm/send/x",
+        "https://fcm.googleapis.com\u3002/fcm/send/x",
+    ],
+)
+def test_an_endpoint_with_spaces_controls_or_non_ascii_gets_a_clear_400(app, device, endpoint):
+    owner = device()
+    response = subscribe(owner, endpoint)
+    assert response.status_code == 400
+    assert (
+        "only ASCII letters, digits and URL punctuation"
+        in (response.get_json()["errors"]["endpoint"])
+    )
+    assert rows(app, PushSubscription) == []
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "https://wns2-par02p.notify.windows.com/w/?token=BQYAAAB",
+        "https://FCM.GoogleAPIs.com:443/fcm/send/abc",
+        "https://updates.push.services.mozilla.com/wpush/v2/gAAAAA",
+        "https://web.push.apple.com/QGuQyavXutnMH",
+    ],
+)
+def test_the_browsers_push_services_are_accepted(app, device, endpoint):
+    owner = device()
+    assert subscribe(owner, endpoint).status_code == 201
+    assert [row.endpoint for row in rows(app, PushSubscription)] == [endpoint]
+
+
+def test_a_user_keeps_at_most_20_subscriptions_and_the_oldest_goes(app, device):
+    owner = device()
+    other = device(owner.workspace_obj, "viewer")
+    kept = ENDPOINT + "other-users-phone"
+    subscribe(other, kept)
+    made = [ENDPOINT + f"device-{n:02d}" for n in range(21)]
+    for endpoint in made:
+        assert subscribe(owner, endpoint).status_code == 201
+    mine = sorted(
+        row.endpoint for row in rows(app, PushSubscription) if row.user_id == owner.user.id
+    )
+    assert mine == made[1:]
+    assert [r.endpoint for r in rows(app, PushSubscription) if r.user_id == other.user.id] == [kept]
+    # Subscribing an endpoint again is no new subscription: nothing more goes.
+    assert subscribe(owner, made[1]).status_code == 200
+    assert len([r for r in rows(app, PushSubscription) if r.user_id == owner.user.id]) == 20
+    # A device that changes hands is the new owner's newest, so it is kept.
+    assert subscribe(other, made[1]).status_code == 201
+    assert subscribe(owner, ENDPOINT + "device-21").status_code == 201
+    theirs = sorted(r.endpoint for r in rows(app, PushSubscription) if r.user_id == other.user.id)
+    assert theirs == sorted([kept, made[1]])
 
 
 def _off_curve() -> str:
@@ -326,3 +425,76 @@ def test_unsubscribing_a_malformed_endpoint_gets_400_and_removes_nothing(app, de
     assert answer.status_code == 400
     assert "endpoint" in answer.get_json()["errors"]
     assert [row.endpoint for row in rows(app, PushSubscription)] == [kept]
+
+
+def test_every_spelling_of_the_workspace_id_shares_one_alert_limit(app, device):
+    # Finding 7 of issue 13: each spelling had its own counter (50 alerts against 5 allowed).
+    owner = device()
+    wid = uuid.UUID(owner.workspace)
+    spellings = [
+        str(wid),
+        str(wid).upper(),
+        wid.hex,
+        "{" + str(wid) + "}",
+        wid.urn,
+    ]
+    for n, spelling in enumerate(spellings):
+        assert alert(owner, {"message": f"aviso {n}"}, spelling).status_code == 202, spelling
+    for spelling in spellings:
+        assert alert(owner, {"message": "uno más"}, spelling).status_code == 429, spelling
+    # The audit rows name the workspace by its id, whatever the URL's spelling.
+    sent = [e for e in rows(app, AuditEvent) if e.action == "push.alert_sent"]
+    assert len(sent) == 5 and {e.workspace_id for e in sent} == {wid}
+
+
+HIDDEN = {
+    "right-to-left override": "\u202e",
+    "left-to-right embedding": "\u202a",
+    "right-to-left isolate": "\u2067",
+    "pop directional isolate": "\u2069",
+    "left-to-right mark": "\u200e",
+    "right-to-left mark": "\u200f",
+    "arabic letter mark": "\u061c",
+    "zero-width space": "\u200b",
+    "zero-width non-joiner": "\u200c",
+    "zero-width joiner": "\u200d",
+    "word joiner": "\u2060",
+    "byte order mark": "\ufeff",
+    "soft hyphen": "\u00ad",
+    "C1 next line": "\u0085",
+    "C1 control": "\u009b",
+    "C0 escape": "\u001b",
+    "tab": "\t",
+    "carriage return": "\r",
+    "delete": "\u007f",
+    "NUL": "\u0000",
+}
+
+
+@pytest.mark.parametrize("char", HIDDEN.values(), ids=HIDDEN.keys())
+def test_alert_text_with_hidden_or_control_characters_gets_400_naming_it(app, device, char):
+    # Finding 8 of issue 13: a lock-screen notification could read differently from what was
+    # sent ("Evacuad" + U+202E + "…" shows the rest backwards).
+    owner = device()
+    subscribe(device(owner.workspace_obj, "viewer"))
+    response = alert(owner, {"message": f"Evacuad{char} la planta 3"})
+    assert response.status_code == 400
+    error = response.get_json()["errors"]["message"]
+    assert f"U+{ord(char):04X}" in error and "invisible or control character" in error
+    assert [m for m in rows(app, OutboxMessage) if m.kind == "crisis-alert"] == []
+    assert [e for e in rows(app, AuditEvent) if e.action == "push.alert_sent"] == []
+
+
+def test_a_newline_emoji_and_accents_are_plain_text(app, device):
+    owner = device()
+    sent = alert(owner, {"message": "¡Evacuad!\nSalida norte 🚨 — ñandú"})
+    assert sent.status_code == 202
+    [message] = [m for m in rows(app, OutboxMessage) if m.kind == "crisis-alert"]
+    assert message.payload["message"] == "¡Evacuad! Salida norte 🚨 — ñandú"
+
+
+def test_the_hidden_character_refusal_speaks_spanish(device, make_user):
+    owner = device(user=make_user(locale="es"))
+    response = alert(owner, {"message": "Evacuad\u202e la planta"})
+    assert response.status_code == 400
+    assert "carácter invisible o de control (U+202E)" in response.get_json()["errors"]["message"]

@@ -343,3 +343,20 @@ def test_a_device_that_changes_hands_gets_nothing_meant_for_its_former_user(app,
     change(owner)
     dispatcher.run_once()
     assert push.messages(phone) == [] and count(app, PushDelivery) == 0
+
+
+def test_an_endpoint_the_allow_list_no_longer_names_is_never_posted_to(app, device, push):
+    # Stored while its push service was allowed; the allow-list then changed (finding 6 of
+    # issue 13: subscriptions stored under the old prefix rule stay in the table).
+    owner = device()
+    viewer = device(owner.workspace_obj, "viewer")
+    phone = subscribe(viewer, push)
+    app.config["PUSH_ALLOWED_ENDPOINTS"] = ["fcm.googleapis.com", push.origin + "/other/"]
+    dispatcher = Dispatcher(app)
+    change(owner)
+    assert dispatcher.run_once() == 1
+    assert push.requests == 0 and push.connections == 0
+    assert dispatcher.stats["refused"] == 1
+    # The subscription goes like a dead one, and with it anything waiting for it.
+    assert count(app, PushSubscription) == 0 and count(app, PushDelivery) == 0
+    assert push.messages(phone) == []

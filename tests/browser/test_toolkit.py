@@ -126,6 +126,36 @@ def test_the_poster_prints_on_one_a4_page(
     expect(page.get_by_test_id("poster")).to_contain_text("Dirección General (línea privada)")
 
 
+def test_a_changed_chosen_contact_waits_for_the_owner_to_tick_it_again(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner, [night] = office(device, public=3, team=1)
+    page = new_context().new_page()
+    sign_in(page, owner.user.email)
+    page.goto(f"/workspaces/{owner.workspace}/poster")
+    box = page.locator(f"input[name=contact_ids][value='{night}']")
+    box.check()
+    page.get_by_role("button", name="Save the poster").click()
+    expect(page.get_by_test_id("poster-chosen")).to_contain_text("55 5555 0401")
+
+    # A personal number is added: off the sheet, flagged in the owner's chooser.
+    put(
+        owner,
+        {"phones": [{"label": "personal", "number": "+52 55 9999 0401"}]},
+        night,
+        base_version=1,
+    )
+    page.reload()
+    expect(page.get_by_test_id("poster-chosen")).to_have_count(0)
+    expect(page.get_by_test_id("poster-unconfirmed")).to_be_visible()
+    expect(box).not_to_be_checked()
+    expect(box).to_have_accessible_description(re.compile("changed since you chose it"))
+    box.check()
+    page.get_by_role("button", name="Save the poster").click()
+    expect(page.get_by_test_id("poster-chosen")).to_contain_text("55 9999 0401")
+    expect(page.get_by_test_id("poster-unconfirmed")).to_have_count(0)
+
+
 def test_the_poster_check_counts_pages(
     live_server: Any, new_context: Callable[..., Any], device: Any
 ) -> None:

@@ -8,6 +8,7 @@ import {
   appUrl,
   applicationServerKey,
   checkAlertMessage,
+  hiddenCharacter,
   isLevel,
   notificationFor,
   parsePayload,
@@ -157,6 +158,28 @@ test("an alert's message is optional and at most 140 characters", () => {
   assert.deepEqual(checkAlertMessage("a".repeat(141)), { error: "alert_too_long" });
   assert.equal(alertCharsLeft(""), 140);
   assert.equal(alertCharsLeft("🚨ab"), 137);
+});
+
+test("an alert's message refuses hidden and control characters, as the server does", () => {
+  // Finding 8 of issue 13: bidi controls, zero-width characters, the BOM, the soft hyphen and
+  // C0/C1 controls make a lock-screen notification read differently from what was sent.
+  const hidden = [
+    "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",
+    "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c",
+    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad",
+    "\u0000", "\u0009", "\u000d", "\u001b", "\u007f", "\u0085", "\u009b", "\ud800",
+  ];
+  for (const char of hidden) {
+    const code = `U+${char.codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+    assert.deepEqual(checkAlertMessage(`Evacuad${char} la planta 3`), {
+      error: "alert_hidden_character",
+      code,
+    });
+    // At either end too: trimming must not hide a BOM or a tab from the check.
+    assert.equal(hiddenCharacter(`${char}Evacuad`), code);
+  }
+  assert.equal(hiddenCharacter("¡Evacuad!\nSalida norte 🚨 — ñandú"), null);
+  assert.deepEqual(checkAlertMessage("Salida\nnorte"), { message: "Salida\nnorte" });
 });
 
 test("levels and Retry-After in whole minutes", () => {

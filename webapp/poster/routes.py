@@ -32,12 +32,14 @@ from webapp.workspaces.routes import add_panel, external_url
 bp = Blueprint("poster", __name__)
 
 
-def _sheet(session: Session, membership: Membership) -> tuple[Markup, int]:
-    """Render the printed sheet in the workspace's language; return it and how many public
-    numbers did not fit."""
+def _sheet(session: Session, membership: Membership) -> tuple[Markup, int, int]:
+    """Render the printed sheet in the workspace's language; return it, how many public
+    numbers did not fit and how many chosen contacts wait for an owner's confirmation."""
     workspace = membership.workspace
     public = service.public_numbers(session, workspace.id)
-    chosen = [c for c in service.chosen_contacts(session, workspace) if c.visibility != "public"]
+    state = service.chosen_state(session, workspace)
+    chosen = [c for c, confirmed in state if confirmed and c.visibility != "public"]
+    unconfirmed = service.waiting(state)
     shown = public[: service.MAX_PUBLIC]
     app_url = external_url("pages.app_shell")
     qr = Markup(segno.make(app_url, error="m").svg_inline(scale=3, dark="#000", light="#fff"))  # noqa: S704 - segno's own SVG, the link inside is escaped by segno
@@ -52,11 +54,11 @@ def _sheet(session: Session, membership: Membership) -> tuple[Markup, int]:
             app_url=app_url,
             printed_on=format_date(printed_at.date(), "long"),
         )
-    return Markup(sheet), len(public) - len(shown)  # noqa: S704 - a Jinja template, autoescaped
+    return Markup(sheet), len(public) - len(shown), unconfirmed  # noqa: S704 - a Jinja template, autoescaped
 
 
 def _page(session: Session, membership: Membership, error: str | None = None, status: int = 200):  # type: ignore[no-untyped-def]
-    sheet, left_out = _sheet(session, membership)
+    sheet, left_out, unconfirmed = _sheet(session, membership)
     owner = membership.role == Role.OWNER.value
     workspace = membership.workspace
     everyone = request.args.get("all") == "1"
@@ -66,11 +68,11 @@ def _page(session: Session, membership: Membership, error: str | None = None, st
         workspace=workspace,
         sheet=sheet,
         left_out=left_out,
+        unconfirmed=unconfirmed,
         owner=owner,
         form=EmptyForm(),
         choices=choices,
         everyone=everyone,
-        chosen=set(workspace.poster_contact_ids or []),
         max_chosen=service.MAX_CHOSEN,
         error=error,
     )
@@ -82,6 +84,7 @@ def _page(session: Session, membership: Membership, error: str | None = None, st
 
 @bp.get("/workspaces/<workspace_id>/poster")
 @login_required
+@fresh_login_required  # it prints people's numbers in clear, restricted ones included
 def poster(workspace_id: str):  # type: ignore[no-untyped-def]
     """Show the office poster to a member, ready to print; each view is audited."""
     session = get_session()
@@ -103,7 +106,16 @@ def choose(workspace_id: str):  # type: ignore[no-untyped-def]
         session.rollback()
         return _page(session, membership, _("The form expired. Choose again and save."), 400)
     try:
-        service.choose(session, membership, request.form.getlist("contact_ids"), current_user.id)
+        # What the owner's form showed of each contact: one that changed since is not
+        # confirmed unseen.
+        seen = {
+            key.removeprefix("seen-"): value
+            for key, value in request.form.items()
+            if key.startswith("seen-")
+        }
+        service.choose(
+            session, membership, request.form.getlist("contact_ids"), current_user.id, seen
+        )
     except ServiceError as error:
         session.rollback()
         return _page(session, membership, error.message, error.status)

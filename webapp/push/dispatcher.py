@@ -12,7 +12,8 @@ PostgreSQL; on SQLite each step is one writer transaction, `BEGIN IMMEDIATE`):
    dispatcher's claim lapses and another sends it), send each with pywebpush and record the
    outcome in its own short transaction: deleted when the push service took it, retried at
    `next_attempt_at` on 429/5xx/network errors (honouring Retry-After, else exponential
-   backoff), the subscription deleted on 404/410, anything else logged, counted and dropped.
+   backoff), the subscription deleted on 404/410 or when the allow-list no longer names its
+   endpoint (checked again before each post), anything else logged, counted and dropped.
 
 pywebpush is used for what it does well (RFC 8291 encryption) and not for the rest: the VAPID
 header is signed once per push-service origin and reused for up to 11 hours (its JWT lives 12),
@@ -48,6 +49,7 @@ from sqlalchemy.engine import Connection
 
 from webapp.auth.models import User
 from webapp.db import get_engine, utcnow
+from webapp.push import endpoints
 from webapp.push.models import OutboxMessage, PushDelivery, PushSubscription
 from webapp.push.service import CRISIS_ALERT, DIRECTORY_CHANGED, recipients_query, topic
 from webapp.workspaces.models import Membership
@@ -194,6 +196,10 @@ class Dispatcher:
         self.threads = int(config["PUSH_SEND_THREADS"])
         self.max_attempts = int(config["PUSH_MAX_ATTEMPTS"])
         self.retry_base = float(config["PUSH_RETRY_SECONDS"])
+        # Checked again before each post: a row stored under an older, looser allow-list (or
+        # written by anything but the API) is never posted to.
+        self.allowed: list[str] = list(config["PUSH_ALLOWED_ENDPOINTS"])
+        endpoints.parse_allowed(self.allowed)
         self.stats: Counter[str] = Counter()
         self.stop = threading.Event()
         self._lock = threading.Lock()
@@ -472,10 +478,14 @@ class Dispatcher:
         return header
 
     def send(self, item: Claimed) -> tuple[str, float | None]:
-        """Send one delivery; return (outcome, retry delay): sent, gone, retry or failed."""
+        """Send one delivery; return (outcome, retry delay): sent, gone, retry, failed or
+        refused (the allow-list no longer names its endpoint: nothing is sent)."""
+        if not endpoints.allowed(item.endpoint, self.allowed):
+            log.warning("push: an endpoint outside the allow-list is dropped, not posted to")
+            return "refused", None
         parts = urlsplit(item.endpoint)
         headers = {
-            "Authorization": self.vapid_header(f"{parts.scheme}://{parts.netloc}"),
+            "Authorization": self.vapid_header(endpoints.origin(item.endpoint)),
             "TTL": str(self.ttl),
             "Content-Encoding": "aes128gcm",
             "Content-Type": "application/octet-stream",
@@ -513,7 +523,7 @@ class Dispatcher:
         kind, retry_after = outcome
         if kind == "retry" and item.attempts + 1 >= self.max_attempts:
             kind = "dropped"
-        if kind == "gone":  # the subscription, and with it what waits for it
+        if kind in ("gone", "refused"):  # the subscription, and with it what waits for it
             statement, params = _DELETE_SUBSCRIPTION, {"sid": item.subscription_id}
         elif kind == "retry":
             backoff = self.retry_base * 2**item.attempts * (1 + random.random() / 4)  # noqa: S311 - jitter

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -88,7 +89,13 @@ def set_preferences() -> Response:
 
 
 def _alert_key() -> str:
-    workspace = (request.view_args or {}).get("workspace_id", "")
+    """Key the limit on the parsed workspace id: uuid.UUID reads upper case, no dashes, braces
+    and `urn:uuid:` as the same id, so the URL's spelling must not make a new counter."""
+    raw = (request.view_args or {}).get("workspace_id", "")
+    try:
+        workspace = str(uuid.UUID(str(raw)))
+    except ValueError:
+        workspace = "not-an-id"  # answered 404 by the view
     return f"alert:{workspace}:{current_user.id}"
 
 

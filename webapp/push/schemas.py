@@ -32,7 +32,10 @@ class SubscriptionRequest(BaseModel):
 
     endpoint: str = Field(
         max_length=2048,
-        description="Must start with one of the server's allowed push-service prefixes.",
+        description=(
+            "https://<host>/… on port 443, printable ASCII, where <host> is one of the "
+            "server's allowed push services (ENLACE_PUSH_ALLOWED_ENDPOINTS)."
+        ),
     )
     keys: SubscriptionKeys
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import unicodedata
 import uuid
 from enum import StrEnum
-from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask_babel import lazy_gettext as _l
@@ -23,6 +23,7 @@ from webapp.auth.models import User
 from webapp.db import utcnow
 from webapp.directory.models import Playbook
 from webapp.errors import ServiceError
+from webapp.push import endpoints
 from webapp.push.models import OutboxMessage, PushDelivery, PushSubscription
 from webapp.workspaces.models import Membership
 
@@ -30,6 +31,8 @@ DIRECTORY_CHANGED = "directory-changed"
 CRISIS_ALERT = "crisis-alert"
 MAX_ENDPOINT = 2048
 MAX_ALERT_MESSAGE = 140
+# Devices per user: a phone, a tablet, a few browsers, with room for re-installs.
+MAX_SUBSCRIPTIONS = 20
 
 
 class Level(StrEnum):
@@ -74,7 +77,8 @@ def topic(workspace_id: uuid.UUID) -> str:
 
 
 def check_endpoint(endpoint: object, allowed: list[str]) -> str:
-    """Return the endpoint when it starts with an allowed prefix (never a user-chosen address).
+    """Return the endpoint when the allow-list names its push service (never a user-chosen
+    address): https on port 443 to an allowed host (webapp/push/endpoints.py).
 
     :raises ServiceError: (400, field `endpoint`) otherwise.
     """
@@ -83,22 +87,20 @@ def check_endpoint(endpoint: object, allowed: list[str]) -> str:
             str(_l("The endpoint must be the push service's URL, at most 2,048 characters.")),
             field="endpoint",
         )
-    parts = urlsplit(endpoint)
-    if (
-        parts.scheme not in ("https", "http")
-        or not parts.netloc
-        or any(c.isspace() or ord(c) < 32 for c in endpoint)
-        or not any(endpoint.startswith(prefix) for prefix in allowed)
-    ):
-        raise ServiceError(
-            str(
-                _l(
-                    "This endpoint is not a push service this server sends to; "
-                    "use the subscription your browser's push service gave you."
-                )
-            ),
-            field="endpoint",
-        )
+    try:
+        endpoints.check(endpoint, allowed)
+    except endpoints.Refused as refused:
+        if refused.reason == "characters":
+            message = _l(
+                "The endpoint may hold only ASCII letters, digits and URL punctuation: no "
+                "spaces, control characters or letters of other alphabets."
+            )
+        else:
+            message = _l(
+                "This endpoint is not a push service this server sends to; "
+                "use the subscription your browser's push service gave you."
+            )
+        raise ServiceError(str(message), field="endpoint") from None
     return endpoint
 
 
@@ -138,7 +140,8 @@ def subscribe(
     """Store the device's subscription for the user; return it and whether it is new.
 
     The same endpoint again updates its keys; an endpoint another user had moves to this one
-    (the device changed hands), and what was waiting for the other user is dropped.
+    (the device changed hands), and what was waiting for the other user is dropped. A user
+    keeps at most MAX_SUBSCRIPTIONS: a new one beyond them deletes the user's oldest.
     """
     endpoint = check_endpoint(endpoint, allowed)
     p256dh, auth = check_keys(keys)
@@ -147,16 +150,36 @@ def subscribe(
         row = PushSubscription(user_id=user.id, endpoint=endpoint, p256dh=p256dh, auth=auth)
         session.add(row)
         session.flush()
+        _keep_newest(session, user)
         return row, True
     if row.user_id != user.id:
         session.execute(delete(PushDelivery).where(PushDelivery.subscription_id == row.id))
-        row.user_id = user.id
+        # New to this user: it counts as their newest, not as the oldest to drop.
+        row.user_id, row.created_at = user.id, utcnow()
         created = True
     else:
         created = False
     row.p256dh, row.auth, row.updated_at = p256dh, auth, utcnow()
     session.flush()
+    if created:
+        _keep_newest(session, user)
     return row, created
+
+
+def _keep_newest(session: Session, user: User) -> None:
+    """Delete the user's subscriptions beyond the newest MAX_SUBSCRIPTIONS (and what waits
+    for them): one change must never fan out to hundreds of endpoints of one user."""
+    extra = list(
+        session.scalars(
+            select(PushSubscription.id)
+            .where(PushSubscription.user_id == user.id)
+            .order_by(PushSubscription.created_at.desc(), PushSubscription.id.desc())
+            .offset(MAX_SUBSCRIPTIONS)
+        )
+    )
+    if extra:
+        session.execute(delete(PushDelivery).where(PushDelivery.subscription_id.in_(extra)))
+        session.execute(delete(PushSubscription).where(PushSubscription.id.in_(extra)))
 
 
 def unsubscribe(session: Session, user: User, endpoint: object) -> None:
@@ -215,6 +238,21 @@ def recipients_query(workspace_id: uuid.UUID, kind: str, exclude_user: uuid.UUID
     return query
 
 
+def hidden_character(text: str) -> str | None:
+    """Return the first character of `text` that a notification would not show as written
+    (as `U+202E`), or None.
+
+    Refused: controls (Unicode Cc, C0 and C1, DEL) but the newline, which is read as a space;
+    format characters (Cf: bidi controls U+202A–202E, U+2066–2069, U+200E/200F, U+061C,
+    zero-width U+200B–200D, U+2060, the BOM U+FEFF, the soft hyphen U+00AD and the like); lone
+    surrogates (Cs). static/js/push.js `checkAlertMessage` applies the same rule in the app.
+    """
+    for char in text:
+        if char != "\n" and unicodedata.category(char) in ("Cc", "Cf", "Cs"):
+            return f"U+{ord(char):04X}"
+    return None
+
+
 def create_alert(
     session: Session,
     workspace_id: uuid.UUID,
@@ -231,12 +269,19 @@ def create_alert(
     if message is not None:
         if not isinstance(message, str):
             raise ServiceError(str(_l("message must be text.")), field="message")
-        text = " ".join(message.split())
-        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        hidden = hidden_character(message)
+        if hidden is not None:
             raise ServiceError(
-                str(_l("The message holds control characters; write plain text.")),
+                str(
+                    _l(
+                        "The message holds an invisible or control character (%(code)s) that "
+                        "could make the notification read differently; write plain text.",
+                        code=hidden,
+                    )
+                ),
                 field="message",
             )
+        text = " ".join(message.split())
         if len(text) > MAX_ALERT_MESSAGE:
             raise ServiceError(
                 str(_l("Keep the message to 140 characters or fewer.")), field="message"
