@@ -1,0 +1,197 @@
+"""Building the directory from the phone (issue 14): add, edit offline, conflicts, rejections.
+
+Two browser contexts play two members on a phone-sized Chromium against the live server; what
+one saves reaches the other through the server, and nothing typed is lost on the way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.app_helpers import (
+    DUMP_STORAGE,
+    PHONE,
+    READY,
+    create,
+    eventually,
+    set_pin,
+    sign_in,
+    unlock,
+    wait_until,
+)
+
+EDITOR_PHONE = {**PHONE, "viewport": {"width": 390, "height": 844}}
+
+
+def open_app(new_context: Callable[..., Any], email: str, **options: Any) -> tuple[Any, Page]:
+    """Sign a member in on a phone and choose a PIN; return the context and its page."""
+    context = new_context(**{**EDITOR_PHONE, **options})
+    page = context.new_page()
+    sign_in(page, email)
+    set_pin(page)
+    return context, page
+
+
+def contact_names(device: Any) -> dict[str, dict[str, Any]]:
+    """Return the contacts the server holds for a member, by name (a pull from cursor 0)."""
+    body = device.sync(cursor=0)
+    return {c["data"]["name"]: c["data"] for c in body["changes"] if c["type"] == "contact" and c["data"]}
+
+
+def fill(page: Page, path: str, value: str) -> None:
+    """Type into the form's input for a field path (`phones.0.number`)."""
+    page.locator(f"#f-{path.replace('.', '-')}").fill(value)
+
+
+def test_an_editor_adds_a_contact_and_the_other_member_sees_it(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    editor = device(owner.workspace_obj, "editor")
+    _, page = open_app(new_context, editor.user.email)
+    _, other = open_app(new_context, owner.user.email)
+
+    page.get_by_test_id("new-contact").click()
+    form = page.get_by_test_id("contact-form")
+    fill(page, "name", "Lucía Finanzas")
+    fill(page, "role_title", "Líder de finanzas")
+    form.get_by_label("Area").select_option("finance")
+    fill(page, "phones.0.number", "+52 55 1234 5678")
+    form.get_by_test_id("preset-after-hours").click()
+    form.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_test_id("contact")).to_contain_text("Lucía Finanzas")
+    held = eventually(lambda: contact_names(owner).get("Lucía Finanzas"))
+    assert held["phones"][0]["number"] == "+525512345678"
+    assert held["area"] == "finance" and held["availability"]["hours"]
+
+    other.get_by_role("link", name="Status").click()
+    other.get_by_role("button", name="Check now").click()
+    other.get_by_role("link", name="Directory").click()
+    expect(other.get_by_test_id("directory")).to_contain_text("Lucía Finanzas")
+
+
+def test_an_edit_made_offline_survives_a_reload_and_reaches_the_server_online(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    entity = create(owner, "Operaciones", phones=[{"number": "+525511112222"}])
+    context, page = open_app(new_context, owner.user.email)
+    wait_until(page, READY)
+    context.set_offline(True)
+
+    page.goto(f"/app#edit/contact/{entity}")
+    fill(page, "when_to_contact", "Caídas de la app de repartidores")
+    page.get_by_test_id("contact-form").get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("pending")).to_be_visible()
+    expect(page.get_by_test_id("sync-banner")).to_contain_text("kept on this phone")
+
+    page.reload()
+    unlock(page)
+    page.goto(f"/app#contact/{entity}")
+    expect(page.get_by_test_id("contact")).to_contain_text("Caídas de la app de repartidores")
+    stored = page.evaluate(DUMP_STORAGE)
+    assert "Caídas de la app" not in stored, "the edit is readable at rest"
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    held = eventually(lambda: contact_names(owner)["Operaciones"].get("when_to_contact"))
+    assert held == "Caídas de la app de repartidores"
+    expect(page.get_by_test_id("pending")).to_have_count(0)
+
+
+def test_a_bad_phone_shows_the_servers_message_on_its_input_and_keeps_what_was_typed(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    _, page = open_app(new_context, owner.user.email)
+    page.get_by_test_id("new-contact").click()
+    fill(page, "name", "Proveedor de gas")
+    fill(page, "phones.0.number", "12")
+    page.get_by_test_id("contact-form").get_by_role("button", name="Save").click()
+
+    number = page.locator("#f-phones-0-number")
+    expect(number).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#f-phones-0-number-error")).to_be_visible()
+    expect(number).to_have_value("12")
+    expect(page.locator("#f-name")).to_have_value("Proveedor de gas")
+    expect(number).to_be_focused()
+
+    number.fill("+52 55 3333 4444")
+    page.get_by_test_id("contact-form").get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("contact")).to_contain_text("Proveedor de gas")
+    eventually(lambda: "Proveedor de gas" in contact_names(owner))
+    expect(page.get_by_test_id("sync-banner")).to_have_count(0)
+
+
+def test_the_same_field_changed_on_two_phones_is_a_conflict_the_user_settles(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    editor = device(owner.workspace_obj, "editor")
+    entity = create(owner, "Calidad", role_title="Jefa de calidad", phones=[{"number": "+525511112222"}])
+    context, page = open_app(new_context, editor.user.email)
+    wait_until(page, READY)
+
+    # Offline, the editor changes the role; meanwhile the owner changes it on the server.
+    context.set_offline(True)
+    page.goto(f"/app#edit/contact/{entity}")
+    fill(page, "role_title", "Gerente de calidad")
+    page.get_by_test_id("contact-form").get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("pending")).to_be_visible()
+    held = contact_names(owner)["Calidad"]
+    from tests.conftest import mutation
+
+    owner.sync(
+        mutation(entity, {"role_title": "Directora de calidad"}, base_version=1, base={"role_title": held["role_title"]})
+    )
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    banner = page.get_by_test_id("sync-banner")
+    expect(banner).to_contain_text("needs your decision")
+    banner.click()
+    conflict = page.get_by_test_id("conflict")
+    expect(conflict.get_by_test_id("mine")).to_have_text("Gerente de calidad")
+    expect(conflict.get_by_test_id("theirs")).to_have_text("Directora de calidad")
+    conflict.get_by_role("button", name="Keep mine").click()
+    expect(page.get_by_test_id("conflicts")).to_contain_text("Nothing to settle")
+    eventually(lambda: contact_names(owner)["Calidad"]["role_title"] == "Gerente de calidad")
+
+
+def test_a_viewer_has_no_edit_control(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    viewer = device(owner.workspace_obj, "viewer")
+    entity = create(owner, "Legal", kind="legal", phones=[{"number": "+525511112222"}])
+    _, page = open_app(new_context, viewer.user.email)
+    expect(page.get_by_test_id("directory")).to_contain_text("Legal")
+    expect(page.get_by_test_id("new-contact")).to_have_count(0)
+    page.goto(f"/app#contact/{entity}")
+    expect(page.get_by_test_id("contact")).to_be_visible()
+    expect(page.get_by_test_id("edit-actions")).to_have_count(0)
+    page.goto(f"/app#edit/contact/{entity}")
+    expect(page.get_by_test_id("notice")).to_contain_text("Only owners and editors")
+    expect(page.get_by_test_id("contact-form").locator("input")).to_have_count(0)
+
+
+def test_a_form_open_when_the_app_locks_comes_back_after_unlock(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    _, page = open_app(new_context, owner.user.email)
+    page.get_by_test_id("new-contact").click()
+    fill(page, "name", "Abogada de guardia")
+    fill(page, "notes", "Solo por amenazas legales")
+    page.wait_for_timeout(600)  # the draft is sealed 400 ms after the last keystroke
+    page.get_by_role("link", name="Status").click()
+    page.get_by_role("button", name="Lock now").click()
+    expect(page.get_by_test_id("unlock")).to_be_visible()
+    assert "Abogada de guardia" not in page.evaluate(DUMP_STORAGE)
+    unlock(page)
+    expect(page.locator("#f-name")).to_have_value("Abogada de guardia")
+    expect(page.locator("#f-notes")).to_have_value("Solo por amenazas legales")
