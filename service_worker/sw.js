@@ -5,6 +5,7 @@
  * the local database has one schema (store.js) and one envelope check (crypto.js). */
 
 import { appUrl } from "/static/js/push.js";
+import { flushSealedOutboxes, OUTBOX_SYNC_TAG } from "/static/js/outbox-worker.js";
 import { handlePush, renewSubscription } from "/static/js/push-worker.js";
 
 const VERSION = "__ENLACE_VERSION__";
@@ -138,6 +139,16 @@ self.addEventListener("push", (event) => {
 
 self.addEventListener("notificationclick", (event) => {
   event.waitUntil(openApp(event.notification));
+});
+
+/** Background Sync: send the sealed outbox, then tell an open app to read its counts again. */
+async function onSync() {
+  const result = await flushSealedOutboxes({ fetch: (path, init) => fetch(path, init) });
+  if (result.sent) await tellWindows({ type: "outbox-flushed", ...result });
+}
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === OUTBOX_SYNC_TAG) event.waitUntil(onSync());
 });
 
 self.addEventListener("pushsubscriptionchange", (event) => {

@@ -8,6 +8,7 @@ import { openEnvelope, toBytes } from "./crypto.js";
 import { limitsFromOpenApi } from "./edit.js";
 import { createEditController } from "./edit-controller.js";
 import { createEditing } from "./editing.js";
+import { OUTBOX_SYNC_TAG } from "./outbox.js";
 import { pickLanguage, translator } from "./i18n.js";
 import { createIdleLock } from "./idle-lock.js";
 import { installState, onInstallChange, promptInstall, watchInstall } from "./install.js";
@@ -677,6 +678,10 @@ async function onWorkerMessage(message) {
     await loadDirectory();
     update({ syncedAt: (await store.getMeta(state.workspaceId, "synced_at")) ?? state.syncedAt });
   }
+  if (message?.type === "outbox-flushed") {
+    await edits.refreshCounts();
+    if (unlocked) await refresh();
+  }
   if (message?.type === "open") {
     const known = state.workspaces.some((w) => w.id === message.workspace);
     if (known && message.workspace !== state.workspaceId) {
@@ -739,7 +744,7 @@ const edits = createEditController({
   timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (id) => clearTimeout(id) },
   registerBackgroundSync() {
     navigator.serviceWorker?.ready
-      .then((registration) => registration.sync?.register("enlace-outbox"))
+      .then((registration) => registration.sync?.register(OUTBOX_SYNC_TAG))
       .catch(() => {});
   },
   now: () => Date.now(),

@@ -96,6 +96,8 @@ export function createEditController(ctx) {
     if (report.retryInMs !== null && report.retryInMs !== undefined) scheduleFlush(report.retryInMs);
     if (report.offline) ctx.update({ online: false });
     if (report.sent > 0 && ctx.isUnlocked()) {
+      // "Saved. Sending…" has done its job once the server answered.
+      if (report.applied > 0 && state().notice?.key === "saved_sending") ctx.update({ notice: null });
       await ctx.refresh();
       await showDirectory();
       await reopenRejected(report);
@@ -111,7 +113,10 @@ export function createEditController(ctx) {
     if (!rejected.length || state().form) return;
     const items = await editing.unsettled(workspaceId());
     const item = items.find((each) => each.mutation.id === rejected.at(-1).id);
-    if (item && item.mutation.op === "put") await fixRejected(item.mutation.id, items);
+    if (item && item.mutation.op === "put") {
+      await fixRejected(item.mutation.id, items);
+      ctx.notice("rejected_fix_below", "error");
+    }
   }
 
   // --- opening forms ----------------------------------------------------------------------------

@@ -6,6 +6,8 @@
 import { b64urlEncode } from "./crypto.js";
 import { buildPut, newId } from "./edit.js";
 
+/** The tag the page registers for Background Sync after each save (the worker then flushes). */
+export const OUTBOX_SYNC_TAG = "enlace-outbox";
 /** The most mutations (sealed or clear) one sync request may carry. */
 export const MAX_BATCH = 200;
 /** The most bytes of mutations one request carries: the server's 1 MiB less room for the rest. */

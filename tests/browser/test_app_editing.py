@@ -195,3 +195,51 @@ def test_a_form_open_when_the_app_locks_comes_back_after_unlock(
     unlock(page)
     expect(page.locator("#f-name")).to_have_value("Abogada de guardia")
     expect(page.locator("#f-notes")).to_have_value("Solo por amenazas legales")
+
+
+def registration_id(context: Any, page: Page) -> tuple[Any, str]:
+    """Return a CDP session of the page and the service worker's registration id."""
+    origin = page.url.split("/app")[0].split("/offline")[0]
+    cdp = context.new_cdp_session(page)
+    registrations: list[dict[str, Any]] = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    live = eventually(
+        lambda: [r for r in registrations if not r["isDeleted"] and r["scopeURL"].startswith(origin)]
+    )
+    return cdp, live[0]["registrationId"]
+
+
+def test_the_service_worker_sends_the_sealed_outbox_with_the_app_closed(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    entity = create(owner, "Marketing", phones=[{"number": "+525511112222"}])
+    context, page = open_app(new_context, owner.user.email)
+    wait_until(page, READY)
+    context.set_offline(True)
+    page.goto(f"/app#edit/contact/{entity}")
+    fill(page, "notes", "Campañas: pausar anuncios programados")
+    page.get_by_test_id("contact-form").get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("pending")).to_be_visible()
+
+    # The app closes; a page that is not the app stays, to reach the worker through DevTools.
+    other = context.new_page()
+    other.goto("/offline")
+    page.close()
+    context.set_offline(False)
+    cdp, registration = registration_id(context, other)
+    origin = live_server.url
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {"origin": origin, "registrationId": registration, "tag": "enlace-outbox", "lastChance": False},
+    )
+    held = eventually(lambda: contact_names(owner)["Marketing"].get("notes"))
+    assert held == "Campañas: pausar anuncios programados"
+
+    # The app opened later finds nothing left to send.
+    app = context.new_page()
+    app.goto("/app")
+    unlock(app)
+    expect(app.get_by_test_id("directory")).to_contain_text("Marketing")
+    expect(app.get_by_test_id("sync-banner")).to_have_count(0)
