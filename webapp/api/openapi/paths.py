@@ -25,6 +25,9 @@ SESSION = [{"session": []}]
 SESSION_AND_CSRF = [{"session": [], "csrf": []}]
 
 
+LANG = {"$ref": "#/components/parameters/Lang"}
+
+
 def _use(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/responses/{name}"}
 
@@ -57,9 +60,11 @@ def paths() -> dict[str, Any]:
                     '400. A viewer\'s mutations are rejected with `{"_": "forbidden"}`. '
                     "`sealed` carries mutations sealed with the user's snapshot key (the outbox "
                     "as the device keeps it): each is opened and then applied as a clear one, or "
-                    'rejected alone with `{"_": "sealed", ...}`.'
+                    'rejected alone with `{"_": "sealed", ...}`. The messages of `errors` are '
+                    "in the user's language, or in `lang`'s."
                 ),
                 "security": SESSION_AND_CSRF,
+                "parameters": [LANG],
                 "requestBody": {
                     "required": True,
                     "description": f"JSON, at most {MAX_BODY}.",
@@ -149,18 +154,7 @@ def paths() -> dict[str, Any]:
                     "Cache-Control: no-store."
                 ),
                 "security": SESSION,
-                "parameters": [
-                    {
-                        "name": "lang",
-                        "in": "query",
-                        "required": False,
-                        "description": (
-                            "The language of the texts (the app's language on this device); "
-                            "the user's own language when left out."
-                        ),
-                        "schema": {"type": "string", "enum": ["es", "en"]},
-                    }
-                ],
+                "parameters": [LANG],
                 "responses": {
                     "200": json_response("The checklist.", Readiness),
                     "400": _use("BadRequest"),
