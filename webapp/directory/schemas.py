@@ -113,7 +113,7 @@ class Phone(Strict):
 
 class Email(Strict):
     label: Label = ""
-    address: EmailStr
+    address: Annotated[EmailStr, Field(max_length=MAX_EMAIL)]
 
 
 class HoursRange(Strict):
@@ -136,7 +136,15 @@ class Availability(Strict):
 
 
 class Partner(Strict):
-    response_minutes: StrictInt | None = Field(None, ge=0, le=MAX_MINUTES)
+    response_minutes: StrictInt | None = Field(
+        None, ge=0, le=MAX_MINUTES, description="Minutes they take to answer."
+    )
+    preparation_minutes: StrictInt | None = Field(
+        None,
+        ge=0,
+        le=MAX_MINUTES,
+        description="Minutes they take to prepare an order (or a replacement).",
+    )
     procedure: LongText | None = None
 
 
