@@ -6,8 +6,10 @@ import os
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from webapp.errors import ServiceError
 from webapp.extensions import babel
 
 LANG_COOKIE = "enlace_lang"
@@ -30,6 +32,30 @@ def select_locale() -> str:
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def requested_language() -> str | None:
+    """Return the `lang` query parameter (the app's language on this device), or None.
+
+    The app's own language setting can differ from the account's: an API answer that the app
+    shows asks for it, and is then built under `force_locale`.
+
+    :raises ServiceError: (400) for a language the app does not speak.
+    """
+    lang = request.args.get("lang")
+    if lang is None:
+        return None
+    if lang not in current_app.config["LANGUAGES"]:
+        raise ServiceError(
+            str(
+                _l(
+                    "“lang” must be one of: %(choices)s.",
+                    choices=", ".join(current_app.config["LANGUAGES"]),
+                )
+            ),
+            field="lang",
+        )
+    return lang
 
 
 def init_app(app: Flask) -> None:

@@ -100,7 +100,7 @@ def test_mutations_apply_in_order_each_on_its_own(app, device):
         mutation(last, {"name": "Last"}),
     )
     assert [r["status"] for r in body["results"]] == ["applied", "rejected", "applied"]
-    assert body["results"][1]["errors"] == {"name": "String should have at most 200 characters"}
+    assert body["results"][1]["errors"] == {"name": "At most 200 characters."}
     assert [c["entity_id"] for c in body["changes"]] == [str(first), str(last)]
     assert body["changes"][0]["revision"] + 1 == body["changes"][1]["revision"]
 
@@ -358,7 +358,9 @@ def test_incident_entries_are_append_only_so_offline_devices_never_conflict(app,
         mutation(entry_a, {"text": "rewritten"}, type="incident_entry", base_version=1)
     )
     assert edit["results"][0]["status"] == "rejected"
-    assert "append-only" in edit["results"][0]["errors"]["_"]
+    assert edit["results"][0]["errors"] == {
+        "_": "Incident entries cannot be changed or deleted: add a new entry instead."
+    }
     delete = phone.sync(mutation(entry_a, type="incident_entry", op="delete", base_version=1))
     assert delete["results"][0]["status"] == "rejected"
     orphan = phone.sync(
@@ -367,7 +369,7 @@ def test_incident_entries_are_append_only_so_offline_devices_never_conflict(app,
         )
     )
     assert orphan["results"][0]["errors"] == {
-        "incident_id": "No incident with this id in this workspace."
+        "incident_id": "This incident is not in the workspace, or it was deleted."
     }
 
 

@@ -1,9 +1,11 @@
 """Screenshots for the lead to look at (not committed)."""
 from __future__ import annotations
+
 from typing import Any
-from tests.browser.app_helpers import PHONE, create, set_pin, sign_in, wait_until, READY
-from tests.conftest import mutation
+
 from playwright.sync_api import expect
+
+from tests.browser.app_helpers import PHONE, create, set_pin, sign_in
 
 SIZE = {**PHONE, "viewport": {"width": 390, "height": 844}}
 

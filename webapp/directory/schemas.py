@@ -7,6 +7,7 @@ and JSON Schema for /api/v1/openapi.json — three things that would otherwise d
 
 from __future__ import annotations
 
+import re
 import unicodedata
 import uuid
 from datetime import UTC, datetime
@@ -14,6 +15,8 @@ from functools import cache
 from typing import Annotated, Any, Literal
 from zoneinfo import available_timezones
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -34,14 +37,26 @@ MAX_SHORT = 200
 MAX_LONG = 4000
 MAX_PHONES = 10
 MAX_EMAILS = 10
+MAX_EMAIL = 254  # what email_validator accepts; published so that forms can say it first
+MAX_MINUTES = 10080  # a week
+CLOCK = r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"
+COUNTRY = r"^[A-Z]{2}$"
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SHORT)]
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SHORT)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
 LongText = Annotated[str, StringConstraints(max_length=MAX_LONG)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
-Clock = Annotated[str, StringConstraints(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$")]
+Clock = Annotated[str, StringConstraints(pattern=CLOCK)]
 Weekday = Annotated[StrictInt, Field(ge=1, le=7)]
+
+
+class FieldError(ValueError):
+    """A validator's message for the user, already in their language (`errors` shows it as is)."""
+
+
+def _datetime_hint() -> str:
+    return _("Use a date and time with its offset, e.g. 2026-11-25T09:00:00Z.")
 
 
 def _to_utc(value: datetime) -> datetime:
@@ -49,13 +64,13 @@ def _to_utc(value: datetime) -> datetime:
         return value.astimezone(UTC)
     except OverflowError:
         # 9999-12-31T23:59-01:00 is past the last representable UTC instant.
-        raise ValueError("date out of range") from None
+        raise FieldError(_("Use an earlier date.")) from None
 
 
 def _iso_text(value: Any) -> Any:
     # Pydantic would read a number as Unix time; the protocol's dates are ISO 8601 text.
     if not isinstance(value, (str, datetime)):
-        raise ValueError("Input should be a date and time as ISO 8601 text")
+        raise FieldError(_datetime_hint())
     return value
 
 
@@ -98,7 +113,7 @@ class Phone(Strict):
 
 class Email(Strict):
     label: Label = ""
-    address: EmailStr
+    address: Annotated[EmailStr, Field(max_length=MAX_EMAIL)]
 
 
 class HoursRange(Strict):
@@ -116,12 +131,20 @@ class Availability(Strict):
     @classmethod
     def _known_timezone(cls, value: str | None) -> str | None:
         if value is not None and value not in _timezones():
-            raise ValueError("unknown time zone; use a name such as America/Mexico_City")
+            raise FieldError(_("Unknown time zone: choose one such as America/Mexico_City."))
         return value
 
 
 class Partner(Strict):
-    response_minutes: StrictInt | None = Field(None, ge=0, le=10080)
+    response_minutes: StrictInt | None = Field(
+        None, ge=0, le=MAX_MINUTES, description="Minutes they take to answer."
+    )
+    preparation_minutes: StrictInt | None = Field(
+        None,
+        ge=0,
+        le=MAX_MINUTES,
+        description="Minutes they take to prepare an order (or a replacement).",
+    )
     procedure: LongText | None = None
 
 
@@ -145,7 +168,7 @@ class ContactData(Strict):
     emails: list[Email] = Field(default_factory=list, max_length=MAX_EMAILS)
     address: LongText | None = None
     city: ShortText | None = None
-    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")] | None = None
+    country: Annotated[str, StringConstraints(pattern=COUNTRY)] | None = None
     availability: Availability | None = None
     backup_contact_id: uuid.UUID | None = None
     when_to_contact: LongText | None = None
@@ -207,16 +230,116 @@ def _timezones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-MESSAGES = {
-    "extra_forbidden": "Unknown field.",
-    "missing": "This field is required.",
-}
+def _at_most_items(field: str | int, num: int) -> str:
+    """Return "At most N <things>." for a list field, naming its items where they have a name."""
+    if field == "phones":
+        return ngettext("At most %(num)d phone.", "At most %(num)d phones.", num)
+    if field == "emails":
+        return ngettext("At most %(num)d email address.", "At most %(num)d email addresses.", num)
+    if field == "tags":
+        return ngettext("At most %(num)d tag.", "At most %(num)d tags.", num)
+    if field == "steps":
+        return ngettext("At most %(num)d step.", "At most %(num)d steps.", num)
+    if field == "contact_ids":
+        return ngettext("At most %(num)d contact.", "At most %(num)d contacts.", num)
+    if field == "hours":
+        return ngettext("At most %(num)d time range.", "At most %(num)d time ranges.", num)
+    return ngettext("At most %(num)d item.", "At most %(num)d items.", num)
+
+
+def _at_most_characters(num: int) -> str:
+    return ngettext("At most %(num)d character.", "At most %(num)d characters.", num)
+
+
+def _choices(expected: str) -> str:
+    """Return a literal's allowed values from pydantic's `'a', 'b' or 'c'`, as `a, b, c`."""
+    return ", ".join(re.findall(r"'([^']*)'", expected))
+
+
+def _limit(item: Any, parent: str | int | None, above: bool) -> str:
+    """Return the message of a number below its minimum (`above` false) or over its maximum."""
+    if parent == "days":
+        return _("Use 1 (Monday) to 7 (Sunday).")
+    ctx = item.get("ctx", {})
+    if above:
+        if "le" in ctx:
+            return _("Must be %(limit)s or less.", limit=ctx["le"])
+        return _("Must be less than %(limit)s.", limit=ctx.get("lt"))
+    if "ge" in ctx:
+        return _("Must be %(limit)s or more.", limit=ctx["ge"])
+    return _("Must be more than %(limit)s.", limit=ctx.get("gt"))
+
+
+def message(item: Any) -> str:
+    """Return the user's message for one pydantic error, in the request's language.
+
+    Pydantic's own texts are English and name its internals ("Input should be a valid
+    dictionary or instance of Partner"); the app shows these under the inputs.
+    """
+    kind = item["type"]
+    ctx = item.get("ctx", {})
+    loc = item["loc"]
+    field = loc[-1] if loc else None
+    parent = loc[-2] if len(loc) > 1 else None
+    if kind == "missing":
+        return _("Required.")
+    if kind == "extra_forbidden":
+        return _("Unknown field.")
+    if kind == "string_too_short":
+        if ctx.get("min_length", 1) <= 1:
+            return _("Required.")
+        num = ctx["min_length"]
+        return ngettext("At least %(num)d character.", "At least %(num)d characters.", num)
+    if kind == "string_too_long":
+        return _at_most_characters(ctx["max_length"])
+    if kind == "too_long":
+        return _at_most_items(field if field is not None else "", ctx["max_length"])
+    if kind == "too_short":
+        if field == "days":
+            return _("Choose at least one day.")
+        num = ctx["min_length"]
+        return ngettext("Add at least %(num)d item.", "Add at least %(num)d items.", num)
+    if kind == "literal_error":
+        return _("Choose one of: %(choices)s.", choices=_choices(ctx.get("expected", "")))
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return _("Must be a whole number.")
+    if kind in ("bool_type", "bool_parsing"):
+        return _("Must be true or false.")
+    if kind in ("string_type", "string_sub_type"):
+        return _("Must be text.")
+    if kind == "list_type":
+        return _("Must be a list.")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return _("Must be an object with fields.")
+    if kind in ("greater_than_equal", "greater_than"):
+        return _limit(item, parent, above=False)
+    if kind in ("less_than_equal", "less_than"):
+        return _limit(item, parent, above=True)
+    if kind == "string_pattern_mismatch":
+        if ctx.get("pattern") == COUNTRY:
+            return _("Use the two-letter country code, e.g. MX.")
+        if ctx.get("pattern") == CLOCK:
+            return _("Use 24-hour time, e.g. 09:00 or 18:30.")
+        return _("Not in the expected format.")
+    if kind.startswith("uuid_"):
+        return _("Not a valid id.")
+    if kind.startswith(("datetime_", "date_", "timezone_")):
+        return _datetime_hint()
+    if kind == "value_error":
+        if isinstance(ctx.get("error"), FieldError):
+            return str(ctx["error"])
+        if "reason" in ctx:  # EmailStr: email_validator's reason, in English
+            if len(str(item.get("input", ""))) > MAX_EMAIL:
+                return _at_most_characters(MAX_EMAIL)
+            return _("Not a valid email address: write it as name@example.com.")
+    return _("Not a valid value.")
 
 
 def error_map(error: ValidationError, prefix: tuple[str | int, ...] = ()) -> dict[str, str]:
-    """Return pydantic's errors keyed by field path (`phones.0.number`)."""
+    """Return the errors by field path (`phones.0.number`), in the request's language."""
     errors: dict[str, str] = {}
     for item in error.errors(include_url=False):
         path = ".".join(str(part) for part in (*prefix, *item["loc"])) or "_"
-        errors.setdefault(path, MESSAGES.get(item["type"], item["msg"]))
+        if path not in errors:
+            errors[path] = message(item)
     return errors

@@ -9,6 +9,8 @@ from typing import Any
 
 import orjson
 import phonenumbers
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from pydantic import ValidationError
 from sqlalchemy import JSON, Text, cast, or_, select
 from sqlalchemy.orm import Session
@@ -97,7 +99,7 @@ def validate(
     # a thousand levels deep, and walking it would exhaust Python's stack.
     nul = _nul_paths(json_doc)
     if nul:
-        return None, dict.fromkeys(nul, "Text may not contain NUL characters.")
+        return None, dict.fromkeys(nul, _("Remove the NUL character from this text."))
     py_doc = model.model_dump(mode="python", by_alias=True)
     errors: dict[str, str] = {}
     if entity_type == "contact":
@@ -132,23 +134,92 @@ def _nul_paths(value: Any, path: str = "") -> list[str]:
 def normalize_phone(number: str, region: str | None) -> tuple[str, str | None]:
     """Return the number in E.164 (short numbers such as 911 as dialled), or an error message.
 
-    National forms are read in `region` (the contact's country, else the workspace's).
+    National forms are read in `region` (the contact's country, else the workspace's). The
+    message says what is wrong and, where it helps, shows the country's example number.
     """
     try:
         parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException:
-        return number, f"“{number}” is not a phone number."
+    except phonenumbers.NumberParseException as error:
+        return number, _parse_error(error, number, region)
     if phonenumbers.is_valid_number(parsed):
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), None
     if region and not number.strip().startswith("+"):
         short = phonenumbers.parse(number, region)
         if phonenumbers.is_valid_short_number_for_region(short, region):
             return phonenumbers.national_significant_number(short), None
-    where = f" in {region}" if region else ""
-    return (
-        number,
-        f"“{number}” is not a valid phone number{where}; write it with its country code, e.g. +52 55 1234 5678.",
+    # The country the number was read in: its own country code's, when written with one.
+    where = phonenumbers.region_code_for_country_code(parsed.country_code)
+    reason = phonenumbers.is_possible_number_with_reason(parsed)
+    if reason == phonenumbers.ValidationResult.INVALID_COUNTRY_CODE:
+        return number, _("Unknown country code: check the digits after +.")
+    international = where != region or number.strip().startswith(("+", "00"))
+    return number, _invalid_for(where, reason, international)
+
+
+def _parse_error(error: phonenumbers.NumberParseException, number: str, region: str | None) -> str:
+    """Return the message of a number phonenumbers could not even read."""
+    kind = phonenumbers.NumberParseException
+    if error.error_type == kind.INVALID_COUNTRY_CODE:
+        if number.strip().startswith(("+", "00")):
+            return _("Unknown country code: check the digits after +.")
+        return _("Start with + and the country code, e.g. +52 55 1234 5678.")
+    if not region:
+        return _("Not a phone number: start with + and the country code, e.g. +52 55 1234 5678.")
+    if error.error_type == kind.NOT_A_NUMBER:
+        example = _example(region, international=False)
+        if example:
+            return _("Not a phone number: write it like %(example)s.", example=example)
+        return _("Not a phone number.")
+    reason = (
+        phonenumbers.ValidationResult.TOO_LONG
+        if error.error_type == kind.TOO_LONG
+        else phonenumbers.ValidationResult.TOO_SHORT
     )
+    return _invalid_for(region, reason, international=number.strip().startswith(("+", "00")))
+
+
+def _invalid_for(region: str, reason: int, international: bool) -> str:
+    """Return "too short/too long/not valid for <country>: write it like <example>."."""
+    example = _example(region, international)
+    if not example:
+        return _("Not a valid phone number: check its digits and country code.")
+    country = _country_name(region)
+    if reason == phonenumbers.ValidationResult.TOO_SHORT:
+        return _(
+            "Too short for a number in %(country)s: write it like %(example)s.",
+            country=country,
+            example=example,
+        )
+    if reason == phonenumbers.ValidationResult.TOO_LONG:
+        return _(
+            "Too long for a number in %(country)s: write it like %(example)s.",
+            country=country,
+            example=example,
+        )
+    return _(
+        "Not a valid number for %(country)s: write it like %(example)s.",
+        country=country,
+        example=example,
+    )
+
+
+def _example(region: str, international: bool) -> str | None:
+    """Return the country's example number (phonenumbers' own), as it would be written."""
+    example = phonenumbers.example_number(region)
+    if example is None:
+        return None
+    form = (
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        if international
+        else phonenumbers.PhoneNumberFormat.NATIONAL
+    )
+    return phonenumbers.format_number(example, form)
+
+
+def _country_name(region: str) -> str:
+    """Return the country's name in the request's language (its code when there is none)."""
+    locale = get_locale()
+    return locale.territories.get(region, region) if locale is not None else region
 
 
 def public_contacts(session: Session, workspace_id: uuid.UUID) -> list[dict[str, Any]]:

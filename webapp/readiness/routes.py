@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -13,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from webapp.auth.session import unlock_required, unlocked
 from webapp.db import get_session
-from webapp.errors import ServiceError
+from webapp.i18n import requested_language
 from webapp.readiness import service
 from webapp.readiness.schemas import Readiness
 from webapp.workspaces import service as workspaces
@@ -23,27 +22,6 @@ from webapp.workspaces.routes import add_panel
 bp = Blueprint("readiness", __name__)
 
 
-def _language() -> str | None:
-    """Return the `lang` query parameter (the app's language on this device), or None.
-
-    :raises ServiceError: (400) for a language the app does not speak.
-    """
-    lang = request.args.get("lang")
-    if lang is None:
-        return None
-    if lang not in current_app.config["LANGUAGES"]:
-        raise ServiceError(
-            str(
-                _l(
-                    "“lang” must be one of: %(choices)s.",
-                    choices=", ".join(current_app.config["LANGUAGES"]),
-                )
-            ),
-            field="lang",
-        )
-    return lang
-
-
 @bp.get("/api/v1/workspaces/<workspace_id>/readiness")
 @login_required
 @unlock_required  # its fixes name contacts and playbooks
@@ -51,7 +29,7 @@ def readiness(workspace_id: str) -> Response:
     """Return the workspace's readiness checklist as the user may see it (no-store)."""
     session = get_session()
     wid = workspaces.parse_uuid(workspace_id)
-    lang = _language()
+    lang = requested_language()
     membership = workspaces.require_role(session, wid, current_user, Role.VIEWER)
     if lang is None:
         result = service.readiness(session, membership)

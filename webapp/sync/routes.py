@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
+from flask_babel import force_locale
 from flask_login import current_user, login_required
 from pydantic import ValidationError
 from werkzeug.wrappers import Response
@@ -14,6 +16,7 @@ from webapp.db import begin_read, get_session
 from webapp.directory.schemas import error_map
 from webapp.errors import error_response
 from webapp.extensions import limiter
+from webapp.i18n import requested_language
 from webapp.sync import service
 from webapp.sync.schemas import MAX_MUTATIONS, SyncRequest, item_count
 from webapp.workspaces import service as workspaces
@@ -39,7 +42,17 @@ def bad_request(message: str, errors: dict[str, str] | None = None) -> Response:
 @login_required
 @limiter.limit(_sync_limit, key_func=_user_key)
 def sync() -> Response:
-    """Apply the device's mutations, then return what changed since its cursor."""
+    """Apply the device's mutations, then return what changed since its cursor.
+
+    `?lang=es|en` (the app's language, which may differ from the account's) sets the language
+    of the messages in `errors`.
+    """
+    lang = requested_language()
+    with force_locale(lang) if lang else nullcontext():
+        return _sync()
+
+
+def _sync() -> Response:
     try:
         payload = request.get_json(silent=True)
     except RecursionError:

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from flask_babel import gettext as _
 from pydantic import ValidationError
 
 from webapp.auth.models import User
@@ -75,14 +76,21 @@ def open_one(
     mutation_id = _mutation_id(item.aad)
     try:
         if mutation_id is None:
-            raise _NotOpened({"aad": f"Not an outbox aad: {AAD_PREFIX}<user>:<workspace>:<id>."})
+            raise _NotOpened(
+                {
+                    "aad": _(
+                        "Not an outbox aad: %(shape)s.",
+                        shape=f"{AAD_PREFIX}<user>:<workspace>:<id>",
+                    )
+                }
+            )
         if item.aad != outbox_aad(user_id, workspace_id, mutation_id):
-            raise _NotOpened({"aad": "Sealed for another user or workspace."})
+            raise _NotOpened({"aad": _("Sealed for another user or workspace.")})
         if key is None or item.kid != key[0]:
-            raise _NotOpened({"kid": "Sealed under another key: fetch the current one."})
+            raise _NotOpened({"kid": _("Sealed under another key: fetch the current one.")})
         data = _open(item, key[1])
         if data.get("id") != mutation_id:
-            raise _NotOpened({"id": "The mutation does not carry the id its aad names."})
+            raise _NotOpened({"id": _("The mutation does not carry the id its aad names.")})
     except _NotOpened as refused:
         return _refused(mutation_id, {"_": SEALED} | refused.errors)
     try:
@@ -116,7 +124,7 @@ def _is_uuid(text: str) -> bool:
 
 def _b64url(text: str, name: str) -> bytes:
     if B64URL.fullmatch(text) is None or len(text) % 4 == 1:
-        raise _NotOpened({name: "Not base64url without padding."})
+        raise _NotOpened({name: _("Not base64url without padding.")})
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
@@ -124,23 +132,25 @@ def _open(item: SealedMutation, key: bytes) -> dict[str, Any]:
     """Decrypt and parse a sealed item whose aad and kid were checked; return a JSON object."""
     iv = _b64url(item.iv, "iv")
     if len(iv) != IV_BYTES:
-        raise _NotOpened({"iv": f"Must be {IV_BYTES} bytes."})
+        raise _NotOpened({"iv": _("Must be %(num)d bytes.", num=IV_BYTES)})
     ciphertext = _b64url(item.ciphertext, "ciphertext")
     if len(ciphertext) < TAG_BYTES:
-        raise _NotOpened({"ciphertext": f"Shorter than its {TAG_BYTES}-byte tag."})
+        raise _NotOpened({"ciphertext": _("Shorter than its %(num)d-byte tag.", num=TAG_BYTES)})
     try:
         plaintext = AESGCM(key).decrypt(iv, ciphertext, item.aad.encode())
     except InvalidTag:
         raise _NotOpened(
             {
-                "ciphertext": "Does not open with this user's key: altered, or sealed for another aad."
+                "ciphertext": _(
+                    "Does not open with this user's key: altered, or sealed for another aad."
+                )
             }
         ) from None
     try:
         # The parser of clear requests (the app's JSON provider), so both read the same values.
         data = orjson.loads(plaintext)
     except (orjson.JSONDecodeError, RecursionError):
-        raise _NotOpened({"ciphertext": "The sealed mutation is not JSON."}) from None
+        raise _NotOpened({"ciphertext": _("The sealed mutation is not JSON.")}) from None
     if not isinstance(data, dict):
-        raise _NotOpened({"ciphertext": "The sealed mutation is not a JSON object."})
+        raise _NotOpened({"ciphertext": _("The sealed mutation is not a JSON object.")})
     return data

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,8 @@ from webapp.workspaces.models import Membership, Role, Workspace
 from webapp.workspaces.service import current_workspace, sees_restricted
 
 KEEP_PROCESSED = timedelta(days=30)
+# A code, not a message: the app matches on it (as on `{"_": "sealed"}`); the other values of
+# `errors` are messages in the user's language.
 FORBIDDEN = {"_": "forbidden"}
 
 
@@ -140,7 +143,7 @@ def _apply_all(
             else:
                 results.append(
                     _result(
-                        mutation, "rejected", errors={"id": "This mutation id was already used."}
+                        mutation, "rejected", errors={"id": _("This mutation id was already used.")}
                     )
                 )
             continue
@@ -178,6 +181,25 @@ def _result(mutation: Mutation, status: str, **extra: Any) -> dict[str, Any]:
     return result
 
 
+def _no_record() -> str:
+    return _("No record with this id in this workspace.")
+
+
+def _append_only() -> str:
+    return _("Incident entries cannot be changed or deleted: add a new entry instead.")
+
+
+def _no_reference(entity_type: str) -> str:
+    """Return the message of a reference that names no record of this workspace."""
+    if entity_type == "contact":
+        return _("This contact is not in the workspace: choose another.")
+    if entity_type == "playbook":
+        return _("This playbook is not in the workspace: choose another.")
+    if entity_type == "incident":
+        return _("This incident is not in the workspace, or it was deleted.")
+    return _no_record()
+
+
 def _touch(ctx: Context, entity: Synced) -> None:
     entity.revision = ctx.next_revision()
     entity.updated_at = utcnow()
@@ -188,9 +210,7 @@ def _apply(ctx: Context, mutation: Mutation) -> dict[str, Any]:
     model = ENTITY_TYPES[mutation.type]
     entity = ctx.session.get(model, mutation.entity_id)
     if entity is not None and entity.workspace_id != ctx.workspace.id:
-        return _result(
-            mutation, "rejected", errors={"entity_id": "No record with this id in this workspace."}
-        )
+        return _result(mutation, "rejected", errors={"entity_id": _no_record()})
     if mutation.op == "delete":
         return _delete(ctx, mutation, entity)
     if entity is None:
@@ -202,13 +222,11 @@ def _apply(ctx: Context, mutation: Mutation) -> dict[str, Any]:
 
 def _delete(ctx: Context, mutation: Mutation, entity: Synced | None) -> dict[str, Any]:
     if entity is None:
-        return _result(
-            mutation, "rejected", errors={"entity_id": "No record with this id in this workspace."}
-        )
+        return _result(mutation, "rejected", errors={"entity_id": _no_record()})
     if entity.deleted:
         return _result(mutation, "applied", version=entity.version)
     if isinstance(entity, IncidentEntry):
-        return _result(mutation, "rejected", errors={"_": "Incident entries are append-only."})
+        return _result(mutation, "rejected", errors={"_": _append_only()})
     if mutation.base_version != entity.version:
         return _result(mutation, "conflict", version=entity.version)
     entity.deleted = True
@@ -225,7 +243,7 @@ def _create(ctx: Context, mutation: Mutation, model: type[Synced]) -> dict[str, 
         return _result(
             mutation,
             "rejected",
-            errors={"base_version": "No record with this id: create it with base_version null."},
+            errors={"base_version": _("No record with this id: create it with base_version null.")},
         )
     fields = dict(mutation.fields)
     if model is IncidentEntry:
@@ -280,20 +298,15 @@ def _check_references(
         if ref.live:
             query = query.where(table.c.deleted.is_(False))
         found = set(ctx.session.scalars(query))
-        label = ref.type.replace("_", " ")
         errors.update(
-            {
-                path: f"No {label} with this id in this workspace."
-                for path, ident in paths.items()
-                if ident not in found
-            }
+            {path: _no_reference(ref.type) for path, ident in paths.items() if ident not in found}
         )
     return errors
 
 
 def _update(ctx: Context, mutation: Mutation, entity: Synced) -> dict[str, Any]:
     current = to_api(entity)
-    unknown = {name: "Unknown field." for name in mutation.fields if name not in entity.FIELDS}
+    unknown = {name: _("Unknown field.") for name in mutation.fields if name not in entity.FIELDS}
     if unknown:
         return _result(mutation, "rejected", errors=unknown)
     validated, errors = validate(
@@ -325,7 +338,7 @@ def _update(ctx: Context, mutation: Mutation, entity: Synced) -> dict[str, Any]:
         else:
             conflicts.append({"field": name, "server": server, "client": client})
     if applied and isinstance(entity, IncidentEntry):
-        return _result(mutation, "rejected", errors={"_": "Incident entries are append-only."})
+        return _result(mutation, "rejected", errors={"_": _append_only()})
     if applied:
         was_restricted = getattr(entity, "visibility", None) == "restricted"
         for name in applied:

@@ -190,7 +190,10 @@ def _document_sync(schemas: dict[str, Any]) -> None:
         "applied, `version` is the entity's new version, and `deleted` is true when a put met a "
         "deleted entity; `rejected`: nothing changed, `errors` says why by field path "
         '(`{"_": "forbidden"}` for a viewer). Empty `conflicts`/`errors` and null '
-        "`version`/`deleted` are left out. A sealed item that does not open has only `id` (the "
+        "`version`/`deleted` are left out. The values of `errors` are short messages for the "
+        "input at that path, in the user's language (or the request's `lang`), except the codes "
+        'of key `_`: `"forbidden"` and `"sealed"`, never translated; any other value of `_` is '
+        "a message about the whole record. A sealed item that does not open has only `id` (the "
         "mutation id its `aad` names, null when the `aad` is not an outbox one), `status` "
         '`rejected` and `errors` `{"_": "sealed"}` plus one key naming the part at fault, with a '
         "message: `aad` (malformed, or another user's or workspace's), `kid` (another key), `iv`, "

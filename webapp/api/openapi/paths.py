@@ -26,6 +26,9 @@ SESSION = [{"session": []}]
 SESSION_AND_CSRF = [{"session": [], "csrf": []}]
 
 
+LANG = {"$ref": "#/components/parameters/Lang"}
+
+
 def _use(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/responses/{name}"}
 
@@ -97,14 +100,15 @@ def paths() -> dict[str, Any]:
                     '400. A viewer\'s mutations are rejected with `{"_": "forbidden"}`. '
                     "`sealed` carries mutations sealed with the user's snapshot key (the outbox "
                     "as the device keeps it): each is opened and then applied as a clear one, or "
-                    'rejected alone with `{"_": "sealed", ...}`.\n\n'
+                    'rejected alone with `{"_": "sealed", ...}`. The messages of `errors` are '
+                    "in the user's language, or in `lang`'s.\n\n"
                     "Without a valid `X-Enlace-Unlock` or a recent password (a locked device: "
                     "the service worker flushing the sealed outbox), the mutations still apply, "
                     "but the answer has no `changes`, `cursor` is the request's, `more` is "
                     "false, and conflicts leave out the server's values."
                 ),
                 "security": SESSION_AND_CSRF,
-                "parameters": [UNLOCK],
+                "parameters": [UNLOCK, LANG],
                 "requestBody": {
                     "required": True,
                     "description": f"JSON, at most {MAX_BODY}.",
@@ -205,19 +209,7 @@ def paths() -> dict[str, Any]:
                     "(no valid `X-Enlace-Unlock`, no recent password) gets 403 `locked`."
                 ),
                 "security": SESSION,
-                "parameters": [
-                    UNLOCK,
-                    {
-                        "name": "lang",
-                        "in": "query",
-                        "required": False,
-                        "description": (
-                            "The language of the texts (the app's language on this device); "
-                            "the user's own language when left out."
-                        ),
-                        "schema": {"type": "string", "enum": ["es", "en"]},
-                    },
-                ],
+                "parameters": [UNLOCK, LANG],
                 "responses": {
                     "200": json_response("The checklist.", Readiness),
                     "400": _use("BadRequest"),

@@ -73,6 +73,17 @@ def parameters() -> dict[str, Any]:
             "description": "The workspace's id.",
             "schema": {"type": "string", "format": "uuid"},
         },
+        "Lang": {
+            "name": "lang",
+            "in": "query",
+            "required": False,
+            "description": (
+                "The language of the answer's texts and messages (the app's language on this "
+                "device, which may differ from the account's); the user's own language when "
+                "left out. Any other value gets 400 with `errors.lang`."
+            ),
+            "schema": {"type": "string", "enum": ["es", "en"]},
+        },
     }
 
 
