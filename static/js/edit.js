@@ -122,10 +122,13 @@ function availability(value) {
 /** Canonicalise partner details; empty ones are no value. */
 function partner(value) {
   if (!isObject(value)) return orNull(value);
-  const minutes = orNull(value.response_minutes);
-  const procedure = longText(value.procedure);
-  const canonical = { ...value, response_minutes: minutes, procedure };
-  const empty = Object.keys(canonical).length === 2 && minutes === null && procedure === null;
+  const canonical = {
+    ...value,
+    response_minutes: orNull(value.response_minutes),
+    preparation_minutes: orNull(value.preparation_minutes),
+    procedure: longText(value.procedure),
+  };
+  const empty = Object.keys(canonical).length === 3 && Object.values(canonical).every((v) => v === null);
   return empty ? null : canonical;
 }
 

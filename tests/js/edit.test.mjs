@@ -302,12 +302,13 @@ test("lengths count characters as the server does (code points, after NFC)", () 
 
 test("a key the server does not know is refused before sending, never dropped", () => {
   const limits = limitsFromOpenApi(OPENAPI);
-  const values = { name: "Ana", partner: { response_minutes: 30, preparation_minutes: 60 } };
+  const values = { name: "Ana", partner: { response_minutes: 30, handover_minutes: 60 } };
   assert.deepEqual(checkFields("contact", values, limits), {
-    "partner.preparation_minutes": { code: "unknown" },
+    "partner.handover_minutes": { code: "unknown" },
   });
   assert.deepEqual(buildPut("contact", null, values).fields.partner, {
     ...values.partner,
+    preparation_minutes: null,
     procedure: null,
   });
 });
