@@ -204,8 +204,10 @@ def registration_id(context: Any, page: Page) -> tuple[Any, str]:
     registrations: list[dict[str, Any]] = []
     cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
     cdp.send("ServiceWorker.enable")
+    # CDP events arrive while Playwright waits (page.wait_for_timeout), not during time.sleep.
     live = eventually(
-        lambda: [r for r in registrations if not r["isDeleted"] and r["scopeURL"].startswith(origin)]
+        lambda: page.wait_for_timeout(50)
+        or [r for r in registrations if not r["isDeleted"] and r["scopeURL"].startswith(origin)]
     )
     return cdp, live[0]["registrationId"]
 
