@@ -40,7 +40,8 @@ def test_a_fresh_workspace_scores_low_with_the_right_gaps(device):
     assert body["score"] <= 40
     for area in AREAS:
         assert found[f"area:{area}"]["ok"] is False
-        assert found[f"area:{area}"]["fix"]["url"] == "/app#directory"
+        # The owner's fix opens a new internal contact of that area (the app's form).
+        assert found[f"area:{area}"]["fix"]["url"] == f"/app#new/contact?kind=internal&area={area}"
     for gap in ("legal", "medical", "national_numbers", "city_numbers"):
         assert found[gap]["ok"] is False, gap
         assert found[gap]["fix"]["text"] and found[gap]["fix"]["url"].startswith("/app#")
@@ -112,9 +113,9 @@ def test_what_counts_as_after_hours(device, availability, after_hours):
     check = checks(readiness(owner))["area:quality"]
     assert check["ok"] is after_hours
     if not after_hours:
-        # The contact exists: the fix names it and links to it.
+        # The contact exists: the fix names it, and opens a new after-hours contact of the area.
         assert "“Carla Calidad”" in check["fix"]["text"]
-        assert check["fix"]["url"].startswith("/app#contact/")
+        assert check["fix"]["url"] == "/app#new/contact?kind=internal&area=quality&hours=after_hours"
 
 
 def test_a_backup_available_after_hours_covers_the_area(device):
@@ -161,7 +162,7 @@ def test_city_numbers_and_a_playbook_without_contacts(device):
     playbook = put(owner, {"name": "Aaa sin contactos", "steps": ["Llamar"]}, type="playbook")
     check = checks(readiness(owner))["playbooks"]
     assert not check["ok"] and "“Aaa sin contactos”" in check["fix"]["text"]
-    assert check["fix"]["url"] == f"/app#playbook/{playbook}"
+    assert check["fix"]["url"] == f"/app#edit/playbook/{playbook}"
     put(owner, {"contact_ids": [ids[0]]}, playbook, type="playbook", base_version=1)
     assert "Aaa sin contactos" not in str(checks(readiness(owner))["playbooks"]["fix"])
 
@@ -193,7 +194,7 @@ def test_invalid_and_stale_numbers_are_named(app, device):
         not found["numbers_valid"]["ok"]
         and "“Número viejo”" in found["numbers_valid"]["fix"]["text"]
     )
-    assert found["numbers_valid"]["fix"]["url"] == f"/app#contact/{wrong}"
+    assert found["numbers_valid"]["fix"]["url"] == f"/app#edit/contact/{wrong}"
     assert found["legal"]["ok"]
 
 
@@ -264,7 +265,8 @@ def test_the_workspace_page_shows_the_score_and_the_gaps_with_links(device):
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert f'data-testid="readiness-score">{score}<' in html
-    assert 'data-check="area:finance"' in html and 'href="/app#directory"' in html
+    assert 'data-check="area:finance"' in html
+    assert 'href="/app#new/contact?kind=internal&amp;area=finance"' in html
     assert f"/workspaces/{owner.workspace}/poster" in html
     assert f"/workspaces/{owner.workspace}/members" in html
     # A viewer sees the page and the checklist, without the owner's links.
@@ -294,3 +296,17 @@ def test_areas_typed_by_people_count(device, area, check):
         },
     )
     assert checks(readiness(owner))[check]["ok"]
+
+
+def test_an_editors_fixes_open_the_apps_forms_a_viewers_do_not(device):
+    """Issue 14: the checklist's links open the right form, pre-filled; viewers cannot edit."""
+    owner = device()
+    viewer = device(owner.workspace_obj, "viewer")
+    found = checks(readiness(owner))
+    assert found["legal"]["fix"]["url"] == "/app#new/contact?kind=legal"
+    assert found["medical"]["fix"]["url"] == "/app#new/contact?kind=medical"
+    assert found["cybercrime"]["fix"]["url"] == "/app#new/contact?kind=authority"
+    assert found["playbooks"]["fix"]["url"] == "/app#new/playbook"
+    seen = checks(readiness(viewer))
+    assert seen["legal"]["fix"]["url"] == "/app#directory"
+    assert not any("#new/" in c["fix"]["url"] or "#edit/" in c["fix"]["url"] for c in seen.values() if c["fix"])

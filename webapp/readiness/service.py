@@ -10,10 +10,11 @@ from __future__ import annotations
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlencode
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -67,8 +68,8 @@ NAMED = 3
 # and valid numbers weigh more: a wrong or unchecked number costs most at 2 a.m.
 WEIGHTS = {"national_numbers": 2, "city_numbers": 2, "numbers_valid": 2}
 
-# Where the app shows things (static/js/app.js routeOf); the app has no edit screens yet, so a
-# fix links to where the item is seen and says what to change.
+# Where the app shows things (static/js/app.js routeOf). A viewer's fix links to where the item
+# is seen; an editor's opens the app's form for the gap, pre-filled (`for_editors`).
 DIRECTORY_URL = "/app#directory"
 QUICK_DIAL_URL = "/app#quick-dial"
 PLAYBOOKS_URL = "/app#playbooks"
@@ -82,6 +83,44 @@ def contact_url(contact_id: uuid.UUID | str) -> str:
 def playbook_url(playbook_id: uuid.UUID | str) -> str:
     """Return the app's address of one playbook."""
     return f"/app#playbook/{playbook_id}"
+
+
+def new_contact_url(**prefill: str) -> str:
+    """Return the app's form for a new contact, pre-filled (forms.js prefillFromQuery)."""
+    return f"/app#new/contact?{urlencode(prefill)}"
+
+
+# The form that closes each gap when nothing of it exists yet (editors and owners only).
+NEW_CONTACT_FOR = {
+    "legal": {"kind": "legal"},
+    "medical": {"kind": "medical"},
+    "cybercrime": {"kind": "authority"},
+    "national_numbers": {"kind": "emergency", "visibility": "public"},
+    "city_numbers": {"kind": "emergency", "visibility": "public"},
+}
+
+
+def for_editors(check: Check) -> Check:
+    """Return the check with its fix opening the app's form for the gap, pre-filled.
+
+    An area without anyone opens a new internal contact of that area; an area whose people do
+    not answer after hours, a new one of that area with after-hours availability. A wrong
+    number opens that contact's form; a playbook without contacts, the playbook's form.
+    """
+    if check.fix is None:
+        return check
+    url = check.fix.url
+    if check.id.startswith("area:"):
+        area = check.id.removeprefix("area:")
+        hours = {} if url == DIRECTORY_URL else {"hours": "after_hours"}
+        url = new_contact_url(kind="internal", area=area, **hours)
+    elif check.id in NEW_CONTACT_FOR and url == DIRECTORY_URL:
+        url = new_contact_url(**NEW_CONTACT_FOR[check.id])
+    elif check.id == "numbers_valid":
+        url = url.replace("/app#contact/", "/app#edit/contact/")
+    elif check.id == "playbooks":
+        url = "/app#new/playbook" if url == PLAYBOOKS_URL else url.replace("#playbook/", "#edit/playbook/")
+    return replace(check, fix=replace(check.fix, url=url))
 
 
 @dataclass(frozen=True)
@@ -439,6 +478,8 @@ def readiness(session: Session, membership: Membership, now: datetime | None = N
             ),
         )
     )
+    if sees_restricted(membership.role):  # owners and editors: the fixes open forms
+        checks = [for_editors(c) for c in checks]
     total = sum(c.weight for c in checks)
     passed = sum(c.weight for c in checks if c.ok)
     return Readiness(score=round(100 * passed / total), checks=checks)
