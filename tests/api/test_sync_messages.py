@@ -18,8 +18,8 @@ OTHER = {"es": "en", "en": "es"}
 
 
 def example(region: str) -> str:
-    """The country's example number in national form, as the message shows it."""
-    number = phonenumbers.example_number(region)
+    """The country's example mobile number in national form, as the message shows it."""
+    number = phonenumbers.example_number_for_type(region, phonenumbers.PhoneNumberType.MOBILE)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 

@@ -301,3 +301,12 @@ def test_user_without_workspace_sees_how_to_start(client, auth, make_user):
     # The app offers "Create a workspace" when the session lists none (tests/browser).
     assert client.get("/api/v1/session").get_json()["workspaces"] == []
     assert PASSWORD not in client.get("/app").get_data(as_text=True)
+
+
+def test_the_session_gives_each_workspace_its_countrys_phone_example(device, make_user, make_workspace):
+    """The contact form's hint: a mobile number as people of the workspace's country write it."""
+    owner = device()
+    spain = make_workspace(owner=owner.user, country="ES")
+    listed = {w["id"]: w for w in owner.client.get("/api/v1/session").get_json()["workspaces"]}
+    assert listed[str(owner.workspace)]["phone_example"] == "222 123 4567"  # MX
+    assert listed[str(spain.id)]["phone_example"] == "612 34 56 78"

@@ -15,6 +15,7 @@ from webapp.auth.routes import check_own_password
 from webapp.auth.session import mark_authenticated
 from webapp.db import get_session
 from webapp.directory.schemas import error_map
+from webapp.directory.service import phone_example
 from webapp.errors import error_response
 from webapp.workspaces import service as workspaces
 
@@ -40,6 +41,7 @@ def session_info() -> Response:
                 name=m.workspace.name,
                 role=m.role,
                 unlock_policy=m.workspace.unlock_policy,
+                phone_example=phone_example(m.workspace.country),
             )
             for m in memberships
         ],

@@ -29,6 +29,10 @@ class SessionWorkspace(BaseModel):
     id: uuid.UUID
     name: str
     role: Role
+    phone_example: str = Field(
+        "",
+        description="A mobile number of the workspace's country as written there: the forms' hint.",
+    )
     unlock_policy: UnlockPolicy = Field(
         description=(
             "How this member's devices may unlock the app: `pin` (a 6-digit PIN, a passphrase "

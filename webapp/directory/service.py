@@ -203,9 +203,19 @@ def _invalid_for(region: str, reason: int, international: bool) -> str:
     )
 
 
+def phone_example(region: str | None) -> str:
+    """Return how a mobile number of the country is written at home (the forms' hint), or ""."""
+    return (_example(region, international=False) or "") if region else ""
+
+
 def _example(region: str, international: bool) -> str | None:
-    """Return the country's example number (phonenumbers' own), as it would be written."""
-    example = phonenumbers.example_number(region)
+    """Return the country's example number (phonenumbers' own), as it would be written.
+
+    A mobile number where the country has one: what a directory mostly holds.
+    """
+    example = phonenumbers.example_number_for_type(
+        region, phonenumbers.PhoneNumberType.MOBILE
+    ) or phonenumbers.example_number(region)
     if example is None:
         return None
     form = (
