@@ -90,6 +90,7 @@ let state = {
   confirmDelete: null, // {type, id, name, usedBy} while asking
   undo: null, // {mutationId, name} while a delete can be taken back
   lostEdits: 0, // edits erased with the device (ten wrong PINs)
+  confirmSignOut: null, // {count} of edits not sent, asked before signing out
   busy: false,
   now: new Date(),
 };
@@ -407,15 +408,21 @@ async function addPasskey() {
   notice("passkey_added", "ok");
 }
 
+/** Count the edits on this device the server has not taken (pending, conflicts, rejected). */
+async function unsentEdits() {
+  let count = 0;
+  for (const workspace of state.workspaces) {
+    const { pending, conflict, rejected } = await editing.counts(workspace.id);
+    count += pending + conflict + rejected;
+  }
+  return count;
+}
+
 async function wipeAfterWrongPins() {
   // The session cookie must go too, or whoever holds the phone sets a new PIN and reads on; a
   // device offline remembers to end it at its first connection.
   markSessionToEnd();
-  let lostEdits = 0;
-  for (const workspace of state.workspaces) {
-    const { pending, conflict, rejected } = await editing.counts(workspace.id);
-    lostEdits += pending + conflict + rejected;
-  }
+  const lostEdits = await unsentEdits();
   if (await endServerSession()) sessionEnded();
   await forgetDevice();
   store = null;
@@ -762,10 +769,17 @@ const actions = {
   choosePinKind: (pinKind) => update({ pinKind, notice: null }),
   forgotPin: () => update({ screen: "reauth", reauth: "forgot", notice: null }),
   confirmPassword: (password) => confirmPassword(password).catch(fail),
-  async signOut() {
+  async signOut(anyway = false) {
+    // Edits not sent yet would be erased with the device's copy: say so, and try to send them.
+    if (!anyway && store) {
+      await edits.flush().catch(() => null);
+      const waiting = await unsentEdits();
+      if (waiting > 0) return update({ confirmSignOut: { count: waiting } });
+    }
     await endServerSession();
     await wipeAndSignIn();
   },
+  cancelSignOut: () => update({ confirmSignOut: null }),
   search(query) {
     update({ query, results: search(query) });
   },

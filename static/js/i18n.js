@@ -351,6 +351,11 @@ export const STRINGS = Object.freeze({
     no_contacts_body_editor: "Añade el primero: quién atiende reembolsos, calidad, operaciones… de día y fuera de horario.",
     edit_forbidden: "Solo los propietarios y editores pueden cambiar el directorio.",
     saved_sending: "Guardado. Enviando…",
+    sign_out_unsent:
+      "{count} cambio(s) de este teléfono aún no llegaron al servidor (sin conexión o por resolver). Si cierras sesión, se borran.",
+    sign_out_keep: "No cerrar sesión",
+    preparation_minutes_value: "Preparación: {minutes} min",
+    sign_out_anyway: "Cerrar sesión y borrarlos",
     rejected_fix_below: "El servidor no aceptó el cambio: corrige lo marcado y guarda de nuevo.",
     saved_offline: "Guardado en este teléfono. Se enviará cuando vuelva la conexión.",
     checked_today_done: "Marcado como comprobado hoy.",
@@ -707,6 +712,11 @@ export const STRINGS = Object.freeze({
     no_contacts_body_editor: "Add the first one: who handles refunds, quality, operations… by day and after hours.",
     edit_forbidden: "Only owners and editors can change the directory.",
     saved_sending: "Saved. Sending…",
+    sign_out_unsent:
+      "{count} change(s) on this phone have not reached the server yet (offline or to settle). Signing out erases them.",
+    sign_out_keep: "Stay signed in",
+    preparation_minutes_value: "Preparation: {minutes} min",
+    sign_out_anyway: "Sign out and erase them",
     rejected_fix_below: "The server did not accept the change: fix what is marked and save again.",
     saved_offline: "Saved on this phone. It goes when the connection is back.",
     checked_today_done: "Marked as checked today.",

@@ -114,7 +114,7 @@ function Screen(props) {
         <p><a class="button primary" href="/workspaces/new">${t("create_workspace")}</a></p>
         <p class="actions center">
           <a class="button" href="/account">${t("account")}</a>
-          <button type="button" onClick=${props.actions.signOut}>${t("sign_out")}</button>
+          <button type="button" onClick=${() => props.actions.signOut()}>${t("sign_out")}</button>
         </p>
       <//>`;
     case "set-pin":

@@ -79,8 +79,10 @@ export function ContactView(props) {
     ${contact.when_to_contact &&
     html`<${Section} title=${t("when_to_contact")}><p class="pre">${contact.when_to_contact}</p><//>`}
     ${partner &&
-    (partner.procedure || partner.response_minutes != null) &&
+    (partner.procedure || partner.response_minutes != null || partner.preparation_minutes != null) &&
     html`<${Section} title=${t("partner")}>
+      ${partner.preparation_minutes != null &&
+      html`<p>${t("preparation_minutes_value", { minutes: partner.preparation_minutes })}</p>`}
       ${partner.response_minutes != null &&
       html`<p>${t("response_minutes", { minutes: partner.response_minutes })}</p>`}
       ${partner.procedure && html`<p class="pre">${partner.procedure}</p>`}

@@ -119,10 +119,18 @@ export function StatusView({ state, actions, t }) {
           ${state.hasPasskey ? t("passkey_replace") : t("passkey_add")}
         </button>`}
         <button type="button" onClick=${actions.lock}>${t("lock_now")}</button>
-        <button type="button" class="danger" onClick=${actions.signOut} data-testid="sign-out">
+        <button type="button" class="danger" onClick=${() => actions.signOut()} data-testid="sign-out">
           ${t("sign_out")}
         </button>
       </div>
       <p class="hint">${t("sign_out_wipes")}</p>
+      ${state.confirmSignOut &&
+      html`<div class="notice notice-error confirm-sign-out" role="alert" data-testid="confirm-sign-out">
+        <p>${t("sign_out_unsent", { count: state.confirmSignOut.count })}</p>
+        <div class="actions">
+          <button type="button" onClick=${actions.cancelSignOut}>${t("sign_out_keep")}</button>
+          <button type="button" class="danger" onClick=${() => actions.signOut(true)}>${t("sign_out_anyway")}</button>
+        </div>
+      </div>`}
     </section>`;
 }
