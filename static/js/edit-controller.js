@@ -214,7 +214,7 @@ export function createEditController(ctx) {
     const form = state().form;
     if (!form || form.saving) return;
     setForm({ ...form, saving: true });
-    const values = valuesToSave(form.type, form.values);
+    const values = valuesToSave(form.type, form.values, form.held);
     const { errors, mutation } = await editing.save(
       workspaceId(),
       form.type,

@@ -187,11 +187,16 @@ export function parseMinutes(text) {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
+function isEmpty(value) {
+  return value === null || value === "" || (Array.isArray(value) && value.length === 0);
+}
+
 /**
  * Return the values to save: rows the user left empty dropped (a phone without a number, an
- * e-mail without an address, a step without text), so that an untouched blank row is no error.
+ * e-mail without an address, a step without text), so that an untouched blank row is no error;
+ * and a field the held record lacks, left empty, left out (it is no change).
  */
-export function valuesToSave(type, values) {
+export function valuesToSave(type, values, held = null) {
   const out = { ...values };
   if (type === "contact") {
     out.phones = (values.phones ?? []).filter((p) => String(p.number ?? "").trim() !== "");
@@ -201,6 +206,11 @@ export function valuesToSave(type, values) {
   }
   if (type === "playbook") {
     out.steps = (values.steps ?? []).filter((step) => String(step).trim() !== "");
+  }
+  if (held) {
+    for (const [name, value] of Object.entries(out)) {
+      if (held[name] === undefined && isEmpty(value)) delete out[name];
+    }
   }
   return out;
 }
