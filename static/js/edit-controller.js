@@ -96,8 +96,8 @@ export function createEditController(ctx) {
     if (report.retryInMs !== null && report.retryInMs !== undefined) scheduleFlush(report.retryInMs);
     if (report.offline) ctx.update({ online: false });
     if (report.sent > 0 && ctx.isUnlocked()) {
-      // "Saved. Sending…" has done its job once the server answered.
-      if (report.applied > 0 && state().notice?.key === "saved_sending") ctx.update({ notice: null });
+      // "Saved. Sending…" has done its job once the server answered (the banner tells the rest).
+      if (["saved_sending", "saved_offline"].includes(state().notice?.key)) ctx.update({ notice: null });
       await ctx.refresh();
       await showDirectory();
       await reopenRejected(report);

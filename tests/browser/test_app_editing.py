@@ -6,6 +6,7 @@ one saves reaches the other through the server, and nothing typed is lost on the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +25,14 @@ from tests.browser.app_helpers import (
 )
 
 EDITOR_PHONE = {**PHONE, "viewport": {"width": 390, "height": 844}}
+# Set ENLACE_SHOTS=<folder> to keep screenshots of the forms and the conflict screen (README).
+SHOTS = os.environ.get("ENLACE_SHOTS")
+
+
+def shot(page: Page, name: str) -> None:
+    """Keep a screenshot of the page when ENLACE_SHOTS names a folder."""
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, f"{name}.png"))
 
 
 def open_app(new_context: Callable[..., Any], email: str, **options: Any) -> tuple[Any, Page]:
@@ -245,3 +254,135 @@ def test_the_service_worker_sends_the_sealed_outbox_with_the_app_closed(
     unlock(app)
     expect(app.get_by_test_id("directory")).to_contain_text("Marketing")
     expect(app.get_by_test_id("sync-banner")).to_have_count(0)
+
+
+def test_a_delete_names_the_playbooks_that_use_it_and_can_be_undone(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    entity = create(owner, "Guardia de sistemas", phones=[{"number": "+525511112222"}])
+    from tests.conftest import mutation
+
+    owner.sync(mutation("8d1c7a0e-0000-4000-8000-00000000000a", {"name": "Caída de la app", "contact_ids": [entity]}, type="playbook"))
+    _, page = open_app(new_context, owner.user.email)
+    page.goto(f"/app#contact/{entity}")
+    page.get_by_test_id("edit-actions").get_by_role("button", name="Delete").click()
+    dialog = page.get_by_test_id("confirm-delete")
+    expect(dialog).to_contain_text("Caída de la app")
+    dialog.get_by_role("button", name="Delete").click()
+    expect(page.get_by_test_id("directory")).not_to_contain_text("Guardia de sistemas")
+    page.get_by_test_id("undo").get_by_role("button", name="Undo").click()
+    expect(page.get_by_test_id("directory")).to_contain_text("Guardia de sistemas")
+    # Nothing reached the server: the undo came before the delete was sent.
+    assert "Guardia de sistemas" in contact_names(owner)
+
+    page.goto(f"/app#contact/{entity}")
+    page.get_by_test_id("edit-actions").get_by_role("button", name="Delete").click()
+    page.get_by_test_id("confirm-delete").get_by_role("button", name="Delete").click()
+    eventually(lambda: "Guardia de sistemas" not in contact_names(owner))
+
+
+def test_checked_today_in_one_tap_and_a_playbook_built_with_buttons(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    first = create(owner, "Finanzas", phones=[{"number": "+525511112222"}])
+    create(owner, "Legal externo", kind="legal", phones=[{"number": "+525533334444"}])
+    _, page = open_app(new_context, owner.user.email)
+    page.goto(f"/app#contact/{first}")
+    expect(page.get_by_test_id("last-verified")).to_contain_text("Not verified yet")
+    page.get_by_role("button", name="Checked today").click()
+    expect(page.get_by_test_id("last-verified")).to_contain_text("Last verified")
+    eventually(lambda: contact_names(owner)["Finanzas"].get("last_verified_at"))
+
+    page.get_by_role("link", name="Playbooks").click()
+    page.get_by_test_id("new-playbook").click()
+    fill(page, "name", "Tormenta de reembolsos")
+    form = page.get_by_test_id("playbook-form")
+    for text in ("Avisar a finanzas", "Publicar aviso"):
+        form.get_by_role("button", name="Add step").click()
+        form.locator("textarea[name^=steps]").last.fill(text)
+    form.get_by_role("button", name="Move Step 2 up").click()
+    for query, name in (("legal", "Legal externo"), ("finan", "Finanzas")):
+        form.locator("#f-contact-search").fill(query)
+        form.locator(".pick-list").get_by_role("button", name=name).click()
+    form.get_by_role("button", name="Move Finanzas up").click()
+    form.get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("playbook")).to_contain_text("Tormenta de reembolsos")
+    body = eventually(
+        lambda: [c["data"] for c in owner.sync(cursor=0)["changes"] if c["type"] == "playbook" and c["data"]]
+    )
+    playbook = next(p for p in body if p["name"] == "Tormenta de reembolsos")
+    assert playbook["steps"] == ["Publicar aviso", "Avisar a finanzas"]
+    assert playbook["contact_ids"][0] == first
+
+
+def test_a_readiness_fix_opens_the_form_it_names_pre_filled(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    _, page = open_app(new_context, owner.user.email)
+    page.get_by_role("link", name="Status").click()
+    page.get_by_role("link", name="Crisis readiness").click()
+    gap = page.locator("[data-check='area:operations']")
+    gap.get_by_role("link").click()
+    form = page.get_by_test_id("contact-form")
+    expect(form).to_be_visible()
+    expect(page.locator("#f-area")).to_have_value("operations")
+    expect(page.locator("#f-kind")).to_have_value("internal")
+
+
+def test_in_spanish_a_form_error_and_a_conflict_read_in_spanish(
+    live_server: Any, new_context: Callable[..., Any], device: Any, make_user: Any, add_member: Any
+) -> None:
+    from tests.conftest import mutation
+
+    owner = device()
+    ana = make_user(name="Ana", locale="es")
+    add_member(owner.workspace_obj, ana, "editor")
+    entity = create(
+        owner,
+        "Restaurante La Esquina",
+        kind="partner",
+        role_title="Gerente",
+        phones=[{"label": "Móvil", "number": "+525511112222"}],
+    )
+    context, page = open_app(new_context, ana.email, locale="es-MX", color_scheme="dark")
+    wait_until(page, READY)
+
+    page.goto(f"/app#edit/contact/{entity}")
+    form = page.get_by_test_id("contact-form")
+    expect(form.get_by_role("heading", level=1)).to_have_text("Editar contacto")
+    fill(page, "phones.0.number", "55 12")
+    fill(page, "partner.preparation_minutes", "25")
+    form.get_by_role("button", name="Guardar").click()
+    error = page.locator("#f-phones-0-number-error")
+    expect(error).to_contain_text("México")
+    expect(page.locator("#f-phones-0-number")).to_have_value("55 12")
+    shot(page, "formulario-contacto")
+    fill(page, "phones.0.number", "55 1111 3333")
+    form.get_by_role("button", name="Guardar").click()
+    eventually(
+        lambda: (contact_names(owner)["Restaurante La Esquina"].get("partner") or {}).get("preparation_minutes") == 25
+    )
+
+    context.set_offline(True)
+    page.goto(f"/app#edit/contact/{entity}")
+    fill(page, "role_title", "Gerente de turno noche")
+    page.get_by_test_id("contact-form").get_by_role("button", name="Guardar").click()
+    body = owner.sync(cursor=0)
+    version = next(c["version"] for c in body["changes"] if c["entity_id"] == entity)
+    owner.sync(mutation(entity, {"role_title": "Encargado"}, base_version=version, base={"role_title": "Gerente"}))
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    banner = page.get_by_test_id("sync-banner")
+    expect(banner).to_contain_text("necesita tu decisión")
+    banner.click()
+    conflict = page.get_by_test_id("conflict")
+    expect(conflict).to_contain_text("Alguien cambió lo mismo")
+    expect(conflict.get_by_test_id("mine")).to_have_text("Gerente de turno noche")
+    expect(conflict.get_by_test_id("theirs")).to_have_text("Encargado")
+    shot(page, "conflicto")
+    conflict.get_by_role("button", name="Quedarme con el del servidor").click()
+    expect(page.get_by_test_id("conflicts")).to_contain_text("No hay nada por resolver")
+    assert contact_names(owner)["Restaurante La Esquina"]["role_title"] == "Encargado"

@@ -27,18 +27,17 @@ function Conflict({ item, state, actions, t }) {
   return html`<li class="card" data-testid="conflict">
     <h2>${name}</h2>
     <p class="muted">${t("conflict_lead")}</p>
-    <table class="conflict-table">
-      <thead><tr><th scope="col">${t("field")}</th><th scope="col">${t("yours")}</th><th scope="col">${t("theirs")}</th></tr></thead>
-      <tbody>
-        ${(result.conflicts ?? []).map(
-          (conflict) => html`<tr key=${conflict.field}>
-            <th scope="row">${t(fieldLabelKey(conflict.field))}</th>
-            <td data-testid="mine">${describeValue(conflict.client, t)}</td>
-            <td data-testid="theirs">${"server" in conflict ? describeValue(conflict.server, t) : t("unlock_to_see")}</td>
-          </tr>`,
-        )}
-      </tbody>
-    </table>
+    <dl class="conflict-fields">
+      ${(result.conflicts ?? []).map(
+        (conflict) => html`<div class="conflict-field" key=${conflict.field}>
+          <dt>${t(fieldLabelKey(conflict.field))}</dt>
+          <dd class="side mine"><span class="side-label">${t("yours")}</span>
+            <span data-testid="mine">${describeValue(conflict.client, t)}</span></dd>
+          <dd class="side theirs"><span class="side-label">${t("theirs")}</span>
+            <span data-testid="theirs">${"server" in conflict ? describeValue(conflict.server, t) : t("unlock_to_see")}</span></dd>
+        </div>`,
+      )}
+    </dl>
     <div class="actions">
       <button type="button" onClick=${() => actions.settle(mutation.id, "theirs")}>${t("keep_theirs")}</button>
       <button type="button" class="primary" onClick=${() => actions.settle(mutation.id, "mine")}>${t("keep_mine")}</button>
