@@ -37,6 +37,11 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "push_rate_tls": (200.0, "msg/s", "ge"),
     "push_naive_ratio_tls": (3.0, "×", "ge"),
     "push_cpu_per_device": (1.0, "ms", "le"),
+    "save_ack_p50": (300.0, "ms", "le"),
+    "offline_flush": (5000.0, "ms", "le"),
+    "offline_flush_requests": (2.0, "requests", "le"),
+    "flush_long_task": (50.0, "ms", "le"),
+    "form_open": (100.0, "ms", "le"),
 }
 LABELS = {
     "noop_p50": "no-op sync p50 (in-process)",
@@ -63,6 +68,11 @@ LABELS = {
     "push_rate_tls": "push fan-out to 1,000 devices, https",
     "push_naive_ratio_tls": "push, https: as built ÷ naive",
     "push_cpu_per_device": "CPU per device: push + delta fetch",
+    "save_ack_p50": "save → acknowledged, online (median)",
+    "offline_flush": "200 offline edits flushed on reconnect",
+    "offline_flush_requests": "sync requests for those 200 edits",
+    "flush_long_task": "longest task in the page while flushing",
+    "form_open": "contact form open at 5,000 (median)",
 }
 
 

@@ -231,10 +231,12 @@ export function createEditController(ctx) {
       return ctx.navigate(form.isNew ? "#" : pathOf(form));
     }
     ctx.navigate(pathOf({ ...form, entityId: mutation.entity_id }));
-    await showDirectory();
     ctx.notice(ctx.getState().online ? "saved_sending" : "saved_offline", "ok");
     ctx.registerBackgroundSync();
-    await flush();
+    // Sent at once; the edit shows (marked pending) while the request is on its way.
+    const flushing = flush();
+    await showDirectory();
+    await flushing;
   }
 
   async function cancel() {

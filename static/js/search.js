@@ -171,3 +171,22 @@ export function createContactIndex(contacts = []) {
     },
   };
 }
+
+/**
+ * Bring an index in line with a directory's contacts, putting again only the records whose
+ * object changed since `indexed` (id → the object last put; updated here) and removing the
+ * records gone. The directory's unchanged records keep their objects (snapshot.js applyDelta,
+ * edit.js applyPending), so a delta or a save costs what it changed.
+ */
+export function syncIndex(index, indexed, contacts) {
+  for (const [id, contact] of contacts) {
+    if (indexed.get(id) === contact) continue;
+    index.put(contact);
+    indexed.set(id, contact);
+  }
+  for (const id of [...indexed.keys()]) {
+    if (contacts.has(id)) continue;
+    index.remove(id);
+    indexed.delete(id);
+  }
+}

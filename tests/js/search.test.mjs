@@ -244,3 +244,21 @@ test("in 5,000 contacts every result of a narrowed search holds every word", () 
     assert.match(name, /garc/);
   }
 });
+
+test("syncIndex puts again only the records whose object changed, and drops the gone", async () => {
+  const { createContactIndex, syncIndex } = await import("../../static/js/search.js");
+  const a = { id: "a", name: "Ana Finanzas" };
+  const b = { id: "b", name: "Bruno Calidad" };
+  const c = { id: "c", name: "Carla Legal" };
+  const index = createContactIndex([a, b, c]);
+  const indexed = new Map([["a", a], ["b", b], ["c", c]]);
+  const puts = [];
+  const watched = { put: (x) => (puts.push(x.id), index.put(x)), remove: (id) => index.remove(id) };
+  const b2 = { ...b, name: "Bruno Operaciones" };
+  syncIndex(watched, indexed, new Map([["a", a], ["b", b2]]));
+  assert.deepEqual(puts, ["b"], "only the changed record is indexed again");
+  assert.deepEqual(index.search("operaciones").map((r) => r.id), ["b"]);
+  assert.deepEqual(index.search("calidad"), []);
+  assert.deepEqual(index.search("carla"), [], "a record gone is gone from search");
+  assert.deepEqual([...indexed.keys()], ["a", "b"]);
+});
