@@ -2,10 +2,10 @@
 // key. WebCrypto only, no DOM: runs in the page, the service worker and Node 20 (`node --test`).
 //
 // PBKDF2-SHA256 was measured against Argon2id (hash-wasm's WebAssembly build) by
-// bench/kdf_bench.py: at the same unlock time on a phone 4× slower than this machine, PBKDF2
-// (native in the browser) costs an attacker's CPU about 3× more per guess than Argon2id (in
-// WebAssembly, about half the speed of the attacker's native code). docs/PERFORMANCE.md, "Key
-// derivation", has the figures and what a GPU changes.
+// bench/kdf_bench.py: within the same unlock time on a phone 4× slower than the bench machine,
+// PBKDF2 (native in the browser, as fast as the attacker's code) costs an attacker's CPU 2.5×
+// more per guess than Argon2id (WebAssembly on the main thread, slower than native and slowed
+// by the whole 4×). docs/PERFORMANCE.md, "Key derivation", has the figures and what a GPU changes.
 
 const subtle = globalThis.crypto.subtle;
 const encoder = new TextEncoder();
