@@ -14,11 +14,13 @@ import { createIdleLock } from "./idle-lock.js";
 import { installState, onInstallChange, promptInstall, watchInstall } from "./install.js";
 import {
   WrongSecret,
+  needsUpgrade,
   openKeyring,
   openKeyringWith,
   replaceToken,
   rewrapKeyring,
   setUpKeyring,
+  upgradeKeyring,
 } from "./keyring.js";
 import { createPasskeyWrap, passkeysAvailable, unlockWithPasskey } from "./passkey.js";
 import { secretProblem, strongUnlockRequired } from "./pin-rules.js";
@@ -59,6 +61,7 @@ let baseDirectory = null;
 // The records the search index holds (id → the object put), and whose workspace they are.
 let indexed = null;
 let indexedWorkspace = null;
+let indexing = null; // {workspaceId} while an index is being built
 
 let state = {
   screen: "loading",
@@ -316,6 +319,13 @@ async function unlock(secret) {
     return update({ busy: false, notice: { key: "pin_wrong", kind: "error", params: { left } } });
   }
   await afterUnlock();
+  // A PIN wrapped before the derivation got costlier is wrapped again, after the copy opened.
+  if (needsUpgrade(unlocked) && state.online) {
+    const fetched = await api.snapshotKey().catch(() => null);
+    if (fetched && unlocked) {
+      unlocked = await upgradeKeyring(store, unlocked, { userId: state.user.id, secret, fetched });
+    }
+  }
 }
 
 async function unlockPasskey() {
@@ -442,6 +452,7 @@ async function lock() {
   unlocked = null;
   index = null;
   indexed = null;
+  indexing = null;
   baseDirectory = null;
   api.setUnlockToken(null);
   idle.stop();
@@ -495,12 +506,23 @@ async function loadDirectory() {
  * a few of 5,000: rebuilding the index took a 200 ms task).
  */
 function setDirectory(directory) {
-  if (!index || indexedWorkspace !== state.workspaceId) {
-    index = createContactIndex([...directory.contacts.values()]);
-    indexed = new Map(directory.contacts);
-    indexedWorkspace = state.workspaceId;
-  } else {
+  if (index && indexedWorkspace === state.workspaceId) {
     syncIndex(index, indexed, directory.contacts);
+  } else if (indexing?.workspaceId !== state.workspaceId) {
+    // The directory shows first; its index is built just after (for 5,000 contacts, a few
+    // hundred milliseconds on a phone that the unlock need not wait for). Search answers once
+    // it is there, with what was typed meanwhile.
+    const job = { workspaceId: state.workspaceId };
+    indexing = job;
+    index = null; // another workspace's, if any
+    setTimeout(() => {
+      if (indexing !== job || !unlocked || state.workspaceId !== job.workspaceId) return;
+      indexing = null;
+      index = createContactIndex([...state.directory.contacts.values()]);
+      indexed = new Map(state.directory.contacts);
+      indexedWorkspace = job.workspaceId;
+      update({ results: search(state.query) });
+    }, 0);
   }
   // Results from the new copy: the state still holds the old one until this update.
   update({ directory, results: search(state.query, directory) });

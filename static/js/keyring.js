@@ -4,20 +4,17 @@
 // and `node --test` drives it with fake IndexedDB.
 
 import {
-  deriveWrappingKey,
-  EnvelopeError,
   importSnapshotKey,
   openUnlockToken,
-  PBKDF2_ITERATIONS,
   randomBytes,
   sealUnlockToken,
   toBytes,
   unwrapSnapshotKey,
   wrapSnapshotKey,
 } from "./crypto.js";
+import { DEFAULT_KDF, deriveWrappingKey, isWeakerThanDefault } from "./kdf.js";
 
-/** The key-derivation parameters a new wrap uses. */
-export const DEFAULT_KDF = Object.freeze({ name: "pbkdf2", iterations: PBKDF2_ITERATIONS });
+export { DEFAULT_KDF };
 
 /** The PIN or passphrase did not unwrap the key (the caller counts a failed attempt). */
 export class WrongSecret extends Error {
@@ -33,8 +30,8 @@ export function kdfOf(wrap) {
 }
 
 async function derive(secret, salt, kdf) {
-  if (kdf?.name !== "pbkdf2") throw new EnvelopeError("format", "unknown key derivation");
-  return deriveWrappingKey(secret, toBytes(salt), kdf.iterations);
+  // kdf.js refuses parameters a copied profile could use to hang the app (KdfParamsError).
+  return deriveWrappingKey(secret, new Uint8Array(toBytes(salt)), kdf);
 }
 
 async function unlockedFrom(keys, key, userId, wrapping) {
@@ -68,14 +65,37 @@ export async function setUpKeyring(store, { userId, fetched, secret, kind, kdf =
 /** Unlock with the PIN or passphrase; throws WrongSecret when it does not unwrap the key. */
 export async function openKeyring(store, { userId, secret }) {
   const keys = await store.getKeys();
-  const wrappingKey = await derive(secret, keys.pin.salt, kdfOf(keys.pin));
+  const kdf = kdfOf(keys.pin);
+  const wrappingKey = await derive(secret, keys.pin.salt, kdf);
   let key;
   try {
     key = await unwrapSnapshotKey(keys.pin.wrapped, wrappingKey);
   } catch {
     throw new WrongSecret();
   }
-  return unlockedFrom(keys, key, userId, { key: wrappingKey, ...keys.pin, kdf: kdfOf(keys.pin) });
+  return unlockedFrom(keys, key, userId, { key: wrappingKey, ...keys.pin, kdf });
+}
+
+/** Tell whether the unlocked keyring's wrap is cheaper to guess than a new one would be. */
+export function needsUpgrade(unlocked) {
+  return Boolean(unlocked?.wrapping) && isWeakerThanDefault(unlocked.wrapping.kdf);
+}
+
+/**
+ * Wrap the key again under the same PIN or passphrase with today's derivation (after an unlock
+ * with an older, cheaper wrap), so that an old PIN costs an offline guesser what a new one does.
+ * `fetched` is the server's `{kid, key}` (the raw key is not kept in memory); the passkey wrap
+ * and the token stay.
+ */
+export async function upgradeKeyring(store, unlocked, { userId, secret, fetched, kdf = DEFAULT_KDF }) {
+  const keys = await store.getKeys();
+  if (fetched.kid !== keys.kid) return unlocked;
+  const salt = randomBytes(16);
+  const wrappingKey = await derive(secret, salt, kdf);
+  const wrapped = await wrapSnapshotKey(toBytes(fetched.key), wrappingKey);
+  const pin = { kind: keys.pin.kind, salt, kdf, wrapped };
+  await store.putKeys({ ...keys, pin });
+  return { ...unlocked, wrapping: { key: wrappingKey, ...pin } };
 }
 
 /** Finish an unlock by passkey (passkey.js unwrapped `key`): the token opens with it. */

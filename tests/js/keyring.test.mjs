@@ -127,3 +127,19 @@ test("a new PIN keeps the passkey wrap of the same key", async () => {
   assert.equal(held.pin.kind, "passphrase");
   store.close();
 });
+
+test("a PIN wrapped with the old, cheaper derivation is wrapped again with today's", async () => {
+  const { needsUpgrade, upgradeKeyring } = await import("../../static/js/keyring.js");
+  const { userId, store } = await fresh();
+  const old = await setUpKeyring(store, { userId, fetched, secret: "482913", kind: "pin", kdf: { name: "pbkdf2", iterations: 1000 } });
+  assert.equal(needsUpgrade(old), true);
+  const today = { name: "pbkdf2", iterations: 2000 };
+  const next = await upgradeKeyring(store, old, { userId, secret: "482913", fetched, kdf: today });
+  const held = await store.getKeys();
+  assert.deepEqual(held.pin.kdf, today);
+  assert.ok(held.token, "the token stays");
+  const again = await openKeyring(store, { userId, secret: "482913" });
+  assert.equal(again.token, TOKEN);
+  assert.deepEqual(next.wrapping.kdf, today);
+  store.close();
+});
