@@ -43,6 +43,9 @@ const USER = ""; // the store's scope for what belongs to the user, not one work
 const MAX_FAILED_UNLOCKS = 10;
 const DEFAULT_LOCK_MINUTES = 5;
 const LOGIN = "/login?next=/app";
+// Records the app has forms for (`#new/<type>`, `#edit/<type>/<id>`); above `state`, whose
+// first route is read at once.
+const FORM_TYPES = ["contact", "playbook"];
 // Interactions that keep the app unlocked while it is visible.
 const ACTIVITY = ["pointerdown", "keydown", "wheel", "touchstart", "scroll"];
 
@@ -107,8 +110,6 @@ function update(patch) {
   document.documentElement.lang = state.lang;
   render(html`<${App} state=${state} actions=${actions} t=${t} />`, document.getElementById("app"));
 }
-
-const FORM_TYPES = ["contact", "playbook"];
 
 function routeOf(hash) {
   const [path, query = ""] = hash.replace(/^#/, "").split("?");

@@ -386,3 +386,53 @@ def test_in_spanish_a_form_error_and_a_conflict_read_in_spanish(
     conflict.get_by_role("button", name="Quedarme con el del servidor").click()
     expect(page.get_by_test_id("conflicts")).to_contain_text("No hay nada por resolver")
     assert contact_names(owner)["Restaurante La Esquina"]["role_title"] == "Encargado"
+
+
+def test_done_when_an_editor_adds_one_edits_one_offline_and_the_other_member_sees_both(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    editor = device(owner.workspace_obj, "editor")
+    entity = create(owner, "Atención al cliente", area="customer_service", phones=[{"number": "+525511112222"}])
+    context, page = open_app(new_context, editor.user.email)
+    wait_until(page, READY)
+
+    page.get_by_test_id("new-contact").click()
+    fill(page, "name", "Seguridad de la oficina")
+    fill(page, "phones.0.number", "55 2222 3333")
+    page.get_by_test_id("contact-form").get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("contact")).to_contain_text("Seguridad de la oficina")
+    expect(page.get_by_test_id("pending")).to_have_count(0)
+
+    context.set_offline(True)
+    page.goto(f"/app#edit/contact/{entity}")
+    fill(page, "role_title", "Supervisora nocturna")
+    page.get_by_test_id("contact-form").get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("pending")).to_be_visible()
+    page.reload()
+    unlock(page)
+    page.goto(f"/app#contact/{entity}")
+    expect(page.get_by_test_id("contact")).to_contain_text("Supervisora nocturna")
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.get_by_test_id("pending")).to_have_count(0)
+
+    _, other = open_app(new_context, owner.user.email)
+    directory = other.get_by_test_id("directory")
+    expect(directory).to_contain_text("Seguridad de la oficina")
+    expect(directory).to_contain_text("Supervisora nocturna")
+    assert "Supervisora nocturna" not in page.evaluate(DUMP_STORAGE)
+
+
+def test_the_app_opens_on_a_form_address_after_a_reload(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    """A reload on `#edit/contact/<id>` (a bookmark, a killed tab) opens the form after unlock."""
+    owner = device()
+    entity = create(owner, "Operaciones", phones=[{"number": "+525511112222"}])
+    _, page = open_app(new_context, owner.user.email)
+    page.goto(f"/app#edit/contact/{entity}")
+    expect(page.get_by_test_id("contact-form")).to_be_visible()
+    page.reload()
+    unlock(page)
+    expect(page.locator("#f-name")).to_have_value("Operaciones")

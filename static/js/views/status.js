@@ -56,6 +56,10 @@ export function StatusView({ state, actions, t }) {
       <p><strong>${state.online ? t("online") : t("offline")}</strong></p>
       <p>${asOf ? t("data_as_of", { when: dateTime(asOf, state.lang) }) : t("no_data_yet")}</p>
       ${state.syncedAt && html`<p class="muted small">${t("checked_at", { when: dateTime(state.syncedAt, state.lang) })}</p>`}
+      <p data-testid="outbox-state">${t("outbox_state", {
+        pending: state.sync?.pending ?? 0,
+        unsettled: (state.sync?.conflict ?? 0) + (state.sync?.rejected ?? 0),
+      })}</p>
       <button type="button" onClick=${actions.refresh} disabled=${!state.online}>${t("check_now")}</button>
     </section>
     <section class="card">
