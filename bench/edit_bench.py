@@ -30,7 +30,13 @@ from bench.lib.clients import OWNER, PASSWORD  # noqa: E402
 from bench.lib.runner import Run, main  # noqa: E402
 from tests.helpers import serve  # noqa: E402
 
-FIGURES = ["save_ack_p50", "offline_flush", "offline_flush_requests", "flush_long_task", "form_open"]
+FIGURES = [
+    "save_ack_p50",
+    "offline_flush",
+    "offline_flush_requests",
+    "flush_long_task",
+    "form_open",
+]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 QUEUED = 200
 
@@ -149,9 +155,11 @@ def measure(run: Run) -> None:
             posts: list[float] = []
             page.on(
                 "request",
-                lambda r: posts.append(time.perf_counter())
-                if r.url.endswith("/api/v1/sync") and r.method == "POST"
-                else None,
+                lambda r: (
+                    posts.append(time.perf_counter())
+                    if r.url.endswith("/api/v1/sync") and r.method == "POST"
+                    else None
+                ),
             )
             started = time.perf_counter()
             context.set_offline(False)

@@ -47,7 +47,11 @@ def open_app(new_context: Callable[..., Any], email: str, **options: Any) -> tup
 def contact_names(device: Any) -> dict[str, dict[str, Any]]:
     """Return the contacts the server holds for a member, by name (a pull from cursor 0)."""
     body = device.sync(cursor=0)
-    return {c["data"]["name"]: c["data"] for c in body["changes"] if c["type"] == "contact" and c["data"]}
+    return {
+        c["data"]["name"]: c["data"]
+        for c in body["changes"]
+        if c["type"] == "contact" and c["data"]
+    }
 
 
 def fill(page: Page, path: str, value: str) -> None:
@@ -141,7 +145,9 @@ def test_the_same_field_changed_on_two_phones_is_a_conflict_the_user_settles(
 ) -> None:
     owner = device()
     editor = device(owner.workspace_obj, "editor")
-    entity = create(owner, "Calidad", role_title="Jefa de calidad", phones=[{"number": "+525511112222"}])
+    entity = create(
+        owner, "Calidad", role_title="Jefa de calidad", phones=[{"number": "+525511112222"}]
+    )
     context, page = open_app(new_context, editor.user.email)
     wait_until(page, READY)
 
@@ -155,7 +161,12 @@ def test_the_same_field_changed_on_two_phones_is_a_conflict_the_user_settles(
     from tests.conftest import mutation
 
     owner.sync(
-        mutation(entity, {"role_title": "Directora de calidad"}, base_version=1, base={"role_title": held["role_title"]})
+        mutation(
+            entity,
+            {"role_title": "Directora de calidad"},
+            base_version=1,
+            base={"role_title": held["role_title"]},
+        )
     )
 
     context.set_offline(False)
@@ -211,12 +222,17 @@ def registration_id(context: Any, page: Page) -> tuple[Any, str]:
     origin = page.url.split("/app")[0].split("/offline")[0]
     cdp = context.new_cdp_session(page)
     registrations: list[dict[str, Any]] = []
-    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda e: registrations.extend(e["registrations"]))
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda e: registrations.extend(e["registrations"]),
+    )
     cdp.send("ServiceWorker.enable")
     # CDP events arrive while Playwright waits (page.wait_for_timeout), not during time.sleep.
     live = eventually(
-        lambda: page.wait_for_timeout(50)
-        or [r for r in registrations if not r["isDeleted"] and r["scopeURL"].startswith(origin)]
+        lambda: (
+            page.wait_for_timeout(50)
+            or [r for r in registrations if not r["isDeleted"] and r["scopeURL"].startswith(origin)]
+        )
     )
     return cdp, live[0]["registrationId"]
 
@@ -243,7 +259,12 @@ def test_the_service_worker_sends_the_sealed_outbox_with_the_app_closed(
     origin = live_server.url
     cdp.send(
         "ServiceWorker.dispatchSyncEvent",
-        {"origin": origin, "registrationId": registration, "tag": "enlace-outbox", "lastChance": False},
+        {
+            "origin": origin,
+            "registrationId": registration,
+            "tag": "enlace-outbox",
+            "lastChance": False,
+        },
     )
     held = eventually(lambda: contact_names(owner)["Marketing"].get("notes"))
     assert held == "Campañas: pausar anuncios programados"
@@ -263,7 +284,13 @@ def test_a_delete_names_the_playbooks_that_use_it_and_can_be_undone(
     entity = create(owner, "Guardia de sistemas", phones=[{"number": "+525511112222"}])
     from tests.conftest import mutation
 
-    owner.sync(mutation("8d1c7a0e-0000-4000-8000-00000000000a", {"name": "Caída de la app", "contact_ids": [entity]}, type="playbook"))
+    owner.sync(
+        mutation(
+            "8d1c7a0e-0000-4000-8000-00000000000a",
+            {"name": "Caída de la app", "contact_ids": [entity]},
+            type="playbook",
+        )
+    )
     _, page = open_app(new_context, owner.user.email)
     page.goto(f"/app#contact/{entity}")
     page.get_by_test_id("edit-actions").get_by_role("button", name="Delete").click()
@@ -310,7 +337,11 @@ def test_checked_today_in_one_tap_and_a_playbook_built_with_buttons(
     form.get_by_role("button", name="Save").click()
     expect(page.get_by_test_id("playbook")).to_contain_text("Tormenta de reembolsos")
     body = eventually(
-        lambda: [c["data"] for c in owner.sync(cursor=0)["changes"] if c["type"] == "playbook" and c["data"]]
+        lambda: [
+            c["data"]
+            for c in owner.sync(cursor=0)["changes"]
+            if c["type"] == "playbook" and c["data"]
+        ]
     )
     playbook = next(p for p in body if p["name"] == "Tormenta de reembolsos")
     assert playbook["steps"] == ["Publicar aviso", "Avisar a finanzas"]
@@ -363,7 +394,12 @@ def test_in_spanish_a_form_error_and_a_conflict_read_in_spanish(
     fill(page, "phones.0.number", "55 1111 3333")
     form.get_by_role("button", name="Guardar").click()
     eventually(
-        lambda: (contact_names(owner)["Restaurante La Esquina"].get("partner") or {}).get("preparation_minutes") == 25
+        lambda: (
+            (contact_names(owner)["Restaurante La Esquina"].get("partner") or {}).get(
+                "preparation_minutes"
+            )
+            == 25
+        )
     )
 
     context.set_offline(True)
@@ -372,7 +408,14 @@ def test_in_spanish_a_form_error_and_a_conflict_read_in_spanish(
     page.get_by_test_id("contact-form").get_by_role("button", name="Guardar").click()
     body = owner.sync(cursor=0)
     version = next(c["version"] for c in body["changes"] if c["entity_id"] == entity)
-    owner.sync(mutation(entity, {"role_title": "Encargado"}, base_version=version, base={"role_title": "Gerente"}))
+    owner.sync(
+        mutation(
+            entity,
+            {"role_title": "Encargado"},
+            base_version=version,
+            base={"role_title": "Gerente"},
+        )
+    )
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
     banner = page.get_by_test_id("sync-banner")
@@ -393,7 +436,9 @@ def test_done_when_an_editor_adds_one_edits_one_offline_and_the_other_member_see
 ) -> None:
     owner = device()
     editor = device(owner.workspace_obj, "editor")
-    entity = create(owner, "Atención al cliente", area="customer_service", phones=[{"number": "+525511112222"}])
+    entity = create(
+        owner, "Atención al cliente", area="customer_service", phones=[{"number": "+525511112222"}]
+    )
     context, page = open_app(new_context, editor.user.email)
     wait_until(page, READY)
 
