@@ -354,6 +354,7 @@ export const STRINGS = Object.freeze({
     sign_out_unsent:
       "{count} cambio(s) de este teléfono aún no llegaron al servidor (sin conexión o por resolver). Si cierras sesión, se borran.",
     sign_out_keep: "No cerrar sesión",
+    sign_out_confirm: "¿Cerrar sesión y borrarlos? (Cancelar: abre la app para enviarlos.)",
     outbox_state: "Cambios por enviar: {pending} · por resolver: {unsettled}",
     preparation_minutes_value: "Preparación: {minutes} min",
     sign_out_anyway: "Cerrar sesión y borrarlos",
@@ -716,6 +717,7 @@ export const STRINGS = Object.freeze({
     sign_out_unsent:
       "{count} change(s) on this phone have not reached the server yet (offline or to settle). Signing out erases them.",
     sign_out_keep: "Stay signed in",
+    sign_out_confirm: "Sign out and erase them? (Cancel: open the app to send them.)",
     outbox_state: "Changes to send: {pending} · to settle: {unsettled}",
     preparation_minutes_value: "Preparation: {minutes} min",
     sign_out_anyway: "Sign out and erase them",

@@ -4,7 +4,9 @@
  * waits until it is cleared. It also wipes this device's copy when a server page's sign-out form
  * is sent (DESIGN.md: sign-out wipes). */
 
-import { forgetDevice } from "./wipe.js";
+import { pickLanguage, translator } from "./i18n.js";
+import { openStore, storedUserIds } from "./store.js";
+import { forgetDevice, lastUserId } from "./wipe.js";
 
 /** Register /sw.js and wire the update offer to the banner in the page, if any. */
 export async function registerServiceWorker(banner = document.getElementById("update-banner")) {
@@ -49,13 +51,36 @@ export async function registerServiceWorker(banner = document.getElementById("up
   return registration;
 }
 
-/** Wipe the device's copy before a sign-out form (`action="/logout"`) leaves the page. */
+/** Count the edits this device holds that the server has not taken (no key needed). */
+async function unsentEdits() {
+  const userId = lastUserId();
+  if (!userId || !(await storedUserIds()).includes(userId)) return 0;
+  const store = await openStore(userId);
+  try {
+    return await store.db.count("outbox");
+  } finally {
+    store.close();
+  }
+}
+
+/**
+ * Wipe the device's copy before a sign-out form (`action="/logout"`) leaves the page; edits not
+ * sent yet would go with it, so the user is asked first (the app can still send them).
+ */
 export function wipeOnSignOut(root = document) {
   root.addEventListener("submit", (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || new URL(form.action).pathname !== "/logout") return;
     event.preventDefault();
-    forgetDevice().finally(() => form.submit());
+    unsentEdits()
+      .catch(() => 0)
+      .then((count) => {
+        if (count > 0) {
+          const t = translator(pickLanguage(null, document.documentElement.lang));
+          if (!window.confirm(`${t("sign_out_unsent", { count })} ${t("sign_out_confirm")}`)) return;
+        }
+        forgetDevice().finally(() => form.submit());
+      });
   });
 }
 

@@ -481,3 +481,51 @@ def test_the_app_opens_on_a_form_address_after_a_reload(
     page.reload()
     unlock(page)
     expect(page.locator("#f-name")).to_have_value("Operaciones")
+
+
+def test_signing_out_with_edits_not_sent_says_so_and_lets_the_user_stay(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    entity = create(owner, "Calidad", phones=[{"number": "+525511112222"}])
+    context, page = open_app(new_context, owner.user.email)
+    wait_until(page, READY)
+    context.set_offline(True)
+    page.goto(f"/app#edit/contact/{entity}")
+    fill(page, "notes", "Lote de pollo retirado")
+    page.get_by_test_id("contact-form").get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("pending")).to_be_visible()
+
+    page.get_by_role("link", name="Status").click()
+    expect(page.get_by_test_id("outbox-state")).to_contain_text("Changes to send: 1")
+    page.get_by_test_id("sign-out").click()
+    confirm = page.get_by_test_id("confirm-sign-out")
+    expect(confirm).to_contain_text("1 change(s) on this phone")
+    confirm.get_by_role("button", name="Stay signed in").click()
+    expect(page.get_by_test_id("status")).to_be_visible()
+
+    # Back online, the edit goes; then signing out asks nothing.
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    eventually(lambda: contact_names(owner)["Calidad"].get("notes") == "Lote de pollo retirado")
+    expect(page.get_by_test_id("outbox-state")).to_contain_text("Changes to send: 0")
+    page.get_by_test_id("sign-out").click()
+    page.wait_for_url("**/login?next=/app")
+
+
+def test_ten_wrong_pins_say_how_many_edits_were_lost(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    entity = create(owner, "Calidad", phones=[{"number": "+525511112222"}])
+    context, page = open_app(new_context, owner.user.email)
+    wait_until(page, READY)
+    context.set_offline(True)
+    page.goto(f"/app#edit/contact/{entity}")
+    fill(page, "notes", "Perdido")
+    page.get_by_test_id("contact-form").get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("pending")).to_be_visible()
+    page.reload()
+    for _ in range(10):
+        unlock(page, "305817")
+    expect(page.get_by_test_id("lost-edits")).to_contain_text("1 change that was not sent yet was lost")

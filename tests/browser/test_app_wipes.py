@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser.app_helpers import (
     DATABASES,
+    DUMP_STORAGE,
     PHONE,
     create,
     eventually,
@@ -139,6 +140,10 @@ def test_a_removed_members_device_wipes_that_workspace_and_rewraps_the_new_key(
 
     page.reload()
     expect(page.get_by_test_id("notice")).to_contain_text("You no longer have access")
+    # Nothing of the removed workspace stays anywhere the page can read (IndexedDB, Cache
+    # Storage, local storage): the old key, still wrapped under the PIN, has nothing to open.
+    stored = page.evaluate(DUMP_STORAGE)
+    assert alpha not in stored and "Contacto de Alpha" not in stored
     unlock(page)
     expect(page.get_by_text("Contacto de Beta")).to_be_visible()
     # The removal rotated the member's key: the copy of Beta was downloaded again under it. The
