@@ -454,7 +454,13 @@ def test_only_owners_choose_the_unlock_policy_and_the_session_lists_it(app, devi
 
     listed = owner.client.get(SESSION).get_json()["workspaces"]
     assert listed == [
-        {"id": owner.workspace, "name": "Brand", "role": "owner", "unlock_policy": "pin"}
+        {
+            "id": owner.workspace,
+            "name": "Brand",
+            "role": "owner",
+            "unlock_policy": "pin",
+            "phone_example": "222 123 4567",
+        }
     ]
     page = owner.client.get(path).get_data(as_text=True)
     assert 'data-testid="unlock-policy"' in page

@@ -198,9 +198,10 @@ def test_the_readiness_screen_shows_the_gaps_with_links(
     expect(page.get_by_test_id("readiness-gaps")).to_contain_text("Finanzas")
     shot(page, f"readiness-es-{scheme}")
 
-    # A gap's link opens the place to fix it, inside the app.
+    # A gap's link opens the form that fixes it, inside the app, pre-filled (issue 14).
     page.locator("[data-check='area:finance'] a").click()
-    expect(page.get_by_test_id("directory")).to_be_visible()
+    expect(page.get_by_test_id("contact-form")).to_be_visible()
+    expect(page.locator("#f-area")).to_have_value("finance")
 
     # Offline it says it needs a connection.
     context.set_offline(True)

@@ -25,10 +25,19 @@ def source_messages() -> set[str]:
     return found
 
 
+def forms(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    """Return a message's forms: one for a plain message, singular and plural(s) for ngettext."""
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def test_every_interface_string_is_translated_to_spanish():
     with PO.open("rb") as handle:
         catalog = read_po(handle)
-    translated = {m.id: m for m in catalog if m.id and m.string and not m.fuzzy}
+    translated = {
+        forms(m.id)[0]: m
+        for m in catalog
+        if m.id and all(forms(m.string)) and not m.fuzzy
+    }
     missing = sorted(source_messages() - set(translated))
     assert missing == [], "run `make extract-messages` and translate these"
 
@@ -37,7 +46,9 @@ def test_spanish_translations_keep_their_placeholders():
     with PO.open("rb") as handle:
         catalog = read_po(handle)
     for message in catalog:
-        if message.id and message.string:
-            assert sorted(PLACEHOLDER.findall(message.id)) == sorted(
-                PLACEHOLDER.findall(message.string)
-            ), message.id
+        if not (message.id and all(forms(message.string))):
+            continue
+        # Every form (singular and plurals) keeps the placeholders of the English singular.
+        wanted = sorted(PLACEHOLDER.findall(forms(message.id)[0]))
+        for text in forms(message.string):
+            assert sorted(PLACEHOLDER.findall(text)) == wanted, message.id
