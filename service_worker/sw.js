@@ -73,7 +73,7 @@ async function wipeData() {
   await caches.delete(`${PREFIX}data`);
 }
 
-/** A push message: bring the copy up to date, then say what changed (DESIGN.md, "Push"). */
+/** A push message: bring the copy up to date, then say what changed (docs/ARCHITECTURE.md, 4.8). */
 async function onPush(data) {
   const text = data ? data.text() : "";
   const { notification, unsubscribe, stored } = await handlePush(text, {

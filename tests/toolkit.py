@@ -1,6 +1,6 @@
 """Data for the crisis-toolkit tests (readiness, poster), made through the sync service.
 
-The national numbers follow the seeding contract (DESIGN.md, "Crisis toolkit"): public
+The national numbers follow the seeding contract (docs/ARCHITECTURE.md, 6.3): public
 contacts of kind `emergency`, tagged `verify-locally`, `national` and `service:<service>`, never
 verified. The tests make them themselves so that they do not depend on the seeding.
 """

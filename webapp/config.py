@@ -109,7 +109,7 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         "RATELIMIT_STRATEGY": "moving-window",
         # Password re-entry window for actions that expose or change a lot; it is also how long
         # after the password a device reads the snapshot key or directory data in clear without
-        # its unlock token (DESIGN.md, "Device lock").
+        # its unlock token (docs/ARCHITECTURE.md, 4.4).
         "REAUTH_SECONDS": int(_seconds(env, "ENLACE_REAUTH_SECONDS", 600, 30, 86400)),
         # Argon2id cost; tests lower it through overrides, the product never does.
         "ARGON2_TIME_COST": 3,

@@ -1,4 +1,4 @@
-// The app's conversation with the server (DESIGN.md: session, envelopes, public list, sync).
+// The app's conversation with the server (docs/ARCHITECTURE.md: session, envelopes, public list, sync).
 // No DOM: `fetch` is passed in, so `node --test` drives it with a fake server.
 
 /** What the caller must wipe after an answer: everything of the user, or one workspace. */
@@ -30,7 +30,7 @@ async function readError(response, workspaceScoped) {
   }
   let wipe = null;
   if (response.status === 401) wipe = WIPE_USER;
-  // A workspace route answers 404 to a non-member (DESIGN.md, "Membership changes").
+  // A workspace route answers 404 to a non-member (docs/ARCHITECTURE.md, 4.3).
   else if (response.status === 404 && workspaceScoped) wipe = WIPE_WORKSPACE;
   const error = new ApiError(response.status, body.error || `http_${response.status}`, body.message, wipe);
   // Seconds to wait after a 429, when the server says.
@@ -41,7 +41,7 @@ async function readError(response, workspaceScoped) {
 /** Return an API client over `fetch` (the browser's by default). */
 export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis), base = "" } = {}) {
   let csrfToken = null;
-  // The device session's unlock token while the app is unlocked (DESIGN.md, "Device lock"):
+  // The device session's unlock token while the app is unlocked (docs/ARCHITECTURE.md, 4.4):
   // answers that hold directory data in clear need it. Dropped on lock.
   let unlockToken = null;
 

@@ -1,6 +1,6 @@
 // The app: one state object, changed only through `update`, rendered by the views after each
 // change. What it holds decrypted (the key, the directory, the search index) lives in memory
-// only and is dropped on lock (DESIGN.md, "The client (PWA)").
+// only and is dropped on lock (docs/ARCHITECTURE.md, 5).
 
 import { html, render } from "../vendor/htm-preact.js";
 import { ApiError, WIPE_USER, WIPE_WORKSPACE, createApi } from "./api.js";
@@ -108,6 +108,8 @@ function update(patch) {
   state = { ...state, ...patch };
   const t = translator(state.lang);
   document.documentElement.lang = state.lang;
+  // An open form holds unsaved input: sw-bridge.js waits to offer an update (which reloads).
+  document.body.dataset.editing = state.form ? "true" : "";
   render(html`<${App} state=${state} actions=${actions} t=${t} />`, document.getElementById("app"));
 }
 
@@ -217,7 +219,7 @@ async function useWorkspace(workspaceId, online) {
 
 /**
  * Fetch the key and a token to wrap under a new PIN or passphrase. The server gives them only
- * to an unlocked device or after the password (DESIGN.md, "Device lock"): else it is asked for.
+ * to an unlocked device or after the password (docs/ARCHITECTURE.md, 4.4): else it is asked for.
  */
 async function fetchKeyToWrap(purpose) {
   try {

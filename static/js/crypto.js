@@ -1,4 +1,4 @@
-// Keys and envelopes of the offline copy (DESIGN.md, "Encrypted offline snapshot").
+// Keys and envelopes of the offline copy (docs/ARCHITECTURE.md, 4.5).
 // WebCrypto only, no DOM: runs in the page, the service worker and Node 20 (`node --test`).
 
 const subtle = globalThis.crypto.subtle;

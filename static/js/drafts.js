@@ -1,5 +1,5 @@
 // Drafts: an open form's values, sealed at rest like the outbox, so that a lock or a killed tab
-// loses nothing typed (DESIGN.md, "The client (PWA)": `drafts`). No DOM; WebCrypto only.
+// loses nothing typed (docs/ARCHITECTURE.md, 5: `drafts`). No DOM; WebCrypto only.
 
 import { b64urlEncode, EnvelopeError, randomBytes, toBytes } from "./crypto.js";
 

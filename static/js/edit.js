@@ -1,5 +1,5 @@
 // From a form to one sync mutation, the optimistic view of pending edits, and the checks that
-// need no server (DESIGN.md, "Sync protocol" and "The client (PWA)"). Plain data in, plain data
+// need no server (docs/ARCHITECTURE.md, 4.3 and 5). Plain data in, plain data
 // out: no DOM, no storage, no crypto beyond crypto.randomUUID() for new ids.
 
 import { COLLECTIONS } from "./snapshot.js";

@@ -1,4 +1,4 @@
-// The device's keyring (DESIGN.md, "Device lock"): the snapshot key wrapped under the PIN or
+// The device's keyring (docs/ARCHITECTURE.md, 4.4): the snapshot key wrapped under the PIN or
 // passphrase (and, optionally, a passkey), and the device session's unlock token sealed under
 // the snapshot key, so that only an unlock gives either back. No DOM: the store is passed in,
 // and `node --test` drives it with fake IndexedDB.

@@ -1,4 +1,4 @@
-// The service worker's side of the outbox (DESIGN.md, "The client (PWA)"): with the page closed,
+// The service worker's side of the outbox (docs/ARCHITECTURE.md, 5): with the page closed,
 // Background Sync sends what the user saved offline, sealed as it is kept — the worker never
 // holds the key, and the server opens each mutation with the user's key. A result the worker
 // cannot seal (a conflict, a rejection) leaves its mutation queued: the page sends it again at

@@ -1,5 +1,5 @@
 // The outbox: each save's mutation, sealed in IndexedDB until the server has answered it
-// (DESIGN.md, "The client (PWA)" and "Sync protocol"). No DOM and no timers: the store, the
+// (docs/ARCHITECTURE.md, 5 and 4.3). No DOM and no timers: the store, the
 // seal, the request and the clock are passed in, and the app schedules retries from
 // nextRetryMs(), so node tests drive every path.
 

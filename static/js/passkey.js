@@ -1,6 +1,6 @@
 // A passkey as a second way to unlock: the WebAuthn PRF extension gives 32 secret bytes per
 // credential and salt, from which crypto.js derives a key that wraps the snapshot key a second
-// time (DESIGN.md). The PIN stays as the fallback. Browser only (navigator.credentials).
+// time (docs/ARCHITECTURE.md). The PIN stays as the fallback. Browser only (navigator.credentials).
 
 import { derivePrfWrappingKey, randomBytes, toBytes, unwrapSnapshotKey, wrapSnapshotKey } from "./crypto.js";
 

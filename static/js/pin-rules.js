@@ -1,4 +1,4 @@
-// Which PINs and passphrases the app refuses, and why (DESIGN.md, "Device lock"). A 6-digit PIN
+// Which PINs and passphrases the app refuses, and why (docs/ARCHITECTURE.md, 4.4). A 6-digit PIN
 // has a million values, but people pick few of them: the first guesses of anyone holding a lost
 // phone are refused here, each with a reason the user can act on. No DOM.
 

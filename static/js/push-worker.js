@@ -1,4 +1,4 @@
-// The service worker's side of push (DESIGN.md, "Push notifications"): find whose copy this
+// The service worker's side of push (docs/ARCHITECTURE.md, 4.8): find whose copy this
 // device holds, fetch the delta since the revision it holds and keep it beside the other
 // envelopes exactly as the page keeps them, say in the user's language what changed, and
 // subscribe again when the browser renews the subscription. The worker never holds the

@@ -1,4 +1,4 @@
-// Push notifications (DESIGN.md, "Push notifications"): what a push message says and where it
+// Push notifications (docs/ARCHITECTURE.md, 4.8): what a push message says and where it
 // leads, the state of the settings switch, and the checks of what the app sends. No DOM and no
 // storage: the service worker and the app both use it, and `node --test` tests it.
 

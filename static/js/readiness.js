@@ -18,7 +18,7 @@ export async function loadReadiness(workspaceId, lang, fetchImpl = globalThis.fe
   } catch {
     return { kind: "offline" };
   }
-  // A device without its unlock token (DESIGN.md, "Device lock"): the password renews it.
+  // A device without its unlock token (docs/ARCHITECTURE.md, 4.4): the password renews it.
   if (response.status === 403) return { kind: "locked" };
   if (!response.ok) return { kind: "error", status: response.status };
   try {

@@ -1,5 +1,5 @@
 // Search of the unlocked directory: MiniSearch in memory, forgiving of case, accents and typos,
-// names first, phone numbers by any run of their digits. Never persisted (DESIGN.md).
+// names first, phone numbers by any run of their digits. Never persisted (docs/ARCHITECTURE.md).
 
 import MiniSearch from "../vendor/minisearch.js";
 import { AREA_LABELS, KIND_LABELS } from "./labels.js";

@@ -1,5 +1,5 @@
 // The directory in memory: a full snapshot's plaintext plus the deltas after it, and the rule
-// that decides when a new full snapshot replaces the deltas (DESIGN.md, "The client (PWA)").
+// that decides when a new full snapshot replaces the deltas (docs/ARCHITECTURE.md, 5).
 // Plain data in, plain data out: no DOM, no storage, no crypto.
 
 /** Entity types of the sync protocol and their collections in a snapshot. */

@@ -1,4 +1,4 @@
-// The device's copy in IndexedDB (through idb), one database per user (DESIGN.md, "The client").
+// The device's copy in IndexedDB (through idb), one database per user (docs/ARCHITECTURE.md, 5).
 // Only ciphertext for anything confidential; bytes are stored as ArrayBuffer, never Blob
 // (WebKit fails on Blobs). Callers encrypt BEFORE calling: no function here awaits anything
 // but IndexedDB inside a transaction, which would commit itself meanwhile.

@@ -2,7 +2,7 @@
  * until the user taps "Update", then the page reloads once. Never in the middle of an edit: a
  * view that holds unsaved input sets `document.body.dataset.editing = "true"`, and the offer
  * waits until it is cleared. It also wipes this device's copy when a server page's sign-out form
- * is sent (DESIGN.md: sign-out wipes). */
+ * is sent (docs/ARCHITECTURE.md: sign-out wipes). */
 
 import { pickLanguage, translator } from "./i18n.js";
 import { openStore, storedUserIds } from "./store.js";

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WEBAPP = ROOT / "webapp"
 ACTION = re.compile(r"^[a-z]+\.[a-z_]+$")
 
-# The account events other helpers add beside today's (DESIGN.md: devices, sign-out, limits).
+# The account events other helpers add beside today's (docs/ARCHITECTURE.md: devices, sign-out, limits).
 ACCOUNT_ACTIONS = [
     "auth.sign_in",
     "auth.sign_in_failed",

@@ -277,7 +277,7 @@ def test_failed_and_successful_sign_ins_are_audited(client, auth, make_user):
     make_user(email="ana@example.com")
     auth.login("ana@example.com", "wrong password")
     auth.login("ana@example.com")
-    # Account events are on the account's own page (DESIGN.md, security baseline).
+    # Account events are on the account's own page (docs/ARCHITECTURE.md, 4.1).
     page = client.get("/account/activity").get_data(as_text=True)
     assert "Failed sign-in" in page
     assert "Signed in" in page

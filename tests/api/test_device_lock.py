@@ -1,4 +1,4 @@
-"""The device lock on the server (issue 13; DESIGN.md, "Device lock").
+"""The device lock on the server (issue 13; docs/ARCHITECTURE.md, 4.4).
 
 The session cookie lasts 30 days so that a phone keeps syncing: with only the cookie of a locked
 device (no unlock token, no recent password), nothing confidential is read, in clear or as a key.

@@ -388,7 +388,7 @@ def test_error_answers_follow_the_document(app, device):
 
 # --- out-of-range input: a documented refusal, never a 500 ------------------------------------
 #
-# DESIGN.md: "Invalid input gets 400 (malformed JSON, wrong types) or a per-mutation `rejected`
+# docs/ARCHITECTURE.md: "Invalid input gets 400 (malformed JSON, wrong types) or a per-mutation `rejected`
 # with field errors ..., never a 500." Each case below answered 500 when this file was written
 # (see the report of the change that added it); they stay failing until the app is fixed.
 

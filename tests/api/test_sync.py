@@ -1,4 +1,4 @@
-"""POST /api/v1/sync: one test per rule of the protocol (DESIGN.md), on every backend."""
+"""POST /api/v1/sync: one test per rule of the protocol (docs/ARCHITECTURE.md), on every backend."""
 
 from __future__ import annotations
 

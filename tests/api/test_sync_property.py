@@ -1,4 +1,4 @@
-"""Property test of POST /api/v1/sync (DESIGN.md, "Sync protocol"), on every backend.
+"""Property test of POST /api/v1/sync (docs/ARCHITECTURE.md, 4.3), on every backend.
 
 Three devices of one workspace (an owner's phone and laptop, an editor's phone) keep a local
 replica and an outbox. A generated schedule interleaves, at random, offline creates, edits and

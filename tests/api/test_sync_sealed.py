@@ -1,4 +1,4 @@
-"""Sealed mutations in POST /api/v1/sync (DESIGN.md, "Sync protocol"), on every backend.
+"""Sealed mutations in POST /api/v1/sync (docs/ARCHITECTURE.md, 4.3), on every backend.
 
 A device's outbox keeps each mutation sealed with the user's snapshot key; the service worker,
 which never holds the key, posts them as they are. The server opens each and applies it exactly

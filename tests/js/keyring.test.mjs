@@ -1,5 +1,5 @@
 // The keyring: the snapshot key wrapped under a PIN, the unlock token sealed under the key, and
-// nothing of either readable at rest (DESIGN.md, "Device lock").
+// nothing of either readable at rest (docs/ARCHITECTURE.md, 4.4).
 import "./vendor/fake-indexeddb/auto/index.mjs";
 import { test } from "node:test";
 import assert from "node:assert/strict";

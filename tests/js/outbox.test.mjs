@@ -1,4 +1,4 @@
-// The outbox against a fake server that follows DESIGN.md's sync rules: order, batches, a cut
+// The outbox against a fake server that follows docs/ARCHITECTURE.md's sync rules: order, batches, a cut
 // connection, idempotent resends, conflicts and rejections kept until the user settles them,
 // and nothing of a mutation readable at rest.
 import "./vendor/fake-indexeddb/auto/index.mjs";
@@ -28,7 +28,7 @@ async function freshStore() {
 }
 
 /**
- * A server that applies mutations as DESIGN.md's "Sync protocol" says (field merge, conflicts,
+ * A server that applies mutations as docs/ARCHITECTURE.md, 4.3 says (field merge, conflicts,
  * idempotent ids, tombstones), opening sealed ones with the user's key. `records`: id → record.
  */
 function fakeServer(records = {}) {

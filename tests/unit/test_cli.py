@@ -1,4 +1,4 @@
-"""The `enlace` commands as DESIGN.md pins them, and their one-line errors."""
+"""The `enlace` commands as docs/ARCHITECTURE.md pins them, and their one-line errors."""
 
 from __future__ import annotations
 

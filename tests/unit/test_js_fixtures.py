@@ -159,12 +159,12 @@ def _gzip_json(document: dict[str, Any]) -> bytes:
 
 
 def delta_aad(base: int, revision: int) -> str:
-    """Return the delta envelope's associated data as DESIGN.md pins it."""
+    """Return the delta envelope's associated data as docs/ARCHITECTURE.md pins it."""
     return f"enlace-delta:v1:{USER.id}:{WORKSPACE.id}:{base}:{revision}"
 
 
 def delta_envelope(document: dict[str, Any]) -> dict[str, Any]:
-    """Encrypt a delta as DESIGN.md pins it (the server's `?since=` is not built yet)."""
+    """Encrypt a delta as docs/ARCHITECTURE.md pins it (the server's `?since=` is not built yet)."""
     iv = os.urandom(12)
     associated = delta_aad(DELTA_BASE, DELTA_REVISION)
     ciphertext = AESGCM(KEY).encrypt(iv, _gzip_json(document), associated.encode())

@@ -1,4 +1,4 @@
-"""Features depend downward only (DESIGN.md, "Architecture"): a test, so that it stays true."""
+"""Features depend downward only (docs/ARCHITECTURE.md, 2.1): a test, so that it stays true."""
 
 from __future__ import annotations
 

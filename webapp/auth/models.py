@@ -59,5 +59,5 @@ class DeviceSession(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
     # SHA-256 (hex) of the unlock token the app wraps under its PIN, passphrase or passkey; while
     # unlocked it sends the token, and only then (or after a recent password) does this session
-    # read the snapshot key or directory data in clear (DESIGN.md, "Device lock").
+    # read the snapshot key or directory data in clear (docs/ARCHITECTURE.md, 4.4).
     unlock_token_hash: Mapped[str | None] = mapped_column(String(64))

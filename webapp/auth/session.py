@@ -116,7 +116,7 @@ def unlock_token_valid() -> bool:
 
 
 def unlocked() -> bool:
-    """Tell whether this request may read directory data in clear (DESIGN.md, "Device lock").
+    """Tell whether this request may read directory data in clear (docs/ARCHITECTURE.md, 4.4).
 
     The session cookie alone lasts 30 days, so it is not enough: the request needs the device
     session's unlock token (the app is unlocked) or a password entered within REAUTH_SECONDS.

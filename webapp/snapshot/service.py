@@ -210,7 +210,7 @@ def delta_plaintext(
 
     The changes are exactly what `POST /api/v1/sync` returns from cursor `since`, every page in
     revision order. None when the delta would not be smaller than half the full snapshot: the
-    device is then better served by the full one (DESIGN.md).
+    device is then better served by the full one (docs/ARCHITECTURE.md).
     """
     key = f"{workspace.id}:{since}:{workspace.revision}:{_class(full)}:delta"
     store = cache()

@@ -81,7 +81,7 @@ def _sync() -> Response:
 
 
 def _locked_answer(results: list[dict[str, Any]], cursor: int) -> dict[str, Any]:
-    """Answer a device without its unlock token or a recent password (DESIGN.md, "Device lock").
+    """Answer a device without its unlock token or a recent password (docs/ARCHITECTURE.md, 4.4).
 
     The service worker flushes the sealed outbox while the app is locked, so the mutations
     apply; the answer gives nothing of the directory away: no `changes`, the cursor as sent, and

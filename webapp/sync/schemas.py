@@ -1,4 +1,4 @@
-"""The sync protocol's request and response, as DESIGN.md pins them."""
+"""The sync protocol's request and response, as docs/ARCHITECTURE.md pins them."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Sealed mutations: the outbox as a device keeps it, opened with the user's snapshot key.
 
-DESIGN.md, "Sync protocol" (sealed mutations) and "The client (PWA)" (outbox). The service
+docs/ARCHITECTURE.md, 4.3 (sealed mutations) and 5.1 (the outbox). The service
 worker never holds the key, so it posts what the page sealed; each item is opened here and then
 applied by the sync service exactly as a clear mutation. An item that does not open becomes a
 `Refused` result that changes nothing; whatever it holds, it never fails the request.
@@ -29,7 +29,7 @@ from webapp.sync.schemas import Mutation, SealedMutation
 AAD_PREFIX = "enlace-outbox:v1:"
 IV_BYTES = 12
 TAG_BYTES = 16
-# Unpadded base64url, as DESIGN.md pins binary values; the standard decoder would skip stray
+# Unpadded base64url, as docs/ARCHITECTURE.md pins binary values; the standard decoder would skip stray
 # characters instead of refusing them.
 B64URL = re.compile(r"[A-Za-z0-9_-]*")
 SEALED = "sealed"

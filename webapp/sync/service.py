@@ -360,7 +360,7 @@ def _update(ctx: Context, mutation: Mutation, entity: Synced) -> dict[str, Any]:
 
 
 def _track_restriction(entity: Synced, was_restricted: bool) -> None:
-    """Keep the revision at which the record became restricted (DESIGN.md, restricted_since).
+    """Keep the revision at which the record became restricted (docs/ARCHITECTURE.md, restricted_since).
 
     Viewers who synced before that revision may hold it and get one tombstone; a record that
     is no longer restricted reaches them with its data again.

@@ -301,7 +301,7 @@ def _set_role(membership: Membership, role: str) -> None:
 
     Losing sight of restricted records, the devices must drop those they hold; gaining it, they
     must fetch the restricted records older than their cursor, which a pull would never send.
-    A new kid makes every device wipe its copy and download afresh (DESIGN.md).
+    A new kid makes every device wipe its copy and download afresh (docs/ARCHITECTURE.md).
     """
     if sees_restricted(membership.role) != sees_restricted(role):
         rotate_key(membership.user)

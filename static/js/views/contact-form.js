@@ -1,4 +1,4 @@
-// The contact form: new or edit, every field of DESIGN.md's contact, the server's errors next to
+// The contact form: new or edit, every field of docs/ARCHITECTURE.md's contact, the server's errors next to
 // their inputs. Its values live in `state.form` (app.js keeps them, and a sealed draft of them);
 // every change goes through `actions`.
 

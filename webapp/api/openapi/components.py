@@ -147,7 +147,7 @@ def _one_of_types(suffix: str) -> dict[str, Any]:
 
 
 def _document_sync(schemas: dict[str, Any]) -> None:
-    """Add what the protocol says beyond the models' types (DESIGN.md, "Sync protocol")."""
+    """Add what the protocol says beyond the models' types (docs/ARCHITECTURE.md, 4.3)."""
     mutation = schemas["Mutation"]
     mutation["description"] = (
         "One change to one entity. `fields` holds only the changed fields, typed by `type`: "
@@ -204,7 +204,7 @@ def _document_sync(schemas: dict[str, Any]) -> None:
 
     sealed = schemas["SealedMutation"]
     sealed["description"] = (
-        "A mutation sealed with the user's snapshot key (DESIGN.md, Sync protocol): AES-256-GCM "
+        "A mutation sealed with the user's snapshot key (docs/ARCHITECTURE.md, 4.3): AES-256-GCM "
         "over the Mutation's JSON (UTF-8, not compressed), with the UTF-8 bytes of `aad` as "
         "associated data. The `aad` must name the signed-in user and this request's workspace, "
         "and the mutation inside must carry the id it names. Binary values are base64url "
@@ -225,7 +225,7 @@ def _document_sync(schemas: dict[str, Any]) -> None:
         "`results` has one entry per mutation; `changes` lists what the user may see with "
         "revision > cursor, paged: send `cursor` back, and again while `more` is true. A "
         "locked device (no valid `X-Enlace-Unlock`, no recent password) gets no `changes`, "
-        'its own `cursor` back and `more` false (DESIGN.md, "Device lock").'
+        'its own `cursor` back and `more` false (docs/ARCHITECTURE.md, 4.4).'
     )
     # Left out of a locked device's answer, which holds no directory data in clear.
     response["required"] = [name for name in response["required"] if name != "changes"]

@@ -95,7 +95,7 @@ def paths() -> dict[str, Any]:
                 "summary": "Apply the device's mutations, then return what changed since its cursor.",
                 "description": (
                     "Mutations apply in order, each on its own, with a field-level merge "
-                    "(DESIGN.md, Sync protocol). Invalid entity fields give a per-mutation "
+                    "(docs/ARCHITECTURE.md, 4.3). Invalid entity fields give a per-mutation "
                     "`rejected` result in a 200; a body that does not follow the protocol gives "
                     '400. A viewer\'s mutations are rejected with `{"_": "forbidden"}`. '
                     "`sealed` carries mutations sealed with the user's snapshot key (the outbox "
@@ -249,7 +249,7 @@ def _body(model: Any, description: str = "JSON.") -> dict[str, Any]:
 
 
 def push_paths(workspace: list[dict[str, str]]) -> dict[str, Any]:
-    """The push operations (DESIGN.md, "Push notifications")."""
+    """The push operations (docs/ARCHITECTURE.md, 4.8)."""
     signed_in = {"401": _use("Unauthorized")}
     return {
         f"{API_PREFIX}/push/vapid-public-key": {

@@ -5,7 +5,7 @@ Revises: 0002
 Create Date: 2026-11-25 12:40:00
 
 The workspace revision at which a record last became restricted: a viewer pulling from a cursor
-below it gets one tombstone; a viewer who never could hold it learns nothing (DESIGN.md).
+below it gets one tombstone; a viewer who never could hold it learns nothing (docs/ARCHITECTURE.md).
 """
 
 from __future__ import annotations

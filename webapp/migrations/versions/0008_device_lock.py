@@ -6,7 +6,7 @@ Create Date: 2026-11-26 09:00:00
 
 A locked device's session cookie alone no longer reads the directory: the snapshot key and the
 answers with directory data in clear need a recent password or the device session's unlock
-token, kept only as its SHA-256 (DESIGN.md, "Device lock"). An owner may require a passphrase or
+token, kept only as its SHA-256 (docs/ARCHITECTURE.md, 4.4). An owner may require a passphrase or
 a passkey instead of a 6-digit PIN on their members' devices.
 """
 
