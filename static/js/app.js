@@ -4,6 +4,7 @@
 
 import { html, render } from "../vendor/htm-preact.js";
 import { ApiError, WIPE_USER, WIPE_WORKSPACE, createApi } from "./api.js";
+import { updateCopy } from "./copy.js";
 import { openEnvelope, toBytes } from "./crypto.js";
 import { limitsFromOpenApi } from "./edit.js";
 import { createEditController } from "./edit-controller.js";
@@ -27,7 +28,7 @@ import { secretProblem, strongUnlockRequired } from "./pin-rules.js";
 import { checkAlertMessage, isLevel, retryMinutes } from "./push.js";
 import { browserEnv, readSwitch, turnOff, turnOn } from "./push-device.js";
 import { createContactIndex, syncIndex } from "./search.js";
-import { applyDelta, buildDirectory, deltaChain, nextFetch } from "./snapshot.js";
+import { applyDelta, buildDirectory, deltaChain } from "./snapshot.js";
 import { openStore } from "./store.js";
 import {
   forgetDevice,
@@ -579,36 +580,26 @@ function refresh() {
 async function fetchChanges() {
   if (!unlocked || !state.workspaceId) return;
   const workspaceId = state.workspaceId;
-  const held = await store.getEnvelopes(workspaceId);
-  const plan = nextFetch({ ...held, revision: state.directory?.revision });
-  // A delta since the revision held, unless the deltas outgrew a quarter of the full copy;
-  // the server answers 304 when nothing changed, and may send the full snapshot instead.
-  const since = plan.full ? null : plan.since;
-  // The ETag of the last answer names the revision, key and class held: a rotated key gets a
-  // fresh snapshot even when nothing changed.
-  const etag = held.full ? ((await store.getMeta(workspaceId, "etag")) ?? null) : null;
-  let answer;
+  const { key, kid } = unlocked;
+  let result;
   try {
-    answer = await api.snapshot(workspaceId, { etag, since });
+    result = await updateCopy({
+      store,
+      api,
+      userId: state.user.id,
+      workspaceId,
+      kid,
+      check: (envelope, expected) => openEnvelope(envelope, key, expected),
+    });
   } catch (error) {
     return handleApiError(error);
   }
   update({ online: true });
   clearTimeout(retryTimer);
   retryMs = RETRY_FIRST_MS;
-  if (answer) {
-    const { envelope } = answer;
-    if (envelope.kid !== unlocked.kid) return newKey(envelope);
-    const expected = {
-      userId: state.user.id,
-      workspaceId,
-      kid: unlocked.kid,
-      minRevision: held.full?.revision,
-    };
-    if (since !== null) expected.base = since;
-    const plaintext = await openEnvelope(envelope, unlocked.key, expected);
-    await store.putEnvelope(workspaceId, envelope);
-    await store.setMeta(workspaceId, "etag", answer.etag);
+  if (result.status === "other-key") return newKey(result.envelope);
+  if (result.status === "kept") {
+    const { envelope, plaintext } = result;
     const base = envelope.base;
     if (base !== undefined && baseDirectory && baseDirectory.revision >= base) {
       // A delta: patch the copy in memory (and its index) instead of opening every envelope.
@@ -618,9 +609,7 @@ async function fetchChanges() {
       await loadDirectory();
     }
   }
-  const syncedAt = new Date().toISOString();
-  await store.setMeta(workspaceId, "synced_at", syncedAt);
-  update({ syncedAt });
+  update({ syncedAt: (await store.getMeta(workspaceId, "synced_at")) ?? null });
 }
 
 /** The user's key rotated: what was kept under the old one goes, the new one is wrapped. */

@@ -7,7 +7,7 @@
 
 import { createApi } from "./api.js";
 import { createOutbox, OUTBOX_SYNC_TAG } from "./outbox.js";
-import { heldRevision } from "./push-worker.js";
+import { heldRevision } from "./copy.js";
 import { openStore, storedUserIds } from "./store.js";
 
 export { OUTBOX_SYNC_TAG };

@@ -5,11 +5,14 @@
 // snapshot key: it checks an envelope's public fields (user, workspace, key id, revisions) and
 // the page checks its seal at the next unlock. `fetch` is passed in so node tests drive it.
 
+import { createApi } from "./api.js";
+import { heldRevision, updateCopy } from "./copy.js";
 import { checkEnvelope } from "./crypto.js";
 import { pickLanguage } from "./i18n.js";
 import { applicationServerKey, notificationFor, parsePayload, subscriptionBody } from "./push.js";
-import { deltaChain } from "./snapshot.js";
 import { openStore, storedUserIds } from "./store.js";
+
+export { heldRevision };
 
 const USER = ""; // the store's scope for what belongs to the user, not one workspace
 const JSON_HEADERS = { Accept: "application/json" };
@@ -32,16 +35,11 @@ function holderOf(copies, workspaceId) {
   return holders.length === 1 ? holders[0] : null;
 }
 
-/** Return the revision a copy holds: the full envelope's, moved on by the deltas that follow. */
-export function heldRevision({ full, deltas }) {
-  if (!full) return null;
-  return deltaChain(full.revision, deltas).revision;
-}
-
 /**
- * Bring a copy up to date after a push: `GET ...snapshot?since=<held>` with the ETag held,
- * the answer checked and kept as the page would keep it. Returns `{refreshed, bytes}`:
- * whether the copy now holds the revision announced, and the size of what was fetched.
+ * Bring a copy up to date after a push (copy.js, as the page does, deltas only): returns
+ * `{refreshed, bytes}`: whether the copy now holds the revision announced, and the size of what
+ * was fetched. Offline, signed out (401) or no longer a member (404): not refreshed; the page
+ * wipes what it must when opened.
  */
 export async function refreshCopy({ userId, store }, payload, fetchImpl) {
   const workspaceId = payload.workspace;
@@ -51,39 +49,26 @@ export async function refreshCopy({ userId, store }, payload, fetchImpl) {
   // directory is never fetched from here.
   if (!keys || held === null) return { refreshed: false, bytes: 0 };
   if (payload.revision <= held) return { refreshed: true, bytes: 0 };
-  const etag = await store.getMeta(workspaceId, "etag");
-  const path = `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/snapshot?since=${held}`;
-  let response;
+  let result;
   try {
-    response = await fetchImpl(path, {
-      credentials: "same-origin",
-      headers: etag ? { ...JSON_HEADERS, "If-None-Match": etag } : JSON_HEADERS,
+    result = await updateCopy({
+      store,
+      api: createApi({ fetch: fetchImpl }),
+      userId,
+      workspaceId,
+      kid: keys.kid,
+      // The worker has no key: it checks the envelope's user, workspace, key id and revisions;
+      // the page checks its seal at the next unlock.
+      check: (envelope, expected) => checkEnvelope(envelope, expected),
+      deltasOnly: true,
     });
   } catch {
-    return { refreshed: false, bytes: 0 }; // no connection: the page catches up later
+    return { refreshed: false, bytes: 0 };
   }
-  // Signed out (401) or no longer a member (404): the page wipes what it must when opened.
-  if (response.status !== 304 && !response.ok) return { refreshed: false, bytes: 0 };
-  const now = new Date().toISOString();
-  if (response.status === 304) {
-    await store.setMeta(workspaceId, "synced_at", now);
-    return { refreshed: true, bytes: 0 };
-  }
-  const text = await response.text();
-  let envelope;
-  try {
-    envelope = JSON.parse(text);
-    // The delta asked for, or a full snapshot the server chose to send, for this user and
-    // workspace under the key this device holds; a rotated key is the page's business.
-    checkEnvelope(envelope, { userId, workspaceId, kid: keys.kid, minRevision: held, base: held });
-  } catch {
-    return { refreshed: false, bytes: text.length };
-  }
-  await store.putEnvelope(workspaceId, envelope);
-  const tag = response.headers.get("ETag");
-  if (tag) await store.setMeta(workspaceId, "etag", tag);
-  await store.setMeta(workspaceId, "synced_at", now);
-  return { refreshed: envelope.revision >= payload.revision, bytes: text.length };
+  // A rotated key is the page's business: nothing kept here.
+  if (result.status === "other-key") return { refreshed: false, bytes: 0 };
+  if (result.status === "unchanged") return { refreshed: true, bytes: 0 };
+  return { refreshed: result.envelope.revision >= payload.revision, bytes: result.bytes };
 }
 
 /**

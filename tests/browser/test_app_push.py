@@ -297,6 +297,8 @@ def test_a_push_for_a_workspace_the_device_does_not_hold_fetches_nothing(
     member = device()
     context, page = member_in_browser(new_context, live_server, member)
     page.reload()
+    # The reloaded app is up (locked): what the page before the reload asked for is counted.
+    expect(page.get_by_test_id("unlock")).to_be_visible()
     before = len(recorder.snapshots())
     other = str(uuid.uuid4())
     deliver_push(
