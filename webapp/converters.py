@@ -3,16 +3,18 @@
 A number past a column's range makes the database fail (PostgreSQL: integer out of range;
 SQLite: "Python int too large"), which would be a 500. Path ids use the `id` converter (out of
 range is 404, like an id that does not exist); query parameters use `query_int` (400 naming the
-parameter).
+parameter). Workspace and user ids use the `uuid` converter: a malformed one is 404, like an id
+that does not exist.
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
 
 from webapp.db import MAX_INT4, MAX_INT8
 from webapp.errors import ServiceError
@@ -27,6 +29,20 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, map, min: int = 1, max: int = MAX_INT4) -> None:  # type: ignore[no-untyped-def]  # noqa: A002
         super().__init__(map, min=min, max=max)
+
+
+class UuidConverter(BaseConverter):
+    """`<uuid:name>`: a UUID in any spelling `uuid.UUID` reads (upper case, no dashes, braces,
+    `urn:uuid:`), so that every spelling names one workspace (one rate-limit counter)."""
+
+    def to_python(self, value: str) -> uuid.UUID:
+        try:
+            return uuid.UUID(value)
+        except ValueError:
+            raise ValidationError from None  # no route matches: 404
+
+    def to_url(self, value: object) -> str:
+        return str(value)
 
 
 def query_int(name: str, *, low: int = 1, high: int = MAX_INT8) -> int | None:
@@ -54,5 +70,7 @@ def query_int(name: str, *, low: int = 1, high: int = MAX_INT8) -> int | None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the `id` converter for every route."""
+    """Register the `id` and `uuid` converters for every route (ours replaces Werkzeug's `uuid`,
+    which reads only the dashed spelling)."""
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["uuid"] = UuidConverter

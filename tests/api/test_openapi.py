@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import uuid
 import zlib
 from typing import Any
@@ -150,7 +151,7 @@ def test_the_document_describes_every_api_route(app):
         if method != "parameters"
     }
     routes = {
-        (method, rule.rule.replace("<", "{").replace(">", "}"))
+        (method, re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule))  # `<uuid:x>` is `{x}`
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/api/v1/")
         for method in rule.methods - {"HEAD", "OPTIONS"}

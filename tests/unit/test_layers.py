@@ -11,11 +11,21 @@ WEBAPP = Path(__file__).resolve().parents[2] / "webapp"
 
 # Package → the packages it must never import. sync and snapshot sit on directory, workspaces and
 # auth; push sits on those three and below sync; auth and workspaces own the user's key and the
-# membership helpers; audit is a sink.
+# membership helpers.
 # readiness and poster read directory and workspaces; the poster sits above readiness; the
 # workspace page shows their panels through a hook, never an import.
 PANELS = {"readiness", "poster"}
+# The lowest: the audit log, which every feature writes to, imports nothing of the app but the
+# database's basics (its pages live in `activity`, above auth and workspaces).
+SINK = "audit"
+SINK_MAY_IMPORT = {"audit", "db"}
+APP = {
+    path.stem
+    for path in WEBAPP.iterdir()
+    if path.suffix == ".py" or (path / "__init__.py").is_file()
+} - {"__init__"}
 FORBIDDEN = {
+    SINK: APP - SINK_MAY_IMPORT,
     "auth": {"workspaces", "directory", "sync", "snapshot", "push", *PANELS},
     "workspaces": {"directory", "sync", "snapshot", "push", *PANELS},
     "directory": {"sync", "snapshot", "push", *PANELS},
@@ -36,9 +46,9 @@ FORBIDDEN = {
         *PANELS,
     },
 }
-# The crisis toolkit creates workspaces with their defaults through sync: it sits on top, and
-# no feature below it may import it.
-TOP = "toolkit"
+# The crisis toolkit creates workspaces with their defaults through sync, and the audit pages
+# read auth and workspaces: they sit on top, and no feature below may import them.
+TOP = {"toolkit", "activity"}
 
 
 def imported_packages(package: str) -> dict[str, set[str]]:
@@ -76,11 +86,28 @@ def test_the_layer_check_sees_imports():
 
 
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
-def test_nothing_below_the_toolkit_imports_it(package):
-    wrong = [module for module, imports in imported_packages(package).items() if TOP in imports]
+def test_nothing_below_the_top_imports_it(package):
+    wrong = [module for module, imports in imported_packages(package).items() if TOP & imports]
     assert wrong == []
 
 
+def test_no_import_runs_back_up():
+    # Every package of the table at once: the count of arrows against the layer order is 0.
+    wrong = [
+        (module, name)
+        for package, forbidden in FORBIDDEN.items()
+        for module, imports in imported_packages(package).items()
+        for name in sorted(imports & (forbidden | TOP))
+    ]
+    assert wrong == []
+
+
+def test_the_audit_sink_is_written_to_and_reads_only_the_database():
+    assert SINK_MAY_IMPORT - {SINK} <= set().union(*imported_packages(SINK).values())
+    assert {"auth", "workspaces", "sync", "push", "activity"} < APP
+    assert SINK in set().union(*imported_packages("sync").values())
+
+
 def test_the_toolkit_writes_through_sync_and_workspaces():
-    imports = set().union(*imported_packages(TOP).values())
+    imports = set().union(*imported_packages("toolkit").values())
     assert {"sync", "workspaces", "emergency_numbers"} <= imports

@@ -7,6 +7,7 @@ membership, audits each view and has a form, which is the shape of a feature (se
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -24,10 +25,11 @@ from webapp.auth.session import fresh_login_required
 from webapp.db import get_session
 from webapp.errors import ServiceError
 from webapp.poster import service
-from webapp.workspaces import service as workspaces
+from webapp.urls import external_url
+from webapp.workspaces.access import member_of
 from webapp.workspaces.forms import EmptyForm
 from webapp.workspaces.models import Membership, Role
-from webapp.workspaces.routes import add_panel, external_url
+from webapp.workspaces.panels import add_panel
 
 bp = Blueprint("poster", __name__)
 
@@ -82,25 +84,20 @@ def _page(session: Session, membership: Membership, error: str | None = None, st
     return page, status
 
 
-@bp.get("/workspaces/<workspace_id>/poster")
+@bp.get("/workspaces/<uuid:workspace_id>/poster")
 @login_required
 @fresh_login_required  # it prints people's numbers in clear, restricted ones included
-def poster(workspace_id: str):  # type: ignore[no-untyped-def]
+def poster(workspace_id: uuid.UUID):  # type: ignore[no-untyped-def]
     """Show the office poster to a member, ready to print; each view is audited."""
-    session = get_session()
-    wid = workspaces.parse_uuid(workspace_id)
-    membership = workspaces.require_role(session, wid, current_user, Role.VIEWER)
-    return _page(session, membership)
+    return _page(get_session(), member_of(workspace_id, Role.VIEWER))
 
 
-@bp.post("/workspaces/<workspace_id>/poster")
+@bp.post("/workspaces/<uuid:workspace_id>/poster")
 @login_required
 @fresh_login_required  # it may publish restricted numbers on the office wall
-def choose(workspace_id: str):  # type: ignore[no-untyped-def]
+def choose(workspace_id: uuid.UUID):  # type: ignore[no-untyped-def]
     """Save which internal contacts the poster prints (owners only)."""
-    session = get_session()
-    wid = workspaces.parse_uuid(workspace_id)
-    membership = workspaces.require_role(session, wid, current_user, Role.OWNER)
+    session, membership = get_session(), member_of(workspace_id, Role.OWNER)
     form = EmptyForm()
     if not form.validate_on_submit():
         session.rollback()
@@ -121,7 +118,7 @@ def choose(workspace_id: str):  # type: ignore[no-untyped-def]
         return _page(session, membership, error.message, error.status)
     session.commit()
     flash(_("The poster's contacts were saved."), "success")
-    return redirect(url_for("poster.poster", workspace_id=wid), 303)
+    return redirect(url_for("poster.poster", workspace_id=workspace_id), 303)
 
 
 def panel(_session: Session, membership: Membership) -> Markup:

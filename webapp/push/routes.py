@@ -15,7 +15,7 @@ from webapp.errors import ServiceError
 from webapp.extensions import limiter
 from webapp.push import service
 from webapp.push.schemas import AlertCreated, PushPreferences, SubscriptionCreated, VapidKey
-from webapp.workspaces import service as workspaces
+from webapp.workspaces.access import member_of
 from webapp.workspaces.models import Role
 
 bp = Blueprint("push", __name__, url_prefix="/api/v1")
@@ -89,13 +89,9 @@ def set_preferences() -> Response:
 
 
 def _alert_key() -> str:
-    """Key the limit on the parsed workspace id: uuid.UUID reads upper case, no dashes, braces
-    and `urn:uuid:` as the same id, so the URL's spelling must not make a new counter."""
-    raw = (request.view_args or {}).get("workspace_id", "")
-    try:
-        workspace = str(uuid.UUID(str(raw)))
-    except ValueError:
-        workspace = "not-an-id"  # answered 404 by the view
+    """Key the limit on the parsed workspace id: the `uuid` converter reads upper case, no
+    dashes, braces and `urn:uuid:` as the same id, so the URL's spelling makes no new counter."""
+    workspace = (request.view_args or {}).get("workspace_id")
     return f"alert:{workspace}:{current_user.id}"
 
 
@@ -103,17 +99,16 @@ def _alert_limit() -> str:
     return current_app.config["PUSH_ALERT_RATE_LIMIT"]
 
 
-@bp.post("/workspaces/<workspace_id>/alerts")
+@bp.post("/workspaces/<uuid:workspace_id>/alerts")
 @login_required
 @limiter.limit(_alert_limit, key_func=_alert_key)
-def send_alert(workspace_id: str) -> Response:
+def send_alert(workspace_id: uuid.UUID) -> Response:
     """Send a crisis alert (a playbook, a short message) to every other member's devices."""
+    membership = member_of(workspace_id, Role.EDITOR)
     session = get_session()
-    wid = workspaces.parse_uuid(workspace_id)
-    membership = workspaces.require_role(session, wid, current_user, Role.EDITOR)
     body = _json_object("{playbook_id, message}")
     alert_id, recipients = service.create_alert(
-        session, wid, membership.user, body.get("playbook_id"), body.get("message")
+        session, workspace_id, membership.user, body.get("playbook_id"), body.get("message")
     )
     session.commit()
     response = jsonify(AlertCreated(id=alert_id, recipients=recipients).model_dump(mode="json"))

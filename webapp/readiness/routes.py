@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import Blueprint, jsonify, render_template, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import force_locale
-from flask_login import current_user, login_required
+from flask_login import login_required
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -15,22 +17,21 @@ from webapp.db import get_session
 from webapp.i18n import requested_language
 from webapp.readiness import service
 from webapp.readiness.schemas import Readiness
-from webapp.workspaces import service as workspaces
+from webapp.workspaces.access import member_of
 from webapp.workspaces.models import Membership, Role
-from webapp.workspaces.routes import add_panel
+from webapp.workspaces.panels import add_panel
 
 bp = Blueprint("readiness", __name__)
 
 
-@bp.get("/api/v1/workspaces/<workspace_id>/readiness")
+@bp.get("/api/v1/workspaces/<uuid:workspace_id>/readiness")
 @login_required
 @unlock_required  # its fixes name contacts and playbooks
-def readiness(workspace_id: str) -> Response:
+def readiness(workspace_id: uuid.UUID) -> Response:
     """Return the workspace's readiness checklist as the user may see it (no-store)."""
-    session = get_session()
-    wid = workspaces.parse_uuid(workspace_id)
     lang = requested_language()
-    membership = workspaces.require_role(session, wid, current_user, Role.VIEWER)
+    membership = member_of(workspace_id, Role.VIEWER)
+    session = get_session()
     if lang is None:
         result = service.readiness(session, membership)
     else:

@@ -19,7 +19,7 @@ from webapp.extensions import limiter
 from webapp.i18n import requested_language
 from webapp.sync import service
 from webapp.sync.schemas import MAX_MUTATIONS, SyncRequest, item_count
-from webapp.workspaces import service as workspaces
+from webapp.workspaces.access import member_of
 from webapp.workspaces.models import Role
 
 bp = Blueprint("sync", __name__, url_prefix="/api/v1")
@@ -68,7 +68,7 @@ def _sync() -> Response:
     session = get_session()
     if not body.items:
         begin_read(session)  # a pull writes nothing: no write lock on SQLite
-    membership = workspaces.require_role(session, body.workspace, current_user, Role.VIEWER)
+    membership = member_of(body.workspace, Role.VIEWER)
     locked = not unlocked()
     # A locked device gets no changes: list none before this request's own (a cheap read).
     cursor = max(body.cursor, membership.workspace.revision) if locked else body.cursor

@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 from webapp.db import get_session
 from webapp.errors import ServiceError
 from webapp.toolkit import seed
-from webapp.workspaces.forms import WorkspaceForm
-from webapp.workspaces.routes import country_choices, set_current
+from webapp.workspaces.access import set_current
+from webapp.workspaces.forms import WorkspaceForm, country_choices
 
 bp = Blueprint("toolkit", __name__)
 

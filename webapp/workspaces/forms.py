@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
+
+from webapp.workspaces import service
 
 ROLE_LABELS = {"owner": _l("Owner"), "editor": _l("Editor"), "viewer": _l("Viewer")}
 
@@ -14,6 +17,13 @@ ROLE_LABELS = {"owner": _l("Owner"), "editor": _l("Editor"), "viewer": _l("Viewe
 def role_choices() -> list[SelectChoice]:
     """Return the roles as form choices, least powerful first."""
     return [SelectChoice(role, str(ROLE_LABELS[role])) for role in ("viewer", "editor", "owner")]
+
+
+def country_choices() -> list[SelectChoice]:
+    """Return the countries as form choices, by name in the user's language."""
+    locale = str(get_locale())
+    names = [SelectChoice(code, service.country_name(code, locale)) for code in service.countries()]
+    return [SelectChoice("", "—"), *sorted(names, key=lambda choice: choice.label.casefold())]
 
 
 class WorkspaceForm(FlaskForm):

@@ -1,0 +1,96 @@
+"""What a device asking for a workspace's snapshot gets: the decisions of the snapshot routes,
+without the request (the key, 304 or not, a delta or the full snapshot)."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import ETags
+
+from webapp.auth.models import User
+from webapp.auth.service import ensure_key, user_key
+from webapp.db import IMMEDIATE
+from webapp.snapshot import service
+from webapp.workspaces.models import Workspace
+
+
+class Plan(NamedTuple):
+    """`unchanged`: the ETag to answer 304 with; else `since`: the revision to send the delta
+    from (None: the full snapshot)."""
+
+    since: int | None
+    unchanged: str | None = None
+
+
+class Answer(NamedTuple):
+    etag: str
+    body: dict[str, Any]
+    base: int | None  # the delta's base revision, None for a full snapshot
+
+
+def key_of(session: Session, user: User) -> tuple[str, bytes]:
+    """Return the user's snapshot key; a first one is made in a writing transaction.
+
+    These are GET requests: their session reads, and on SQLite a reader that starts writing
+    fails at once when another writer committed meanwhile.
+    """
+    if user.snapshot_kid is None:
+        session.commit()
+        session.connection(execution_options=IMMEDIATE)
+        ensure_key(session, user.id)
+        session.commit()
+    return user_key(user)
+
+
+def plan(kid: str, revision: int, full: bool, since: int | None, held: ETags) -> Plan:
+    """Decide what a device that asks from revision `since` (None: a full snapshot) and holds
+    the copies tagged `held` (its If-None-Match) gets at the workspace's `revision`."""
+    if since is not None and since > revision:
+        since = None  # a device ahead of the server (a restored database): start afresh
+    if since == revision:
+        current = service.etag(kid, revision, full)
+        if _holds_current(current, held):
+            return Plan(since, unchanged=current)
+        since = None  # the device's copy is under another key or class: send it afresh
+    tag = service.etag(kid, revision, full, base=since)
+    return Plan(since, unchanged=tag if held.contains(tag) else None)
+
+
+def _holds_current(current: str, held: ETags) -> bool:
+    """Tell whether a device asking for the delta from the current revision holds a usable copy.
+
+    Without If-None-Match it is taken at its word. With it, the ETag of its last answer (full:
+    `revision-kid-class`, delta: `base-revision-kid-class`) must end with the current revision,
+    key and class: a device whose key was rotated then learns of it although nothing changed.
+    """
+    if not held:
+        return True
+    return any(tag == current or tag.endswith("-" + current) for tag in held.as_set())
+
+
+def answer(
+    session: Session,
+    user: User,
+    workspace: Workspace,
+    full: bool,
+    since: int | None,
+    key: tuple[str, bytes],
+    page_size: int,
+) -> Answer:
+    """Encrypt for the user the delta from `since` when it is much smaller than the snapshot,
+    else the full snapshot (read in the caller's snapshot transaction)."""
+    kid, secret = key
+    data = (
+        None
+        if since is None
+        else service.delta_plaintext(session, workspace, full, since, page_size)
+    )
+    base = since if data is not None else None
+    if data is None:
+        data = service.plaintext(session, workspace, full)
+    return Answer(
+        etag=service.etag(kid, workspace.revision, full, base=base),
+        body=service.envelope(user, workspace, data, kid, secret, base=base),
+        base=base,
+    )
