@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.audit import service as audit
-from webapp.directory.models import Contact
+from webapp.directory.models import Contact, Visibility
 from webapp.errors import ServiceError
 from webapp.readiness.service import after_hours
 from webapp.workspaces.models import Membership, Workspace
@@ -74,7 +74,7 @@ def public_numbers(session: Session, workspace_id: uuid.UUID) -> list[Contact]:
     rows = session.scalars(
         select(Contact).where(
             Contact.workspace_id == workspace_id,
-            Contact.visibility == "public",
+            Contact.visibility == Visibility.PUBLIC.value,
             Contact.deleted.is_(False),
         )
     )
@@ -133,7 +133,9 @@ def waiting(state: list[tuple[Contact, bool]]) -> int:
     """Return how many chosen contacts wait for an owner's confirmation in the chooser (those
     it still offers: not public, with a phone)."""
     return sum(
-        1 for c, confirmed in state if not confirmed and c.visibility != "public" and _has_phone(c)
+        1
+        for c, confirmed in state
+        if not confirmed and c.visibility != Visibility.PUBLIC and _has_phone(c)
     )
 
 
@@ -163,7 +165,7 @@ def candidates(session: Session, workspace: Workspace, everyone: bool = False) -
         )
         .where(
             Contact.workspace_id == workspace.id,
-            Contact.visibility != "public",
+            Contact.visibility != Visibility.PUBLIC.value,
             Contact.deleted.is_(False),
         )
         .order_by(Contact.area, Contact.name, Contact.id)
@@ -199,7 +201,7 @@ def _choosable(
         select(Contact).where(
             Contact.workspace_id == workspace_id,
             Contact.id.in_(ids),
-            Contact.visibility != "public",
+            Contact.visibility != Visibility.PUBLIC.value,
             Contact.deleted.is_(False),
         )
     )

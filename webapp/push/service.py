@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from webapp.audit import service as audit
 from webapp.auth.models import User
 from webapp.db import utcnow
-from webapp.directory.models import Playbook
+from webapp.directory.models import Playbook, is_restricted
 from webapp.errors import ServiceError
 from webapp.push import endpoints
 from webapp.push.models import OutboxMessage, PushDelivery, PushSubscription
@@ -298,7 +298,7 @@ def create_alert(
             raise ServiceError(
                 str(_l("No playbook with this id in this workspace.")), field="playbook_id"
             )
-        if found.visibility == "restricted":
+        if is_restricted(found):
             raise ServiceError(
                 str(
                     _l(

@@ -21,8 +21,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.directory.models import Contact, Playbook
-from webapp.directory.service import normalize_phone
+from webapp.directory.models import Contact, Playbook, Visibility
+from webapp.directory.service import normalize_phone, only_visible
 from webapp.workspaces.models import Membership, Workspace
 from webapp.workspaces.service import sees_restricted
 
@@ -95,8 +95,8 @@ NEW_CONTACT_FOR = {
     "legal": {"kind": "legal"},
     "medical": {"kind": "medical"},
     "cybercrime": {"kind": "authority"},
-    "national_numbers": {"kind": "emergency", "visibility": "public"},
-    "city_numbers": {"kind": "emergency", "visibility": "public"},
+    "national_numbers": {"kind": "emergency", "visibility": Visibility.PUBLIC.value},
+    "city_numbers": {"kind": "emergency", "visibility": Visibility.PUBLIC.value},
 }
 
 
@@ -119,7 +119,11 @@ def for_editors(check: Check) -> Check:
     elif check.id == "numbers_valid":
         url = url.replace("/app#contact/", "/app#edit/contact/")
     elif check.id == "playbooks":
-        url = "/app#new/playbook" if url == PLAYBOOKS_URL else url.replace("#playbook/", "#edit/playbook/")
+        url = (
+            "/app#new/playbook"
+            if url == PLAYBOOKS_URL
+            else url.replace("#playbook/", "#edit/playbook/")
+        )
     return replace(check, fix=replace(check.fix, url=url))
 
 
@@ -183,8 +187,7 @@ def visible_contacts(session: Session, membership: Membership) -> list[Any]:
     query = select(*CONTACT_COLUMNS).where(
         Contact.workspace_id == membership.workspace_id, Contact.deleted.is_(False)
     )
-    if not sees_restricted(membership.role):
-        query = query.where(Contact.visibility != "restricted")
+    query = only_visible(query, Contact, sees_restricted(membership.role))
     return list(session.execute(query.order_by(Contact.name, Contact.id)))
 
 
@@ -193,8 +196,7 @@ def visible_playbooks(session: Session, membership: Membership) -> list[Any]:
     query = select(*PLAYBOOK_COLUMNS).where(
         Playbook.workspace_id == membership.workspace_id, Playbook.deleted.is_(False)
     )
-    if not sees_restricted(membership.role):
-        query = query.where(Playbook.visibility != "restricted")
+    query = only_visible(query, Playbook, sees_restricted(membership.role))
     return list(session.execute(query.order_by(Playbook.name, Playbook.id)))
 
 

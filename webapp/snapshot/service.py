@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from webapp.auth.models import User
 from webapp.db import utcnow
 from webapp.directory.models import ENTITY_TYPES
-from webapp.directory.service import iso, list_changes, raw_columns, raw_data
+from webapp.directory.service import iso, list_changes, only_visible, raw_columns, raw_data
 from webapp.jsonprovider import dumps_bytes
 from webapp.workspaces.models import Workspace
 
@@ -124,12 +124,12 @@ def record_cache() -> RecordCache:
 
 def _records(session: Session, workspace: Workspace, entity_type: str, full: bool) -> list[bytes]:
     """Return the JSON of the type's live records that the class may see, by revision."""
-    table = ENTITY_TYPES[entity_type].__table__  # type: ignore[attr-defined]
+    model = ENTITY_TYPES[entity_type]
+    table = model.__table__  # type: ignore[attr-defined]
     query = select(table.c.id, table.c.version).where(
         table.c.workspace_id == workspace.id, table.c.deleted.is_(False)
     )
-    if not full and "visibility" in table.c:
-        query = query.where(table.c.visibility != "restricted")
+    query = only_visible(query, model, full)
     keys = [
         (entity_type, row.id, row.version)
         for row in session.execute(query.order_by(table.c.revision))

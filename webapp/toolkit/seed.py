@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from webapp.auth.models import User
+from webapp.directory.models import Visibility
 from webapp.emergency_numbers import SERVICE_LABELS, EmergencyNumber, numbers_for
 from webapp.sync import service as sync
 from webapp.sync.schemas import Mutation
@@ -81,7 +82,7 @@ def contact_fields(number: EmergencyNumber, language: str, country: str) -> dict
         "country": country,
         "notes": "\n".join(notes),
         "tags": [VERIFY_LOCALLY, NATIONAL, SERVICE_TAG + number.service],
-        "visibility": "public",
+        "visibility": Visibility.PUBLIC.value,
     }
     if number.email:
         fields["emails"] = [{"label": label, "address": number.email}]
@@ -124,7 +125,7 @@ def playbook_mutations(language: str, by_service: dict[str, list[str]]) -> list[
                     "guidance": playbook.guidance[language],
                     "steps": list(playbook.steps[language]),
                     "contact_ids": contact_ids,
-                    "visibility": "team",
+                    "visibility": Visibility.TEAM.value,
                 },
             )
         )

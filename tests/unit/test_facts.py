@@ -1,0 +1,34 @@
+"""Facts the code keeps in one place: the visibility levels and who sees restricted records."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from sqlalchemy import select
+
+from webapp.directory import schemas
+from webapp.directory.models import Contact, Incident, Playbook, Visibility
+from webapp.directory.service import only_visible
+
+
+def test_the_wire_offers_exactly_the_enums_visibility_levels():
+    """The schemas' Literal (and so the OpenAPI enum) is the enum's values, in its order."""
+    assert get_args(schemas.Visibility) == ("public", "team", "restricted")
+    assert get_args(schemas.Visibility) == tuple(level.value for level in Visibility)
+    for model in (schemas.ContactData, schemas.PlaybookData):
+        assert model.model_fields["visibility"].default == Visibility.TEAM
+
+
+def _sql(query) -> str:
+    return str(query.compile(compile_kwargs={"literal_binds": True}))
+
+
+def test_viewers_queries_leave_restricted_records_out_and_full_ones_do_not():
+    for model in (Contact, Playbook):
+        query = select(model.id)
+        assert "visibility != 'restricted'" in _sql(only_visible(query, model, full=False))
+        assert "WHERE" not in _sql(only_visible(query, model, full=True))
+        tombstones = _sql(only_visible(query, model, full=False, tombstones_after=7))
+        assert "restricted_since > 7" in tombstones
+    # Incidents have no visibility: every member sees them.
+    assert "WHERE" not in _sql(only_visible(select(Incident.id), Incident, full=False))
