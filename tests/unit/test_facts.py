@@ -32,3 +32,14 @@ def test_viewers_queries_leave_restricted_records_out_and_full_ones_do_not():
         assert "restricted_since > 7" in tombstones
     # Incidents have no visibility: every member sees them.
     assert "WHERE" not in _sql(only_visible(select(Incident.id), Incident, full=False))
+
+
+def test_a_seeded_numbers_tag_names_its_service_and_its_place():
+    from webapp import emergency_numbers as data
+
+    assert data.service_of(["national", data.service_tag("police")]) == "police"
+    assert data.service_of(["service: Fire "]) == "fire"  # typed by hand
+    assert data.service_of(["national", 3, None]) is None
+    assert data.service_rank("general") == 0
+    assert data.service_rank("civil_protection") < data.service_rank("cybercrime")
+    assert data.service_rank(None) == data.service_rank("unknown") == len(data.SERVICES)

@@ -29,40 +29,19 @@ from sqlalchemy.orm import Session
 
 from webapp.audit import service as audit
 from webapp.directory.models import Contact, Visibility
+from webapp.emergency_numbers import service_of, service_rank
 from webapp.errors import ServiceError
 from webapp.readiness.service import after_hours
 from webapp.workspaces.models import Membership, Workspace
 
-# Services in the order the poster lists them (tag `service:<service>`), the most general first.
-SERVICE_ORDER = (
-    "general",
-    "police",
-    "fire",
-    "ambulance",
-    "medical",
-    "civil_protection",
-    "cybercrime",
-    "child_abuse_report",
-    "gender_violence",
-)
 # What one A4 sheet holds in large type; the app has every number, the wall the first ones.
 MAX_PUBLIC = 12
 MAX_CHOSEN = 8
 MAX_PHONES = 2
 
 
-def service_of(contact: Contact) -> str | None:
-    """Return the service a contact is tagged with (`service:police` → `police`), or None."""
-    for tag in contact.tags or []:
-        if isinstance(tag, str) and tag.startswith("service:"):
-            return tag.removeprefix("service:").strip().lower() or None
-    return None
-
-
 def _rank(contact: Contact) -> tuple[int, str]:
-    service = service_of(contact)
-    rank = SERVICE_ORDER.index(service) if service in SERVICE_ORDER else len(SERVICE_ORDER)
-    return rank, contact.name.casefold()
+    return service_rank(service_of(contact.tags)), contact.name.casefold()
 
 
 def _has_phone(contact: Contact) -> bool:

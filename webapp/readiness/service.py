@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from webapp.directory.models import Contact, Playbook, Visibility
 from webapp.directory.service import normalize_phone, only_visible
+from webapp.emergency_numbers import service_tag
 from webapp.workspaces.models import Membership, Workspace
 from webapp.workspaces.service import sees_restricted
 
@@ -54,7 +55,7 @@ AREA_ALIASES = {
 }
 # Kinds of contact that are emergency numbers or authorities (national or for the city).
 SERVICES = ("emergency", "authority")
-CYBER_TAGS = ("service:cybercrime", "service:child_abuse_report")
+CYBER_TAGS = (service_tag("cybercrime"), service_tag("child_abuse_report"))
 NEEDED_NUMBERS = 2
 STALE_AFTER = timedelta(days=180)
 # Hours that reach this late or start this early cover the evening (after-hours).

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from webapp.auth.models import User
 from webapp.directory.models import Visibility
-from webapp.emergency_numbers import SERVICE_LABELS, EmergencyNumber, numbers_for
+from webapp.emergency_numbers import SERVICE_LABELS, EmergencyNumber, numbers_for, service_tag
 from webapp.sync import service as sync
 from webapp.sync.schemas import Mutation
 from webapp.toolkit.playbooks import PLAYBOOKS
@@ -23,7 +23,6 @@ from webapp.workspaces.models import Workspace
 # The tags of a seeded number; the readiness checklist relies on them.
 VERIFY_LOCALLY = "verify-locally"
 NATIONAL = "national"
-SERVICE_TAG = "service:"
 
 SOURCE = {"es": "Fuente", "en": "Source"}
 CHECKED = {"es": "revisado el", "en": "checked on"}
@@ -81,7 +80,7 @@ def contact_fields(number: EmergencyNumber, language: str, country: str) -> dict
         "phones": [{"label": label, "number": number.number}],
         "country": country,
         "notes": "\n".join(notes),
-        "tags": [VERIFY_LOCALLY, NATIONAL, SERVICE_TAG + number.service],
+        "tags": [VERIFY_LOCALLY, NATIONAL, service_tag(number.service)],
         "visibility": Visibility.PUBLIC.value,
     }
     if number.email:
