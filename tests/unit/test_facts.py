@@ -43,3 +43,40 @@ def test_a_seeded_numbers_tag_names_its_service_and_its_place():
     assert data.service_rank("general") == 0
     assert data.service_rank("civil_protection") < data.service_rank("cybercrime")
     assert data.service_rank(None) == data.service_rank("unknown") == len(data.SERVICES)
+
+
+def test_base64url_is_one_codec_strict_about_what_it_reads():
+    import pytest
+
+    from webapp.encoding import b64url, b64url_decode
+
+    assert b64url(b"\xfb\xff") == "-_8"
+    assert b64url_decode("-_8") == b64url_decode("-_8=") == b"\xfb\xff"
+    for bad in ("+/8", "-_ 8", "=-_8", "é", "a"):
+        with pytest.raises(ValueError):
+            b64url_decode(bad)
+
+
+def test_a_stored_id_reads_as_a_uuid_or_none():
+    import uuid
+
+    from webapp.encoding import as_uuid
+
+    value = uuid.uuid4()
+    assert as_uuid(value) == as_uuid(f" {value} ") == value
+    assert as_uuid("not an id") is None
+    assert as_uuid(None) is None
+
+
+def test_the_snapshot_caches_forget_the_least_recently_used_first():
+    from webapp.snapshot.service import LRU, PlaintextCache
+
+    cache: LRU[str] = LRU(2)
+    cache.put_many({"a": b"1", "b": b"2"})
+    assert cache.get_many(["a"]) == {"a": b"1"}  # now b is the oldest
+    cache.put_many({"c": b"3"})
+    assert cache.get_many(["a", "b", "c"]) == {"a": b"1", "c": b"3"}
+    plain = PlaintextCache(size=1)
+    plain.put("x", b"1")
+    plain.put("y", b"2")
+    assert plain.get("x") is None and plain.get("y") == b"2"

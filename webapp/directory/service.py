@@ -232,6 +232,11 @@ def _country_name(region: str) -> str:
     return locale.territories.get(region, region) if locale is not None else region
 
 
+def has_phone(contact: Any) -> bool:
+    """Tell whether a contact (or a row with `phones`) has a number to call."""
+    return any((phone or {}).get("number") for phone in contact.phones or [])
+
+
 def only_visible(
     query: Select[Any], model: Any, full: bool, tombstones_after: int = 0
 ) -> Select[Any]:

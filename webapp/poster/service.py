@@ -29,7 +29,9 @@ from sqlalchemy.orm import Session
 
 from webapp.audit import service as audit
 from webapp.directory.models import Contact, Visibility
+from webapp.directory.service import has_phone
 from webapp.emergency_numbers import service_of, service_rank
+from webapp.encoding import as_uuid
 from webapp.errors import ServiceError
 from webapp.readiness.service import after_hours
 from webapp.workspaces.models import Membership, Workspace
@@ -44,10 +46,6 @@ def _rank(contact: Contact) -> tuple[int, str]:
     return service_rank(service_of(contact.tags)), contact.name.casefold()
 
 
-def _has_phone(contact: Contact) -> bool:
-    return any((phone or {}).get("number") for phone in contact.phones or [])
-
-
 def public_numbers(session: Session, workspace_id: uuid.UUID) -> list[Contact]:
     """Return the workspace's public contacts with a phone, general first, then by service."""
     rows = session.scalars(
@@ -57,7 +55,7 @@ def public_numbers(session: Session, workspace_id: uuid.UUID) -> list[Contact]:
             Contact.deleted.is_(False),
         )
     )
-    return sorted((c for c in rows if _has_phone(c)), key=_rank)
+    return sorted((c for c in rows if has_phone(c)), key=_rank)
 
 
 def fingerprint(contact_id: uuid.UUID, visibility: str, phones: Any) -> str:
@@ -77,9 +75,9 @@ def choice(workspace: Workspace) -> list[tuple[uuid.UUID, str | None]]:
     entries: dict[uuid.UUID, str | None] = {}
     for entry in workspace.poster_contact_ids or []:
         if isinstance(entry, Mapping):
-            cid, confirmed = _as_uuid(entry.get("id")), entry.get("fingerprint")
+            cid, confirmed = as_uuid(entry.get("id")), entry.get("fingerprint")
         else:
-            cid, confirmed = _as_uuid(entry), None  # a bare id: never confirmed
+            cid, confirmed = as_uuid(entry), None  # a bare id: never confirmed
         if cid is not None and cid not in entries:
             entries[cid] = confirmed if isinstance(confirmed, str) else None
     return list(entries.items())
@@ -114,7 +112,7 @@ def waiting(state: list[tuple[Contact, bool]]) -> int:
     return sum(
         1
         for c, confirmed in state
-        if not confirmed and c.visibility != Visibility.PUBLIC and _has_phone(c)
+        if not confirmed and c.visibility != Visibility.PUBLIC and has_phone(c)
     )
 
 
@@ -149,7 +147,7 @@ def candidates(session: Session, workspace: Workspace, everyone: bool = False) -
         )
         .order_by(Contact.area, Contact.name, Contact.id)
     )
-    contacts = [row for row in rows if _has_phone(row)]
+    contacts = [row for row in rows if has_phone(row)]
     by_id = {row.id: row for row in contacts}
     chosen = dict(choice(workspace))
     offered = []
@@ -184,7 +182,7 @@ def _choosable(
             Contact.deleted.is_(False),
         )
     )
-    return {c.id: c for c in rows if _has_phone(c)}
+    return {c.id: c for c in rows if has_phone(c)}
 
 
 def choose(
@@ -206,7 +204,7 @@ def choose(
     """
     ids: list[uuid.UUID] = []
     for value in values:
-        cid = _as_uuid(value)
+        cid = as_uuid(value)
         if cid is None:
             raise ServiceError(
                 str(_l("“%(value)s” is not a contact id.", value=str(value)[:60])),
@@ -301,10 +299,3 @@ def phones(contact: Contact, country: str) -> list[dict[str, Any]]:
                 }
             )
     return shown
-
-
-def _as_uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value).strip())
-    except ValueError:
-        return None

@@ -22,8 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.directory.models import Contact, Playbook, Visibility
-from webapp.directory.service import normalize_phone, only_visible
+from webapp.directory.service import has_phone, normalize_phone, only_visible
 from webapp.emergency_numbers import service_tag
+from webapp.encoding import as_uuid
 from webapp.workspaces.models import Membership, Workspace
 from webapp.workspaces.service import sees_restricted
 
@@ -209,10 +210,6 @@ def area_code(area: str | None) -> str:
     return AREA_ALIASES.get(folded, folded.replace(" ", "_"))
 
 
-def _has_phone(contact: Contact) -> bool:
-    return any((phone or {}).get("number") for phone in contact.phones or [])
-
-
 def _tags(contact: Contact) -> set[str]:
     return {fold(tag) for tag in contact.tags or [] if isinstance(tag, str)}
 
@@ -248,7 +245,7 @@ def after_hours(contact: Contact, by_id: dict[uuid.UUID, Contact]) -> bool:
     return (
         backup is not None
         and backup.id != contact.id
-        and _has_phone(backup)
+        and has_phone(backup)
         and covers_after_hours(backup.availability)
     )
 
@@ -320,7 +317,7 @@ def _check(check_id: str, ok: bool, title: str, fix: Fix | None) -> Check:
 def _area_check(area: str, contacts: list[Contact], by_id: dict[uuid.UUID, Contact]) -> Check:
     name = str(AREA_NAMES[area])
     title = _("%(area)s: a contact and an after-hours contact", area=name)
-    people = [c for c in contacts if area_code(c.area) == area and _has_phone(c)]
+    people = [c for c in contacts if area_code(c.area) == area and has_phone(c)]
     if not people:
         fix = Fix(
             _(
@@ -349,7 +346,7 @@ def _area_check(area: str, contacts: list[Contact], by_id: dict[uuid.UUID, Conta
 
 def _kind_check(check_id: str, contacts: list[Contact], title: str, missing: str) -> Check:
     found = any(
-        (c.kind == check_id or area_code(c.area) == check_id) and _has_phone(c) for c in contacts
+        (c.kind == check_id or area_code(c.area) == check_id) and has_phone(c) for c in contacts
     )
     return _check(check_id, found, title, Fix(missing, DIRECTORY_URL))
 
@@ -383,7 +380,7 @@ def readiness(session: Session, membership: Membership, now: datetime | None = N
     contacts = visible_contacts(session, membership)
     playbooks = visible_playbooks(session, membership)
     by_id = {c.id: c for c in contacts}
-    reachable = [c for c in contacts if _has_phone(c)]
+    reachable = [c for c in contacts if has_phone(c)]
 
     checks = [_area_check(area, contacts, by_id) for area in AREAS]
     checks.append(
@@ -495,7 +492,7 @@ def _playbooks_check(playbooks: list[Playbook], by_id: dict[uuid.UUID, Contact])
         return _check("playbooks", False, title, fix)
 
     def live(playbook: Playbook) -> bool:
-        return any(_as_uuid(cid) in by_id for cid in playbook.contact_ids or [])
+        return any(as_uuid(cid) in by_id for cid in playbook.contact_ids or [])
 
     empty = [p for p in playbooks if not live(p)]
     fix = Fix(
@@ -503,10 +500,3 @@ def _playbooks_check(playbooks: list[Playbook], by_id: dict[uuid.UUID, Contact])
         playbook_url(empty[0].id) if empty else PLAYBOOKS_URL,
     )
     return _check("playbooks", not empty, title, fix)
-
-
-def _as_uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
