@@ -80,3 +80,29 @@ def test_the_snapshot_caches_forget_the_least_recently_used_first():
     plain.put("x", b"1")
     plain.put("y", b"2")
     assert plain.get("x") is None and plain.get("y") == b"2"
+
+
+def test_the_apps_copy_of_the_vocabulary_is_current():
+    """static/js/data/labels.js is generated: change webapp/directory/vocabulary.py or
+    webapp/emergency_numbers, then run `make labels`."""
+    from webapp.config import ROOT
+    from webapp.directory.vocabulary import client_module
+
+    committed = (ROOT / "static" / "js" / "data" / "labels.js").read_text(encoding="utf-8")
+    assert committed == client_module(), "static/js/data/labels.js is stale: run `make labels`"
+
+
+def test_the_vocabulary_names_every_code_the_server_knows_in_both_languages():
+    from webapp.directory import vocabulary
+    from webapp.readiness.service import AREAS
+    from webapp.toolkit.playbooks import PLAYBOOKS
+
+    assert get_args(schemas.Kind) == tuple(vocabulary.KINDS)
+    assert set(AREAS) <= set(vocabulary.AREAS)
+    assert {p.crisis_kind for p in PLAYBOOKS} <= set(vocabulary.CRISIS_KINDS)
+    for table in (vocabulary.AREAS, vocabulary.KINDS, vocabulary.CRISIS_KINDS):
+        for names in table.values():
+            assert set(names) == set(vocabulary.LANGUAGES) and all(names.values())
+    # Words are compared folded, so they must be written folded to ever match.
+    for word in vocabulary.AREA_WORDS:
+        assert word == word.lower() and word.isascii() and "  " not in word

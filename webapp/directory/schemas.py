@@ -34,6 +34,7 @@ from pydantic import (
 )
 
 from webapp.directory.models import Visibility as VisibilityLevel
+from webapp.directory.vocabulary import KINDS
 
 MAX_SHORT = 200
 MAX_LONG = 4000
@@ -78,7 +79,7 @@ def _iso_text(value: Any) -> Any:
 
 # Stored and compared in UTC, whatever offset the device sent.
 UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_to_utc)]
-Kind = Literal["internal", "partner", "legal", "medical", "authority", "emergency"]
+Kind = Literal[tuple(KINDS)]  # type: ignore[valid-type]
 # The levels' names on the wire, from the one enum (a Literal is a JSON Schema `enum` of strings).
 Visibility = Literal[tuple(level.value for level in VisibilityLevel)]  # type: ignore[valid-type]
 Severity = Literal["low", "medium", "high", "critical"]

@@ -16,11 +16,12 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.directory import vocabulary
 from webapp.directory.models import Contact, Playbook, Visibility
 from webapp.directory.service import has_phone, normalize_phone, only_visible
 from webapp.emergency_numbers import service_tag
@@ -28,32 +29,9 @@ from webapp.encoding import as_uuid
 from webapp.workspaces.models import Membership, Workspace
 from webapp.workspaces.service import sees_restricted
 
-# The internal areas the course material names, each needing a contact and an after-hours one.
+# The internal areas the course material names, each needing a contact and an after-hours one
+# (their names, and the words typed for them, are the directory's vocabulary).
 AREAS = ("finance", "customer_service", "quality", "leadership", "marketing", "operations")
-AREA_NAMES = {
-    "finance": _l("Finance"),
-    "customer_service": _l("Customer service"),
-    "quality": _l("Quality"),
-    "leadership": _l("Leadership"),
-    "marketing": _l("Marketing"),
-    "operations": _l("Operations"),
-}
-# Areas typed in Spanish or with spaces count as the code they name (compared folded).
-AREA_ALIASES = {
-    "finanzas": "finance",
-    "customer service": "customer_service",
-    "atencion al cliente": "customer_service",
-    "servicio al cliente": "customer_service",
-    "calidad": "quality",
-    "direccion": "leadership",
-    "liderazgo": "leadership",
-    "mercadotecnia": "marketing",
-    "operaciones": "operations",
-    "legales": "legal",
-    "juridico": "legal",
-    "medico": "medical",
-    "medica": "medical",
-}
 # Kinds of contact that are emergency numbers or authorities (national or for the city).
 SERVICES = ("emergency", "authority")
 CYBER_TAGS = (service_tag("cybercrime"), service_tag("child_abuse_report"))
@@ -207,7 +185,7 @@ def area_code(area: str | None) -> str:
     """Return the area code a contact's area names (`Finanzas` → `finance`), folded."""
     folded = fold(area).replace("-", " ").replace("_", " ")
     folded = " ".join(folded.split())
-    return AREA_ALIASES.get(folded, folded.replace(" ", "_"))
+    return vocabulary.AREA_WORDS.get(folded, folded.replace(" ", "_"))
 
 
 def _tags(contact: Contact) -> set[str]:
@@ -315,7 +293,7 @@ def _check(check_id: str, ok: bool, title: str, fix: Fix | None) -> Check:
 
 
 def _area_check(area: str, contacts: list[Contact], by_id: dict[uuid.UUID, Contact]) -> Check:
-    name = str(AREA_NAMES[area])
+    name = vocabulary.name_of(vocabulary.AREAS, area, str(get_locale() or "es")[:2])
     title = _("%(area)s: a contact and an after-hours contact", area=name)
     people = [c for c in contacts if area_code(c.area) == area and has_phone(c)]
     if not people:
