@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check --quiet
 export ENLACE_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test bench install install-dev translations extract-messages lint clean
+.PHONY: run test bench install install-dev translations extract-messages labels lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ translations: $(VENV)/.installed
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o webapp/translations/messages.pot .
 	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching
+
+# The app's copy of the directory's vocabulary and the emergency services' order (a test fails
+# when the committed file differs from what this writes).
+labels: $(VENV)/.installed
+	$(BIN)/python tools/export_labels.py
 
 run: $(VENV)/.installed translations
 	$(BIN)/enlace init

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from webapp.auth import service as auth_service
 from webapp.db import session_scope
-from webapp.directory.models import Contact, Playbook
+from webapp.directory.models import Contact, Playbook, Visibility
 from webapp.sync import service as sync
 from webapp.sync.schemas import Mutation
 from webapp.toolkit import seed
@@ -313,7 +313,7 @@ OTHERS: dict[str, dict[str, Any]] = {
         "phones": [{"label": "Directa", "number": fictional_number(50)}],
         "when_to_contact": "Solo crisis críticas, cuando Dirección de guardia no responde.",
         "availability": ALWAYS,
-        "visibility": "restricted",
+        "visibility": Visibility.RESTRICTED.value,
     },
 }
 

@@ -8,7 +8,6 @@ and -shm files the database file's mode, so the database file is created here fi
 
 from __future__ import annotations
 
-import base64
 import os
 import secrets
 import stat
@@ -17,6 +16,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from sqlalchemy.engine import make_url
+
+from webapp.encoding import b64url
 
 FOLDER_MODE = 0o700
 FILE_MODE = 0o600
@@ -119,4 +120,4 @@ def vapid_public_key(key: ec.EllipticCurvePrivateKey) -> str:
     raw = key.public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+    return b64url(raw)

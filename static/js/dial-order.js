@@ -1,8 +1,10 @@
 // The order of quick dial's buttons: the general emergency number first, then police, fire,
 // ambulance or medical, then the other national services, then other public contacts. No DOM.
+// The order and the tag are the server's (webapp/emergency_numbers, `make labels`).
 
-const FIRST = ["general", "police", "fire", "ambulance", "medical"];
-const SERVICE_TAG = "service:";
+import { QUICK_DIAL_RANKED, SERVICE_ORDER, SERVICE_TAG } from "./data/labels.js";
+
+const FIRST = SERVICE_ORDER.slice(0, QUICK_DIAL_RANKED);
 
 function rank(contact) {
   const tag = (contact?.tags ?? []).find((t) => typeof t === "string" && t.startsWith(SERVICE_TAG));

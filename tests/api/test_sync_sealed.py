@@ -29,7 +29,7 @@ from webapp.auth.models import User
 from webapp.auth.service import rotate_key, user_key
 from webapp.db import session_scope
 from webapp.directory.models import Contact
-from webapp.snapshot.service import b64url, b64url_decode
+from webapp.encoding import b64url, b64url_decode
 from webapp.sync.models import ProcessedMutation
 from webapp.sync.schemas import Mutation, SealedMutation
 from webapp.sync.sealed import open_one, outbox_aad

@@ -20,7 +20,8 @@ import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from webapp.directory.service import validate
-from webapp.snapshot.service import COLLECTIONS, aad, b64url, b64url_decode, envelope, open_envelope
+from webapp.encoding import b64url, b64url_decode
+from webapp.snapshot.service import COLLECTIONS, aad, envelope, open_envelope
 
 FIXTURES = Path(__file__).resolve().parents[1] / "js" / "fixtures"
 # A key for tests only: it protects nothing but these fixtures.

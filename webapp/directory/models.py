@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -26,6 +27,23 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from webapp.db import Base, UTCDateTime, utcnow
+
+
+class Visibility(StrEnum):
+    """Who sees a contact or playbook (the one list of levels; `sees_restricted` says who is
+    allowed past `RESTRICTED`, `directory.service.only_visible` scopes queries by it)."""
+
+    # Everyone: the public list and quick dial while locked, the poster.
+    PUBLIC = "public"
+    # Every member of the workspace.
+    TEAM = "team"
+    # Owners and editors only.
+    RESTRICTED = "restricted"
+
+
+def is_restricted(record: Any) -> bool:
+    """Tell whether a record (an entity or a row) is restricted; types without a visibility are not."""
+    return getattr(record, "visibility", None) == Visibility.RESTRICTED
 
 
 @dataclass(frozen=True)
@@ -105,7 +123,7 @@ class Contact(Synced, Base):
     partner: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     notes: Mapped[str | None] = mapped_column(Text)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
-    visibility: Mapped[str] = mapped_column(String(12), default="team")
+    visibility: Mapped[str] = mapped_column(String(12), default=Visibility.TEAM.value)
     last_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The workspace revision at which it last became restricted (None: never, or not now).
     restricted_since: Mapped[int | None] = mapped_column(BigInteger)
@@ -131,7 +149,7 @@ class Playbook(Synced, Base):
     steps: Mapped[list[str]] = mapped_column(JSON, default=list)
     contact_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     guidance: Mapped[str | None] = mapped_column(Text)
-    visibility: Mapped[str] = mapped_column(String(12), default="team")
+    visibility: Mapped[str] = mapped_column(String(12), default=Visibility.TEAM.value)
     # The workspace revision at which it last became restricted (None: never, or not now).
     restricted_since: Mapped[int | None] = mapped_column(BigInteger)
 

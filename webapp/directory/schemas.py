@@ -33,6 +33,9 @@ from pydantic import (
     model_validator,
 )
 
+from webapp.directory.models import Visibility as VisibilityLevel
+from webapp.directory.vocabulary import KINDS
+
 MAX_SHORT = 200
 MAX_LONG = 4000
 MAX_PHONES = 10
@@ -76,8 +79,9 @@ def _iso_text(value: Any) -> Any:
 
 # Stored and compared in UTC, whatever offset the device sent.
 UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_to_utc)]
-Kind = Literal["internal", "partner", "legal", "medical", "authority", "emergency"]
-Visibility = Literal["public", "team", "restricted"]
+Kind = Literal[tuple(KINDS)]  # type: ignore[valid-type]
+# The levels' names on the wire, from the one enum (a Literal is a JSON Schema `enum` of strings).
+Visibility = Literal[tuple(level.value for level in VisibilityLevel)]  # type: ignore[valid-type]
 Severity = Literal["low", "medium", "high", "critical"]
 
 
@@ -175,7 +179,7 @@ class ContactData(Strict):
     partner: Partner | None = None
     notes: LongText | None = None
     tags: list[Tag] = Field(default_factory=list, max_length=30)
-    visibility: Visibility = "team"
+    visibility: Visibility = VisibilityLevel.TEAM.value
     last_verified_at: UtcDatetime | None = None
 
     @field_validator("country", mode="before")
@@ -195,7 +199,7 @@ class PlaybookData(Strict):
     ] = Field(default_factory=list, max_length=50)
     contact_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
     guidance: LongText | None = None
-    visibility: Visibility = "team"
+    visibility: Visibility = VisibilityLevel.TEAM.value
 
 
 class IncidentData(Strict):

@@ -12,10 +12,10 @@ import phonenumbers
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from pydantic import ValidationError
-from sqlalchemy import JSON, Text, cast, or_, select
+from sqlalchemy import JSON, Select, Text, cast, or_, select
 from sqlalchemy.orm import Session
 
-from webapp.directory.models import ENTITY_TYPES, Contact, Synced
+from webapp.directory.models import ENTITY_TYPES, Contact, Synced, Visibility, is_restricted
 from webapp.directory.schemas import SCHEMAS, error_map
 from webapp.workspaces.models import Workspace
 
@@ -232,13 +232,36 @@ def _country_name(region: str) -> str:
     return locale.territories.get(region, region) if locale is not None else region
 
 
+def has_phone(contact: Any) -> bool:
+    """Tell whether a contact (or a row with `phones`) has a number to call."""
+    return any((phone or {}).get("number") for phone in contact.phones or [])
+
+
+def only_visible(
+    query: Select[Any], model: Any, full: bool, tombstones_after: int = 0
+) -> Select[Any]:
+    """Scope a query of a synced type to the records a member may see (the one visibility rule).
+
+    `full` is `workspaces.service.sees_restricted(role)`: owners and editors see everything,
+    viewers nothing restricted — except, with `tombstones_after`, the records that became
+    restricted after that revision, which they may hold and must receive as tombstones.
+    """
+    table = model.__table__
+    if full or "visibility" not in table.c:
+        return query
+    shown = table.c.visibility != Visibility.RESTRICTED.value
+    if tombstones_after > 0:
+        shown = or_(shown, table.c.restricted_since > tombstones_after)
+    return query.where(shown)
+
+
 def public_contacts(session: Session, workspace_id: uuid.UUID) -> list[dict[str, Any]]:
     """Return the workspace's public contacts (emergency services), by name."""
     rows = session.scalars(
         select(Contact)
         .where(
             Contact.workspace_id == workspace_id,
-            Contact.visibility == "public",
+            Contact.visibility == Visibility.PUBLIC.value,
             Contact.deleted.is_(False),
         )
         .order_by(Contact.name)
@@ -268,20 +291,16 @@ def list_changes(
             .order_by(table.c.revision)
             .limit(limit + 1)
         )
-        if not full and "visibility" in table.c:
-            # Filtered in the query, so that a page is never filled with rows a viewer skips.
-            # Cursor 0 is a device that holds nothing: it needs no tombstone at all.
-            shown = table.c.visibility != "restricted"
-            if cursor > 0:
-                shown = or_(shown, table.c.restricted_since > cursor)
-            query = query.where(shown)
+        # Filtered in the query, so that a page is never filled with rows a viewer skips.
+        # Cursor 0 is a device that holds nothing: it needs no tombstone at all.
+        query = only_visible(query, model, full, tombstones_after=cursor)
         rows.extend((model, row) for row in session.execute(query))
     rows.sort(key=lambda item: item[1].revision)
     more = len(rows) > limit
     rows = rows[:limit]
     changes = []
     for model, row in rows:
-        hidden = row.deleted or (not full and getattr(row, "visibility", "team") == "restricted")
+        hidden = row.deleted or (not full and is_restricted(row))
         changes.append(
             {
                 "type": model.TYPE,

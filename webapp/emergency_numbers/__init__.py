@@ -8,6 +8,7 @@ that the crisis toolkit (webapp/toolkit) turns into a new workspace's public con
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -15,17 +16,18 @@ from importlib import resources
 from typing import Any
 
 LANGUAGES = ("es", "en")
-# Every service an entry may have; quick dial shows the first four first, in this order.
+# Every service an entry may have, the most general first: the poster lists public numbers in
+# this order, and quick dial puts the first QUICK_DIAL_RANKED first in it.
 SERVICES = (
     "general",
     "police",
     "fire",
     "ambulance",
     "medical",
+    "civil_protection",
     "cybercrime",
     "child_abuse_report",
     "gender_violence",
-    "civil_protection",
     "investigations_police",
     "kidnapping_extortion",
     "anonymous_report",
@@ -33,6 +35,10 @@ SERVICES = (
     "poison_control",
     "maritime_rescue",
 )
+QUICK_DIAL_RANKED = 5
+# A seeded number's contact is tagged `service:<service>`; the poster, quick dial and the
+# readiness checklist find the service by this tag.
+SERVICE_TAG = "service:"
 EU = "EU"
 # A service's short name, for a phone's label.
 SERVICE_LABELS = {
@@ -52,6 +58,24 @@ SERVICE_LABELS = {
     "poison_control": {"es": "Toxicología", "en": "Poison control"},
     "maritime_rescue": {"es": "Rescate marítimo", "en": "Maritime rescue"},
 }
+
+
+def service_tag(service: str) -> str:
+    """Return the tag that marks a contact as this service's number (`police` → `service:police`)."""
+    return SERVICE_TAG + service
+
+
+def service_of(tags: Iterable[Any] | None) -> str | None:
+    """Return the service a contact's tags name (`service:police` → `police`), or None."""
+    for tag in tags or ():
+        if isinstance(tag, str) and tag.startswith(SERVICE_TAG):
+            return tag.removeprefix(SERVICE_TAG).strip().lower() or None
+    return None
+
+
+def service_rank(service: str | None) -> int:
+    """Return a service's place in SERVICES (after every one of them when it is none)."""
+    return SERVICES.index(service) if service in SERVICES else len(SERVICES)
 
 
 @dataclass(frozen=True)

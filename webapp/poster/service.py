@@ -28,45 +28,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.audit import service as audit
-from webapp.directory.models import Contact
+from webapp.directory.models import Contact, Visibility
+from webapp.directory.service import has_phone
+from webapp.emergency_numbers import service_of, service_rank
+from webapp.encoding import as_uuid
 from webapp.errors import ServiceError
 from webapp.readiness.service import after_hours
 from webapp.workspaces.models import Membership, Workspace
 
-# Services in the order the poster lists them (tag `service:<service>`), the most general first.
-SERVICE_ORDER = (
-    "general",
-    "police",
-    "fire",
-    "ambulance",
-    "medical",
-    "civil_protection",
-    "cybercrime",
-    "child_abuse_report",
-    "gender_violence",
-)
 # What one A4 sheet holds in large type; the app has every number, the wall the first ones.
 MAX_PUBLIC = 12
 MAX_CHOSEN = 8
 MAX_PHONES = 2
 
 
-def service_of(contact: Contact) -> str | None:
-    """Return the service a contact is tagged with (`service:police` → `police`), or None."""
-    for tag in contact.tags or []:
-        if isinstance(tag, str) and tag.startswith("service:"):
-            return tag.removeprefix("service:").strip().lower() or None
-    return None
-
-
 def _rank(contact: Contact) -> tuple[int, str]:
-    service = service_of(contact)
-    rank = SERVICE_ORDER.index(service) if service in SERVICE_ORDER else len(SERVICE_ORDER)
-    return rank, contact.name.casefold()
-
-
-def _has_phone(contact: Contact) -> bool:
-    return any((phone or {}).get("number") for phone in contact.phones or [])
+    return service_rank(service_of(contact.tags)), contact.name.casefold()
 
 
 def public_numbers(session: Session, workspace_id: uuid.UUID) -> list[Contact]:
@@ -74,11 +51,11 @@ def public_numbers(session: Session, workspace_id: uuid.UUID) -> list[Contact]:
     rows = session.scalars(
         select(Contact).where(
             Contact.workspace_id == workspace_id,
-            Contact.visibility == "public",
+            Contact.visibility == Visibility.PUBLIC.value,
             Contact.deleted.is_(False),
         )
     )
-    return sorted((c for c in rows if _has_phone(c)), key=_rank)
+    return sorted((c for c in rows if has_phone(c)), key=_rank)
 
 
 def fingerprint(contact_id: uuid.UUID, visibility: str, phones: Any) -> str:
@@ -98,9 +75,9 @@ def choice(workspace: Workspace) -> list[tuple[uuid.UUID, str | None]]:
     entries: dict[uuid.UUID, str | None] = {}
     for entry in workspace.poster_contact_ids or []:
         if isinstance(entry, Mapping):
-            cid, confirmed = _as_uuid(entry.get("id")), entry.get("fingerprint")
+            cid, confirmed = as_uuid(entry.get("id")), entry.get("fingerprint")
         else:
-            cid, confirmed = _as_uuid(entry), None  # a bare id: never confirmed
+            cid, confirmed = as_uuid(entry), None  # a bare id: never confirmed
         if cid is not None and cid not in entries:
             entries[cid] = confirmed if isinstance(confirmed, str) else None
     return list(entries.items())
@@ -133,7 +110,9 @@ def waiting(state: list[tuple[Contact, bool]]) -> int:
     """Return how many chosen contacts wait for an owner's confirmation in the chooser (those
     it still offers: not public, with a phone)."""
     return sum(
-        1 for c, confirmed in state if not confirmed and c.visibility != "public" and _has_phone(c)
+        1
+        for c, confirmed in state
+        if not confirmed and c.visibility != Visibility.PUBLIC and has_phone(c)
     )
 
 
@@ -163,12 +142,12 @@ def candidates(session: Session, workspace: Workspace, everyone: bool = False) -
         )
         .where(
             Contact.workspace_id == workspace.id,
-            Contact.visibility != "public",
+            Contact.visibility != Visibility.PUBLIC.value,
             Contact.deleted.is_(False),
         )
         .order_by(Contact.area, Contact.name, Contact.id)
     )
-    contacts = [row for row in rows if _has_phone(row)]
+    contacts = [row for row in rows if has_phone(row)]
     by_id = {row.id: row for row in contacts}
     chosen = dict(choice(workspace))
     offered = []
@@ -199,11 +178,11 @@ def _choosable(
         select(Contact).where(
             Contact.workspace_id == workspace_id,
             Contact.id.in_(ids),
-            Contact.visibility != "public",
+            Contact.visibility != Visibility.PUBLIC.value,
             Contact.deleted.is_(False),
         )
     )
-    return {c.id: c for c in rows if _has_phone(c)}
+    return {c.id: c for c in rows if has_phone(c)}
 
 
 def choose(
@@ -225,7 +204,7 @@ def choose(
     """
     ids: list[uuid.UUID] = []
     for value in values:
-        cid = _as_uuid(value)
+        cid = as_uuid(value)
         if cid is None:
             raise ServiceError(
                 str(_l("“%(value)s” is not a contact id.", value=str(value)[:60])),
@@ -320,10 +299,3 @@ def phones(contact: Contact, country: str) -> list[dict[str, Any]]:
                 }
             )
     return shown
-
-
-def _as_uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value).strip())
-    except ValueError:
-        return None

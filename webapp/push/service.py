@@ -6,8 +6,6 @@ Plain functions over a session. `push` sits above `auth`, `workspaces` and `dire
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import unicodedata
 import uuid
@@ -21,7 +19,8 @@ from sqlalchemy.orm import Session
 from webapp.audit import service as audit
 from webapp.auth.models import User
 from webapp.db import utcnow
-from webapp.directory.models import Playbook
+from webapp.directory.models import Playbook, is_restricted
+from webapp.encoding import b64url, b64url_decode
 from webapp.errors import ServiceError
 from webapp.push import endpoints
 from webapp.push.models import OutboxMessage, PushDelivery, PushSubscription
@@ -48,23 +47,6 @@ LEVELS_FOR = {
     DIRECTORY_CHANGED: (Level.ALL.value,),
     CRISIS_ALERT: (Level.ALL.value, Level.URGENT.value),
 }
-
-
-def b64url_decode(value: str) -> bytes:
-    """Decode base64url with or without padding; ValueError when it is not base64url."""
-    if not isinstance(value, str) or not value.isascii():
-        raise ValueError("not base64url")
-    stripped = value.rstrip("=")
-    if any(c in stripped for c in "+/ \n\r\t="):
-        raise ValueError("not base64url")
-    try:
-        return base64.urlsafe_b64decode(stripped + "=" * (-len(stripped) % 4))
-    except (binascii.Error, ValueError):
-        raise ValueError("not base64url") from None
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 def topic(workspace_id: uuid.UUID) -> str:
@@ -298,7 +280,7 @@ def create_alert(
             raise ServiceError(
                 str(_l("No playbook with this id in this workspace.")), field="playbook_id"
             )
-        if found.visibility == "restricted":
+        if is_restricted(found):
             raise ServiceError(
                 str(
                     _l(

@@ -16,45 +16,25 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from webapp.directory.models import Contact, Playbook
-from webapp.directory.service import normalize_phone
+from webapp.directory import vocabulary
+from webapp.directory.models import Contact, Playbook, Visibility
+from webapp.directory.service import has_phone, normalize_phone, only_visible
+from webapp.emergency_numbers import service_tag
+from webapp.encoding import as_uuid
 from webapp.workspaces.models import Membership, Workspace
 from webapp.workspaces.service import sees_restricted
 
-# The internal areas the course material names, each needing a contact and an after-hours one.
+# The internal areas the course material names, each needing a contact and an after-hours one
+# (their names, and the words typed for them, are the directory's vocabulary).
 AREAS = ("finance", "customer_service", "quality", "leadership", "marketing", "operations")
-AREA_NAMES = {
-    "finance": _l("Finance"),
-    "customer_service": _l("Customer service"),
-    "quality": _l("Quality"),
-    "leadership": _l("Leadership"),
-    "marketing": _l("Marketing"),
-    "operations": _l("Operations"),
-}
-# Areas typed in Spanish or with spaces count as the code they name (compared folded).
-AREA_ALIASES = {
-    "finanzas": "finance",
-    "customer service": "customer_service",
-    "atencion al cliente": "customer_service",
-    "servicio al cliente": "customer_service",
-    "calidad": "quality",
-    "direccion": "leadership",
-    "liderazgo": "leadership",
-    "mercadotecnia": "marketing",
-    "operaciones": "operations",
-    "legales": "legal",
-    "juridico": "legal",
-    "medico": "medical",
-    "medica": "medical",
-}
 # Kinds of contact that are emergency numbers or authorities (national or for the city).
 SERVICES = ("emergency", "authority")
-CYBER_TAGS = ("service:cybercrime", "service:child_abuse_report")
+CYBER_TAGS = (service_tag("cybercrime"), service_tag("child_abuse_report"))
 NEEDED_NUMBERS = 2
 STALE_AFTER = timedelta(days=180)
 # Hours that reach this late or start this early cover the evening (after-hours).
@@ -95,8 +75,8 @@ NEW_CONTACT_FOR = {
     "legal": {"kind": "legal"},
     "medical": {"kind": "medical"},
     "cybercrime": {"kind": "authority"},
-    "national_numbers": {"kind": "emergency", "visibility": "public"},
-    "city_numbers": {"kind": "emergency", "visibility": "public"},
+    "national_numbers": {"kind": "emergency", "visibility": Visibility.PUBLIC.value},
+    "city_numbers": {"kind": "emergency", "visibility": Visibility.PUBLIC.value},
 }
 
 
@@ -119,7 +99,11 @@ def for_editors(check: Check) -> Check:
     elif check.id == "numbers_valid":
         url = url.replace("/app#contact/", "/app#edit/contact/")
     elif check.id == "playbooks":
-        url = "/app#new/playbook" if url == PLAYBOOKS_URL else url.replace("#playbook/", "#edit/playbook/")
+        url = (
+            "/app#new/playbook"
+            if url == PLAYBOOKS_URL
+            else url.replace("#playbook/", "#edit/playbook/")
+        )
     return replace(check, fix=replace(check.fix, url=url))
 
 
@@ -183,8 +167,7 @@ def visible_contacts(session: Session, membership: Membership) -> list[Any]:
     query = select(*CONTACT_COLUMNS).where(
         Contact.workspace_id == membership.workspace_id, Contact.deleted.is_(False)
     )
-    if not sees_restricted(membership.role):
-        query = query.where(Contact.visibility != "restricted")
+    query = only_visible(query, Contact, sees_restricted(membership.role))
     return list(session.execute(query.order_by(Contact.name, Contact.id)))
 
 
@@ -193,8 +176,7 @@ def visible_playbooks(session: Session, membership: Membership) -> list[Any]:
     query = select(*PLAYBOOK_COLUMNS).where(
         Playbook.workspace_id == membership.workspace_id, Playbook.deleted.is_(False)
     )
-    if not sees_restricted(membership.role):
-        query = query.where(Playbook.visibility != "restricted")
+    query = only_visible(query, Playbook, sees_restricted(membership.role))
     return list(session.execute(query.order_by(Playbook.name, Playbook.id)))
 
 
@@ -203,11 +185,7 @@ def area_code(area: str | None) -> str:
     """Return the area code a contact's area names (`Finanzas` → `finance`), folded."""
     folded = fold(area).replace("-", " ").replace("_", " ")
     folded = " ".join(folded.split())
-    return AREA_ALIASES.get(folded, folded.replace(" ", "_"))
-
-
-def _has_phone(contact: Contact) -> bool:
-    return any((phone or {}).get("number") for phone in contact.phones or [])
+    return vocabulary.AREA_WORDS.get(folded, folded.replace(" ", "_"))
 
 
 def _tags(contact: Contact) -> set[str]:
@@ -245,7 +223,7 @@ def after_hours(contact: Contact, by_id: dict[uuid.UUID, Contact]) -> bool:
     return (
         backup is not None
         and backup.id != contact.id
-        and _has_phone(backup)
+        and has_phone(backup)
         and covers_after_hours(backup.availability)
     )
 
@@ -315,9 +293,9 @@ def _check(check_id: str, ok: bool, title: str, fix: Fix | None) -> Check:
 
 
 def _area_check(area: str, contacts: list[Contact], by_id: dict[uuid.UUID, Contact]) -> Check:
-    name = str(AREA_NAMES[area])
+    name = vocabulary.name_of(vocabulary.AREAS, area, str(get_locale() or "es")[:2])
     title = _("%(area)s: a contact and an after-hours contact", area=name)
-    people = [c for c in contacts if area_code(c.area) == area and _has_phone(c)]
+    people = [c for c in contacts if area_code(c.area) == area and has_phone(c)]
     if not people:
         fix = Fix(
             _(
@@ -346,7 +324,7 @@ def _area_check(area: str, contacts: list[Contact], by_id: dict[uuid.UUID, Conta
 
 def _kind_check(check_id: str, contacts: list[Contact], title: str, missing: str) -> Check:
     found = any(
-        (c.kind == check_id or area_code(c.area) == check_id) and _has_phone(c) for c in contacts
+        (c.kind == check_id or area_code(c.area) == check_id) and has_phone(c) for c in contacts
     )
     return _check(check_id, found, title, Fix(missing, DIRECTORY_URL))
 
@@ -380,7 +358,7 @@ def readiness(session: Session, membership: Membership, now: datetime | None = N
     contacts = visible_contacts(session, membership)
     playbooks = visible_playbooks(session, membership)
     by_id = {c.id: c for c in contacts}
-    reachable = [c for c in contacts if _has_phone(c)]
+    reachable = [c for c in contacts if has_phone(c)]
 
     checks = [_area_check(area, contacts, by_id) for area in AREAS]
     checks.append(
@@ -492,7 +470,7 @@ def _playbooks_check(playbooks: list[Playbook], by_id: dict[uuid.UUID, Contact])
         return _check("playbooks", False, title, fix)
 
     def live(playbook: Playbook) -> bool:
-        return any(_as_uuid(cid) in by_id for cid in playbook.contact_ids or [])
+        return any(as_uuid(cid) in by_id for cid in playbook.contact_ids or [])
 
     empty = [p for p in playbooks if not live(p)]
     fix = Fix(
@@ -500,10 +478,3 @@ def _playbooks_check(playbooks: list[Playbook], by_id: dict[uuid.UUID, Contact])
         playbook_url(empty[0].id) if empty else PLAYBOOKS_URL,
     )
     return _check("playbooks", not empty, title, fix)
-
-
-def _as_uuid(value: Any) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None

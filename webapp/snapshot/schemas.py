@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from webapp.directory.models import Visibility
 from webapp.directory.schemas import ContactData
 
 # extra="forbid" on answers documents `additionalProperties: false`: a client may rely on
@@ -68,7 +69,7 @@ class PublicContact(ContactData):
 
     id: uuid.UUID
     version: int = Field(ge=1)
-    visibility: Literal["public"]
+    visibility: Literal[Visibility.PUBLIC.value]  # type: ignore[valid-type]
 
 
 class PublicContacts(BaseModel):

@@ -6,14 +6,13 @@ records) and cached; only the AES-256-GCM encryption is done per user.
 
 from __future__ import annotations
 
-import base64
 import gzip
 import json
 import os
 import threading
 import uuid
 from collections import OrderedDict
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
@@ -23,7 +22,8 @@ from sqlalchemy.orm import Session
 from webapp.auth.models import User
 from webapp.db import utcnow
 from webapp.directory.models import ENTITY_TYPES
-from webapp.directory.service import iso, list_changes, raw_columns, raw_data
+from webapp.directory.service import iso, list_changes, only_visible, raw_columns, raw_data
+from webapp.encoding import b64url, b64url_decode
 from webapp.jsonprovider import dumps_bytes
 from webapp.workspaces.models import Workspace
 
@@ -32,26 +32,44 @@ ENVELOPE_VERSION = 1
 COLLECTIONS = {entity_type: model.__tablename__ for entity_type, model in ENTITY_TYPES.items()}  # type: ignore[attr-defined]
 
 
-def b64url(data: bytes) -> str:
-    """Encode bytes as base64url without padding."""
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
-
-
-def b64url_decode(text: str) -> bytes:
-    """Decode base64url with or without padding."""
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
 # --- the plaintext, shared by every member of a visibility class --------------------------
+
+
+K = TypeVar("K")
+
+
+class LRU(Generic[K]):
+    """Bytes by key in process memory, the least recently used forgotten past `size` entries;
+    safe to share between a process's threads."""
+
+    def __init__(self, size: int):
+        self._lock = threading.Lock()
+        self._items: OrderedDict[K, bytes] = OrderedDict()
+        self._size = size
+
+    def get_many(self, keys: list[K]) -> dict[K, bytes]:
+        """Return those of the keys it holds, each now the most recently used."""
+        with self._lock:
+            found = {key: self._items[key] for key in keys if key in self._items}
+            for key in found:
+                self._items.move_to_end(key)
+            return found
+
+    def put_many(self, items: dict[K, bytes]) -> None:
+        """Keep the items as the most recently used, forgetting the oldest past the size."""
+        with self._lock:
+            for key, value in items.items():
+                self._items[key] = value
+                self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
 
 
 class PlaintextCache:
     """Built snapshots by (workspace, revision, class): in process memory, or Redis if set."""
 
     def __init__(self, redis_url: str = "", size: int = 64):
-        self._lock = threading.Lock()
-        self._items: OrderedDict[str, bytes] = OrderedDict()
-        self._size = size
+        self._memory: LRU[str] = LRU(size)
         self._redis = None
         if redis_url:
             import redis
@@ -61,21 +79,13 @@ class PlaintextCache:
     def get(self, key: str) -> bytes | None:
         if self._redis is not None:
             return self._redis.get("enlace:snapshot:" + key)
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
+        return self._memory.get_many([key]).get(key)
 
     def put(self, key: str, value: bytes) -> None:
         if self._redis is not None:
             self._redis.set("enlace:snapshot:" + key, value, ex=3600)
             return
-        with self._lock:
-            self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+        self._memory.put_many({key: value})
 
 
 def cache() -> PlaintextCache:
@@ -86,32 +96,15 @@ def cache() -> PlaintextCache:
     return ext["enlace_snapshot_cache"]
 
 
-class RecordCache:
-    """JSON of each record version, shared by every snapshot that holds it.
+class RecordCache(LRU[tuple[str, uuid.UUID, int]]):
+    """JSON of each record version by (type, id, version), shared by every snapshot that holds it.
 
     A record's JSON depends only on its id and version (every change bumps the version), so a
     snapshot after one change serializes one record and reuses the other thousands.
     """
 
     def __init__(self, size: int = 200_000):
-        self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[str, uuid.UUID, int], bytes] = OrderedDict()
-        self._size = size
-
-    def get_many(
-        self, keys: list[tuple[str, uuid.UUID, int]]
-    ) -> dict[tuple[str, uuid.UUID, int], bytes]:
-        with self._lock:
-            found = {key: self._items[key] for key in keys if key in self._items}
-            for key in found:
-                self._items.move_to_end(key)
-            return found
-
-    def put_many(self, items: dict[tuple[str, uuid.UUID, int], bytes]) -> None:
-        with self._lock:
-            self._items.update(items)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+        super().__init__(size)
 
 
 def record_cache() -> RecordCache:
@@ -124,12 +117,12 @@ def record_cache() -> RecordCache:
 
 def _records(session: Session, workspace: Workspace, entity_type: str, full: bool) -> list[bytes]:
     """Return the JSON of the type's live records that the class may see, by revision."""
-    table = ENTITY_TYPES[entity_type].__table__  # type: ignore[attr-defined]
+    model = ENTITY_TYPES[entity_type]
+    table = model.__table__  # type: ignore[attr-defined]
     query = select(table.c.id, table.c.version).where(
         table.c.workspace_id == workspace.id, table.c.deleted.is_(False)
     )
-    if not full and "visibility" in table.c:
-        query = query.where(table.c.visibility != "restricted")
+    query = only_visible(query, model, full)
     keys = [
         (entity_type, row.id, row.version)
         for row in session.execute(query.order_by(table.c.revision))

@@ -8,7 +8,6 @@ applied by the sync service exactly as a clear mutation. An item that does not o
 
 from __future__ import annotations
 
-import base64
 import re
 import uuid
 from collections.abc import Sequence
@@ -24,6 +23,7 @@ from pydantic import ValidationError
 from webapp.auth.models import User
 from webapp.auth.service import user_key
 from webapp.directory.schemas import error_map
+from webapp.encoding import b64url_decode
 from webapp.sync.schemas import Mutation, SealedMutation
 
 AAD_PREFIX = "enlace-outbox:v1:"
@@ -125,7 +125,7 @@ def _is_uuid(text: str) -> bool:
 def _b64url(text: str, name: str) -> bytes:
     if B64URL.fullmatch(text) is None or len(text) % 4 == 1:
         raise _NotOpened({name: _("Not base64url without padding.")})
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    return b64url_decode(text)
 
 
 def _open(item: SealedMutation, key: bytes) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from webapp.audit import service as audit
 from webapp.auth.models import User
 from webapp.db import begin_snapshot_read, utcnow
-from webapp.directory.models import ENTITY_TYPES, IncidentEntry, Synced
+from webapp.directory.models import ENTITY_TYPES, IncidentEntry, Synced, is_restricted
 from webapp.directory.service import Validated, list_changes, to_api, validate
 from webapp.push import service as push
 from webapp.sync.models import ProcessedMutation
@@ -340,7 +340,7 @@ def _update(ctx: Context, mutation: Mutation, entity: Synced) -> dict[str, Any]:
     if applied and isinstance(entity, IncidentEntry):
         return _result(mutation, "rejected", errors={"_": _append_only()})
     if applied:
-        was_restricted = getattr(entity, "visibility", None) == "restricted"
+        was_restricted = is_restricted(entity)
         for name in applied:
             setattr(entity, name, validated.column_value(name))
         entity.version += 1
@@ -365,7 +365,7 @@ def _track_restriction(entity: Synced, was_restricted: bool) -> None:
     Viewers who synced before that revision may hold it and get one tombstone; a record that
     is no longer restricted reaches them with its data again.
     """
-    if entity.visibility != "restricted":  # type: ignore[attr-defined]
+    if not is_restricted(entity):
         entity.restricted_since = None  # type: ignore[attr-defined]
     elif not was_restricted:
         entity.restricted_since = entity.revision  # type: ignore[attr-defined]

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from webapp.auth.models import User
-from webapp.emergency_numbers import SERVICE_LABELS, EmergencyNumber, numbers_for
+from webapp.directory.models import Visibility
+from webapp.emergency_numbers import SERVICE_LABELS, EmergencyNumber, numbers_for, service_tag
 from webapp.sync import service as sync
 from webapp.sync.schemas import Mutation
 from webapp.toolkit.playbooks import PLAYBOOKS
@@ -22,7 +23,6 @@ from webapp.workspaces.models import Workspace
 # The tags of a seeded number; the readiness checklist relies on them.
 VERIFY_LOCALLY = "verify-locally"
 NATIONAL = "national"
-SERVICE_TAG = "service:"
 
 SOURCE = {"es": "Fuente", "en": "Source"}
 CHECKED = {"es": "revisado el", "en": "checked on"}
@@ -80,8 +80,8 @@ def contact_fields(number: EmergencyNumber, language: str, country: str) -> dict
         "phones": [{"label": label, "number": number.number}],
         "country": country,
         "notes": "\n".join(notes),
-        "tags": [VERIFY_LOCALLY, NATIONAL, SERVICE_TAG + number.service],
-        "visibility": "public",
+        "tags": [VERIFY_LOCALLY, NATIONAL, service_tag(number.service)],
+        "visibility": Visibility.PUBLIC.value,
     }
     if number.email:
         fields["emails"] = [{"label": label, "address": number.email}]
@@ -124,7 +124,7 @@ def playbook_mutations(language: str, by_service: dict[str, list[str]]) -> list[
                     "guidance": playbook.guidance[language],
                     "steps": list(playbook.steps[language]),
                     "contact_ids": contact_ids,
-                    "visibility": "team",
+                    "visibility": Visibility.TEAM.value,
                 },
             )
         )

@@ -228,6 +228,21 @@ def _owner_count(session: Session, workspace_id: uuid.UUID) -> int:
     )
 
 
+def is_last_owner(session: Session, membership: Membership) -> bool:
+    """Tell whether the member is the workspace's only owner (who may not leave or step down)."""
+    return (
+        membership.role == Role.OWNER.value and _owner_count(session, membership.workspace_id) <= 1
+    )
+
+
+def _keep_an_owner(session: Session, membership: Membership) -> None:
+    """:raises Conflict: when the member is the last owner (a workspace needs one)."""
+    if is_last_owner(session, membership):
+        raise Conflict(
+            str(_l("A workspace needs at least one owner: make someone else owner first."))
+        )
+
+
 def _member(session: Session, workspace_id: uuid.UUID, user_id: uuid.UUID) -> Membership:
     membership = session.scalar(
         select(Membership).where(
@@ -277,10 +292,7 @@ def change_role(
     membership = _member(session, workspace_id, user_id)
     if membership.role == role:
         return membership
-    if membership.role == Role.OWNER.value and _owner_count(session, workspace_id) <= 1:
-        raise Conflict(
-            str(_l("A workspace needs at least one owner: make someone else owner first."))
-        )
+    _keep_an_owner(session, membership)
     old = membership.role
     _set_role(membership, role)
     audit.record(
@@ -316,10 +328,7 @@ def remove_member(
     :raises Conflict: when the member is the workspace's last owner.
     """
     membership = _member(session, workspace_id, user_id)
-    if membership.role == Role.OWNER.value and _owner_count(session, workspace_id) <= 1:
-        raise Conflict(
-            str(_l("A workspace needs at least one owner: make someone else owner first."))
-        )
+    _keep_an_owner(session, membership)
     session.delete(membership)
     # The removed member's devices can no longer open new envelopes of any workspace.
     rotate_key(membership.user)
