@@ -1,6 +1,8 @@
 // Keys and envelopes of the offline copy (docs/ARCHITECTURE.md, 4.5).
 // WebCrypto only, no DOM: runs in the page, the service worker and Node 20 (`node --test`).
 
+import { deriveWrappingKey as deriveWithKdf } from "./kdf.js";
+
 const subtle = globalThis.crypto.subtle;
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder("utf-8", { fatal: true });
@@ -63,25 +65,12 @@ export function randomBytes(n) {
 
 // --- the snapshot key and its wraps ---------------------------------------------------------
 
-/** Derive the AES-KW key that wraps the snapshot key from a PIN or passphrase. */
+/**
+ * Derive the AES-KW key that wraps the snapshot key from a PIN or passphrase with PBKDF2 at
+ * `iterations` (the wraps made before kdf.js, whose parameters it reads; kdf.js does the work).
+ */
 export async function deriveWrappingKey(pin, salt, iterations = PBKDF2_ITERATIONS) {
-  if (typeof pin !== "string" || pin.length === 0) throw new TypeError("empty PIN");
-  if (!Number.isSafeInteger(iterations) || iterations < 1) throw new TypeError("bad iterations");
-  // NFC, so a passphrase with accents typed on another keyboard still unlocks.
-  const material = await subtle.importKey(
-    "raw",
-    encoder.encode(pin.normalize("NFC")),
-    "PBKDF2",
-    false,
-    ["deriveKey"],
-  );
-  return subtle.deriveKey(
-    { name: "PBKDF2", hash: "SHA-256", salt, iterations },
-    material,
-    { name: "AES-KW", length: 256 },
-    false,
-    ["wrapKey", "unwrapKey"],
-  );
+  return deriveWithKdf(pin, toBytes(salt).slice(), { name: "pbkdf2", iterations });
 }
 
 /** Derive the AES-KW key of a passkey's second wrap from its WebAuthn PRF output (HKDF-SHA256). */
