@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import PG_URL, app_config
-from tests.helpers import PASSWORD, pg_url, reset_postgres, sign_in_http
+from tests.helpers import PASSWORD, reset_postgres, sign_in_http, worker_database
 from tests.processes import (
     CLI,
     change_http,
@@ -116,7 +116,7 @@ def worker_ports(pid: int) -> set[int]:
 def test_gunicorn_and_two_push_workers_deliver_each_change_once_even_when_one_is_killed(
     tmp_path,
 ):
-    url = pg_url(PG_URL)
+    url = worker_database(PG_URL)
     reset_postgres(url)
     instance = tmp_path / "instance"
     # The push service answers slowly, so that the kill lands while a worker is sending.
