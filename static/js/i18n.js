@@ -201,6 +201,8 @@ export const STRINGS = Object.freeze({
     readiness_missing: "Qué falta",
     readiness_offline: "La lista de preparación se calcula en el servidor: conéctate para verla.",
     readiness_title: "Preparación ante crisis",
+    readiness_viewer:
+      "Esta puntuación cuenta solo los contactos y protocolos que puedes ver. Los propietarios y editores pueden ver además los restringidos, así que su puntuación puede ser otra: pídeles que completen lo que falta.",
     office_poster: "Cartel de la oficina",
     workspace_page: "Página del espacio de trabajo",
     // The device lock (pin-rules.js, views/lock.js ReauthView).
@@ -564,6 +566,8 @@ export const STRINGS = Object.freeze({
     readiness_missing: "What is missing",
     readiness_offline: "The readiness checklist is worked out on the server: connect to see it.",
     readiness_title: "Crisis readiness",
+    readiness_viewer:
+      "This score counts only the contacts and playbooks you can see. Owners and editors may also see restricted ones, so their score can differ: ask them to fix what is missing.",
     office_poster: "Office poster",
     workspace_page: "Workspace page",
     // The device lock (pin-rules.js, views/lock.js ReauthView).
