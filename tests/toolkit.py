@@ -7,11 +7,14 @@ verified. The tests make them themselves so that they do not depend on the seedi
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.helpers import SyncClient, mutation
+from webapp import emergency_numbers
+from webapp.directory import vocabulary
 
 # (service, name, number) — Mexico's national numbers as the seeding would add them (names of
 # their own, so that a test finds them beside whatever the seeding adds).
@@ -111,3 +114,52 @@ def incomplete_directory(device: SyncClient, areas: tuple[str, ...]) -> dict[str
         },
     )
     return ids
+
+
+# Every code a user must never read: areas, kinds, crisis kinds, emergency services, the tags
+# that mean something — except a code that is its own Spanish name (“legal”, “marketing”).
+CODES = (
+    set(vocabulary.AREAS)
+    | set(vocabulary.KINDS)
+    | set(vocabulary.CRISIS_KINDS)
+    | set(emergency_numbers.SERVICES)
+    | set(vocabulary.TAGS)
+)
+SPANISH_NAMES = {
+    code
+    for table in (
+        vocabulary.AREAS,
+        vocabulary.KINDS,
+        vocabulary.CRISIS_KINDS,
+        emergency_numbers.SERVICE_LABELS,
+    )
+    for code, names in table.items()
+    if names["es"].casefold() == code
+}
+
+
+def codes_in(text: str) -> set[str]:
+    """Return the codes that appear as words in a text (and the service tag's prefix)."""
+    found = {
+        code
+        for code in CODES - SPANISH_NAMES
+        if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text, re.IGNORECASE)
+    }
+    if emergency_numbers.SERVICE_TAG in text:
+        found.add(emergency_numbers.SERVICE_TAG)
+    return found
+
+
+def break_number(app: Any, contact_id: str) -> None:
+    """Give a contact a number saved under older rules (the server now refuses it)."""
+    from sqlalchemy import update
+
+    from webapp.db import session_scope
+    from webapp.directory.models import Contact
+
+    with app.app_context(), session_scope(app) as session:
+        session.execute(
+            update(Contact)
+            .where(Contact.id == uuid.UUID(contact_id))
+            .values(phones=[{"label": "", "number": "12"}])
+        )

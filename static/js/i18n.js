@@ -105,7 +105,8 @@ export const STRINGS = Object.freeze({
     alert_send: "Enviar alerta",
     alert_sending: "Enviando…",
     alert_sent_many: "Alerta enviada a {count} dispositivos.",
-    alert_sent_none: "Alerta registrada, pero ningún otro miembro tiene las notificaciones activadas.",
+    alert_sent_none:
+      "Alerta registrada, pero no llegó a nadie: ningún otro miembro tiene las notificaciones activadas. Llama al equipo: los números están en el protocolo.",
     alert_sent_one: "Alerta enviada a 1 dispositivo.",
     alert_team: "Alertar al equipo",
     alert_title: "¿Alertar a todo el equipo?",
@@ -471,7 +472,8 @@ export const STRINGS = Object.freeze({
     alert_send: "Send alert",
     alert_sending: "Sending…",
     alert_sent_many: "Alert sent to {count} devices.",
-    alert_sent_none: "Alert recorded, but no other member has notifications turned on.",
+    alert_sent_none:
+      "Alert recorded, but it reached nobody: no other member has notifications turned on. Call the team: the numbers are in the playbook.",
     alert_sent_one: "Alert sent to 1 device.",
     alert_team: "Alert the team",
     alert_title: "Alert the whole team?",

@@ -10,10 +10,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from tests.toolkit import OFFICE_HOURS, incomplete_directory, put, seed_numbers
-from webapp import emergency_numbers
+from tests.toolkit import (
+    OFFICE_HOURS,
+    break_number,
+    codes_in,
+    incomplete_directory,
+    put,
+    seed_numbers,
+)
 from webapp.db import session_scope
-from webapp.directory import vocabulary
 from webapp.directory.models import Contact
 from webapp.readiness.schemas import Readiness
 
@@ -322,26 +327,6 @@ def test_an_editors_fixes_open_the_apps_forms_a_viewers_do_not(device):
 
 # --- Issue 16: no code on screen, and a viewer's checklist ----------------------------------
 
-# Every code a user must never read: areas, kinds, crisis kinds, emergency services, the tags
-# that mean something — except a code that is its own Spanish name (“legal”, “marketing”).
-CODES = (
-    set(vocabulary.AREAS)
-    | set(vocabulary.KINDS)
-    | set(vocabulary.CRISIS_KINDS)
-    | set(emergency_numbers.SERVICES)
-    | set(vocabulary.TAGS)
-)
-SPANISH_NAMES = {
-    code
-    for table in (
-        vocabulary.AREAS,
-        vocabulary.KINDS,
-        vocabulary.CRISIS_KINDS,
-        emergency_numbers.SERVICE_LABELS,
-    )
-    for code, names in table.items()
-    if names["es"].casefold() == code
-}
 EVERY_CHECK = {f"area:{area}" for area in AREAS} | {
     "legal",
     "medical",
@@ -353,18 +338,6 @@ EVERY_CHECK = {f"area:{area}" for area in AREAS} | {
     "fresh",
 }
 ASK = "Ask an owner or an editor"
-
-
-def codes_in(text: str) -> set[str]:
-    """Return the codes that appear as words in a text (and the service tag's prefix)."""
-    found = {
-        code
-        for code in CODES - SPANISH_NAMES
-        if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text, re.IGNORECASE)
-    }
-    if emergency_numbers.SERVICE_TAG in text:
-        found.add(emergency_numbers.SERVICE_TAG)
-    return found
 
 
 def shown_text(body) -> str:
@@ -383,16 +356,6 @@ def panel_text(device) -> str:
     section = re.search(r'<section[^>]*data-testid="readiness".*?</section>', page, re.S)
     assert section, page
     return html.unescape(re.sub(r"<[^>]+>", " ", section.group(0)))
-
-
-def break_number(app, contact_id: str) -> None:
-    """Give a contact a number saved under older rules (the server now refuses it)."""
-    with app.app_context(), session_scope(app) as session:
-        session.execute(
-            update(Contact)
-            .where(Contact.id == uuid.UUID(contact_id))
-            .values(phones=[{"label": "", "number": "12"}])
-        )
 
 
 def test_the_no_code_check_finds_the_codes_that_used_to_show():
