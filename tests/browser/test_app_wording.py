@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.app_helpers import PHONE, READY, create, set_pin, sign_in, wait_until
@@ -17,6 +18,13 @@ from tests.toolkit import break_number, codes_in, incomplete_directory, put
 PHONE_390 = {**PHONE, "viewport": {"width": 390, "height": 844}}
 AREAS = ("finance", "customer_service", "quality", "leadership", "marketing", "operations")
 CONTROLLED = "navigator.serviceWorker.controller !== null"
+AXE = Axe()
+
+
+def serious(page: Page) -> list[tuple[str, str]]:
+    """Return axe-core's serious and critical violations on the page as it is."""
+    violations = AXE.run(page).response["violations"]
+    return [(v["id"], v["impact"]) for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def open_app(new_context: Callable[..., Any], email: str, **options: Any) -> tuple[Any, Page]:
@@ -79,6 +87,7 @@ def test_readiness_in_spanish_shows_no_code_to_an_owner_or_a_viewer(
         " pídeles que completen lo que falta."
     )
     assert int(other.get_by_test_id("readiness-score").inner_text()) < owner_score
+    assert serious(other) == []  # dark
 
 
 PLAYBOOK = "8d1c7a0e-0000-4000-8000-000000000016"
@@ -130,6 +139,9 @@ def test_a_playbooks_first_call_is_on_the_first_screen_and_an_alert_to_nobody_wa
     expect(result).to_have_class("notice notice-warn")
     expect(result).to_have_attribute("role", "alert")
     expect(result).to_contain_text("no llegó a nadie")
+    for scheme in ("light", "dark"):  # the warning reads in both (contrast)
+        page.emulate_media(color_scheme=scheme)
+        assert serious(page) == [], scheme
 
 
 def test_the_offline_notice_speaks_the_apps_language_not_the_browsers(
