@@ -113,6 +113,27 @@ class Phone(Strict):
     label: Label = ""
     number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     whatsapp: StrictBool = False
+    # Documented for the answers that carry it; never read from a client nor stored.
+    display: str | None = Field(
+        None,
+        exclude=True,
+        json_schema_extra={"readOnly": True},
+        description=(
+            "The number as people of the workspace's country read it: national format for a "
+            "number of that country, international for others, a short number as it is. "
+            "Computed by the server for sync `changes` and the snapshot; ignored when a client "
+            "sends it. `tel:` links use `number`."
+        ),
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _display_is_the_servers(cls, data: Any) -> Any:
+        # An app that sends back the phones it holds sends their `display` too: it is neither
+        # stored nor compared (a value of the workspace's country, not of the record).
+        if isinstance(data, dict) and "display" in data:
+            return {key: value for key, value in data.items() if key != "display"}
+        return data
 
 
 class Email(Strict):
