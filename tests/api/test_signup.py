@@ -81,7 +81,7 @@ def test_the_sign_in_page_links_to_sign_up_while_it_is_open(client):
     assert "Ask an owner of your workspace for an invitation link." not in page
 
 
-def test_closed_sign_up_keeps_the_invitation_only_way_in(make_app):
+def test_closed_sign_up_keeps_the_invitation_only_way_in(app, make_app):
     closed = make_app("closed", SIGNUP="invite")
     client = closed.test_client()
     page = client.get("/signup")
@@ -170,7 +170,7 @@ def test_probing_emails_costs_as_much_as_guessing_passwords(app, make_user):
     assert "new@example.com" not in users(app)
 
 
-def test_accounts_made_from_one_address_are_limited(make_app):
+def test_accounts_made_from_one_address_are_limited(app, make_app):
     limited = make_app("limited", SIGNUP_RATE_LIMIT="2 per hour")
     # Typos do not use up the allowance: only accounts made (and taken emails) do.
     typo = limited.test_client()
