@@ -15,7 +15,12 @@ from webapp.auth.models import User
 from webapp.config import from_env
 from webapp.db import session_scope
 
-GOOD = {"name": "Ana Ruiz", "email": "ana@example.com", "password": "tacos al pastor 24", "locale": "es"}
+GOOD = {
+    "name": "Ana Ruiz",
+    "email": "ana@example.com",
+    "password": "tacos al pastor 24",
+    "locale": "es",
+}
 
 
 def sign_up(client: Any, **fields: str) -> Any:
@@ -65,6 +70,7 @@ def test_signing_up_signs_in_and_leads_to_creating_a_workspace(app, client):
     # The chosen language speaks at once, and the workspace form follows.
     page = client.get("/workspaces/new").get_data(as_text=True)
     assert "Nuevo espacio de trabajo" in page
+    assert "Te damos la bienvenida, Ana Ruiz. Ahora crea tu espacio de trabajo." in page
     created = client.post(
         "/workspaces/new",
         data={"csrf_token": csrf_from(page), "name": "Tacos GDL", "country": "MX"}
@@ -220,9 +226,7 @@ def test_the_new_workspace_form_starts_from_the_browsers_locale(
 ):
     make_user(email="ana@example.com")
     Auth(client).login("ana@example.com")
-    page = client.get("/workspaces/new", headers={"Accept-Language": accept}).get_data(
-        as_text=True
-    )
+    page = client.get("/workspaces/new", headers={"Accept-Language": accept}).get_data(as_text=True)
     assert selected(page, "country") == (country or "")
     assert selected(page, "language") == (language or "")
 
@@ -236,4 +240,3 @@ def test_signup_settings_are_checked_at_start():
     assert from_env({})["SIGNUP_RATE_LIMIT"] == "10 per hour"
     with pytest.raises(ValueError, match="ENLACE_SIGNUP_RATE_LIMIT"):
         from_env({"ENLACE_SIGNUP_RATE_LIMIT": "lots"})
-

@@ -174,6 +174,7 @@ def signup_page() -> Response | str | tuple[str, int]:
             session.commit()
             g.signup_counted = True
             sign_in(user, token)
+            flash(_("Welcome, %(name)s. Now create your workspace.", name=user.name), "success")
             return redirect(url_for("toolkit.create_workspace"))
     return render_template("auth/signup.html", form=form)
 

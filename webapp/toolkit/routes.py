@@ -11,8 +11,8 @@ from webapp.db import get_session
 from webapp.errors import ServiceError
 from webapp.i18n import browser_locales
 from webapp.toolkit import seed
-from webapp.workspaces.access import set_current
 from webapp.workspaces import service as workspaces
+from webapp.workspaces.access import set_current
 from webapp.workspaces.forms import WorkspaceForm, country_choices
 
 bp = Blueprint("toolkit", __name__)
