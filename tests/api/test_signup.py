@@ -240,3 +240,9 @@ def test_signup_settings_are_checked_at_start():
     assert from_env({})["SIGNUP_RATE_LIMIT"] == "10 per hour"
     with pytest.raises(ValueError, match="ENLACE_SIGNUP_RATE_LIMIT"):
         from_env({"ENLACE_SIGNUP_RATE_LIMIT": "lots"})
+
+
+def test_nul_characters_get_400_and_create_nothing(app, client):
+    assert sign_up(client, name="Ana\x00").status_code == 400
+    assert sign_up(client, password="tacos\x00al pastor").status_code == 400
+    assert users(app) == {}
