@@ -118,7 +118,9 @@ def test_ten_wrong_pins_offline_end_the_session_at_the_next_connection(
     for attempt in range(1, 11):
         unlock(page, "305817" if attempt % 2 else "730561")
         if attempt < 10:
-            expect(page.get_by_test_id("secret-error")).to_contain_text(f"{10 - attempt} attempts left")
+            expect(page.get_by_test_id("secret-error")).to_contain_text(
+                f"{10 - attempt} attempts left"
+            )
     expect(page.get_by_test_id("wiped")).to_be_visible()
     assert page.evaluate(DATABASES) == []
     # Offline the session could not end: the server still knows it (the test's own request
