@@ -151,9 +151,10 @@ export function createTeam(ctx) {
       async (changed) => {
         patchTeam({ members: withMember(team().members, changed) });
         notice("role_changed", "ok");
-        // Who is the sole owner may have changed; the user's own role changes what they see.
+        // The user's own role changes what they see (and may rotate their key); who is the
+        // sole owner may have changed. An owner no more is told so by the list's 403.
         if (changed.you) await sessionChanged();
-        else await loadMembers();
+        await loadMembers();
       },
     );
   }
