@@ -13,14 +13,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from tests.browser.app_helpers import create, set_pin, sign_in, unlock
 from tests.browser.test_app_accessibility import serious_issues
 from tests.conftest import PASSWORD
 from webapp.audit.models import AuditEvent
-from webapp.auth.session import AUTH_AT
 from webapp.db import session_scope
 from webapp.workspaces.models import Membership, Workspace
 
@@ -55,13 +54,23 @@ def team(app: Any, device: Any, make_user: Any, add_member: Any) -> dict[str, An
     return {"owner": owner, "eddie": eddie, "workspace": owner.workspace_obj.id}
 
 
-def age_password(context: BrowserContext, app: Any) -> None:
+class Later:
+    """The clock of the password's freshness (webapp/auth/session.py), moved forward.
+
+    Moving the server's clock rather than rewriting the session cookie: a request of the app in
+    flight would set the cookie back with its answer.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def time(self) -> float:
+        return time.time() + self.seconds
+
+
+def age_password(monkeypatch: pytest.MonkeyPatch) -> None:
     """Move the sign-in's password entry out of the re-authentication window (10 minutes)."""
-    serializer = app.session_interface.get_signing_serializer(app)
-    [cookie] = [c for c in context.cookies() if c["name"] == app.config["SESSION_COOKIE_NAME"]]
-    data = serializer.loads(cookie["value"])
-    data[AUTH_AT] = int(time.time()) - 11 * 60
-    context.add_cookies([{**cookie, "value": serializer.dumps(data)}])
+    monkeypatch.setattr("webapp.auth.session.time", Later(11 * 60))
 
 
 def role_of(app: Any, workspace: Any, email: str) -> str | None:
@@ -89,7 +98,12 @@ def open_app(new_context: Callable[..., Any], live_server: Any, **options: Any) 
 
 
 def test_an_owner_sets_up_the_team_without_typing_the_pin_again(
-    live_server: Any, new_context: Callable[..., Any], device: Any, make_user: Any, add_member: Any
+    live_server: Any,
+    new_context: Callable[..., Any],
+    device: Any,
+    make_user: Any,
+    add_member: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     app = live_server.app
     people = team(app, device, make_user, add_member)
@@ -135,7 +149,7 @@ def test_an_owner_sets_up_the_team_without_typing_the_pin_again(
     expect(page.get_by_test_id("invitation").get_by_test_id("invite-link")).to_have_value(link)
 
     # Ten minutes later: changing a role asks for the password in place, and goes on.
-    age_password(page.context, app)
+    age_password(monkeypatch)
     eddie = members.locator('[data-email="eddie@example.com"]')
     eddie.get_by_label("Rol de Eddie Editor").select_option(label="Lector")
     eddie.get_by_role("button", name="Cambiar rol").click()
@@ -214,6 +228,7 @@ def test_the_new_screens_have_no_serious_accessibility_issue(
     make_user: Any,
     add_member: Any,
     scheme: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     app = live_server.app
     team(app, device, make_user, add_member)
@@ -235,7 +250,7 @@ def test_the_new_screens_have_no_serious_accessibility_issue(
     expect(page.get_by_test_id("confirm-remove")).to_be_visible()
     found["remove question"] = serious_issues(page)
     page.get_by_test_id("confirm-remove").get_by_role("button", name="Cancelar").click()
-    age_password(page.context, app)
+    age_password(monkeypatch)
     page.get_by_test_id("invitation").get_by_role("button", name="Revocar").click()
     expect(page.get_by_test_id("password-prompt")).to_be_visible()
     found["password asked in place"] = serious_issues(page)
