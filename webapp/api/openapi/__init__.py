@@ -54,6 +54,7 @@ def _document(cookie: str) -> dict[str, Any]:
             {"name": "snapshot", "description": "The encrypted offline copy and its key."},
             {"name": "readiness", "description": "What the workspace lacks before a crisis."},
             {"name": "push", "description": "Push notifications and crisis alerts."},
+            {"name": "poster", "description": "The office poster's contacts, chosen by an owner."},
             {"name": "meta", "description": "This document."},
         ],
         "paths": paths.paths(),
