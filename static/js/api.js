@@ -185,6 +185,33 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     return (await write("POST", path, body)).json();
   }
 
+  /** The chooser's address; `all` lists every contact the poster may show, `lang` its messages. */
+  function posterPath(workspaceId, everyone, lang) {
+    const query = new URLSearchParams({ all: everyone ? "true" : "false" });
+    if (lang) query.set("lang", lang);
+    return `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/poster/choice?${query}`;
+  }
+
+  /**
+   * Return the poster's chooser (owners): `{max_chosen, everyone, contacts, print_url}`; each
+   * contact with the `version` and `fingerprint` that choosing it sends back.
+   */
+  async function posterChoice(workspaceId, { everyone = false } = {}) {
+    const response = await send(posterPath(workspaceId, everyone), { workspaceScoped: true });
+    if (!response.ok) throw await readError(response, true);
+    return response.json();
+  }
+
+  /**
+   * Save the poster's contacts (`[{id, version, fingerprint}]`, in order); return the chooser.
+   * ApiError 403 `reauthentication_required` wants the password first (`reauth`), 409 a
+   * contact that changed since the chooser showed it.
+   */
+  async function setPosterChoice(workspaceId, contacts, { everyone = false, lang = null } = {}) {
+    const path = posterPath(workspaceId, everyone, lang);
+    return (await write("PUT", path, { contacts }, true)).json();
+  }
+
   return {
     session,
     setUnlockToken,
@@ -201,5 +228,7 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     pushLevel,
     setPushLevel,
     sendAlert,
+    posterChoice,
+    setPosterChoice,
   };
 }
