@@ -59,6 +59,7 @@ def _sheet(session: Session, membership: Membership) -> tuple[Markup, int, int]:
             workspace=workspace,
             public=[(c, service.phones(c, workspace.country)) for c in shown],
             chosen=[(c, service.phones(c, workspace.country)) for c in chosen],
+            size=service.sheet_size(len(shown), len(chosen)),
             qr=qr,
             app_url=app_url,
             printed_on=format_date(printed_at.date(), "long"),

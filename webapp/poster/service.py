@@ -54,6 +54,24 @@ class Chosen:
     fingerprint: str | None = None
 
 
+# The sheet's type scale by how full it is (`sheet_size`). Chosen for every count from 1 to 12
+# numbers and 0 to 8 people, measured in Chromium with long names (tests/browser/test_toolkit.py):
+# each sheet keeps at least 15 mm of A4 free, and only a few could take the next size up.
+# In rows of two columns, a person's card (name, role, two phones) weighs one and a half rows.
+SIZES = ((5.5, "xl"), (7.0, "l"), (8.5, "m"))
+
+
+def sheet_size(public: int, chosen: int) -> str:
+    """Return how large the sheet's type can be for this many numbers and people: `xxl` (a few
+    numbers in one column), `xl`, `l`, `m` or `s` (static/css/poster.css scales every size by
+    it, and the rows share what is left of the page)."""
+    people_rows = -(-chosen // 2)
+    if public + 3 * people_rows <= 6:  # one number a row; a row of people weighs three
+        return "xxl"
+    rows = -(-public // 2) + 1.5 * people_rows
+    return next((size for most, size in SIZES if rows <= most), "s")
+
+
 def _rank(contact: Contact) -> tuple[int, str]:
     return service_rank(service_of(contact.tags)), contact.name.casefold()
 
