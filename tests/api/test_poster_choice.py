@@ -4,24 +4,19 @@ save, stale entries refused with 409, unknown ids with 400, audited like the pag
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
-from sqlalchemy import select
 
+from tests.api.test_device_lock import forget_password
 from tests.api.test_openapi import conforms
+from tests.api.test_poster import events
+from tests.api.test_poster import stored_choice as stored
 from tests.conftest import PASSWORD
-from tests.toolkit import put, seed_numbers
-from webapp.audit.models import AuditEvent
-from webapp.auth.session import AUTH_AT
-from webapp.db import session_scope
-from webapp.workspaces.models import Workspace
+from tests.toolkit import after_hours_team, put, seed_numbers
 
 PATH = "/api/v1/workspaces/{workspace_id}/poster/choice"
 UNLOCK = "X-Enlace-Unlock"
-DAY = {"hours": [{"days": [1, 2, 3, 4, 5], "from": "09:00", "to": "18:00"}]}
-NIGHT = {"hours": [{"days": [1, 2, 3, 4, 5], "from": "18:00", "to": "09:00"}]}
 
 
 def path(device, **query) -> str:
@@ -46,75 +41,12 @@ def rows_by_name(answer) -> dict:
     return {row["name"]: row for row in answer.get_json()["contacts"]}
 
 
-def forget_password(client) -> None:
-    """Age the last password entry past the re-authentication window (10 minutes)."""
-    with client.session_transaction() as session:
-        session[AUTH_AT] = int(time.time()) - 11 * 60
-
-
-def events(app, workspace_id, action):
-    with app.app_context(), session_scope(app) as session:
-        rows = session.scalars(
-            select(AuditEvent).where(
-                AuditEvent.workspace_id == workspace_id, AuditEvent.action == action
-            )
-        )
-        return [(e.actor_id, e.details) for e in rows]
-
-
-def stored_choice(app, device) -> list:
-    with app.app_context(), session_scope(app) as session:
-        return session.get(Workspace, uuid.UUID(device.workspace)).poster_contact_ids
-
-
 @pytest.fixture
 def office(device):
-    """A workspace with national numbers, a night shift, day staff with a night backup, and a
-    restricted director line."""
+    """An owner's workspace with national numbers and the chooser's contacts."""
     owner = device()
     seed_numbers(owner)
-    night = put(
-        owner,
-        {
-            "name": "Guardia nocturna",
-            "area": "operations",
-            "phones": [{"label": "móvil", "number": "+52 55 5555 0201"}],
-            "availability": NIGHT,
-        },
-    )
-    contacts = {
-        "night": night,
-        "refunds": put(
-            owner,
-            {
-                "name": "Fernanda Reembolsos",
-                "area": "finance",
-                "phones": [{"number": "+52 55 5555 0202"}],
-                "availability": DAY,
-                "backup_contact_id": night,
-            },
-        ),
-        "director": put(
-            owner,
-            {
-                "name": "Directora General",
-                "area": "leadership",
-                "visibility": "restricted",
-                "phones": [{"number": "+52 55 5555 0203"}],
-                "availability": {"always": True},
-            },
-        ),
-        "lawyer": put(
-            owner,
-            {
-                "name": "Lic. Adriana",
-                "kind": "legal",
-                "phones": [{"number": "+52 55 5555 0204"}],
-                "availability": {"always": True},
-            },
-        ),
-    }
-    return owner, contacts
+    return owner, after_hours_team(owner)
 
 
 def test_the_owner_gets_the_after_hours_contacts_with_what_saving_confirms(device, office):
@@ -126,7 +58,7 @@ def test_the_owner_gets_the_after_hours_contacts_with_what_saving_confirms(devic
     assert body["print_url"] == f"/workspaces/{owner.workspace}/poster"
     rows = rows_by_name(answer)
     # Listed by default: whoever answers after hours themselves; public numbers never.
-    assert set(rows) == {"Guardia nocturna", "Directora General", "Lic. Adriana"}
+    assert set(rows) == {"Guardia nocturna", "Atención 24 h", "Directora General", "Lic. Adriana"}
     night = rows["Guardia nocturna"]
     assert night["id"] == contacts["night"] and night["area"] == "operations"
     assert night["after_hours"] is True and night["version"] == 1
@@ -155,18 +87,18 @@ def test_saving_prints_the_chosen_contacts_and_is_audited(app, device, office):
     # The print view shows them, to every member (an owner's publication).
     viewer = device(owner.workspace_obj, "viewer")
     sheet = viewer.client.get(f"/workspaces/{owner.workspace}/poster").get_data(as_text=True)
-    assert "Guardia nocturna" in sheet and "55 5555 0203" in sheet
+    assert "Guardia nocturna" in sheet and "33 0000 0204" in sheet
     assert "Lic. Adriana" not in sheet.split('data-testid="poster-choice"')[0]
     # Audited as the page's form is.
     [(actor, details)] = events(app, owner.workspace_obj.id, "poster.contacts_chosen")
     assert actor == owner.user.id
     assert details["contacts"] == [contacts["night"], contacts["director"]]
     assert details["versions"] == [1, 1] and details["count"] == 2
-    assert [e["id"] for e in stored_choice(app, owner)] == [contacts["night"], contacts["director"]]
+    assert [e["id"] for e in stored(app, owner)] == [contacts["night"], contacts["director"]]
 
     # An empty list takes them all off.
     assert save(owner, []).status_code == 200
-    assert stored_choice(app, owner) == []
+    assert stored(app, owner) == []
     assert len(events(app, owner.workspace_obj.id, "poster.contacts_chosen")) == 2
 
 
@@ -189,7 +121,7 @@ def test_only_an_owner_reads_or_changes_the_choice(app, device, office, role):
     assert conforms("put", PATH, refused)["error"] == "not_found"
     signed_out = app.test_client().get(path(owner))
     assert conforms("get", PATH, signed_out)["error"] == "unauthorized"
-    assert stored_choice(app, owner) == []
+    assert stored(app, owner) == []
 
 
 def test_saving_needs_the_csrf_token(app, device, office):
@@ -197,7 +129,7 @@ def test_saving_needs_the_csrf_token(app, device, office):
     row = rows_by_name(get(owner))["Directora General"]
     answer = save(owner, [entry(row)], csrf=False)
     assert answer.status_code == 400 and conforms("put", PATH, answer)["error"] == "csrf"
-    assert stored_choice(app, owner) == []
+    assert stored(app, owner) == []
 
 
 def test_saving_needs_a_recent_password_and_the_app_proves_it_in_place(app, device, office):
@@ -211,7 +143,7 @@ def test_saving_needs_a_recent_password_and_the_app_proves_it_in_place(app, devi
     refused = owner.client.put(path(owner), json={"contacts": [entry(row)]}, headers=headers)
     assert refused.status_code == 403
     assert conforms("put", PATH, refused)["error"] == "reauthentication_required"
-    assert stored_choice(app, owner) == []
+    assert stored(app, owner) == []
     # The password again (POST /api/v1/session/reauth), then the same request.
     again = owner.client.post(
         "/api/v1/session/reauth", json={"password": PASSWORD}, headers=headers
@@ -219,7 +151,7 @@ def test_saving_needs_a_recent_password_and_the_app_proves_it_in_place(app, devi
     assert again.status_code == 204
     saved = owner.client.put(path(owner), json={"contacts": [entry(row)]}, headers=headers)
     assert saved.status_code == 200, saved.get_data(as_text=True)
-    assert [e["id"] for e in stored_choice(app, owner)] == [row["id"]]
+    assert [e["id"] for e in stored(app, owner)] == [row["id"]]
 
 
 def test_a_locked_device_reads_nothing(app, device, office):
@@ -249,7 +181,7 @@ def test_a_contact_that_changed_since_the_list_is_refused_with_409(app, device, 
     assert "cambió mientras elegías" in body["message"]
     # Any edit makes a new version: the owner looks again before confirming it.
     assert list(body["errors"]) == ["contacts.1.version"]
-    assert stored_choice(app, owner) == []
+    assert stored(app, owner) == []
     assert events(app, owner.workspace_obj.id, "poster.contacts_chosen") == []
 
 
@@ -261,7 +193,7 @@ def test_a_fingerprint_that_is_not_the_contacts_is_refused_with_409(app, device,
     body = conforms("put", PATH, answer)
     assert answer.status_code == 409 and "contacts.0.fingerprint" in body["errors"]
     assert "changed while you were choosing" in body["message"]
-    assert stored_choice(app, owner) == []
+    assert stored(app, owner) == []
 
 
 @pytest.mark.parametrize("case", ["unknown", "other-workspace", "public", "deleted", "no-phone"])
@@ -286,7 +218,7 @@ def test_an_id_the_poster_cannot_show_is_refused_with_a_clear_message(app, devic
     assert answer.status_code == 400
     assert "is not a contact of this workspace that the poster can show" in body["message"]
     assert list(body["errors"]) == ["contacts.1.id"]
-    assert stored_choice(app, owner) == []
+    assert stored(app, owner) == []
     assert contacts  # the office's own contacts were there all along
 
 
@@ -317,7 +249,7 @@ def test_a_malformed_body_gets_400_by_field_and_changes_nothing(app, device, off
     error = conforms("put", PATH, answer)
     assert answer.status_code == 400 and error["error"] == "bad_request"
     assert field in error["errors"], error
-    assert stored_choice(app, owner) == []
+    assert stored(app, owner) == []
 
 
 def test_more_than_a_sheet_holds_is_refused_in_the_apps_language(app, device, office):

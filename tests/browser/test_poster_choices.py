@@ -20,12 +20,11 @@ from tests.browser.app_helpers import set_pin, sign_in
 from tests.browser.test_app_accessibility import serious_issues
 from tests.browser.test_toolkit import shot
 from tests.conftest import PASSWORD
-from tests.toolkit import put, seed_numbers
+from tests.toolkit import after_hours_team, put, seed_numbers
 from webapp.auth.session import AUTH_AT
 from webapp.directory import vocabulary
 
 PHONE_390 = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "has_touch": True}
-DAY = {"hours": [{"days": [1, 2, 3, 4, 5], "from": "09:00", "to": "18:00"}]}
 # Every code of the vocabulary whose name differs from it in Spanish: none may show.
 CODES = [
     code
@@ -36,61 +35,10 @@ CODES = [
 
 
 def office(device: Any, make_user: Any) -> tuple[Any, dict[str, str]]:
-    """A Spanish-speaking owner's workspace: national numbers, night and weekend staff, day
-    staff whose backup answers at night, a lawyer without an area."""
+    """A Spanish-speaking owner's workspace: national numbers and the chooser's contacts."""
     owner = device(user=make_user(locale="es"))
     seed_numbers(owner)
-    night = put(
-        owner,
-        {
-            "name": "Guardia nocturna",
-            "area": "operations",
-            "phones": [{"label": "móvil", "number": "+52 33 0000 0201"}],
-            "availability": {"always": True},
-        },
-    )
-    contacts = {
-        "night": night,
-        "refunds": put(
-            owner,
-            {
-                "name": "Fernanda Reembolsos",
-                "area": "finance",
-                "phones": [{"number": "+52 33 0000 0202"}],
-                "availability": DAY,
-                "backup_contact_id": night,
-            },
-        ),
-        "care": put(
-            owner,
-            {
-                "name": "Atención 24 h",
-                "area": "customer_service",
-                "phones": [{"number": "+52 33 0000 0203"}],
-                "availability": {"always": True},
-            },
-        ),
-        "director": put(
-            owner,
-            {
-                "name": "Directora General",
-                "area": "leadership",
-                "visibility": "restricted",
-                "phones": [{"number": "+52 33 0000 0204"}],
-                "availability": {"hours": [{"days": [6, 7], "from": "10:00", "to": "14:00"}]},
-            },
-        ),
-        "lawyer": put(
-            owner,
-            {
-                "name": "Lic. Adriana",
-                "kind": "legal",
-                "phones": [{"number": "+52 33 0000 0205"}],
-                "availability": {"always": True},
-            },
-        ),
-    }
-    return owner, contacts
+    return owner, after_hours_team(owner)
 
 
 def open_chooser(page: Page) -> None:

@@ -30,6 +30,7 @@ from webapp.db import get_session
 from webapp.directory.schemas import error_map
 from webapp.errors import ServiceError, error_response
 from webapp.i18n import requested_language
+from webapp.jsonprovider import request_json
 from webapp.poster import service
 from webapp.poster.schemas import PosterChoice, PosterChoiceRequest
 from webapp.urls import external_url
@@ -167,11 +168,7 @@ def _set_choice(membership: Membership) -> Response:
     session = get_session()
     with force_locale(lang) if lang else nullcontext():
         try:
-            payload = request.get_json(silent=True)
-        except RecursionError:
-            payload = None  # nested deeper than any real request
-        try:
-            body = PosterChoiceRequest.model_validate(payload)
+            body = PosterChoiceRequest.model_validate(request_json())
         except ValidationError as error:
             errors = error_map(error)
             message = (
