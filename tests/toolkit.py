@@ -163,3 +163,51 @@ def break_number(app: Any, contact_id: str) -> None:
             .where(Contact.id == uuid.UUID(contact_id))
             .values(phones=[{"label": "", "number": "12"}])
         )
+
+
+# Hours of the poster's chooser tests: office hours, a night shift, weekends.
+DAY = {"hours": [{"days": [1, 2, 3, 4, 5], "from": "09:00", "to": "18:00"}]}
+NIGHT = {"hours": [{"days": [1, 2, 3, 4, 5], "from": "18:00", "to": "09:00"}]}
+WEEKENDS = {"hours": [{"days": [6, 7], "from": "10:00", "to": "14:00"}]}
+
+
+def after_hours_team(device: SyncClient) -> dict[str, str]:
+    """Create the contacts of the poster's chooser tests; return their ids by role.
+
+    Whoever answers after hours themselves (a night shift, 24-hour customer care, a restricted
+    director on weekends, a lawyer without an area, always) and day staff whose backup is the
+    night shift (not after hours themselves).
+    """
+    night = put(
+        device,
+        {
+            "name": "Guardia nocturna",
+            "area": "operations",
+            "phones": [{"label": "móvil", "number": "+52 33 0000 0201"}],
+            "availability": NIGHT,
+        },
+    )
+    people: dict[str, dict[str, Any]] = {
+        "refunds": {
+            "name": "Fernanda Reembolsos",
+            "area": "finance",
+            "availability": DAY,
+            "backup_contact_id": night,
+        },
+        "care": {
+            "name": "Atención 24 h",
+            "area": "customer_service",
+            "availability": {"always": True},
+        },
+        "director": {
+            "name": "Directora General",
+            "area": "leadership",
+            "visibility": "restricted",
+            "availability": WEEKENDS,
+        },
+        "lawyer": {"name": "Lic. Adriana", "kind": "legal", "availability": {"always": True}},
+    }
+    ids = {"night": night}
+    for n, (role, fields) in enumerate(people.items(), start=2):
+        ids[role] = put(device, {**fields, "phones": [{"number": f"+52 33 0000 020{n}"}]})
+    return ids

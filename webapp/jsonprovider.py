@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from flask import Flask, Response
+from flask import Flask, Response, request
 from flask.json.provider import JSONProvider
 
 
@@ -38,6 +38,15 @@ class OrjsonProvider(JSONProvider):
     def response(self, *args: Any, **kwargs: Any) -> Response:
         obj = self._prepare_response_obj(args, kwargs)
         return self._app.response_class(dumps_bytes(obj), mimetype="application/json")
+
+
+def request_json() -> Any:
+    """Return the request's JSON body; None when it is missing, malformed, or nested deeper
+    than any real request (the parser's recursion limit)."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        return None
 
 
 def init_app(app: Flask) -> None:

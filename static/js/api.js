@@ -199,6 +199,26 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     return response.json();
   }
 
+  // --- the office poster's chooser -----------------------------------------------------------
+
+  /** The chooser's address; `all` lists every contact the poster may show, `lang` its messages. */
+  function posterPath(workspaceId, everyone, lang) {
+    const query = new URLSearchParams({ all: everyone ? "true" : "false" });
+    if (lang) query.set("lang", lang);
+    return `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/poster/choice?${query}`;
+  }
+
+  /**
+   * Return the poster's chooser (owners): `{max_chosen, everyone, contacts, print_url}`; each
+   * contact with the `version` and `fingerprint` that choosing it sends back.
+   */
+  async function posterChoice(workspaceId, { everyone = false } = {}) {
+    const response = await send(posterPath(workspaceId, everyone), { workspaceScoped: true });
+    if (!response.ok) throw await readError(response, true);
+    return response.json();
+  }
+
+
   /**
    * Return `{members, invitations, links_shown}` (owners, an unlocked app). Links come only
    * after a recent password: `links_shown` false means "ask for it to show them".
@@ -242,6 +262,16 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     return (await write("PATCH", workspacePath(workspaceId, "settings", lang), changes)).json();
   }
 
+  /**
+   * Save the poster's contacts (`[{id, version, fingerprint}]`, in order); return the chooser.
+   * ApiError 403 `reauthentication_required` wants the password first (`reauth`), 409 a
+   * contact that changed since the chooser showed it.
+   */
+  async function setPosterChoice(workspaceId, contacts, { everyone = false, lang = null } = {}) {
+    const path = posterPath(workspaceId, everyone, lang);
+    return (await write("PUT", path, { contacts }, true)).json();
+  }
+
   return {
     members,
     workspaceSettings,
@@ -265,5 +295,7 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     pushLevel,
     setPushLevel,
     sendAlert,
+    posterChoice,
+    setPosterChoice,
   };
 }

@@ -25,6 +25,7 @@ import {
 } from "./keyring.js";
 import { createPasskeyWrap, passkeysAvailable, unlockWithPasskey } from "./passkey.js";
 import { createPasswordGate } from "./password-gate.js";
+import { EMPTY_POSTER, createPosterChooser } from "./poster-choice.js";
 import { secretProblem, strongUnlockRequired } from "./pin-rules.js";
 import { checkAlertMessage, isLevel, retryMinutes } from "./push.js";
 import { browserEnv, readSwitch, turnOff, turnOn } from "./push-device.js";
@@ -106,6 +107,7 @@ let state = {
   undo: null, // {mutationId, name} while a delete can be taken back
   lostEdits: 0, // edits erased with the device (ten wrong PINs)
   confirmSignOut: null, // {count} of edits not sent, asked before signing out
+  poster: EMPTY_POSTER, // the poster's chooser (poster-choice.js)
   busy: false,
   now: new Date(),
   team: null, // the members screen: team.js
@@ -130,7 +132,7 @@ function routeOf(hash) {
   // `#new/contact?kind=internal`, `#edit/playbook/<id>`: the forms.
   if (view === "new" && FORM_TYPES.includes(type)) return { view: "form", type, id: null, query };
   if (view === "edit" && FORM_TYPES.includes(type) && id) return { view: "form", type, id, query };
-  const views = ["playbooks", "status", "quick-dial", "search", "readiness", "conflicts"];
+  const views = ["playbooks", "status", "quick-dial", "search", "readiness", "conflicts", "poster"];
   if (views.includes(view)) return { view };
   if (TEAM_VIEWS.includes(view)) return { view };
   return { view: "directory" };
@@ -518,6 +520,7 @@ async function openCopy(online) {
   await edits.afterUnlock();
   await edits.openRoute(state.route);
   if (state.route.view === "conflicts") await edits.openConflicts();
+  if (state.route.view === "poster") await poster.open();
   if (online) await edits.flush();
 }
 
@@ -883,9 +886,13 @@ async function renewSession() {
   await refresh();
 }
 
+// The poster's chooser asks the password in place, without leaving or locking the app.
+const poster = createPosterChooser({ api, getState: () => state, update, handleApiError, fail });
+
 const actions = {
   ...edits.actions,
   ...team.actions,
+  ...poster.actions,
   install: () => promptInstall().catch(fail),
   setPin: (secret, confirm, kind) => setPin(secret, confirm, kind).catch(fail),
   unlock: (secret) => unlock(secret).catch(fail),
@@ -975,6 +982,7 @@ window.addEventListener("hashchange", () => {
   window.scrollTo(0, 0);
   if (state.route.view === "status") openSettings().catch(fail);
   if (state.route.view === "conflicts") edits.openConflicts().catch(fail);
+  if (state.route.view === "poster" && unlocked) poster.open().catch(fail);
   edits.openRoute(state.route).catch(fail);
 });
 navigator.serviceWorker?.addEventListener("message", (event) => {

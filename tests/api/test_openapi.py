@@ -32,6 +32,7 @@ from webapp.api.openapi import openapi_document
 from webapp.api.schemas import Session
 from webapp.directory.schemas import SCHEMAS
 from webapp.errors import ErrorBody
+from webapp.poster.schemas import PosterChoice
 from webapp.readiness.schemas import Readiness
 from webapp.snapshot.schemas import PublicContact, PublicContacts, SnapshotEnvelope, SnapshotKey
 from webapp.sync.schemas import SyncResponse
@@ -187,6 +188,7 @@ ANSWER_MODELS = [
     PublicContacts,
     PublicContact,
     Readiness,
+    PosterChoice,
 ]
 
 

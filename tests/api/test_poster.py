@@ -357,7 +357,7 @@ def test_a_contact_that_changes_while_the_owner_chooses_is_not_confirmed_unseen(
         poster_path(owner),
         data={"csrf_token": csrf_from(page), "contact_ids": [night], f"seen-{night}": seen},
     )
-    assert answer.status_code == 400
+    assert answer.status_code == 409  # the form again, saying why
     assert "changed while you were choosing" in answer.get_data(as_text=True)
     assert stored_choice(app, owner) == []
 
@@ -378,3 +378,50 @@ def test_the_poster_asks_for_the_password_again_after_the_window(app, device, of
     back = viewer.client.post(reauth, data={"csrf_token": csrf_from(form), "password": PASSWORD})
     assert back.headers["Location"] == poster_path(owner)
     assert "55 5555 0202" in sheet_of(viewer, owner)
+
+
+def test_the_spanish_chooser_shows_names_not_codes_and_marks_only_who_answers_at_night(
+    app, device, office
+):
+    # Issue 16, items 4 and 6: "· finance ·" on a Spanish screen, and "after hours" beside day
+    # staff whose backup answers at night.
+    owner, contacts = office
+    with app.app_context(), session_scope(app) as session:
+        session.get(type(owner.user), owner.user.id).locale = "es"
+    day = put(
+        owner,
+        {
+            "name": "Fernanda Reembolsos",
+            "area": "finance",
+            "phones": [{"number": "+52 55 5555 0210"}],
+            "availability": {"hours": [{"days": [1, 2, 3, 4, 5], "from": "09:00", "to": "18:00"}]},
+            "backup_contact_id": contacts["night"],
+        },
+    )
+    care = put(
+        owner,
+        {
+            "name": "Atención 24 h",
+            "area": "customer_service",
+            "phones": [{"number": "+52 55 5555 0211"}],
+            "availability": {"always": True},
+        },
+    )
+    lawyer = put(
+        owner,
+        {"name": "Lic. Adriana", "kind": "legal", "phones": [{"number": "+52 55 5555 0212"}]},
+    )
+    page = owner.client.get(f"{poster_path(owner)}?all=1").get_data(as_text=True)
+    chooser = page[page.index('data-testid="poster-choice"') :]
+    rows = {
+        cid: re.search(rf'value="{cid}".*?</li>', chooser, re.S).group(0)
+        for cid in (contacts["night"], day, care, lawyer)
+    }
+    assert "· Operaciones" in rows[contacts["night"]]
+    assert "· Finanzas" in rows[day] and "· Atención al cliente" in rows[care]
+    assert "· Legal" in rows[lawyer]
+    for code in ("finance", "customer_service", "operations", "leadership", "legal"):
+        assert f"· {code}" not in chooser
+    assert "fuera de horario" in rows[contacts["night"]] and "fuera de horario" in rows[care]
+    assert "fuera de horario" not in rows[day]  # only its backup answers at night
+    assert "fuera de horario" not in rows[lawyer]

@@ -1,4 +1,5 @@
-"""The office poster: one A4 sheet to print, and the owner's form that chooses what it shows.
+"""The office poster: one A4 sheet to print, and the owner's choice of what it shows — a form
+on the print view's page and, for the app, JSON at /api/v1/workspaces/<id>/poster/choice.
 
 A feature package rather than a route in `pages/`: the poster reads the directory, checks the
 membership, audits each view and has a form, which is the shape of a feature (service, routes);
@@ -8,23 +9,30 @@ membership, audits each view and has a form, which is the shape of a feature (se
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import segno
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
 
 from webapp.audit import service as audit
-from webapp.auth.session import fresh_login_required
+from webapp.auth.session import fresh_login_required, unlock_required
 from webapp.db import get_session
-from webapp.errors import ServiceError
+from webapp.directory.schemas import error_map
+from webapp.errors import ServiceError, error_response
+from webapp.i18n import requested_language
+from webapp.jsonprovider import request_json
 from webapp.poster import service
+from webapp.poster.schemas import PosterChoice, PosterChoiceRequest
 from webapp.urls import external_url
 from webapp.workspaces.access import member_of
 from webapp.workspaces.forms import EmptyForm
@@ -52,6 +60,7 @@ def _sheet(session: Session, membership: Membership) -> tuple[Markup, int, int]:
             workspace=workspace,
             public=[(c, service.phones(c, workspace.country)) for c in shown],
             chosen=[(c, service.phones(c, workspace.country)) for c in chosen],
+            size=service.sheet_size(len(shown), len(chosen)),
             qr=qr,
             app_url=app_url,
             printed_on=format_date(printed_at.date(), "long"),
@@ -65,6 +74,7 @@ def _page(session: Session, membership: Membership, error: str | None = None, st
     workspace = membership.workspace
     everyone = request.args.get("all") == "1"
     choices = service.candidates(session, workspace, everyone) if owner else []
+    lang = str(get_locale() or "es")
     page = render_template(
         "poster/poster.html",
         workspace=workspace,
@@ -73,7 +83,7 @@ def _page(session: Session, membership: Membership, error: str | None = None, st
         unconfirmed=unconfirmed,
         owner=owner,
         form=EmptyForm(),
-        choices=choices,
+        choices=[(c, service.place(c.area, c.kind, lang)) for c in choices],
         everyone=everyone,
         max_chosen=service.MAX_CHOSEN,
         error=error,
@@ -102,23 +112,83 @@ def choose(workspace_id: uuid.UUID):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         session.rollback()
         return _page(session, membership, _("The form expired. Choose again and save."), 400)
+    # What the owner's form showed of each contact: one that changed since is not confirmed
+    # unseen.
+    entries = [
+        service.Chosen(value, fingerprint=request.form.get(f"seen-{value}"))
+        for value in request.form.getlist("contact_ids")
+    ]
     try:
-        # What the owner's form showed of each contact: one that changed since is not
-        # confirmed unseen.
-        seen = {
-            key.removeprefix("seen-"): value
-            for key, value in request.form.items()
-            if key.startswith("seen-")
-        }
-        service.choose(
-            session, membership, request.form.getlist("contact_ids"), current_user.id, seen
-        )
+        service.choose(session, membership, entries, current_user.id)
     except ServiceError as error:
         session.rollback()
         return _page(session, membership, error.message, error.status)
     session.commit()
     flash(_("The poster's contacts were saved."), "success")
     return redirect(url_for("poster.poster", workspace_id=workspace_id), 303)
+
+
+def _everyone() -> bool:
+    """Read `?all=` of the chooser's JSON: true for every contact the poster may show.
+
+    :raises ServiceError: (400) for a value that is not true or false.
+    """
+    value = request.args.get("all", "false")
+    if value not in ("true", "false", "1", "0"):
+        raise ServiceError(_("“all” must be true or false."), field="all")
+    return value in ("true", "1")
+
+
+def _choice_answer(session: Session, membership: Membership, everyone: bool) -> Response:
+    rows = service.candidates(session, membership.workspace, everyone)
+    print_url = url_for("poster.poster", workspace_id=membership.workspace_id)
+    response = jsonify(PosterChoice.of(rows, everyone, print_url).model_dump(mode="json"))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# One rule for both methods: with a rule per method, Werkzeug answers a malformed workspace id
+# with 405 (the other method's rule matched the path) instead of 404.
+@bp.route("/api/v1/workspaces/<uuid:workspace_id>/poster/choice", methods=["GET", "PUT"])
+@login_required
+@unlock_required  # it names contacts, restricted ones included
+def choice(workspace_id: uuid.UUID) -> Response:
+    """Return the contacts an owner may print on the poster and which it prints (owners only);
+    PUT saves the choice."""
+    membership = member_of(workspace_id, Role.OWNER)
+    if request.method == "PUT":
+        return _set_choice(membership)
+    return _choice_answer(get_session(), membership, _everyone())
+
+
+@fresh_login_required  # it may publish restricted numbers on the office wall
+def _set_choice(membership: Membership) -> Response:
+    """Save which contacts the poster prints, audited like the page's form."""
+    lang, everyone = requested_language(), _everyone()
+    session = get_session()
+    with force_locale(lang) if lang else nullcontext():
+        try:
+            body = PosterChoiceRequest.model_validate(request_json())
+        except ValidationError as error:
+            errors = error_map(error)
+            message = (
+                service.too_many()
+                if any(
+                    e["type"] == "too_long" and e["loc"] == ("contacts",) for e in error.errors()
+                )
+                else _(
+                    "Send a JSON object: %(shape)s.",
+                    shape="{contacts: [{id, version, fingerprint}]}",
+                )
+            )
+            return error_response(400, message, errors=errors)
+        entries = [
+            service.Chosen(str(c.id), version=c.version, fingerprint=c.fingerprint)
+            for c in body.contacts
+        ]
+        service.choose(session, membership, entries, current_user.id)
+    session.commit()
+    return _choice_answer(session, membership, everyone)
 
 
 def panel(_session: Session, membership: Membership) -> Markup:

@@ -19,6 +19,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
@@ -27,18 +28,47 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.audit import service as audit
+from webapp.directory import vocabulary
 from webapp.directory.models import Contact, Visibility
 from webapp.directory.service import display_number, has_phone
 from webapp.emergency_numbers import service_of, service_rank
 from webapp.encoding import as_uuid
-from webapp.errors import ServiceError
-from webapp.readiness.service import after_hours
+from webapp.errors import Conflict, ServiceError
+from webapp.readiness.service import covers_after_hours
 from webapp.workspaces.models import Membership, Workspace
 
 # What one A4 sheet holds in large type; the app has every number, the wall the first ones.
 MAX_PUBLIC = 12
 MAX_CHOSEN = 8
 MAX_PHONES = 2
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """One contact of an owner's choice as the chooser showed it: the id sent, and the version
+    and fingerprint the owner saw (None when the chooser did not say: not checked)."""
+
+    value: str
+    version: int | None = None
+    fingerprint: str | None = None
+
+
+# The sheet's type scale by how full it is (`sheet_size`). Chosen for every count from 1 to 12
+# numbers and 0 to 8 people, measured in Chromium with long names (tests/browser/test_toolkit.py):
+# each sheet keeps at least 15 mm of A4 free, and only a few could take the next size up.
+# In rows of two columns, a person's card (name, role, two phones) weighs one and a half rows.
+SIZES = ((5.5, "xl"), (7.0, "l"), (8.5, "m"))
+
+
+def sheet_size(public: int, chosen: int) -> str:
+    """Return how large the sheet's type can be for this many numbers and people: `xxl` (a few
+    numbers in one column), `xl`, `l`, `m` or `s` (static/css/poster.css scales every size by
+    it, and the rows share what is left of the page)."""
+    people_rows = -(-chosen // 2)
+    if public + 3 * people_rows <= 6:  # one number a row; a row of people weighs three
+        return "xxl"
+    rows = -(-public // 2) + 1.5 * people_rows
+    return next((size for most, size in SIZES if rows <= most), "s")
 
 
 def _rank(contact: Contact) -> tuple[int, str]:
@@ -121,23 +151,26 @@ def chosen_contacts(session: Session, workspace: Workspace) -> list[Contact]:
 
 
 def candidates(session: Session, workspace: Workspace, everyone: bool = False) -> list[Any]:
-    """Return the contacts the owner's form offers, by area and name: live, not public, with a
-    phone, and (unless `everyone`) available after hours or already chosen.
+    """Return the contacts the owner's chooser offers, by area and name: live, not public, with
+    a phone, and (unless `everyone`) available after hours themselves or already chosen.
 
-    Rows with `id`, `name`, `area`, `visibility`, `after_hours`, `fingerprint` (what saving
-    confirms), `confirmed` (chosen and printed) and `changed` (chosen, but its visibility or
-    phones changed since: not printed until confirmed); a directory of thousands offers its
-    night shift, not a list of thousands.
+    Rows with `id`, `name`, `area`, `kind`, `visibility`, `version`, `after_hours` (the
+    contact's own hours cover the evening or the weekend: a day-time contact whose backup
+    answers at night is not marked), `fingerprint` (what saving confirms), `confirmed` (chosen
+    and printed) and `changed` (chosen, but its visibility or phones changed since: not
+    printed until confirmed); a directory of thousands offers its night shift, not a list of
+    thousands.
     """
     rows = session.execute(
         select(
             Contact.id,
             Contact.name,
             Contact.area,
+            Contact.kind,
             Contact.visibility,
+            Contact.version,
             Contact.phones,
             Contact.availability,
-            Contact.backup_contact_id,
         )
         .where(
             Contact.workspace_id == workspace.id,
@@ -146,12 +179,12 @@ def candidates(session: Session, workspace: Workspace, everyone: bool = False) -
         )
         .order_by(Contact.area, Contact.name, Contact.id)
     )
-    contacts = [row for row in rows if has_phone(row)]
-    by_id = {row.id: row for row in contacts}
     chosen = dict(choice(workspace))
     offered = []
-    for row in contacts:
-        late = after_hours(row, by_id)
+    for row in rows:
+        if not has_phone(row):
+            continue
+        late = covers_after_hours(row.availability)
         current = fingerprint_of(row)
         if everyone or late or row.id in chosen:
             offered.append(
@@ -165,6 +198,21 @@ def candidates(session: Session, workspace: Workspace, everyone: bool = False) -
                 )
             )
     return offered
+
+
+def place(area: str | None, kind: str | None, language: str) -> str:
+    """Return where a contact sits, as the chooser shows it: its area's name in a language, or
+    its kind's (legal, medical…) when it has no area; never a code the vocabulary names.
+
+    An area typed as a kind's code (`medical`) reads as that kind; one the vocabulary does not
+    know is shown as typed. An internal contact without an area has no place to show.
+    """
+    if area:
+        table = vocabulary.AREAS if area in vocabulary.AREAS else vocabulary.KINDS
+        return vocabulary.name_of(table, area, language)
+    if kind and kind != "internal":
+        return vocabulary.name_of(vocabulary.KINDS, kind, language)
+    return ""
 
 
 def _choosable(
@@ -187,66 +235,58 @@ def _choosable(
 def choose(
     session: Session,
     membership: Membership,
-    values: Iterable[str],
+    entries: Iterable[Chosen],
     actor_id: uuid.UUID,
-    seen: Mapping[str, str] | None = None,
 ) -> list[Contact]:
     """Set the contacts printed on the poster (an owner's choice), audited; return them.
 
-    Each chosen contact is confirmed as it is now (its visibility and phones); `seen` maps a
-    contact id to the fingerprint the owner's form showed, and a contact that changed since
-    the form was shown is refused rather than confirmed unseen.
+    Each chosen contact is confirmed as it is now (its visibility and phones). An entry that
+    says which version and fingerprint the owner's chooser showed is checked against the
+    contact: one that changed since is refused rather than confirmed unseen. Errors name the
+    entry by the API's path (`contacts.<n>.id`).
 
     :raises ServiceError: for a value that is not a contact id, a contact of another workspace
-        or deleted, a public contact (already on the poster), more than MAX_CHOSEN contacts, or
-        a contact that changed while the owner was choosing.
+        or deleted, a public contact (already on the poster) or more than MAX_CHOSEN contacts;
+    :raises Conflict: (409) for a contact that changed while the owner was choosing.
     """
-    ids: list[uuid.UUID] = []
-    for value in values:
-        cid = as_uuid(value)
+    chosen: dict[uuid.UUID, tuple[int, Chosen]] = {}
+    for index, entry in enumerate(entries):
+        cid = as_uuid(entry.value)
         if cid is None:
             raise ServiceError(
-                str(_l("“%(value)s” is not a contact id.", value=str(value)[:60])),
-                field="contact_ids",
+                str(_l("“%(value)s” is not a contact id.", value=str(entry.value)[:60])),
+                field=f"contacts.{index}.id",
             )
-        if cid not in ids:
-            ids.append(cid)
-    if len(ids) > MAX_CHOSEN:
-        raise ServiceError(
-            str(
-                _l(
-                    "Choose at most %(count)s contacts: one A4 sheet holds no more.",
-                    count=MAX_CHOSEN,
-                )
-            ),
-            field="contact_ids",
-        )
-    allowed = _choosable(session, membership.workspace_id, ids)
-    unknown = [cid for cid in ids if cid not in allowed]
-    if unknown:
-        raise ServiceError(
-            str(
-                _l(
-                    "“%(value)s” is not a contact of this workspace that the poster can show "
-                    "(it must exist, have a phone number and not be public already).",
-                    value=str(unknown[0]),
-                )
-            ),
-            field="contact_ids",
-        )
-    for cid in ids:
-        shown = (seen or {}).get(str(cid))
-        if shown is not None and shown != fingerprint_of(allowed[cid]):
+        chosen.setdefault(cid, (index, entry))
+    if len(chosen) > MAX_CHOSEN:
+        raise ServiceError(too_many(), field="contacts")
+    allowed = _choosable(session, membership.workspace_id, list(chosen))
+    for cid, (index, _entry) in chosen.items():
+        if cid not in allowed:
             raise ServiceError(
                 str(
                     _l(
-                        "“%(name)s” changed while you were choosing (its visibility or phone "
-                        "numbers): check it and save again.",
-                        name=allowed[cid].name,
+                        "“%(value)s” is not a contact of this workspace that the poster can "
+                        "show (it must exist, have a phone number and not be public already).",
+                        value=str(cid),
                     )
                 ),
-                field="contact_ids",
+                field=f"contacts.{index}.id",
             )
+    for cid, (index, entry) in chosen.items():
+        contact = allowed[cid]
+        stale = entry.version is not None and entry.version != contact.version
+        if stale or entry.fingerprint not in (None, fingerprint_of(contact)):
+            raise Conflict(
+                str(
+                    _l(
+                        "“%(name)s” changed while you were choosing: check it and save again.",
+                        name=contact.name,
+                    )
+                ),
+                field=f"contacts.{index}.{'version' if stale else 'fingerprint'}",
+            )
+    ids = list(chosen)
     workspace = membership.workspace
     workspace.poster_contact_ids = [
         {
@@ -266,6 +306,13 @@ def choose(
         count=len(ids),
     )
     return [allowed[cid] for cid in ids]
+
+
+def too_many() -> str:
+    """Return the refusal of a choice of more than MAX_CHOSEN contacts."""
+    return str(
+        _l("Choose at most %(count)s contacts: one A4 sheet holds no more.", count=MAX_CHOSEN)
+    )
 
 
 def phones(contact: Contact, country: str) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ import { PlaybookFormView } from "./playbook-form.js";
 import { DirectoryView } from "./directory.js";
 import { QuickDial, ReauthView, SetPinView, UnlockView, WipedView } from "./lock.js";
 import { PlaybooksView, PlaybookView } from "./playbooks.js";
+import { PosterChoicesView } from "./poster-choices.js";
 import { ReadinessView } from "./readiness.js";
 import { StatusView } from "./status.js";
 
@@ -49,8 +50,7 @@ function Tabs({ state, t }) {
     name === view ||
     (name === "directory" && (view === "contact" || view === "search")) ||
     (name === "playbooks" && view === "playbook") ||
-    (name === "status" && view === "readiness") ||
-    (name === "status" && (view === "members" || view === "workspace"));
+    (name === "status" && ["readiness", "members", "workspace", "poster"].includes(view));
   return html`<nav class="tabs" aria-label=${t("sections")}>
     ${TABS.map(
       ([name, href, label]) =>
@@ -98,6 +98,8 @@ function MainView(props) {
       return html`<${MembersView} ...${props} />`;
     case "workspace":
       return html`<${WorkspaceSettingsView} ...${props} />`;
+    case "poster":
+      return html`<${PosterChoicesView} ...${props} />`;
     case "quick-dial":
       return html`<${QuickDial} ...${props} heading=${true} />`;
     default:

@@ -156,12 +156,15 @@ export function WipedView({ state, t }) {
 }
 
 const REAUTH_TITLES = { setup: "reauth_title_setup", forgot: "reauth_title_forgot" };
+const REAUTH_LEADS = { forgot: "reauth_lead_forgot", poster: "reauth_lead_poster" };
 
 /**
  * The account password, asked before a new PIN (a forgotten one, or a device whose local data
  * is gone) or to renew an unlocked device's token: a locked phone's cookie alone gives nothing.
+ * A screen that asks it in place (the poster's choice) gives `onCancel`: "Cancel" instead of
+ * "Sign out instead".
  */
-export function ReauthView({ state, actions, t }) {
+export function ReauthView({ state, actions, t, onCancel = null }) {
   const submit = (event) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
@@ -172,7 +175,7 @@ export function ReauthView({ state, actions, t }) {
   const title = REAUTH_TITLES[state.reauth] ?? "reauth_title_token";
   return html`<section class="card" data-testid="reauth">
     <h1>${t(title)}</h1>
-    <p>${t(`reauth_lead_${state.reauth === "forgot" ? "forgot" : "other"}`)}</p>
+    <p>${t(REAUTH_LEADS[state.reauth] ?? "reauth_lead_other")}</p>
     <form onSubmit=${submit}>
       <input type="email" name="username" autocomplete="username" value=${state.user?.email ?? ""}
         hidden readonly />
@@ -183,6 +186,10 @@ export function ReauthView({ state, actions, t }) {
       </div>
       <button class="primary" type="submit" disabled=${state.busy}>${t("confirm_password")}</button>
     </form>
-    <p><button type="button" class="link" onClick=${actions.signOut}>${t("reauth_sign_out")}</button></p>
+    <p>
+      ${onCancel
+        ? html`<button type="button" class="link" onClick=${onCancel}>${t("cancel")}</button>`
+        : html`<button type="button" class="link" onClick=${actions.signOut}>${t("reauth_sign_out")}</button>`}
+    </p>
   </section>`;
 }

@@ -78,7 +78,7 @@ export function StatusView({ state, actions, t }) {
       <nav class="actions" aria-label=${t("server_pages")}>
         ${workspace && html`<a class="button" href="#readiness" data-testid="open-readiness">${t("readiness")}</a>`}
         ${workspace && html`<a class="button" href="#workspace" data-testid="open-workspace">${t("workspace_settings")}</a>`}
-        ${workspace && html`<a class="button" href=${`${base}/poster`}>${t("office_poster")}</a>`}
+        ${workspace && html`<a class="button" href="#poster" data-testid="open-poster">${t("office_poster")}</a>`}
         ${owner && html`<a class="button" href="#members" data-testid="open-members">${t("members")}</a>`}
         ${owner && html`<a class="button" href=${`${base}/audit`}>${t("audit_log")}</a>`}
         <a class="button" href="/workspaces/new">${t("new_workspace")}</a>

@@ -58,6 +58,7 @@ def _document(cookie: str) -> dict[str, Any]:
                 "name": "workspaces",
                 "description": "Members, invitations and settings of a workspace.",
             },
+            {"name": "poster", "description": "The office poster's contacts, chosen by an owner."},
             {"name": "meta", "description": "This document."},
         ],
         "paths": {**paths.paths(), **workspace_paths.paths()},

@@ -19,6 +19,7 @@ from webapp.db import MAX_INT8
 from webapp.directory.models import ENTITY_TYPES
 from webapp.directory.schemas import SCHEMAS
 from webapp.errors import ErrorBody
+from webapp.poster.schemas import PosterChoice, PosterChoiceRequest
 from webapp.push.schemas import (
     AlertCreated,
     AlertRequest,
@@ -62,6 +63,7 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     Members,
     PendingInvitation,
     WorkspaceSettings,
+    PosterChoice,
 )
 
 # Request bodies besides the sync protocol's.
@@ -73,6 +75,7 @@ REQUESTS: tuple[type[BaseModel], ...] = (
     InvitationRequest,
     RoleRequest,
     SettingsUpdate,
+    PosterChoiceRequest,
 )
 
 
@@ -239,7 +242,7 @@ def _document_sync(schemas: dict[str, Any]) -> None:
         "`results` has one entry per mutation; `changes` lists what the user may see with "
         "revision > cursor, paged: send `cursor` back, and again while `more` is true. A "
         "locked device (no valid `X-Enlace-Unlock`, no recent password) gets no `changes`, "
-        'its own `cursor` back and `more` false (docs/ARCHITECTURE.md, 4.4).'
+        "its own `cursor` back and `more` false (docs/ARCHITECTURE.md, 4.4)."
     )
     # Left out of a locked device's answer, which holds no directory data in clear.
     response["required"] = [name for name in response["required"] if name != "changes"]

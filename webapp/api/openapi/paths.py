@@ -7,6 +7,7 @@ from typing import Any
 from webapp.api.openapi.components import JSON, MAX_BODY, json_response, ref
 from webapp.api.schemas import ReauthRequest, Session
 from webapp.errors import ErrorBody
+from webapp.poster.schemas import PosterChoice, PosterChoiceRequest
 from webapp.push.schemas import (
     AlertCreated,
     AlertRequest,
@@ -220,6 +221,7 @@ def paths() -> dict[str, Any]:
             },
         },
         **push_paths(workspace),
+        **poster_paths(workspace),
         f"{API_PREFIX}/openapi.json": {
             "get": {
                 "operationId": "getOpenAPI",
@@ -342,6 +344,94 @@ def push_paths(workspace: list[dict[str, str]]) -> dict[str, Any]:
                     "404": _use("NotFound"),
                     "413": _use("TooLarge"),
                     "429": _use("RateLimited"),
+                },
+            },
+        },
+    }
+
+
+def poster_paths(workspace: list[dict[str, str]]) -> dict[str, Any]:
+    """The owner's choice of the contacts the office poster prints."""
+    everyone = {
+        "name": "all",
+        "in": "query",
+        "required": False,
+        "description": (
+            "`true`: list every contact the poster may show (not public, with a phone). "
+            "`false` (the default): those available after hours themselves and those already "
+            "chosen. Any other value gets 400 with `errors.all`."
+        ),
+        "schema": {"type": "boolean", "default": False},
+    }
+    common = {
+        "401": _use("Unauthorized"),
+        "404": _use("NotFound"),
+    }
+    return {
+        f"{API_PREFIX}/workspaces/{{workspace_id}}/poster/choice": {
+            "parameters": workspace,
+            "get": {
+                "operationId": "getPosterChoice",
+                "tags": ["poster"],
+                "summary": "The contacts an owner may print on the office poster (owners only).",
+                "description": (
+                    "Each with the version and fingerprint to send back when choosing it, "
+                    "whether its own hours cover after hours, and whether it is printed now "
+                    "(`confirmed`) or waits for an owner to choose it again (`changed`). "
+                    "Cache-Control: no-store. It names contacts, restricted ones included: a "
+                    "locked device (no valid `X-Enlace-Unlock`, no recent password) gets 403 "
+                    "`locked`; an editor or a viewer 403 `forbidden`."
+                ),
+                "security": SESSION,
+                "parameters": [UNLOCK, everyone],
+                "responses": {
+                    "200": json_response("The chooser.", PosterChoice),
+                    "400": _use("BadRequest"),
+                    "403": json_response(
+                        "Not an owner (error `forbidden`), or a locked device (error `locked`, "
+                        "see the Locked response).",
+                        ErrorBody,
+                    ),
+                    **common,
+                },
+            },
+            "put": {
+                "operationId": "setPosterChoice",
+                "tags": ["poster"],
+                "summary": "Choose the contacts the office poster prints (owners only).",
+                "description": (
+                    "The whole choice, in order (an empty list prints none); audited "
+                    "(`poster.contacts_chosen`), like the poster page's form. Choosing publishes "
+                    "the contacts' numbers on the office wall, restricted ones included, so it "
+                    "needs a password entered within the re-authentication window: without one, "
+                    "403 `reauthentication_required` — prove it with `POST "
+                    "/api/v1/session/reauth` and send the same request again. A contact that "
+                    "changed since the chooser showed it (another version or fingerprint) gets "
+                    "409 and changes nothing; an id that names no contact the poster may show "
+                    "(another workspace's, deleted, public, without a phone) gets 400 with "
+                    "`errors` by path (`contacts.0.id`). Answers the chooser as GET does, with "
+                    "the same `all`; messages in `lang`'s language."
+                ),
+                "security": SESSION_AND_CSRF,
+                "parameters": [UNLOCK, everyone, LANG],
+                "requestBody": _body(PosterChoiceRequest),
+                "responses": {
+                    "200": json_response("Saved: the chooser as it is now.", PosterChoice),
+                    "400": _use("BadRequest"),
+                    "403": json_response(
+                        "Not an owner (error `forbidden`), a locked device (error `locked`), or "
+                        "no recent password (error `reauthentication_required`: see the "
+                        "ReauthenticationRequired response).",
+                        ErrorBody,
+                    ),
+                    "409": json_response(
+                        "A chosen contact changed while the owner was choosing (error "
+                        "`conflict`, `errors` naming `contacts.<n>.version` or "
+                        "`contacts.<n>.fingerprint`): nothing was saved.",
+                        ErrorBody,
+                    ),
+                    "413": _use("TooLarge"),
+                    **common,
                 },
             },
         },
