@@ -30,10 +30,17 @@ const CONTACT = {
     notes: 0.5,
   },
   texts: ["when_to_contact", "procedure", "notes"],
+  typos: true,
+  anyWord: true,
 };
+// A playbook's own words are matched as written (and by their start): a typo ("maria") would
+// find "marca" in the brand playbooks, above the people searched for. Its kind is still found
+// with typos, through the vocabulary ("incendo"). All the words must match: none is any.
 const PLAYBOOK = {
   boost: { name: 4, crisis_kind: 1.5, guidance: 0.75, steps: 0.5 },
   texts: ["guidance", "steps"],
+  typos: false,
+  anyWord: false,
 };
 // Long texts are searched by a prefix from the third letter of the word being typed: two letters
 // are the start of a name, and the start of a word of most notes (at 50,000 contacts, tens of
@@ -46,6 +53,8 @@ const TOPIC_BOOST = 1.5;
 // a prefix) weighs as MiniSearch weighs its own fuzzy matches (its default `weights.fuzzy`).
 const TYPO_WEIGHT = 0.45;
 const MAX_FUZZY = 3;
+// How many words' matches an index remembers while nothing changes (see `matches`).
+const RECENT_WORDS = 8;
 // A word names codes of the vocabulary by a prefix from its third letter: "ab" names nothing,
 // "abo" names legal (abogado). Two letters name half the vocabulary, and with it, the directory.
 const VOCABULARY_PREFIX = 3;
@@ -105,12 +114,16 @@ function vocabularyIndex() {
   return vocabulary;
 }
 
-/** Return the vocabulary code an area names: its code, or an area typed in words (`Finanzas`). */
+/**
+ * Return the code of the vocabulary an area names, or null: its code, or words naming it
+ * (`Finanzas`, `Customer service`, `Médico`), read as readiness reads them on the server
+ * (`readiness.service.area_code`).
+ */
 function areaCode(area) {
   if (!area) return null;
-  if (Object.hasOwn(AREA_LABELS, area)) return area;
   const words = fold(area).replace(/[-_]/g, " ").split(/\s+/).filter(Boolean).join(" ");
-  return Object.hasOwn(AREA_WORDS, words) ? AREA_WORDS[words] : null;
+  const code = Object.hasOwn(AREA_WORDS, words) ? AREA_WORDS[words] : words.replaceAll(" ", "_");
+  return vocabularyIndex().has(code) ? code : null;
 }
 
 function isService(tag) {
@@ -152,7 +165,7 @@ function typos(term) {
  * is typed). From 4 letters, like every typo; never in digits.
  */
 export function transpositions(word) {
-  if (word.length < 2 || DIGITS.test(word)) return [];
+  if (word.length < 4 || DIGITS.test(word)) return [];
   const variants = new Set();
   for (let i = 0; i < word.length - 1; i++) {
     if (word[i] === word[i + 1]) continue;
@@ -175,9 +188,9 @@ const AS_GIVEN = { tokenize: (text) => [text], processTerm: (term) => term };
  * still being typed, from its second letter; fuzzy from four letters), or, when the word is
  * allowed a typo, with a swapped pair of letters (`transpositions`, weighed as a typo).
  */
-function spellings(word, last, prefixFrom = 2) {
+function spellings(word, last, { prefixFrom = 2, forgiving = true } = {}) {
   const prefix = last && word.length >= prefixFrom;
-  const fuzzy = typos(word);
+  const fuzzy = forgiving ? typos(word) : 0;
   const queries = [{ queries: [word], prefix, fuzzy }];
   if (fuzzy > 0) {
     const swapped = transpositions(word);
@@ -192,7 +205,8 @@ function spellings(word, last, prefixFrom = 2) {
  * the word itself, TYPO_WEIGHT when it is found through a typo or a prefix ("abogdo", "abog").
  */
 function named(word, last) {
-  const found = vocabularyIndex().search(spellings(word, last, VOCABULARY_PREFIX), AS_GIVEN);
+  const spelt = spellings(word, last, { prefixFrom: VOCABULARY_PREFIX });
+  const found = vocabularyIndex().search(spelt, AS_GIVEN);
   return found.map(({ id, match }) => ({
     code: id,
     weight: Object.hasOwn(match, word) ? 1 : TYPO_WEIGHT,
@@ -221,20 +235,28 @@ function topicScore(filed, total) {
  *
  * Returns `{search(words, limit), add(record), remove(id), size}`.
  */
-function createIndex({ boost, texts }, { extract, topics }, records) {
+function createIndex({ boost, texts, typos: forgiving, anyWord }, { extract, topics }, records) {
   const index = new MiniSearch({
     fields: Object.keys(boost),
     idField: "id",
-    extractField: (record, field) => (field === "id" ? record.id : extract(record, field)),
+    // Each field's text is folded whole, then split; an empty one is left out (MiniSearch skips
+    // a field that is null, not one that is empty: most contacts have no procedure).
+    extractField: (record, field) => {
+      if (field === "id") return record.id;
+      const text = extract(record, field);
+      return text ? fold(text) : null;
+    },
     tokenize,
-    processTerm,
+    processTerm: (term) => term || null,
     searchOptions: { boost, maxFuzzy: MAX_FUZZY },
   });
   vocabularyIndex();
   const filed = new Map(); // code → Set of ids
   const codesOf = new Map(); // id → codes
+  const recent = new Map(); // the last words searched → what they matched, until a change
 
   function add(record) {
+    recent.clear();
     index.add(record);
     const codes = topics(record);
     codesOf.set(record.id, codes);
@@ -246,6 +268,7 @@ function createIndex({ boost, texts }, { extract, topics }, records) {
 
   function remove(id) {
     if (!index.has(id)) return;
+    recent.clear();
     index.discard(id);
     for (const code of codesOf.get(id)) filed.get(code).delete(id);
     codesOf.delete(id);
@@ -255,19 +278,22 @@ function createIndex({ boost, texts }, { extract, topics }, records) {
 
   /** The MiniSearch query of one word: its spellings, prefix in long texts from TEXT_PREFIX. */
   function wordQuery(word, last) {
-    if (!last || word.length >= TEXT_PREFIX) return spellings(word, last);
+    if (!last || word.length >= TEXT_PREFIX) return spellings(word, last, { forgiving });
     const queries = [
-      { ...spellings(word, last), fields: names },
-      { ...spellings(word, false), fields: texts },
+      { ...spellings(word, last, { forgiving }), fields: names },
+      { ...spellings(word, false, { forgiving }), fields: texts },
     ];
     return { combineWith: "OR", queries };
   }
 
   /**
    * What one word matches: `text`, MiniSearch's results for its spellings (best first), and
-   * `filed`, the records of each code it names with the score of that match.
+   * `topics`, the records filed under each code it names (`ids`) with the `score` of that match.
    */
   function matches(word, last) {
+    // The words before the one being typed are the same at each keystroke ("maria l", "maria lo").
+    const key = `${last ? "+" : "="}${word}`;
+    if (recent.has(key)) return recent.get(key);
     const text = index.search(wordQuery(word, last), AS_GIVEN);
     const topics = [];
     for (const { code, weight } of named(word, last)) {
@@ -275,21 +301,20 @@ function createIndex({ boost, texts }, { extract, topics }, records) {
       if (!ids?.size) continue;
       topics.push({ ids, score: TOPIC_BOOST * weight * topicScore(ids.size, codesOf.size) });
     }
-    return { text, topics };
+    const found = { text, topics };
+    recent.set(key, found);
+    if (recent.size > RECENT_WORDS) recent.delete(recent.keys().next().value);
+    return found;
   }
 
   /** Search for words (folded): `[{id, score}]`, best first. */
   function search(words, limit) {
     const each = words.map((word, i) => matches(word, i === words.length - 1));
-    if (each.length === 1 && !each[0].topics.length) {
-      // One word that names no code (most keystrokes): MiniSearch's order as it is.
-      return each[0].text.slice(0, limit).map(({ id, score }) => ({ id, score }));
-    }
-    const scores = each.map(scoresOf);
+    if (each.length === 1) return bestOfOne(each[0], limit);
     // Every word must match while the list narrows; if none matches them all, any word will,
     // a record matching more of them first (as MiniSearch multiplies by the terms matched).
-    let found = scores.length === 1 ? scores[0] : every(scores);
-    if (!found.size && scores.length > 1) found = any(scores);
+    let found = every(each);
+    if (!found.size && anyWord) found = any(each.map(scoresOf));
     return best(found, limit);
   }
 
@@ -305,6 +330,15 @@ function createIndex({ boost, texts }, { extract, topics }, records) {
   };
 }
 
+/** Keep `{id, score}` in `kept`, the `limit` best so far, best first, if it is one of them. */
+function keep(kept, limit, id, score) {
+  if (kept.length === limit && score <= kept[limit - 1].score) return;
+  let at = kept.length;
+  while (at > 0 && kept[at - 1].score < score) at--;
+  kept.splice(at, 0, { id, score });
+  if (kept.length > limit) kept.pop();
+}
+
 /**
  * The `limit` best of id → score, best first, as `[{id, score}]`: one pass that keeps the best
  * so far (tens of thousands of records match two letters at 50,000; sorting them all cost more
@@ -312,12 +346,36 @@ function createIndex({ boost, texts }, { extract, topics }, records) {
  */
 function best(scores, limit) {
   const kept = [];
-  for (const [id, score] of scores) {
-    if (kept.length === limit && score <= kept[limit - 1].score) continue;
-    let at = kept.length;
-    while (at > 0 && kept[at - 1].score < score) at--;
-    kept.splice(at, 0, { id, score });
-    if (kept.length > limit) kept.pop();
+  for (const [id, score] of scores) keep(kept, limit, id, score);
+  return kept;
+}
+
+/** What the codes a word names (`matches`) add to a record's score. */
+function filedScore(topics, id) {
+  let score = 0;
+  for (const topic of topics) if (topic.ids.has(id)) score += topic.score;
+  return score;
+}
+
+/**
+ * The `limit` best records one word matches (`matches`), without a map of them all: a word of
+ * finance matches a sixth of 50,000 contacts through its code and a third through notes. A record
+ * filed under the codes and matching no text scores at most the codes' sum: they are looked for
+ * only when that could still enter the list.
+ */
+function bestOfOne({ text, topics }, limit) {
+  if (!topics.length) return text.slice(0, limit).map(({ id, score }) => ({ id, score }));
+  const kept = [];
+  for (const { id, score } of text) keep(kept, limit, id, score + filedScore(topics, id));
+  const most = topics.reduce((sum, topic) => sum + topic.score, 0);
+  if (kept.length === limit && kept[limit - 1].score >= most) return kept;
+  const seen = new Set(text.map(({ id }) => id));
+  for (const { ids } of topics) {
+    for (const id of ids) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      keep(kept, limit, id, filedScore(topics, id));
+    }
   }
   return kept;
 }
@@ -332,14 +390,25 @@ function scoresOf({ text, topics }) {
   return scores;
 }
 
-/** The records in every map, their scores summed. */
-function every(maps) {
-  const [first, ...rest] = [...maps].sort((a, b) => a.size - b.size);
-  const found = new Map();
-  for (const [id, score] of first) {
-    let sum = score;
-    for (const map of rest) sum = map.has(id) ? sum + map.get(id) : NaN;
-    if (!Number.isNaN(sum)) found.set(id, sum);
+/**
+ * The records every word matches (`matches` of each), their scores summed: the word that matches
+ * fewest first, then each other word only looked up for the records still in.
+ */
+function every(each) {
+  const size = ({ text, topics }) => topics.reduce((sum, { ids }) => sum + ids.size, text.length);
+  const [fewest, ...rest] = [...each].sort((a, b) => size(a) - size(b));
+  let found = scoresOf(fewest);
+  for (const { text, topics } of rest) {
+    const next = new Map();
+    for (const { id, score } of text) {
+      const sum = found.get(id);
+      if (sum !== undefined) next.set(id, sum + score);
+    }
+    for (const { ids, score } of topics) {
+      for (const [id, sum] of found) if (ids.has(id)) next.set(id, (next.get(id) ?? sum) + score);
+    }
+    found = next;
+    if (!found.size) break;
   }
   return found;
 }

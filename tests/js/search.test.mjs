@@ -321,6 +321,17 @@ test("'abogado' finds the lawyer by her kind, Legal, in both languages and their
   assert.deepEqual(ids(people.search("ab")), [], "two letters name no code of the vocabulary");
 });
 
+test("an area typed in words is found by the words of the area it names", () => {
+  const typed = createContactIndex([
+    person("Olga Ruiz", { id: "juridico", area: "Jurídico" }),
+    person("Pedro Gil", { id: "service", area: "Customer service" }),
+    person("Ana Paz", { id: "kitchen", area: "Cocina central" }),
+  ]);
+  assert.deepEqual(ids(typed.search("abogado")), ["juridico"]);
+  assert.deepEqual(ids(typed.search("quejas")), ["service"]);
+  assert.deepEqual(ids(typed.search("cocina")), ["kitchen"], "an area of no code, as typed");
+});
+
 test("'rodirgo' (two letters swapped) finds Rodrigo: a swap counts as one typo", () => {
   assert.equal(ids(people.search("rodirgo"))[0], rodrigo.id);
   assert.equal(ids(people.search("rdorigo"))[0], rodrigo.id, "any adjacent pair");
@@ -461,6 +472,16 @@ test("playbooks are found by name, crisis kind (names and words) and guidance or
   assert.deepEqual(ids(playbooks.search("reembolsos")), [payments.id], "the kind's name");
   assert.deepEqual(ids(playbooks.search("inundacion")), [custom.id], "a kind typed by a user");
   assert.deepEqual(playbooks.search("5512"), [], "a phone number finds no playbook");
+});
+
+test("a playbook's own words are matched as written, its kind with typos, every word", () => {
+  const brand = { id: "brand", name: "Cuenta de la marca hackeada", crisis_kind: null, steps: [] };
+  const fire = { id: "fire", name: "Evacuar la bodega", crisis_kind: "fire", steps: [] };
+  const local = createPlaybookIndex([brand, fire, illegal]);
+  assert.deepEqual(ids(local.search("maria")), [], "a name searched for is not «marca»");
+  assert.deepEqual(ids(local.search("incendo")), ["fire"], "the kind's name, one letter missing");
+  assert.deepEqual(ids(local.search("contenido ilegl")), [illegal.id]);
+  assert.deepEqual(ids(local.search("abuso zzz")), [], "not any one word of several");
 });
 
 test("a playbook's name outranks its guidance", () => {
