@@ -1,10 +1,9 @@
 // Playbooks, read only: the list, then one playbook's steps, guidance and contacts in order.
 
 import { html } from "../../vendor/htm-preact.js";
-import { crisisKindLabel } from "../labels.js";
 import { playbookContacts } from "../snapshot.js";
 import { canEdit, ConfirmDelete } from "./confirm-delete.js";
-import { ContactRow } from "./directory.js";
+import { ContactRow, PlaybookRow } from "./directory.js";
 // The crisis alert dialog (issue 8).
 import { useEffect, useRef } from "../../vendor/preact-hooks.js";
 import { alertCharsLeft, MAX_ALERT_MESSAGE } from "../push.js";
@@ -21,18 +20,7 @@ export function PlaybooksView({ state, t }) {
     html`<p><a class="button" href="#new/playbook" data-testid="new-playbook">${t("new_playbook")}</a></p>`}
     ${playbooks.length === 0 && html`<p class="empty">${t("no_playbooks")}</p>`}
     <ul class="contact-list">
-      ${playbooks.map(
-        (playbook) => html`<li class="contact-row" key=${playbook.id}>
-          <a class="contact-link" href=${`#playbook/${encodeURIComponent(playbook.id)}`}>
-            <span class="contact-name">${playbook.name}</span>
-            <span class="muted small">
-              ${[t(`severity_${playbook.severity}`), crisisKindLabel(playbook.crisis_kind, state.lang)]
-                .filter(Boolean)
-                .join(" · ")}
-            </span>
-          </a>
-        </li>`,
-      )}
+      ${playbooks.map((playbook) => html`<${PlaybookRow} key=${playbook.id} playbook=${playbook} state=${state} t=${t} />`)}
     </ul>`;
 }
 
