@@ -3,8 +3,9 @@
 
 import { html } from "../../vendor/htm-preact.js";
 import { dialOrder } from "../dial-order.js";
-import { dialable, telHref } from "../links.js";
+import { telHref } from "../links.js";
 import { MIN_PASSPHRASE, MIN_PIN, strongUnlockRequired } from "../pin-rules.js";
+import { shownNumber } from "./format.js";
 
 /** The workspace's public emergency numbers as big call buttons. */
 export function QuickDial({ state, t, heading = false }) {
@@ -22,7 +23,7 @@ export function QuickDial({ state, t, heading = false }) {
             (phone) => html`<li key=${contact.id + phone.number}>
               <a class="dial" href=${telHref(phone.number)}>
                 <span class="dial-name">${contact.name}</span>
-                <span class="dial-number">${dialable(phone.number)}</span>
+                <span class="dial-number">${shownNumber(phone)}</span>
               </a>
             </li>`,
           ),
