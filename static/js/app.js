@@ -29,7 +29,7 @@ import { EMPTY_POSTER, createPosterChooser } from "./poster-choice.js";
 import { secretProblem, strongUnlockRequired } from "./pin-rules.js";
 import { checkAlertMessage, isLevel, retryMinutes } from "./push.js";
 import { browserEnv, readSwitch, turnOff, turnOn } from "./push-device.js";
-import { createContactIndex, syncIndex } from "./search.js";
+import { createDirectoryIndex } from "./search.js";
 import { applyDelta, buildDirectory, deltaChain } from "./snapshot.js";
 import { openStore } from "./store.js";
 import { createTeam } from "./team.js";
@@ -67,8 +67,7 @@ const idle = createIdleLock({ minutes: DEFAULT_LOCK_MINUTES, onLock: () => lock(
 // The copy as the server sent it (envelopes opened); `state.directory` shows it with the user's
 // pending edits on top.
 let baseDirectory = null;
-// The records the search index holds (id → the object put), and whose workspace they are.
-let indexed = null;
+// The workspace whose directory the search index holds.
 let indexedWorkspace = null;
 let indexing = null; // {workspaceId} while an index is being built
 
@@ -483,7 +482,6 @@ async function lock() {
   await edits.beforeLock().catch(console.error);
   unlocked = null;
   index = null;
-  indexed = null;
   indexing = null;
   baseDirectory = null;
   api.setUnlockToken(null);
@@ -568,7 +566,7 @@ async function catchUp() {
  */
 function setDirectory(directory) {
   if (index && indexedWorkspace === state.workspaceId) {
-    syncIndex(index, indexed, directory.contacts);
+    index.sync(directory);
   } else if (indexing?.workspaceId !== state.workspaceId) {
     // The directory shows first; its index is built just after (for 5,000 contacts, a few
     // hundred milliseconds on a phone that the unlock need not wait for). Search answers once
@@ -579,8 +577,7 @@ function setDirectory(directory) {
     setTimeout(() => {
       if (indexing !== job || !unlocked || state.workspaceId !== job.workspaceId) return;
       indexing = null;
-      index = createContactIndex([...state.directory.contacts.values()]);
-      indexed = new Map(state.directory.contacts);
+      index = createDirectoryIndex(state.directory);
       indexedWorkspace = job.workspaceId;
       update({ results: search(state.query) });
     }, 0);
@@ -693,9 +690,14 @@ async function newKey(envelope) {
   await fetchChanges();
 }
 
+/** Search the directory: `{contacts, playbooks}` found, best first; null for no query. */
 function search(query, directory = state.directory) {
   if (!index || !query.trim()) return null;
-  return index.search(query).map(({ id }) => directory.contacts.get(id));
+  const found = (records, results) => results.map(({ id }) => records.get(id)).filter(Boolean);
+  return {
+    contacts: found(directory.contacts, index.search(query)),
+    playbooks: found(directory.playbooks, index.searchPlaybooks(query)),
+  };
 }
 
 // --- push notifications -------------------------------------------------------------------

@@ -1,8 +1,23 @@
-// Search of the directory: accents, case and typos forgiven, names first, phones by digits.
+// Search of the directory: accents, case and typos forgiven (a swapped pair of letters is one),
+// names first, phones by digits, every text a user would search, the vocabulary's words for
+// areas, kinds and crisis kinds, and playbooks.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { createContactIndex, fold, phoneDigits } from "../../static/js/search.js";
+import {
+  AREA_LABELS,
+  CRISIS_KIND_LABELS,
+  KIND_LABELS,
+  SEARCH_WORDS,
+} from "../../static/js/data/labels.js";
+import {
+  createContactIndex,
+  createDirectoryIndex,
+  createPlaybookIndex,
+  fold,
+  phoneDigits,
+  transpositions,
+} from "../../static/js/search.js";
 
 let next = 0;
 const person = (name, fields = {}) => ({
@@ -261,4 +276,238 @@ test("syncIndex puts again only the records whose object changed, and drops the 
   assert.deepEqual(index.search("calidad"), []);
   assert.deepEqual(index.search("carla"), [], "a record gone is gone from search");
   assert.deepEqual([...indexed.keys()], ["a", "b"]);
+});
+
+// --- the problem, not only the department (issue 16) -----------------------------------------
+
+// The demo's people (webapp/demo.py), as a new user's directory would hold them.
+const laura = person("Laura Méndez", {
+  role_title: "Líder de Finanzas",
+  area: "finance",
+  when_to_contact: "Reembolsos masivos, cobros duplicados, fallas de la pasarela de pago.",
+});
+const lawyer = person("Lic. Adriana Soto", { kind: "legal", organization: "Despacho Soto" });
+const doctora = person("Dra. Inés Vela", { kind: "medical" });
+const rodrigo = person("Rodrigo Salas", { role_title: "Guardia nocturna" });
+const taqueria = person("Taquería El Güero", {
+  kind: "partner",
+  partner: { response_minutes: 25, procedure: "Quejas por WhatsApp con foto del pedido." },
+  tags: ["vip"],
+  city: "Guadalajara",
+});
+const mentions = person("Mario Paz", { notes: "Le avisan de los reembolsos por correo." });
+const bomberos = person("Línea 068", { kind: "emergency", tags: ["service:fire"] });
+const PEOPLE = [laura, lawyer, doctora, rodrigo, taqueria, mentions, bomberos, ...SMALL];
+const people = createContactIndex(PEOPLE);
+
+test("'reembolsos' finds the finance lead by what her card says to call her for", () => {
+  const found = ids(people.search("reembolsos"));
+  assert.equal(found[0], laura.id, "her when-to-contact says «Reembolsos masivos…»");
+  assert.ok(found.includes(mentions.id), "a mention in the notes is found too");
+  assert.ok(found.indexOf(mentions.id) > found.indexOf(laura.id));
+  assert.equal(ids(people.search("cobros duplicados"))[0], laura.id);
+});
+
+test("'abogado' finds the lawyer by her kind, Legal, in both languages and their words", () => {
+  for (const query of ["abogado", "Abogada", "jurídico", "juridico", "lawyer", "legal"]) {
+    assert.equal(ids(people.search(query))[0], lawyer.id, query);
+  }
+  for (const query of ["médico", "medico", "doctor", "Médico", "medical"]) {
+    assert.equal(ids(people.search(query))[0], doctora.id, query);
+  }
+  // A word of the vocabulary is forgiven a typo and found by its start, like any other.
+  assert.equal(ids(people.search("abogdo"))[0], lawyer.id);
+  assert.equal(ids(people.search("abog"))[0], lawyer.id);
+  assert.deepEqual(ids(people.search("ab")), [], "two letters name no code of the vocabulary");
+});
+
+test("an area typed in words is found by the words of the area it names", () => {
+  const typed = createContactIndex([
+    person("Olga Ruiz", { id: "juridico", area: "Jurídico" }),
+    person("Pedro Gil", { id: "service", area: "Customer service" }),
+    person("Ana Paz", { id: "kitchen", area: "Cocina central" }),
+  ]);
+  assert.deepEqual(ids(typed.search("abogado")), ["juridico"]);
+  assert.deepEqual(ids(typed.search("quejas")), ["service"]);
+  assert.deepEqual(ids(typed.search("cocina")), ["kitchen"], "an area of no code, as typed");
+});
+
+test("'rodirgo' (two letters swapped) finds Rodrigo: a swap counts as one typo", () => {
+  assert.equal(ids(people.search("rodirgo"))[0], rodrigo.id);
+  assert.equal(ids(people.search("rdorigo"))[0], rodrigo.id, "any adjacent pair");
+  assert.equal(ids(people.search("ordrigo salas"))[0], rodrigo.id, "in any word of the query");
+  assert.equal(ids(people.search("rodirg"))[0], rodrigo.id, "while it is still being typed");
+  // From 8 letters MiniSearch's distance 2 covers a swap; the variants cover it while typing.
+  assert.equal(ids(people.search("ana rodirguez"))[0], rodriguez.id);
+  assert.equal(ids(people.search("rodirgue"))[0], rodriguez.id);
+  // A swap is the one typo a word of up to 7 letters is allowed: not a swap and another typo,
+  // and not two swaps.
+  assert.deepEqual(ids(people.search("rodirgp")), []);
+  assert.deepEqual(ids(people.search("ordirgo")), []);
+  // Swapped digits are a wrong number, not a typo.
+  assert.deepEqual(ids(people.search("5521 3456")), []);
+});
+
+test("transpositions: each adjacent pair swapped once, none in digits or short words", () => {
+  assert.deepEqual(transpositions("rodirgo"), [
+    "ordirgo",
+    "rdoirgo",
+    "roidrgo",
+    "rodrigo",
+    "rodigro",
+    "rodirog",
+  ]);
+  assert.deepEqual(transpositions("llama"), ["lalma", "llmaa", "llaam"], "a double letter swaps to itself");
+  assert.deepEqual(transpositions("5512"), []);
+});
+
+test("a swap ranks below the word spelt right, like any typo", () => {
+  const ana = person("Ana Rodrigo Luna", { id: "exact" });
+  const swapped = person("Ana Rodirgo Luna", { id: "swapped" });
+  const local = createContactIndex([ana, swapped]);
+  assert.deepEqual(ids(local.search("rodrigo")), ["exact", "swapped"]);
+  assert.deepEqual(ids(local.search("rodirgo")), ["swapped", "exact"]);
+});
+
+test("every text a user reads on a card is searched: procedure, tags, city, role, organization", () => {
+  assert.equal(ids(people.search("foto del pedido"))[0], taqueria.id);
+  assert.equal(ids(people.search("vip"))[0], taqueria.id);
+  assert.equal(ids(people.search("guadalajara"))[0], taqueria.id);
+  assert.equal(ids(people.search("despacho"))[0], lawyer.id);
+  assert.equal(ids(people.search("nocturna"))[0], rodrigo.id);
+  assert.equal(ids(people.search("proveedor"))[0], taqueria.id, "a partner by the words for its kind");
+});
+
+test("an emergency service is found by its service's names in both languages", () => {
+  for (const query of ["bomberos", "fire", "Bomberos"]) {
+    assert.equal(ids(people.search(query))[0], bomberos.id, query);
+  }
+});
+
+test("accents are forgiven both ways in the vocabulary's words too", () => {
+  assert.deepEqual(people.search("juridico"), people.search("jurídico"));
+  assert.deepEqual(people.search("medico"), people.search("MÉDICO"));
+  assert.deepEqual(people.search("reembolsos"), people.search("reembólsos"));
+});
+
+test("a match in the name ranks above what the card says, which ranks above the notes", () => {
+  const named = person("Reembolsos Express", { id: "named" });
+  const when = person("Olga Ruiz", { id: "when", when_to_contact: "Reembolsos de clientes." });
+  const notes = person("Pedro Gil", { id: "notes", notes: "Reembolsos de clientes." });
+  const local = createContactIndex([notes, when, named]);
+  assert.deepEqual(ids(local.search("reembolsos")), ["named", "when", "notes"]);
+});
+
+test("every word of the vocabulary finds what it is the word for", () => {
+  const records = [];
+  const contacts = [];
+  for (const code of Object.keys(AREA_LABELS)) contacts.push(person(`A ${code}`, { id: `area:${code}`, area: code }));
+  for (const code of Object.keys(KIND_LABELS)) contacts.push(person(`K ${code}`, { id: `kind:${code}`, kind: code }));
+  for (const code of Object.keys(CRISIS_KIND_LABELS)) {
+    records.push({ id: `crisis:${code}`, name: `P ${code}`, crisis_kind: code, steps: [] });
+  }
+  const byContact = createContactIndex(contacts);
+  const byPlaybook = createPlaybookIndex(records);
+  let checked = 0;
+  for (const [code, words] of Object.entries(SEARCH_WORDS)) {
+    const filed = [`area:${code}`, `kind:${code}`, `crisis:${code}`];
+    assert.ok(
+      filed.some((id) => contacts.some((c) => c.id === id) || records.some((r) => r.id === id)),
+      `${code} is a code of the vocabulary`,
+    );
+    for (const phrase of [words.es, words.en].flatMap((list) => list.split(", "))) {
+      const found = [
+        ...ids(byContact.search(phrase, { limit: 100 })),
+        ...ids(byPlaybook.search(phrase, { limit: 100 })),
+      ];
+      assert.ok(filed.some((id) => found.includes(id)), `«${phrase}» finds ${code}`);
+      checked++;
+    }
+  }
+  assert.ok(checked > 200, `${checked} words`);
+});
+
+// --- playbooks --------------------------------------------------------------------------------
+
+// As the default playbooks are seeded in a Spanish workspace (webapp/toolkit/playbooks.py).
+const illegal = {
+  id: "p-illegal",
+  name: "Contenido ilegal (incluido abuso sexual infantil)",
+  crisis_kind: "illegal_content",
+  severity: "critical",
+  guidance: "Nunca lo manejes tú: no lo descargues, no lo reenvíes y no hagas capturas de pantalla.",
+  steps: ["Copia solo el enlace (URL), el usuario que lo publicó y la hora."],
+};
+const hacked = {
+  id: "p-hacked",
+  name: "Cuenta de la marca hackeada",
+  crisis_kind: "account_takeover",
+  severity: "high",
+  guidance: "Recupera la cuenta por los canales oficiales de la plataforma.",
+  steps: ["Cambia la contraseña y cierra las sesiones abiertas."],
+};
+const payments = {
+  id: "p-payments",
+  name: "Fallas de pago",
+  crisis_kind: "payments",
+  severity: "high",
+  guidance: null,
+  steps: [],
+};
+const custom = { id: "p-custom", name: "Plan de lluvias", crisis_kind: "inundación", steps: [] };
+const playbooks = createPlaybookIndex([illegal, hacked, payments, custom]);
+
+test("'abuso sexual infantil' finds the illegal-content playbook", () => {
+  assert.deepEqual(ids(playbooks.search("abuso sexual infantil")), [illegal.id]);
+  assert.deepEqual(ids(playbooks.search("child abuse")), [illegal.id], "by its kind's English words");
+  assert.deepEqual(ids(playbooks.search("contenido ilegal")), [illegal.id]);
+});
+
+test("playbooks are found by name, crisis kind (names and words) and guidance or steps", () => {
+  assert.deepEqual(ids(playbooks.search("hackeada")), [hacked.id]);
+  assert.deepEqual(ids(playbooks.search("hacked account")), [hacked.id], "the kind's English name");
+  assert.deepEqual(ids(playbooks.search("phishing")), [hacked.id], "a word of the kind");
+  assert.deepEqual(ids(playbooks.search("capturas de pantalla")), [illegal.id], "the guidance");
+  assert.deepEqual(ids(playbooks.search("contraseña")), [hacked.id], "a step");
+  assert.deepEqual(ids(playbooks.search("reembolsos")), [payments.id], "the kind's name");
+  assert.deepEqual(ids(playbooks.search("inundacion")), [custom.id], "a kind typed by a user");
+  assert.deepEqual(playbooks.search("5512"), [], "a phone number finds no playbook");
+});
+
+test("a playbook's own words are matched as written, its kind with typos, every word", () => {
+  const brand = { id: "brand", name: "Cuenta de la marca hackeada", crisis_kind: null, steps: [] };
+  const fire = { id: "fire", name: "Evacuar la bodega", crisis_kind: "fire", steps: [] };
+  const local = createPlaybookIndex([brand, fire, illegal]);
+  assert.deepEqual(ids(local.search("maria")), [], "a name searched for is not «marca»");
+  assert.deepEqual(ids(local.search("incendo")), ["fire"], "the kind's name, one letter missing");
+  assert.deepEqual(ids(local.search("contenido ilegl")), [illegal.id]);
+  assert.deepEqual(ids(local.search("abuso zzz")), [], "not any one word of several");
+});
+
+test("a playbook's name outranks its guidance", () => {
+  const named = { id: "named", name: "Plataforma caída", crisis_kind: null, steps: [] };
+  const local = createPlaybookIndex([illegal, hacked, named]);
+  assert.equal(ids(local.search("plataforma"))[0], "named");
+});
+
+test("the directory's index searches contacts and playbooks and follows the directory", () => {
+  const directory = {
+    contacts: new Map([laura, lawyer].map((c) => [c.id, c])),
+    playbooks: new Map([illegal, payments].map((p) => [p.id, p])),
+  };
+  const index = createDirectoryIndex(directory);
+  assert.equal(ids(index.search("reembolsos"))[0], laura.id);
+  assert.deepEqual(ids(index.searchPlaybooks("reembolsos")), [payments.id]);
+  const renamed = { ...payments, name: "Cobros", crisis_kind: null };
+  index.sync({
+    contacts: new Map([[lawyer.id, lawyer]]),
+    playbooks: new Map([
+      [illegal.id, illegal],
+      [payments.id, renamed],
+    ]),
+  });
+  assert.deepEqual(ids(index.search("reembolsos")), [], "a contact gone is gone");
+  assert.deepEqual(ids(index.searchPlaybooks("reembolsos")), []);
+  assert.deepEqual(ids(index.searchPlaybooks("cobros")), [payments.id], "a changed playbook");
+  assert.equal(index.size, 1);
 });

@@ -106,3 +106,24 @@ def test_the_vocabulary_names_every_code_the_server_knows_in_both_languages():
     # Words are compared folded, so they must be written folded to ever match.
     for word in vocabulary.AREA_WORDS:
         assert word == word.lower() and word.isascii() and "  " not in word
+
+
+def test_the_words_people_search_for_are_the_vocabularys_codes_in_both_languages():
+    """SEARCH_WORDS (what static/js/search.js finds an area, kind or crisis kind by) names only
+    codes of the vocabulary, in every language, with the common words for legal and medical."""
+    from webapp.directory import vocabulary
+
+    codes = {*vocabulary.AREAS, *vocabulary.KINDS, *vocabulary.CRISIS_KINDS}
+    assert set(vocabulary.SEARCH_WORDS) <= codes
+    assert set(vocabulary.KINDS) <= set(vocabulary.SEARCH_WORDS)
+    for code, words in vocabulary.SEARCH_WORDS.items():
+        assert set(words) == set(vocabulary.LANGUAGES), code
+        for text in words.values():
+            phrases = text.split(", ")
+            assert all(p and p == p.lower() and p == " ".join(p.split()) for p in phrases), code
+            assert len(set(phrases)) == len(phrases), code
+    legal = vocabulary.SEARCH_WORDS["legal"]
+    assert {"abogado", "jurídico"} <= set(legal["es"].split(", "))
+    assert "lawyer" in legal["en"].split(", ")
+    medical = vocabulary.SEARCH_WORDS["medical"]
+    assert {"médico", "doctor"} <= set(f"{medical['es']}, {medical['en']}".split(", "))

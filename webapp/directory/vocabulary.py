@@ -72,6 +72,110 @@ CRISIS_KINDS: dict[str, Names] = {
     "account_takeover": {"es": "Cuenta hackeada", "en": "Hacked account"},
 }
 
+# The words people type for an area, a kind or a crisis kind besides its names, in each language:
+# what the team does, who they are, what goes wrong. Search (static/js/search.js) finds a contact
+# or a playbook by them, with AREA_WORDS. Keyed by code: a code of several tables (`legal` is an
+# area, a kind and a crisis kind) has one list for all of them. Phrases separated by ", ", lower
+# case, written as people write them (search folds accents).
+SEARCH_WORDS: dict[str, Names] = {
+    "finance": {
+        "es": "pagos, cobros, reembolsos, devoluciones, facturación, facturas, tesorería, contabilidad, contador, dinero",
+        "en": "payments, refunds, billing, invoices, accounting, treasury, money",
+    },
+    "customer_service": {
+        "es": "quejas, reclamos, clientes, soporte, ayuda, call center",
+        "en": "complaints, customers, support, help desk, call center",
+    },
+    "quality": {
+        "es": "inocuidad, higiene, producto, intoxicación, mal estado, contaminado",
+        "en": "food safety, hygiene, product, food poisoning, spoiled",
+    },
+    "leadership": {
+        "es": "gerencia, gerente general, director general, dueño, ceo",
+        "en": "management, executive, owner, board, ceo",
+    },
+    "marketing": {
+        "es": "publicidad, campañas, redes sociales, community manager, anuncios",
+        "en": "advertising, campaigns, social media, community manager, ads",
+    },
+    "operations": {
+        "es": "logística, entregas, reparto, repartidores, flota, pedidos, cocina",
+        "en": "logistics, delivery, deliveries, riders, fleet, orders, kitchen",
+    },
+    "security": {
+        "es": "vigilancia, vigilante, ciberseguridad, guardias de seguridad",
+        "en": "surveillance, security guard, cybersecurity",
+    },
+    "human_resources": {
+        "es": "rrhh, personal, nómina, empleados, contratación",
+        "en": "hr, payroll, staff, employees, hiring, people",
+    },
+    "communications": {
+        "es": "prensa, medios, vocero, vocera, relaciones públicas, comunicados",
+        "en": "press, media, spokesperson, public relations, pr",
+    },
+    "it": {
+        "es": "tecnología, informática, soporte técnico, servidores, contraseñas",
+        "en": "tech, technology, servers, passwords, helpdesk",
+    },
+    "internal": {
+        "es": "equipo, empleado, colaborador",
+        "en": "team, employee, colleague",
+    },
+    "partner": {
+        "es": "proveedor, proveedores, restaurante, restaurantes, aliado, aliados, comercio",
+        "en": "supplier, suppliers, vendor, restaurant, restaurants",
+    },
+    "legal": {
+        "es": "abogado, abogada, abogados, jurídico, jurídica, notario, demanda, contrato",
+        "en": "lawyer, attorney, counsel, lawsuit, contract, law",
+    },
+    "medical": {
+        "es": "médico, médica, doctor, doctora, clínica, hospital, enfermería, enfermera, salud, primeros auxilios",
+        "en": "doctor, physician, nurse, clinic, hospital, health, first aid",
+    },
+    "authority": {
+        "es": "gobierno, autoridades, dependencia, regulador, inspector",
+        "en": "government, authorities, regulator, agency, officials, inspector",
+    },
+    "emergency": {
+        "es": "urgencias, emergencia, ambulancia, bomberos, policía, auxilio",
+        "en": "emergencies, ambulance, fire brigade, police",
+    },
+    "payments": {
+        "es": "pagos, reembolsos, cobros duplicados, pasarela de pago, contracargos",
+        "en": "payments, refunds, double charges, payment gateway, chargebacks",
+    },
+    "outage": {
+        "es": "caída, app caída, sin servicio, falla, no funciona",
+        "en": "outage, down, app down, not working",
+    },
+    "campaign": {
+        "es": "polémica, boicot, publicación, anuncio, redes sociales, viral",
+        "en": "backlash, boycott, post, ad, social media, viral",
+    },
+    "fire": {
+        "es": "fuego, incendio, humo, evacuación, bomberos",
+        "en": "fire, smoke, evacuation, firefighters",
+    },
+    "road_accident": {
+        "es": "choque, accidente, atropello, repartidor, motocicleta",
+        "en": "crash, collision, accident, rider, motorbike",
+    },
+    "safety_threat": {
+        "es": "amenaza, amenazas, violencia, acoso, agresión, bomba",
+        "en": "threat, threats, violence, harassment, assault, bomb",
+    },
+    "illegal_content": {
+        "es": "abuso sexual infantil, abuso infantil, pornografía infantil, explotación, contenido ilegal",
+        "en": "child sexual abuse, child abuse, csam, exploitation, illegal content",
+    },
+    "account_takeover": {
+        "es": "hackeo, hackeada, hackeado, contraseña, suplantación, phishing, robo de cuenta",
+        "en": "hacked, hack, password, impersonation, phishing, account takeover",
+    },
+}
+
 
 # Tags that mean something to the app: the seeded numbers carry `verify-locally` and `national`
 # (webapp/toolkit/seed.py), and the readiness checklist counts `national` and `city`. Codes: what a
@@ -95,6 +199,7 @@ def client_data() -> dict[str, Any]:
         "AREA_WORDS": AREA_WORDS,
         "KIND_LABELS": KINDS,
         "CRISIS_KIND_LABELS": CRISIS_KINDS,
+        "SEARCH_WORDS": SEARCH_WORDS,
         "SERVICE_ORDER": list(emergency_numbers.SERVICES),
         "QUICK_DIAL_RANKED": emergency_numbers.QUICK_DIAL_RANKED,
         "SERVICE_TAG": emergency_numbers.SERVICE_TAG,

@@ -52,6 +52,32 @@ export const CRISIS_KIND_LABELS = Object.freeze({
   "illegal_content": {"es": "Contenido ilegal", "en": "Illegal content"},
   "account_takeover": {"es": "Cuenta hackeada", "en": "Hacked account"},
 });
+export const SEARCH_WORDS = Object.freeze({
+  "finance": {"es": "pagos, cobros, reembolsos, devoluciones, facturación, facturas, tesorería, contabilidad, contador, dinero", "en": "payments, refunds, billing, invoices, accounting, treasury, money"},
+  "customer_service": {"es": "quejas, reclamos, clientes, soporte, ayuda, call center", "en": "complaints, customers, support, help desk, call center"},
+  "quality": {"es": "inocuidad, higiene, producto, intoxicación, mal estado, contaminado", "en": "food safety, hygiene, product, food poisoning, spoiled"},
+  "leadership": {"es": "gerencia, gerente general, director general, dueño, ceo", "en": "management, executive, owner, board, ceo"},
+  "marketing": {"es": "publicidad, campañas, redes sociales, community manager, anuncios", "en": "advertising, campaigns, social media, community manager, ads"},
+  "operations": {"es": "logística, entregas, reparto, repartidores, flota, pedidos, cocina", "en": "logistics, delivery, deliveries, riders, fleet, orders, kitchen"},
+  "security": {"es": "vigilancia, vigilante, ciberseguridad, guardias de seguridad", "en": "surveillance, security guard, cybersecurity"},
+  "human_resources": {"es": "rrhh, personal, nómina, empleados, contratación", "en": "hr, payroll, staff, employees, hiring, people"},
+  "communications": {"es": "prensa, medios, vocero, vocera, relaciones públicas, comunicados", "en": "press, media, spokesperson, public relations, pr"},
+  "it": {"es": "tecnología, informática, soporte técnico, servidores, contraseñas", "en": "tech, technology, servers, passwords, helpdesk"},
+  "internal": {"es": "equipo, empleado, colaborador", "en": "team, employee, colleague"},
+  "partner": {"es": "proveedor, proveedores, restaurante, restaurantes, aliado, aliados, comercio", "en": "supplier, suppliers, vendor, restaurant, restaurants"},
+  "legal": {"es": "abogado, abogada, abogados, jurídico, jurídica, notario, demanda, contrato", "en": "lawyer, attorney, counsel, lawsuit, contract, law"},
+  "medical": {"es": "médico, médica, doctor, doctora, clínica, hospital, enfermería, enfermera, salud, primeros auxilios", "en": "doctor, physician, nurse, clinic, hospital, health, first aid"},
+  "authority": {"es": "gobierno, autoridades, dependencia, regulador, inspector", "en": "government, authorities, regulator, agency, officials, inspector"},
+  "emergency": {"es": "urgencias, emergencia, ambulancia, bomberos, policía, auxilio", "en": "emergencies, ambulance, fire brigade, police"},
+  "payments": {"es": "pagos, reembolsos, cobros duplicados, pasarela de pago, contracargos", "en": "payments, refunds, double charges, payment gateway, chargebacks"},
+  "outage": {"es": "caída, app caída, sin servicio, falla, no funciona", "en": "outage, down, app down, not working"},
+  "campaign": {"es": "polémica, boicot, publicación, anuncio, redes sociales, viral", "en": "backlash, boycott, post, ad, social media, viral"},
+  "fire": {"es": "fuego, incendio, humo, evacuación, bomberos", "en": "fire, smoke, evacuation, firefighters"},
+  "road_accident": {"es": "choque, accidente, atropello, repartidor, motocicleta", "en": "crash, collision, accident, rider, motorbike"},
+  "safety_threat": {"es": "amenaza, amenazas, violencia, acoso, agresión, bomba", "en": "threat, threats, violence, harassment, assault, bomb"},
+  "illegal_content": {"es": "abuso sexual infantil, abuso infantil, pornografía infantil, explotación, contenido ilegal", "en": "child sexual abuse, child abuse, csam, exploitation, illegal content"},
+  "account_takeover": {"es": "hackeo, hackeada, hackeado, contraseña, suplantación, phishing, robo de cuenta", "en": "hacked, hack, password, impersonation, phishing, account takeover"},
+});
 export const SERVICE_ORDER = Object.freeze(["general", "police", "fire", "ambulance", "medical", "civil_protection", "cybercrime", "child_abuse_report", "gender_violence", "investigations_police", "kidnapping_extortion", "anonymous_report", "crisis_line", "poison_control", "maritime_rescue"]);
 export const QUICK_DIAL_RANKED = 5;
 export const SERVICE_TAG = "service:";

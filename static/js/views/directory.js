@@ -1,9 +1,9 @@
-// The directory: search on top (results as you type), favourites pinned, then every contact
-// grouped by kind and area, each with whom to call now.
+// The directory: search on top (results as you type: the playbooks found, then the contacts),
+// favourites pinned, then every contact grouped by kind and area, each with whom to call now.
 
 import { html } from "../../vendor/htm-preact.js";
 import { useEffect, useRef, useState } from "../../vendor/preact-hooks.js";
-import { areaLabel, kindLabel } from "../labels.js";
+import { areaLabel, crisisKindLabel, kindLabel } from "../labels.js";
 import { dialOrder } from "../dial-order.js";
 import { telHref } from "../links.js";
 import { canEdit } from "./confirm-delete.js";
@@ -107,7 +107,7 @@ export function DirectoryView(props) {
     return html`${search}<p class="muted" role="status">${t("opening_directory")}</p>`;
   }
   if (state.results) {
-    return html`${search}<${Results} results=${state.results.filter(Boolean)} props=${props} />`;
+    return html`${search}<${Results} results=${state.results} props=${props} />`;
   }
   const contacts = [...directory.contacts.values()];
   const add = canEdit(state)
@@ -133,15 +133,43 @@ export function DirectoryView(props) {
     </div>`;
 }
 
+/** One playbook in a list: its name (a link to it), severity and crisis kind. */
+export function PlaybookRow({ playbook, state, t }) {
+  const detail = [t(`severity_${playbook.severity}`), crisisKindLabel(playbook.crisis_kind, state.lang)]
+    .filter(Boolean)
+    .join(" · ");
+  return html`<li class="contact-row" key=${playbook.id}>
+    <a class="contact-link" href=${`#playbook/${encodeURIComponent(playbook.id)}`}>
+      <span class="contact-name">${playbook.name}</span>
+      <span class="muted small">${detail}</span>
+    </a>
+  </li>`;
+}
+
+/** Search results: the playbooks found (a crisis's playbook first), then the contacts. */
 function Results({ results, props }) {
   const { t } = props;
-  const growing = useGrowingLimit(results.length);
+  const { contacts, playbooks } = results;
+  const growing = useGrowingLimit(contacts.length);
+  const count = contacts.length + playbooks.length;
+  // Headed only when both kinds are found; contacts alone look as they always have.
+  const headed = playbooks.length > 0;
   return html`<div data-testid="results">
-    <p class="muted small" role="status">${t(results.length === 1 ? "results_one" : "results", { count: results.length })}</p>
-    ${results.length
-      ? html`<${List} contacts=${results.slice(0, growing.limit)} props=${props} />
-          <${More} growing=${growing} left=${results.length - growing.limit} t=${t} />`
-      : html`<p class="empty">${t("no_results")}</p>`}
+    <p class="muted small" role="status">${t(count === 1 ? "results_one" : "results", { count })}</p>
+    ${headed &&
+    html`<section class="group" data-testid="playbook-results">
+      <h2>${t("results_playbooks")}</h2>
+      <ul class="contact-list">
+        ${playbooks.map((playbook) => html`<${PlaybookRow} key=${playbook.id} playbook=${playbook} ...${props} />`)}
+      </ul>
+    </section>`}
+    ${contacts.length > 0 &&
+    html`<section class="group" data-testid="contact-results">
+      ${headed && html`<h2>${t("results_contacts")}</h2>`}
+      <${List} contacts=${contacts.slice(0, growing.limit)} props=${props} />
+      <${More} growing=${growing} left=${contacts.length - growing.limit} t=${t} />
+    </section>`}
+    ${count === 0 && html`<p class="empty">${t("no_results")}</p>`}
   </div>`;
 }
 

@@ -2,10 +2,9 @@
 // on the first screen of a phone, issue 16), then its steps and guidance.
 
 import { html } from "../../vendor/htm-preact.js";
-import { crisisKindLabel } from "../labels.js";
 import { playbookContacts } from "../snapshot.js";
 import { canEdit, ConfirmDelete } from "./confirm-delete.js";
-import { ContactRow } from "./directory.js";
+import { ContactRow, PlaybookRow } from "./directory.js";
 // The crisis alert dialog (issue 8).
 import { useEffect, useRef } from "../../vendor/preact-hooks.js";
 import { alertCharsLeft, alertResult, MAX_ALERT_MESSAGE } from "../push.js";
@@ -22,18 +21,7 @@ export function PlaybooksView({ state, t }) {
     html`<p><a class="button" href="#new/playbook" data-testid="new-playbook">${t("new_playbook")}</a></p>`}
     ${playbooks.length === 0 && html`<p class="empty">${t("no_playbooks")}</p>`}
     <ul class="contact-list">
-      ${playbooks.map(
-        (playbook) => html`<li class="contact-row" key=${playbook.id}>
-          <a class="contact-link" href=${`#playbook/${encodeURIComponent(playbook.id)}`}>
-            <span class="contact-name">${playbook.name}</span>
-            <span class="muted small">
-              ${[t(`severity_${playbook.severity}`), crisisKindLabel(playbook.crisis_kind, state.lang)]
-                .filter(Boolean)
-                .join(" · ")}
-            </span>
-          </a>
-        </li>`,
-      )}
+      ${playbooks.map((playbook) => html`<${PlaybookRow} key=${playbook.id} playbook=${playbook} state=${state} t=${t} />`)}
     </ul>`;
 }
 
