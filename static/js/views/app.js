@@ -1,6 +1,8 @@
 // The app's frame: top bar, the screen the state names, the tab bar. Views only render.
 
 import { html } from "../../vendor/htm-preact.js";
+import { AccountView } from "./account.js";
+import { EventsView } from "./activity.js";
 import { ConflictsView, SyncBanner } from "./conflicts.js";
 import { ContactView } from "./contact.js";
 import { ContactFormView } from "./contact-form.js";
@@ -47,7 +49,8 @@ function Tabs({ state, t }) {
     name === view ||
     (name === "directory" && (view === "contact" || view === "search")) ||
     (name === "playbooks" && view === "playbook") ||
-    (name === "status" && view === "readiness");
+    (name === "status" && view === "readiness") ||
+    (name === "status" && ["account", "activity", "audit"].includes(view));
   return html`<nav class="tabs" aria-label=${t("sections")}>
     ${TABS.map(
       ([name, href, label]) =>
@@ -91,6 +94,12 @@ function MainView(props) {
       return html`<${StatusView} ...${props} />`;
     case "readiness":
       return html`<${ReadinessView} ...${props} />`;
+    case "account":
+      return html`<${AccountView} ...${props} />`;
+    case "activity":
+      return html`<${EventsView} ...${props} scope="account" />`;
+    case "audit":
+      return html`<${EventsView} ...${props} scope="workspace" />`;
     case "quick-dial":
       return html`<${QuickDial} ...${props} heading=${true} />`;
     default:

@@ -80,9 +80,9 @@ export function StatusView({ state, actions, t }) {
         ${workspace && html`<a class="button" href=${base}>${t("workspace_page")}</a>`}
         ${workspace && html`<a class="button" href=${`${base}/poster`}>${t("office_poster")}</a>`}
         ${owner && html`<a class="button" href=${`${base}/members`}>${t("members")}</a>`}
-        ${owner && html`<a class="button" href=${`${base}/audit`}>${t("audit_log")}</a>`}
+        ${owner && html`<a class="button" href="#audit" data-testid="open-audit">${t("audit_log")}</a>`}
         <a class="button" href="/workspaces/new">${t("new_workspace")}</a>
-        <a class="button" href="/account">${t("account")}</a>
+        <a class="button" href="#account" data-testid="open-account">${t("account")}</a>
       </nav>
     </section>
     ${state.install === "prompt" &&

@@ -54,6 +54,8 @@ def _document(cookie: str) -> dict[str, Any]:
             {"name": "snapshot", "description": "The encrypted offline copy and its key."},
             {"name": "readiness", "description": "What the workspace lacks before a crisis."},
             {"name": "push", "description": "Push notifications and crisis alerts."},
+            {"name": "account", "description": "The user's account, devices and activity."},
+            {"name": "audit", "description": "What happened in a workspace, for its owners."},
             {"name": "meta", "description": "This document."},
         ],
         "paths": paths.paths(),
