@@ -100,7 +100,9 @@ def device_ids(app, user_id: uuid.UUID) -> set[uuid.UUID]:  # type: ignore[no-un
     from webapp.auth.models import DeviceSession
 
     with app.app_context(), session_scope(app) as session:
-        return set(session.scalars(select(DeviceSession.id).where(DeviceSession.user_id == user_id)))
+        return set(
+            session.scalars(select(DeviceSession.id).where(DeviceSession.user_id == user_id))
+        )
 
 
 def signed_in(device: SyncClient) -> bool:
@@ -138,7 +140,16 @@ def test_the_account_is_read_and_its_name_and_language_saved(app, phone):
         (["name"], None),
         (None, None),
     ],
-    ids=["blank", "empty", "too-long", "not-text", "unknown-language", "unknown-field", "a-list", "no-json"],
+    ids=[
+        "blank",
+        "empty",
+        "too-long",
+        "not-text",
+        "unknown-language",
+        "unknown-field",
+        "a-list",
+        "no-json",
+    ],
 )
 def test_bad_account_input_is_a_clear_400_and_changes_nothing(app, phone, body, field):
     ana = phone()
@@ -176,7 +187,9 @@ def test_every_change_without_the_csrf_token_is_refused_and_changes_nothing(
     before = stored_user(app, ana.user.id)
     devices = device_ids(app, ana.user.id)
     if path == "other-device":
-        other = next(d["id"] for d in laptop.call("GET", DEVICES).get_json()["devices"] if not d["current"])
+        other = next(
+            d["id"] for d in laptop.call("GET", DEVICES).get_json()["devices"] if not d["current"]
+        )
         path = DEVICE.format(device_id=other)
     response = ana.call(method, path, csrf=False, json=body)
     template = DEVICE if path.startswith(DEVICES + "/") else path
@@ -340,7 +353,11 @@ def test_account_activity_lists_the_users_own_events_in_the_asked_language(app, 
         "auth.sign_in",
         "auth.account_created",
     ]
-    assert [e["label"] for e in english["events"]] == ["Failed sign-in", "Signed in", "Account created"]
+    assert [e["label"] for e in english["events"]] == [
+        "Failed sign-in",
+        "Signed in",
+        "Account created",
+    ]
     assert english["next_before"] is None
     assert english["events"][0]["at"].endswith(("Z", "+00:00"))
     spanish = conforms("get", ACTIVITY, ana.call("GET", f"{ACTIVITY}?lang=es"))
@@ -368,7 +385,9 @@ def test_account_activity_is_paged(app, phone):
 # --- a workspace's audit log ------------------------------------------------------------------
 
 
-def test_an_owner_reads_the_audit_with_a_recent_password_or_the_unlock_token(app, phone, make_user, add_member):
+def test_an_owner_reads_the_audit_with_a_recent_password_or_the_unlock_token(
+    app, phone, make_user, add_member
+):
     owner = phone()
     bea = make_user(email="bea@example.com", name="Bea")
     add_member(owner.workspace_obj, bea, "editor")
@@ -392,7 +411,9 @@ def test_an_owner_reads_the_audit_with_a_recent_password_or_the_unlock_token(app
     assert owner.call("GET", path).status_code == 403
 
 
-def test_editors_and_viewers_cannot_read_the_audit_nor_strangers_find_it(app, phone, make_user, add_member):
+def test_editors_and_viewers_cannot_read_the_audit_nor_strangers_find_it(
+    app, phone, make_user, add_member
+):
     owner = phone()
     path = AUDIT.format(workspace_id=owner.workspace)
     for role in ("viewer", "editor"):

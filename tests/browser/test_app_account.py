@@ -85,10 +85,20 @@ def test_account_activity_and_audit_open_and_close_without_the_pin(
     live_server: Any, new_context: Callable[..., Any], ana: Any
 ) -> None:
     # 18:30 UTC is 12:30 in Guadalajara; 03:05 UTC is 21:05 the evening before.
-    record_at(live_server.app, datetime(2026, 1, 15, 18, 30, tzinfo=UTC), "auth.sign_in",
-              actor_id=ana.id, subject_id=ana.id)
-    record_at(live_server.app, datetime(2026, 1, 15, 3, 5, tzinfo=UTC), "poster.viewed",
-              actor_id=ana.id, workspace_id=ana.workspace.id)
+    record_at(
+        live_server.app,
+        datetime(2026, 1, 15, 18, 30, tzinfo=UTC),
+        "auth.sign_in",
+        actor_id=ana.id,
+        subject_id=ana.id,
+    )
+    record_at(
+        live_server.app,
+        datetime(2026, 1, 15, 3, 5, tzinfo=UTC),
+        "poster.viewed",
+        actor_id=ana.id,
+        workspace_id=ana.workspace.id,
+    )
     page = open_phone(new_context)
     signed_in_and_unlocked(page, ana.email)
 
@@ -201,8 +211,13 @@ def test_signing_out_everywhere_erases_this_phone_and_signs_out_the_others(
 def test_the_server_pages_that_remain_show_local_times_too(
     live_server: Any, new_context: Callable[..., Any], ana: Any
 ) -> None:
-    record_at(live_server.app, datetime(2026, 1, 15, 18, 30, tzinfo=UTC), "auth.sign_in",
-              actor_id=ana.id, subject_id=ana.id)
+    record_at(
+        live_server.app,
+        datetime(2026, 1, 15, 18, 30, tzinfo=UTC),
+        "auth.sign_in",
+        actor_id=ana.id,
+        subject_id=ana.id,
+    )
     page = open_phone(new_context)
     sign_in(page, ana.email)
     page.goto("/account/activity")

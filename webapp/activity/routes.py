@@ -51,7 +51,9 @@ def account_activity() -> str:
     return render_template("audit/account.html", events=page.events, next_before=page.next_before)
 
 
-def _answer(build: type[AccountActivity] | type[WorkspaceAudit], page: service.EventPage) -> Response:
+def _answer(
+    build: type[AccountActivity] | type[WorkspaceAudit], page: service.EventPage
+) -> Response:
     """Describe the page in the request's `lang` (the app's language), no-store."""
     lang = requested_language()
     answer: BaseModel

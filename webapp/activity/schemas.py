@@ -19,7 +19,9 @@ class AccountEvent(BaseModel):
 
     id: int = Field(description="Increasing; `before` of the next page takes the last one.")
     at: datetime = Field(description="When it happened (UTC); the app shows it in local time.")
-    action: str = Field(description="A stable code, e.g. `auth.sign_in`.", examples=["auth.sign_in"])
+    action: str = Field(
+        description="A stable code, e.g. `auth.sign_in`.", examples=["auth.sign_in"]
+    )
     label: str = Field(description="What the code means, in the request's language (`lang`).")
     detail: str = Field(
         description=(

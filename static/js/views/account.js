@@ -45,7 +45,9 @@ function Profile({ state, actions, t }) {
       <${Input} id="account-name" name="name" label=${t("account_name")} t=${t}
         error=${fields.name} defaultValue=${account.name} autocomplete="name" maxlength="200" required />
       <${FormError} errors=${errors} on="profile" t=${t} />
-      <button type="submit" class="primary" disabled=${saving === "profile"}>${t("save")}</button>
+      <div class="actions">
+        <button type="submit" class="primary" disabled=${saving === "profile"}>${t("save")}</button>
+      </div>
     </form>
     <div class="field">
       <label for="account-language">${t("language")}</label>
@@ -124,7 +126,7 @@ function Everywhere({ state, actions, t }) {
     <p class="hint">${t("everywhere_hint")}</p>
     <${FormError} errors=${state.account.errors} on="everywhere" t=${t} />
     ${everywhere
-      ? html`<div class="notice notice-error" role="alert">
+      ? html`<div class="notice notice-error confirm-sign-out" role="alert">
           <p>${t("everywhere_confirm")}</p>
           ${everywhere.count > 0 && html`<p>${t("sign_out_unsent", { count: everywhere.count })}</p>`}
           <div class="actions">

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from webapp.api.openapi.components import JSON, MAX_BODY, json_response, ref
 from webapp.activity.schemas import AccountActivity, WorkspaceAudit
+from webapp.api.openapi.components import JSON, MAX_BODY, json_response, ref
 from webapp.api.schemas import ReauthRequest, Session
 from webapp.auth.schemas import Account, AccountUpdate, Devices, PasswordChange
 from webapp.errors import ErrorBody
