@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.api.test_openapi import conforms
-from tests.conftest import PASSWORD, Auth, SyncClient
+from tests.conftest import PASSWORD, Auth, SyncClient, mutation
 from webapp.auth.session import AUTH_AT
 from webapp.db import session_scope
 
@@ -433,17 +433,7 @@ def test_editors_and_viewers_cannot_read_the_audit_nor_strangers_find_it(
 
 def test_the_audit_describes_changes_as_the_page_does(app, phone):
     owner = phone()
-    owner.sync(
-        {
-            "id": str(uuid.uuid4()),
-            "type": "contact",
-            "entity_id": str(uuid.uuid4()),
-            "op": "put",
-            "base_version": None,
-            "fields": {"name": "Finanzas"},
-            "base": {},
-        }
-    )
+    owner.sync(mutation(uuid.uuid4(), {"name": "Finanzas"}))
     path = AUDIT.format(workspace_id=owner.workspace)
     events = owner.call("GET", f"{path}?lang=es").get_json()["events"]
     change = next(e for e in events if e["action"] == "sync.mutation")

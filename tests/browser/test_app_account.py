@@ -48,6 +48,12 @@ def record_at(app: Any, when: datetime, action: str, **where: Any) -> None:
         session.add(AuditEvent(action=action, created_at=when, details={}, **where))
 
 
+def signed_in_at_half_past_six_utc(app: Any, user: Any) -> None:
+    """A sign-in of the user on 15 January 2026 at 18:30 UTC: 12:30 in Guadalajara."""
+    when = datetime(2026, 1, 15, 18, 30, tzinfo=UTC)
+    record_at(app, when, "auth.sign_in", actor_id=user.id, subject_id=user.id)
+
+
 def stored(app: Any, model: str, user_id: Any) -> Any:
     from webapp.auth.models import User
 
@@ -73,6 +79,28 @@ def signed_in_and_unlocked(page: Page, email: str) -> None:
     page.evaluate("window.__sawLock = false")
 
 
+def phone_and_laptop(new_context: Callable[..., Any], user: Any) -> tuple[Page, Page]:
+    """The user's phone, unlocked in the app, and a laptop signed in beside it."""
+    page = open_phone(new_context)
+    signed_in_and_unlocked(page, user.email)
+    laptop = new_context(locale="es-MX").new_page()
+    sign_in(laptop, user.email)
+    return page, laptop
+
+
+def assert_signed_out(page: Page, base_url: str) -> None:
+    page.goto("/account")
+    expect(page).to_have_url(f"{base_url}/login?next=/account")
+
+
+def change_password(form: Any, current: str) -> None:
+    """Fill the app's password form (current, then the new one twice) and send it."""
+    form.get_by_label("Contraseña actual").fill(current)
+    form.get_by_label("Nueva contraseña", exact=True).fill(NEW_PASSWORD)
+    form.get_by_label("Repite la nueva contraseña").fill(NEW_PASSWORD)
+    form.get_by_role("button", name="Cambiar contraseña").click()
+
+
 @pytest.fixture
 def ana(make_user: Any, make_workspace: Any) -> Any:
     """An owner whose account speaks Spanish, with a workspace in Guadalajara."""
@@ -85,13 +113,7 @@ def test_account_activity_and_audit_open_and_close_without_the_pin(
     live_server: Any, new_context: Callable[..., Any], ana: Any
 ) -> None:
     # 18:30 UTC is 12:30 in Guadalajara; 03:05 UTC is 21:05 the evening before.
-    record_at(
-        live_server.app,
-        datetime(2026, 1, 15, 18, 30, tzinfo=UTC),
-        "auth.sign_in",
-        actor_id=ana.id,
-        subject_id=ana.id,
-    )
+    signed_in_at_half_past_six_utc(live_server.app, ana)
     record_at(
         live_server.app,
         datetime(2026, 1, 15, 3, 5, tzinfo=UTC),
@@ -151,25 +173,16 @@ def test_account_activity_and_audit_open_and_close_without_the_pin(
 def test_changing_the_password_keeps_this_phone_unlocked_under_its_pin(
     live_server: Any, new_context: Callable[..., Any], ana: Any
 ) -> None:
-    page = open_phone(new_context)
-    signed_in_and_unlocked(page, ana.email)
-    laptop = new_context(locale="es-MX").new_page()
-    sign_in(laptop, ana.email)
+    page, laptop = phone_and_laptop(new_context, ana)
     old_kid = stored(live_server.app, "snapshot_kid", ana.id)
 
     page.goto("/app#account")
     form = page.get_by_test_id("account-password")
-    form.get_by_label("Contraseña actual").fill("no es la mía")
-    form.get_by_label("Nueva contraseña", exact=True).fill(NEW_PASSWORD)
-    form.get_by_label("Repite la nueva contraseña").fill(NEW_PASSWORD)
-    form.get_by_role("button", name="Cambiar contraseña").click()
+    change_password(form, "no es la mía")
     expect(form.get_by_text("La contraseña actual es incorrecta.")).to_be_visible()
     assert stored(live_server.app, "snapshot_kid", ana.id) == old_kid
 
-    form.get_by_label("Contraseña actual").fill(PASSWORD)
-    form.get_by_label("Nueva contraseña", exact=True).fill(NEW_PASSWORD)
-    form.get_by_label("Repite la nueva contraseña").fill(NEW_PASSWORD)
-    form.get_by_role("button", name="Cambiar contraseña").click()
+    change_password(form, PASSWORD)
     expect(page.get_by_test_id("notice")).to_contain_text("Se cambió tu contraseña.")
     new_kid = stored(live_server.app, "snapshot_kid", ana.id)
     assert new_kid != old_kid
@@ -182,8 +195,7 @@ def test_changing_the_password_keeps_this_phone_unlocked_under_its_pin(
     assert page.evaluate("window.__sawLock") is False
 
     # The laptop is signed out; this phone opens again with the same PIN.
-    laptop.goto("/account")
-    expect(laptop).to_have_url(f"{live_server.url}/login?next=/account")
+    assert_signed_out(laptop, live_server.url)
     page.reload()
     unlock(page, PIN)
     expect(page.get_by_test_id("directory")).to_be_visible()
@@ -192,10 +204,7 @@ def test_changing_the_password_keeps_this_phone_unlocked_under_its_pin(
 def test_signing_out_everywhere_erases_this_phone_and_signs_out_the_others(
     live_server: Any, new_context: Callable[..., Any], ana: Any
 ) -> None:
-    page = open_phone(new_context)
-    signed_in_and_unlocked(page, ana.email)
-    laptop = new_context(locale="es-MX").new_page()
-    sign_in(laptop, ana.email)
+    page, laptop = phone_and_laptop(new_context, ana)
 
     page.goto("/app#account")
     everywhere = page.get_by_test_id("sign-out-everywhere")
@@ -204,20 +213,13 @@ def test_signing_out_everywhere_erases_this_phone_and_signs_out_the_others(
     everywhere.get_by_role("button", name="Cerrar sesión en todos los dispositivos").click()
     page.wait_for_url("**/login**")
     eventually(lambda: page.evaluate(DATABASES) == [])
-    laptop.goto("/account")
-    expect(laptop).to_have_url(f"{live_server.url}/login?next=/account")
+    assert_signed_out(laptop, live_server.url)
 
 
 def test_the_server_pages_that_remain_show_local_times_too(
     live_server: Any, new_context: Callable[..., Any], ana: Any
 ) -> None:
-    record_at(
-        live_server.app,
-        datetime(2026, 1, 15, 18, 30, tzinfo=UTC),
-        "auth.sign_in",
-        actor_id=ana.id,
-        subject_id=ana.id,
-    )
+    signed_in_at_half_past_six_utc(live_server.app, ana)
     page = open_phone(new_context)
     sign_in(page, ana.email)
     page.goto("/account/activity")

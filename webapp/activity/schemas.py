@@ -72,15 +72,20 @@ class WorkspaceEvent(AccountEvent):
         )
 
 
-class AccountActivity(BaseModel):
-    """A page of the user's account events, newest first."""
+class Paged(BaseModel):
+    """Where the next (older) page of events starts."""
 
     model_config = ANSWER
 
-    events: list[AccountEvent]
     next_before: int | None = Field(
         description="Pass it as `before` for the older events; null on the last page."
     )
+
+
+class AccountActivity(Paged):
+    """A page of the user's account events, newest first."""
+
+    events: list[AccountEvent]
 
     @classmethod
     def of(cls, page: EventPage) -> AccountActivity:
@@ -89,15 +94,10 @@ class AccountActivity(BaseModel):
         return cls(events=events, next_before=page.next_before)
 
 
-class WorkspaceAudit(BaseModel):
+class WorkspaceAudit(Paged):
     """A page of the workspace's events, newest first."""
 
-    model_config = ANSWER
-
     events: list[WorkspaceEvent]
-    next_before: int | None = Field(
-        description="Pass it as `before` for the older events; null on the last page."
-    )
 
     @classmethod
     def of(cls, page: EventPage) -> WorkspaceAudit:
