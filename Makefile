@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check --quiet
 export ENLACE_INSTANCE_PATH ?= $(CURDIR)/instance
+# pytest-xdist processes for `make test` (auto: one per core; 0 runs the tests in this process).
+TEST_WORKERS ?= auto
 
 .PHONY: run test bench install install-dev translations extract-messages labels lint clean
 
@@ -42,7 +44,7 @@ run: $(VENV)/.installed translations
 test: $(VENV)/.installed-dev translations
 	$(BIN)/ruff check .
 	node --test --test-reporter=dot tests/js/*.test.mjs
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 bench: $(VENV)/.installed-dev translations
 	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python "$$script" || exit 1; done

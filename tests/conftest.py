@@ -31,6 +31,7 @@ from tests.helpers import (  # noqa: F401
     sign_in,
     sign_in_http,
     submit_form,
+    worker_database,
 )
 from webapp import create_app
 from webapp.db import Base, get_engine, make_engine, session_scope
@@ -55,7 +56,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_database() -> str:
     """Empty the test PostgreSQL database and migrate it from scratch, once."""
-    url = pg_url(PG_URL)
+    url = worker_database(PG_URL)
     reset_postgres(url)
     return url
 

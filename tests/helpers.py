@@ -5,6 +5,7 @@ fixtures on them, and `bench/` imports them without pytest.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import uuid
@@ -15,7 +16,7 @@ from typing import Any
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from webapp.db import make_engine
@@ -76,6 +77,28 @@ def pg_url(url: str) -> str:
     if url.startswith(("postgresql://", "postgres://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
+
+
+def worker_database(url: str) -> str:
+    """Return the PostgreSQL URL this test process uses: under pytest-xdist, one database per
+    worker (`<name>_gw0`, …), made beside the given one when missing; else the given one."""
+    url = pg_url(url)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker:
+        return url
+    given = make_url(url)
+    name = f"{given.database}_{worker}"
+    engine = create_engine(given, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            )
+            if not exists:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return given.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_postgres(url: str) -> None:

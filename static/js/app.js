@@ -512,6 +512,26 @@ async function loadDirectory() {
 }
 
 /**
+ * The worker kept newer deltas (after a push): open only those and patch the copy in memory,
+ * as a refresh does, instead of opening every envelope again. A newer full snapshot (or none)
+ * means starting from the store.
+ */
+async function catchUp() {
+  const { full, deltas } = await store.getEnvelopes(state.workspaceId);
+  if (!full || !baseDirectory || full.revision > baseDirectory.revision) {
+    await loadDirectory();
+    return;
+  }
+  const expected = { userId: state.user.id, workspaceId: state.workspaceId, kid: unlocked.kid };
+  const { chain } = deltaChain(baseDirectory.revision, deltas);
+  for (const delta of chain) {
+    const changes = await openEnvelope(delta, unlocked.key, { ...expected, base: delta.base });
+    applyDelta(baseDirectory, { ...changes, base: delta.base, revision: delta.revision });
+  }
+  if (chain.length) await edits.showDirectory();
+}
+
+/**
  * Show a directory (the copy with pending edits). Its search index follows: built afresh for
  * another workspace, else only the records that changed are put again (a save or a delta changes
  * a few of 5,000: rebuilding the index took a 200 ms task).
@@ -724,7 +744,7 @@ async function sendAlert() {
 async function onWorkerMessage(message) {
   if (message?.type === "envelopes-changed") {
     if (!unlocked || message.workspace !== state.workspaceId) return;
-    await loadDirectory();
+    await catchUp();
     update({ syncedAt: (await store.getMeta(state.workspaceId, "synced_at")) ?? state.syncedAt });
   }
   if (message?.type === "outbox-flushed") {

@@ -7,10 +7,9 @@ received.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -36,6 +35,24 @@ def push(app) -> Iterator[PushService]:  # type: ignore[no-untyped-def]
         )
         yield service
         assert service.errors == []  # every message had a valid VAPID JWT and decrypted
+
+
+class Clock:
+    """The dispatcher's "now", moved by the test instead of sleeping (coalescing, leases, retries)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
 
 
 def subscribe(device, push: PushService) -> dict:  # type: ignore[no-untyped-def, type-arg]
@@ -109,20 +126,20 @@ def test_the_vapid_header_is_signed_once_per_origin_and_connections_are_reused(a
 
 
 def test_a_burst_within_the_window_is_one_message_per_device_counting_others_changes(
-    app, device, push
+    app, device, push, clock
 ):
     app.config["PUSH_COALESCE_SECONDS"] = 1.0
     owner = device()
     editor = device(owner.workspace_obj, "editor")
     viewer = device(owner.workspace_obj, "viewer")
     owner_phone, editor_phone, viewer_phone = (subscribe(d, push) for d in (owner, editor, viewer))
-    dispatcher = Dispatcher(app)
+    dispatcher = Dispatcher(app, clock)
 
     change(owner)
     assert dispatcher.run_once() == 0  # the window is still open
     change(owner, "Beto")
     editor.sync(mutation(uuid.uuid4(), {"name": "Carla"}))
-    time.sleep(1.1)
+    clock.advance(1.1)
     assert dispatcher.run_once() == 3
 
     def only(phone):  # type: ignore[no-untyped-def]
@@ -165,19 +182,21 @@ def next_attempts(app) -> list[datetime]:  # type: ignore[no-untyped-def]
         return list(session.scalars(select(PushDelivery.next_attempt_at)))
 
 
-def test_429_waits_as_long_as_retry_after_says_then_sends(app, device, push):
+def test_429_waits_as_long_as_retry_after_says_then_sends(app, device, push, clock):
     owner = device()
     member = device(owner.workspace_obj, "viewer")
     phone = subscribe(member, push)
     push.answer(phone, 429, **{"Retry-After": "2"})
     change(owner)
-    dispatcher = Dispatcher(app)
+    dispatcher = Dispatcher(app, clock)
     before = datetime.now(UTC)
     dispatcher.run_once()
     [due] = next_attempts(app)
     assert (due - before).total_seconds() >= 1.9  # not the 0.05 s backoff
     assert dispatcher.run_once() == 0 and push.messages(phone) == []
-    time.sleep(2.1)
+    clock.advance(1.5)
+    assert dispatcher.run_once() == 0 and push.messages(phone) == []  # still before Retry-After
+    clock.advance(0.6)
     dispatcher.run_once()
     assert push.messages(phone) == [
         {"type": "directory-changed", "workspace": owner.workspace, "revision": 1, "count": 1}
@@ -185,19 +204,21 @@ def test_429_waits_as_long_as_retry_after_says_then_sends(app, device, push):
     assert dispatcher.stats["retry"] == 1 and dispatcher.stats["sent"] == 1
 
 
-def test_5xx_is_retried_with_backoff_until_it_goes_through(app, device, push):
+def test_5xx_is_retried_with_backoff_until_it_goes_through(app, device, push, clock):
     owner = device()
     member = device(owner.workspace_obj, "viewer")
     phone = subscribe(member, push)
     push.answer(phone, 500)
     push.answer(phone, 503)
     change(owner)
-    dispatcher = Dispatcher(app)
+    dispatcher = Dispatcher(app, clock)
+    dispatcher.run_once()  # 500
+    assert push.messages(phone) == []
+    clock.advance(1)  # past the first backoff (0.05 s and its jitter)
+    dispatcher.run_once()  # 503
+    assert push.messages(phone) == []
+    clock.advance(1)  # past the second (0.1 s)
     dispatcher.run_once()
-    deadline = time.monotonic() + 5
-    while not push.messages(phone) and time.monotonic() < deadline:
-        time.sleep(0.05)
-        dispatcher.run_once()
     assert len(push.messages(phone)) == 1
     assert dispatcher.stats["retry"] == 2
     assert count(app, PushDelivery) == 0
@@ -215,21 +236,21 @@ def test_other_refusals_are_counted_and_dropped(app, device, push):
     assert count(app, PushDelivery) == 0 and count(app, PushSubscription) == 1
 
 
-def test_nothing_is_lost_when_the_dispatcher_dies(app, device, push):
+def test_nothing_is_lost_when_the_dispatcher_dies(app, device, push, clock):
     app.config["PUSH_LEASE_SECONDS"] = 1.0
     owner = device()
     member = device(owner.workspace_obj, "viewer")
     phone = subscribe(member, push)
     change(owner)
     # A dispatcher turned the change into a delivery and claimed it, then died before sending.
-    dead = Dispatcher(app)
+    dead = Dispatcher(app, clock)
     dead.fan_out()
     assert len(dead.claim(10)) == 1
     change(owner)  # and another change waits in the outbox
-    survivor = Dispatcher(app)
+    survivor = Dispatcher(app, clock)
     survivor.run_once()
     assert [m["revision"] for m in push.messages(phone)] == [2]  # the claimed one waits
-    time.sleep(1.1)
+    clock.advance(1.1)  # the dead one's lease runs out
     survivor.run_once()
     assert sorted(m["revision"] for m in push.messages(phone)) == [1, 2]
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.conftest import PG_URL, app_config
-from tests.helpers import PASSWORD, pg_url, reset_postgres, sign_in_http
+from tests.helpers import PASSWORD, reset_postgres, sign_in_http, worker_database
 from tests.processes import (
     CLI,
     change_http,
@@ -29,10 +29,10 @@ from tests.processes import (
 )
 from tests.pushservice import PushService
 from webapp import create_app
-from webapp.db import get_engine, session_scope
+from webapp.db import get_engine, make_engine, session_scope
 
 
-def test_under_enlace_run_a_change_reaches_the_other_member_within_10_seconds(tmp_path):
+def test_under_enlace_run_a_change_reaches_the_other_member_and_not_its_author(tmp_path):
     instance = tmp_path / "instance"
     with PushService() as push:
         env = environment(instance, f"sqlite:///{instance / 'enlace.db'}", push)
@@ -46,9 +46,10 @@ def test_under_enlace_run_a_change_reaches_the_other_member_within_10_seconds(tm
 
             started = time.monotonic()
             revision = change_http(ana, base_url, workspace, "Bomberos")
-            arrived = push.wait_for(lambda: push.messages(beto_phone), timeout=10)
+            # How fast is bench/push_bench.py's question; this bound only ends a failing test.
+            arrived = push.wait_for(lambda: push.messages(beto_phone), timeout=90)
             elapsed = time.monotonic() - started
-            assert arrived, f"nothing within 10 s: {push.errors} {log.read_text()[-2000:]}"
+            assert arrived, f"nothing within 90 s: {push.errors} {log.read_text()[-2000:]}"
             # (Changes the server made when the workspace was created, if any, were fanned out
             # before anyone subscribed.)
             assert push.messages(beto_phone) == [
@@ -67,6 +68,29 @@ def test_under_enlace_run_a_change_reaches_the_other_member_within_10_seconds(tm
 
 
 # --- gunicorn ×2 + push-worker ×2 on PostgreSQL ------------------------------------------------
+
+
+def wait_for_drained(url: str, push: PushService, timeout: float = 90.0) -> bool:
+    """Wait until no outbox message or delivery is left and no request is in flight."""
+    engine = make_engine(url)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                waiting = conn.scalar(
+                    text(
+                        "SELECT (SELECT count(*) FROM outbox_messages)"
+                        " + (SELECT count(*) FROM push_deliveries)"
+                    )
+                )
+            with push.lock:
+                in_flight = bool(push.in_flight)
+            if not waiting and not in_flight:
+                return True
+            push.wait_for(lambda: False, timeout=0.2)  # wakes when a message arrives
+        return False
+    finally:
+        engine.dispose()
 
 
 def worker_ports(pid: int) -> set[int]:
@@ -92,7 +116,7 @@ def worker_ports(pid: int) -> set[int]:
 def test_gunicorn_and_two_push_workers_deliver_each_change_once_even_when_one_is_killed(
     tmp_path,
 ):
-    url = pg_url(PG_URL)
+    url = worker_database(PG_URL)
     reset_postgres(url)
     instance = tmp_path / "instance"
     # The push service answers slowly, so that the kill lands while a worker is sending.
@@ -188,7 +212,9 @@ def test_gunicorn_and_two_push_workers_deliver_each_change_once_even_when_one_is
             assert push.wait_for(complete, timeout=60), {
                 n: [push.messages(p) for p in own] for n, own in phones.items()
             }
-            time.sleep(1.5)  # anything sent twice would arrive now
+            # Anything sent twice would be sent before the queue is empty and nothing is in
+            # flight: wait for that rather than for a while.
+            assert wait_for_drained(url, push), "the push queue never emptied"
             worker_b.send_signal(signal.SIGTERM)
             assert worker_b.wait(timeout=30) == 0  # a clean shutdown
             for http in sessions:

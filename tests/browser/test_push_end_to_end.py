@@ -22,7 +22,7 @@ from sqlalchemy import text
 from tests.browser.app_helpers import PHONE, READY, set_pin, sign_in, wait_until
 from tests.browser.conftest import CI_MESSAGE, TIMEOUT_MS
 from tests.conftest import PG_URL
-from tests.helpers import pg_url, reset_postgres, sign_in_http
+from tests.helpers import reset_postgres, sign_in_http, worker_database
 from tests.processes import enlace_run, environment, init_team, subscribe_http
 from tests.pushservice import PushService
 from webapp.db import make_engine
@@ -54,7 +54,7 @@ def database(backend: str, tmp_path: Path) -> Iterator[str]:
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'instance' / 'enlace.db'}"
         return
-    url = pg_url(PG_URL)
+    url = worker_database(PG_URL)
     reset_postgres(url)
     yield url
     reset_postgres(url)  # leave it empty for the next tests

@@ -36,8 +36,9 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -172,8 +173,11 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 class Dispatcher:
     """Sends the outbox of one database; `run_forever` in a thread or in `enlace push-worker`."""
 
-    def __init__(self, app: Flask):
+    def __init__(self, app: Flask, clock: Callable[[], datetime] = utcnow):
         config = app.config
+        # What "now" is for coalescing, claims, leases and retries: tests pass a clock they move
+        # instead of sleeping.
+        self.clock = clock
         self.engine: Engine = get_engine(app)
         # Writers begin IMMEDIATE on SQLite (webapp.db): a claim is one atomic read-and-mark.
         self.writer: Engine = app.extensions["enlace_db"]["writer"]
@@ -288,7 +292,7 @@ class Dispatcher:
 
     def fan_out(self) -> int:
         """Turn due outbox messages into deliveries, in one transaction; return how many."""
-        now = utcnow()
+        now = self.clock()
         cutoff = now - timedelta(seconds=self.coalesce)
         with self.writer.begin() as conn:
             ready = (
@@ -399,7 +403,7 @@ class Dispatcher:
         without statistics on new tables, join every membership to every delivery before the
         LIMIT (0.3–1 s per claim).
         """
-        now = utcnow()
+        now = self.clock()
         due = (
             select(PushDelivery.id)
             .where(
@@ -532,7 +536,7 @@ class Dispatcher:
             params = {
                 "did": item.id,
                 "attempts": item.attempts + 1,
-                "due": utcnow() + timedelta(seconds=delay),
+                "due": self.clock() + timedelta(seconds=delay),
             }
         else:
             statement, params = _DELETE_DELIVERY, {"did": item.id}
