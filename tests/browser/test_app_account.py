@@ -169,6 +169,13 @@ def test_account_activity_and_audit_open_and_close_without_the_pin(
     assert page.evaluate("window.__sawLock") is False
     assert page.url.endswith("/app#")
 
+    # The language chosen in the app is the account's too: the server stores it.
+    page.goto("/app#account")
+    page.get_by_label("Idioma").select_option("en")
+    expect(page.get_by_role("heading", name="My account")).to_be_visible()
+    eventually(lambda: stored(live_server.app, "locale", ana.id) == "en")
+    assert page.evaluate("window.__sawLock") is False
+
 
 def test_changing_the_password_keeps_this_phone_unlocked_under_its_pin(
     live_server: Any, new_context: Callable[..., Any], ana: Any
