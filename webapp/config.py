@@ -10,6 +10,8 @@ from pathlib import Path
 from webapp.push.endpoints import parse_allowed
 
 ROOT = Path(__file__).resolve().parent.parent
+# The languages the interface speaks (the first is the default): pages, the API, the app shell.
+LANGUAGES = ("es", "en")
 
 # The browsers' push services, as hosts (webapp/push/endpoints.py reads the syntax).
 DEFAULT_PUSH_ENDPOINTS = ",".join(
@@ -120,7 +122,7 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         "ARGON2_WAIT_SECONDS": 20.0,
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "webapp" / "translations"),
-        "LANGUAGES": ["es", "en"],
+        "LANGUAGES": list(LANGUAGES),
         "INVITATION_DAYS": 7,
         # Changes per page of a pull (the one place for it); a delta envelope holds every page.
         "SYNC_PAGE_SIZE": 500,

@@ -105,7 +105,8 @@ export const STRINGS = Object.freeze({
     alert_send: "Enviar alerta",
     alert_sending: "Enviando…",
     alert_sent_many: "Alerta enviada a {count} dispositivos.",
-    alert_sent_none: "Alerta registrada, pero ningún otro miembro tiene las notificaciones activadas.",
+    alert_sent_none:
+      "Alerta registrada, pero no llegó a nadie: ningún otro miembro tiene las notificaciones activadas. Llama al equipo: los números están en el protocolo.",
     alert_sent_one: "Alerta enviada a 1 dispositivo.",
     alert_team: "Alertar al equipo",
     alert_title: "¿Alertar a todo el equipo?",
@@ -201,6 +202,8 @@ export const STRINGS = Object.freeze({
     readiness_missing: "Qué falta",
     readiness_offline: "La lista de preparación se calcula en el servidor: conéctate para verla.",
     readiness_title: "Preparación ante crisis",
+    readiness_viewer:
+      "Esta puntuación cuenta solo los contactos y protocolos que puedes ver. Los propietarios y editores pueden ver además los restringidos, así que su puntuación puede ser otra: pídeles que completen lo que falta.",
     office_poster: "Cartel de la oficina",
     workspace_page: "Página del espacio de trabajo",
     // The device lock (pin-rules.js, views/lock.js ReauthView).
@@ -511,7 +514,8 @@ export const STRINGS = Object.freeze({
     alert_send: "Send alert",
     alert_sending: "Sending…",
     alert_sent_many: "Alert sent to {count} devices.",
-    alert_sent_none: "Alert recorded, but no other member has notifications turned on.",
+    alert_sent_none:
+      "Alert recorded, but it reached nobody: no other member has notifications turned on. Call the team: the numbers are in the playbook.",
     alert_sent_one: "Alert sent to 1 device.",
     alert_team: "Alert the team",
     alert_title: "Alert the whole team?",
@@ -606,6 +610,8 @@ export const STRINGS = Object.freeze({
     readiness_missing: "What is missing",
     readiness_offline: "The readiness checklist is worked out on the server: connect to see it.",
     readiness_title: "Crisis readiness",
+    readiness_viewer:
+      "This score counts only the contacts and playbooks you can see. Owners and editors may also see restricted ones, so their score can differ: ask them to fix what is missing.",
     office_poster: "Office poster",
     workspace_page: "Workspace page",
     // The device lock (pin-rules.js, views/lock.js ReauthView).

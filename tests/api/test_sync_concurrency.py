@@ -32,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 import requests
 from sqlalchemy import select
 
@@ -358,6 +359,7 @@ def read_until(
             return
 
 
+@pytest.mark.slow
 def test_a_pull_during_writes_to_two_entity_types_skips_no_change(
     app, backend, live_url, make_user, make_workspace, add_member
 ):

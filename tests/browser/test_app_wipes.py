@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.app_helpers import (
@@ -21,6 +22,7 @@ from tests.browser.app_helpers import (
 )
 
 
+@pytest.mark.slow
 def test_ten_wrong_pins_wipe_this_users_data_sign_out_and_say_so(
     live_server: Any, new_context: Callable[..., Any], device: Any
 ) -> None:

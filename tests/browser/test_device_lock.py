@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.app_helpers import (
@@ -56,7 +57,9 @@ def test_a_locked_phone_whose_data_is_deleted_gets_no_new_pin_without_the_passwo
     live_server: Any, new_context: Callable[..., Any], device: Any
 ) -> None:
     owner = device()
-    create(owner, "Línea de Dirección", visibility="restricted", phones=[{"number": "+525511112222"}])
+    create(
+        owner, "Línea de Dirección", visibility="restricted", phones=[{"number": "+525511112222"}]
+    )
     page = new_context(**PHONE).new_page()
     sign_in(page, owner.user.email)
     set_pin(page)
@@ -104,6 +107,7 @@ def test_forgot_pin_asks_for_the_password_then_a_new_pin_opens_the_same_copy(
     expect(page.get_by_test_id("directory")).to_contain_text("Finanzas")
 
 
+@pytest.mark.slow
 def test_ten_wrong_pins_offline_end_the_session_at_the_next_connection(
     live_server: Any, new_context: Callable[..., Any], device: Any
 ) -> None:

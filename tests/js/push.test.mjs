@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { b64urlEncode } from "../../static/js/crypto.js";
 import {
   alertCharsLeft,
+  alertResult,
   appUrl,
   applicationServerKey,
   checkAlertMessage,
@@ -190,4 +191,12 @@ test("levels and Retry-After in whole minutes", () => {
   assert.equal(retryMinutes(601), 11);
   assert.equal(retryMinutes(null), 1);
   assert.equal(retryMinutes("x"), 1);
+});
+
+test("an alert that reached no device is a warning; one that reached some is a success", () => {
+  assert.deepEqual(alertResult(0), { key: "alert_sent_none", params: {}, tone: "warn" });
+  assert.deepEqual(alertResult(1), { key: "alert_sent_one", params: {}, tone: "ok" });
+  assert.deepEqual(alertResult(3), { key: "alert_sent_many", params: { count: 3 }, tone: "ok" });
+  // An answer without a count cannot claim success.
+  for (const odd of [undefined, null, -1, 1.5, "2"]) assert.equal(alertResult(odd).tone, "warn");
 });
