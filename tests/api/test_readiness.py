@@ -246,7 +246,7 @@ def test_texts_follow_the_user_or_the_lang_parameter(device):
     ("path", "status"),
     [
         ("/api/v1/workspaces/not-a-uuid/readiness", 404),
-        (f"/api/v1/workspaces/{uuid.uuid4()}/readiness", 404),
+        ("/api/v1/workspaces/7d0c2f9e-5b1a-4c3e-9f47-2a6b8e1d3c50/readiness", 404),  # nobody's
         ("/api/v1/workspaces/{wid}/readiness?lang=fr", 400),
         ("/api/v1/workspaces/{wid}/readiness?lang=%FF", 400),
     ],
