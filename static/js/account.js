@@ -1,4 +1,4 @@
-// The account and audit screens' decisions (docs/ARCHITECTURE.md, 4.10): what a form may send,
+// The account and audit screens' decisions (docs/ARCHITECTURE.md, 4.11): what a form may send,
 // how a refusal reads, how pages of events add up. No DOM: app.js calls the API and keeps state.
 
 /** Name a device as the account page does: "Chrome on Android", else what is known. */

@@ -25,12 +25,14 @@ import {
   upgradeKeyring,
 } from "./keyring.js";
 import { createPasskeyWrap, passkeysAvailable, unlockWithPasskey } from "./passkey.js";
+import { createPasswordGate } from "./password-gate.js";
 import { secretProblem, strongUnlockRequired } from "./pin-rules.js";
 import { checkAlertMessage, isLevel, retryMinutes } from "./push.js";
 import { browserEnv, readSwitch, turnOff, turnOn } from "./push-device.js";
 import { createContactIndex, syncIndex } from "./search.js";
 import { applyDelta, buildDirectory, deltaChain } from "./snapshot.js";
 import { openStore } from "./store.js";
+import { createTeam } from "./team.js";
 import {
   forgetDevice,
   lastUserId,
@@ -48,6 +50,8 @@ const LOGIN = "/login?next=/app";
 // Records the app has forms for (`#new/<type>`, `#edit/<type>/<id>`); above `state`, whose
 // first route is read at once.
 const FORM_TYPES = ["contact", "playbook"];
+// The workspace's screens (members, its settings: team.js), besides the views of routeOf.
+const TEAM_VIEWS = ["members", "workspace"];
 // Interactions that keep the app unlocked while it is visible.
 const ACTIVITY = ["pointerdown", "keydown", "wheel", "touchstart", "scroll"];
 
@@ -109,6 +113,10 @@ let state = {
   events: null,
   busy: false,
   now: new Date(),
+  team: null, // the members screen: team.js
+  workspaceSettings: null, // the workspace screen: team.js
+  password: null, // {busy, error} while a change waits for the password (password-gate.js)
+  canShare: typeof navigator.share === "function", // the Web Share API: invitation links
 };
 
 function update(patch) {
@@ -131,6 +139,7 @@ function routeOf(hash) {
   const accountViews = ["account", "activity", "audit"];
   if (accountViews.includes(view)) return { view };
   if (views.includes(view)) return { view };
+  if (TEAM_VIEWS.includes(view)) return { view };
   return { view: "directory" };
 }
 
@@ -484,6 +493,7 @@ async function lock() {
   baseDirectory = null;
   api.setUnlockToken(null);
   idle.stop();
+  team.forget(); // members' names and emails need an unlocked app
   if (state.screen === "main") {
     update({
       screen: "locked",
@@ -784,7 +794,7 @@ async function onWorkerMessage(message) {
   }
 }
 
-// --- the account and the audit log (docs/ARCHITECTURE.md, 4.10) ----------------------------
+// --- the account and the audit log (docs/ARCHITECTURE.md, 4.11) ----------------------------
 
 function setAccount(patch) {
   update({ account: { ...(state.account ?? {}), ...patch } });
@@ -1014,8 +1024,45 @@ const edits = createEditController({
   fail,
 });
 
+// Changes that need a recent password ask for it in place, then go again (password-gate.js).
+const gate = createPasswordGate({
+  reauth: (password) => api.reauth(password),
+  onChange: (password) => update({ password }),
+});
+const team = createTeam({
+  api,
+  gate,
+  getState: () => state,
+  update,
+  notice,
+  handleApiError,
+  sessionChanged: () => renewSession(),
+  fail,
+});
+
+/** The user's own role or membership changed on this device: read the session and follow it. */
+async function renewSession() {
+  let session;
+  try {
+    session = await api.session();
+  } catch (error) {
+    return handleApiError(error);
+  }
+  await keepSession(session);
+  const workspaces = session.workspaces;
+  update({ workspaces });
+  if (!workspaces.some((w) => w.id === state.workspaceId)) {
+    if (!workspaces.length) return update({ screen: "no-workspace", workspaceId: null, directory: null });
+    location.hash = "";
+    return useWorkspace(workspaces[0].id, true);
+  }
+  // A role across viewer and editor rotated the key: the copy follows (newKey).
+  await refresh();
+}
+
 const actions = {
   ...edits.actions,
+  ...team.actions,
   install: () => promptInstall().catch(fail),
   setPin: (secret, confirm, kind) => setPin(secret, confirm, kind).catch(fail),
   unlock: (secret) => unlock(secret).catch(fail),
@@ -1047,12 +1094,19 @@ const actions = {
     await store.setMeta(state.workspaceId, "favourites", favourites);
     update({ favourites });
   },
-  async copy(text) {
+  async copy(text, copiedKey = "copied") {
     try {
       await navigator.clipboard.writeText(text);
-      notice("copied", "ok");
+      notice(copiedKey, "ok");
     } catch {
       notice("copy_failed", "error");
+    }
+  },
+  async share(data) {
+    try {
+      await navigator.share(data);
+    } catch (error) {
+      if (error?.name !== "AbortError") notice("share_failed", "error"); // AbortError: closed
     }
   },
   async switchWorkspace(workspaceId) {
@@ -1107,6 +1161,7 @@ function fail(error) {
 
 window.addEventListener("hashchange", () => {
   update({ route: routeOf(location.hash), alert: null, confirmDelete: null });
+  gate.cancel(); // a password asked for on the screen left behind
   window.scrollTo(0, 0);
   if (state.route.view === "status") openSettings().catch(fail);
   if (state.route.view === "conflicts") edits.openConflicts().catch(fail);

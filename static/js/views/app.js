@@ -6,6 +6,8 @@ import { EventsView } from "./activity.js";
 import { ConflictsView, SyncBanner } from "./conflicts.js";
 import { ContactView } from "./contact.js";
 import { ContactFormView } from "./contact-form.js";
+import { MembersView } from "./members.js";
+import { WorkspaceSettingsView } from "./workspace-settings.js";
 import { PlaybookFormView } from "./playbook-form.js";
 import { DirectoryView } from "./directory.js";
 import { QuickDial, ReauthView, SetPinView, UnlockView, WipedView } from "./lock.js";
@@ -50,6 +52,7 @@ function Tabs({ state, t }) {
     (name === "directory" && (view === "contact" || view === "search")) ||
     (name === "playbooks" && view === "playbook") ||
     (name === "status" && view === "readiness") ||
+    (name === "status" && (view === "members" || view === "workspace")) ||
     (name === "status" && ["account", "activity", "audit"].includes(view));
   return html`<nav class="tabs" aria-label=${t("sections")}>
     ${TABS.map(
@@ -94,6 +97,10 @@ function MainView(props) {
       return html`<${StatusView} ...${props} />`;
     case "readiness":
       return html`<${ReadinessView} ...${props} />`;
+    case "members":
+      return html`<${MembersView} ...${props} />`;
+    case "workspace":
+      return html`<${WorkspaceSettingsView} ...${props} />`;
     case "account":
       return html`<${AccountView} ...${props} />`;
     case "activity":

@@ -33,6 +33,14 @@ from webapp.push.schemas import (
 from webapp.readiness.schemas import Readiness
 from webapp.snapshot.schemas import PublicContacts, SnapshotEnvelope, SnapshotKey
 from webapp.sync.schemas import MAX_MUTATIONS, SyncRequest, SyncResponse
+from webapp.workspaces.schemas import (
+    InvitationRequest,
+    Members,
+    PendingInvitation,
+    RoleRequest,
+    SettingsUpdate,
+    WorkspaceSettings,
+)
 
 MAX_BODY = "1 MiB"
 REF = "#/components/schemas/{model}"
@@ -53,6 +61,9 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     SubscriptionCreated,
     PushPreferences,
     AlertCreated,
+    Members,
+    PendingInvitation,
+    WorkspaceSettings,
     Account,
     Devices,
     AccountActivity,
@@ -65,6 +76,9 @@ REQUESTS: tuple[type[BaseModel], ...] = (
     SubscriptionDelete,
     AlertRequest,
     ReauthRequest,
+    InvitationRequest,
+    RoleRequest,
+    SettingsUpdate,
     AccountUpdate,
     PasswordChange,
 )
