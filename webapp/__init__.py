@@ -14,6 +14,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Create the Flask application; `overrides` replace settings read from the environment."""
     from webapp import converters, db, i18n, jsonprovider, security, templating
     from webapp.activity import routes as activity_routes
+    from webapp.api import account as account_api
     from webapp.api import routes as api_routes
     from webapp.auth import routes as auth_routes
     from webapp.auth.session import init_login
@@ -73,6 +74,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(workspace_routes.bp)
     app.register_blueprint(activity_routes.bp)
     app.register_blueprint(api_routes.bp)
+    app.register_blueprint(account_api.bp)
     app.register_blueprint(sync_routes.bp)
     app.register_blueprint(snapshot_routes.bp)
     app.register_blueprint(toolkit_routes.bp)

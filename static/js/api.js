@@ -35,6 +35,8 @@ async function readError(response, workspaceScoped) {
   const error = new ApiError(response.status, body.error || `http_${response.status}`, body.message, wipe);
   // Seconds to wait after a 429, when the server says.
   error.retryAfter = Number(response.headers?.get?.("Retry-After")) || null;
+  // Messages by field (`new_password`), in the user's language, where the server names them.
+  error.errors = body && typeof body.errors === "object" && body.errors ? body.errors : {};
   return error;
 }
 
@@ -185,6 +187,60 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     return (await write("POST", path, body)).json();
   }
 
+  // --- the account (docs/ARCHITECTURE.md, 4.12) ---
+
+  /** Return the signed-in user's account: `{id, email, name, locale, password_changed_at}`. */
+  async function account() {
+    return read("/api/v1/account");
+  }
+
+  /** Change the name and/or the language (`{name, locale}`); return the account as saved. */
+  async function saveAccount(changes) {
+    return (await write("PATCH", "/api/v1/account", changes)).json();
+  }
+
+  /** Change the password: ApiError 403 `wrong_password`, 400 with `errors`, 429 when limited. */
+  async function changePassword(current, next) {
+    await write("POST", "/api/v1/account/password", { current_password: current, new_password: next });
+  }
+
+  /** Return the user's signed-in devices, this one with `current: true`. */
+  async function devices() {
+    return (await read("/api/v1/account/devices")).devices;
+  }
+
+  /** Sign out one of the user's devices. */
+  async function endDevice(deviceId) {
+    await write("DELETE", `/api/v1/account/devices/${encodeURIComponent(deviceId)}`);
+  }
+
+  /** Sign out every device of the user, this one included. */
+  async function signOutEverywhere() {
+    await write("POST", "/api/v1/account/sign-out-everywhere");
+  }
+
+  function eventsQuery(lang, before) {
+    const query = new URLSearchParams({ lang });
+    if (before) query.set("before", String(before));
+    return query.toString();
+  }
+
+  /** Return a page of the user's own account events: `{events, next_before}`, labels in `lang`. */
+  async function accountActivity({ lang, before = null }) {
+    return read(`/api/v1/account/activity?${eventsQuery(lang, before)}`);
+  }
+
+  /**
+   * Return a page of a workspace's audit log (owners; the unlock token goes with it): ApiError
+   * 403 `locked` without it, 403 `forbidden` for other roles.
+   */
+  async function workspaceAudit(workspaceId, { lang, before = null }) {
+    const path = `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/audit?${eventsQuery(lang, before)}`;
+    const response = await send(path, { workspaceScoped: true });
+    if (!response.ok) throw await readError(response, true);
+    return response.json();
+  }
+
   // --- members, invitations, settings (the workspace's screens) ------------------------------
 
   function workspacePath(workspaceId, rest, lang) {
@@ -273,6 +329,14 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
   }
 
   return {
+    account,
+    saveAccount,
+    changePassword,
+    devices,
+    endDevice,
+    signOutEverywhere,
+    accountActivity,
+    workspaceAudit,
     members,
     workspaceSettings,
     invite,

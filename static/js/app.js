@@ -3,6 +3,7 @@
 // only and is dropped on lock (docs/ARCHITECTURE.md, 5).
 
 import { html, render } from "../vendor/htm-preact.js";
+import { addPage, eventsFailure, passwordProblem, refusal } from "./account.js";
 import { ApiError, WIPE_USER, WIPE_WORKSPACE, createApi } from "./api.js";
 import { updateCopy } from "./copy.js";
 import { openEnvelope, toBytes } from "./crypto.js";
@@ -107,6 +108,10 @@ let state = {
   lostEdits: 0, // edits erased with the device (ten wrong PINs)
   confirmSignOut: null, // {count} of edits not sent, asked before signing out
   poster: EMPTY_POSTER, // the poster's chooser (poster-choice.js)
+  // The account screen: {account, devices, status, saving, errors: {form, fields}, everywhere}.
+  account: null,
+  // An events screen (#activity, #audit): {scope, status, events, next, more}.
+  events: null,
   busy: false,
   now: new Date(),
   team: null, // the members screen: team.js
@@ -132,6 +137,8 @@ function routeOf(hash) {
   if (view === "new" && FORM_TYPES.includes(type)) return { view: "form", type, id: null, query };
   if (view === "edit" && FORM_TYPES.includes(type) && id) return { view: "form", type, id, query };
   const views = ["playbooks", "status", "quick-dial", "search", "readiness", "conflicts", "poster"];
+  const accountViews = ["account", "activity", "audit"];
+  if (accountViews.includes(view)) return { view };
   if (views.includes(view)) return { view };
   if (TEAM_VIEWS.includes(view)) return { view };
   return { view: "directory" };
@@ -792,6 +799,176 @@ async function onWorkerMessage(message) {
   }
 }
 
+// --- the account and the audit log (docs/ARCHITECTURE.md, 4.12) ----------------------------
+
+function setAccount(patch) {
+  update({ account: { ...(state.account ?? {}), ...patch } });
+}
+
+/** An answer that ends the session (401) wipes the device, as everywhere else. */
+async function ended(error) {
+  if (error instanceof ApiError && error.wipe === WIPE_USER) {
+    await wipeAndSignIn();
+    return true;
+  }
+  if (!(error instanceof ApiError)) throw error;
+  return false;
+}
+
+/** Keep the account's name and language in the saved session, as the next start would. */
+async function keepAccount(account) {
+  const saved = await store.getMeta(USER, "session");
+  const user = { ...saved.user, name: account.name, locale: account.locale };
+  await store.setMeta(USER, "session", { ...saved, user });
+  update({ user: { ...state.user, name: account.name, locale: account.locale } });
+}
+
+/** Open the account screen: the account and its devices, asked afresh. */
+async function openAccount() {
+  setAccount({ status: navigator.onLine ? "loading" : "offline", errors: null, everywhere: null });
+  if (!navigator.onLine) return;
+  try {
+    const [account, devices] = await Promise.all([api.account(), api.devices()]);
+    setAccount({ account, devices, status: "ok" });
+  } catch (error) {
+    if (await ended(error)) return;
+    setAccount({ status: error.offline ? "offline" : "error" });
+  }
+}
+
+/** Save the name or the language; `quiet` (the language switch): no message, offline is fine. */
+async function saveAccount(changes, { quiet = false } = {}) {
+  if (!store) return;
+  if (!navigator.onLine) {
+    if (!quiet) setAccount({ errors: { on: "profile", form: { key: "account_offline" }, fields: {} } });
+    return;
+  }
+  if (!quiet) setAccount({ saving: "profile", errors: null });
+  try {
+    const account = await api.saveAccount(changes);
+    await keepAccount(account);
+    if (state.account?.account) setAccount({ account });
+    if (!quiet) notice("account_saved", "ok");
+  } catch (error) {
+    if (await ended(error)) return;
+    if (quiet) return; // this device speaks the language anyway; the server learns it next time
+    const said = refusal(error);
+    const form = said.key && { key: said.key, params: said.params };
+    setAccount({ errors: { on: "profile", form, fields: said.fields } });
+  } finally {
+    if (!quiet) setAccount({ saving: null });
+  }
+}
+
+/**
+ * Change the password. Other devices are signed out; this one stays signed in and unlocked: the
+ * server voids its unlock token and rotates the key, and the copy's next refresh meets the new
+ * kid (`newKey`), which fetches the key with a new token (the password was just entered) and
+ * wraps it under the same PIN. Edits sealed under the old key would be refused: they go first.
+ */
+async function changePassword({ current, next, confirm }) {
+  const problems = passwordProblem({ current, next, confirm });
+  if (problems) {
+    const fields = Object.fromEntries(Object.entries(problems).map(([f, key]) => [f, { key }]));
+    return setAccount({ errors: { on: "password", form: null, fields } });
+  }
+  if (!navigator.onLine) {
+    return setAccount({ errors: { on: "password", form: { key: "account_offline" }, fields: {} } });
+  }
+  setAccount({ saving: "password", errors: null });
+  await edits.flush().catch(() => null);
+  const waiting = await unsentEdits();
+  if (waiting > 0) {
+    const form = { key: "password_unsent", params: { count: waiting } };
+    return setAccount({ saving: null, errors: { on: "password", form, fields: {} } });
+  }
+  try {
+    await api.changePassword(current, next);
+  } catch (error) {
+    if (await ended(error)) return;
+    const said = refusal(error);
+    const form = said.key && { key: said.key, params: said.params };
+    return setAccount({ saving: null, errors: { on: "password", form, fields: said.fields } });
+  }
+  setAccount({ saving: null, passwordChanged: (state.account?.passwordChanged ?? 0) + 1 });
+  notice("password_changed", "ok");
+  await refresh();
+  await openAccount();
+}
+
+/** Sign out another device; this one is the ordinary sign-out (its copy is erased). */
+async function endDevice(deviceId) {
+  const device = state.account?.devices?.find((d) => d.id === deviceId);
+  if (device?.current) return actions.signOut();
+  try {
+    await api.endDevice(deviceId);
+    notice("device_ended", "ok");
+  } catch (error) {
+    if (await ended(error)) return;
+    // 404: it had ended already; the list below shows what is left.
+    if (error.status !== 404) return notice(error.offline ? "account_offline" : "error_server", "error");
+  }
+  await openAccount();
+}
+
+/** Ask before signing out everywhere, saying how many edits of this device would be lost. */
+async function askSignOutEverywhere() {
+  if (!navigator.onLine) {
+    return setAccount({ errors: { on: "everywhere", form: { key: "account_offline" }, fields: {} } });
+  }
+  await edits.flush().catch(() => null);
+  setAccount({ everywhere: { count: await unsentEdits() }, errors: null });
+}
+
+/**
+ * Sign out every device. This one too: its session ends and the key rotates, so the copy here
+ * could never open or sync again; it is erased as by "Sign out", and the sign-in page follows.
+ */
+async function signOutEverywhere() {
+  // The server forgets this device's push subscription while the session still lets it.
+  await turnOff(api, browserEnv()).catch(() => {});
+  try {
+    await api.signOutEverywhere();
+  } catch (error) {
+    if (await ended(error)) return;
+    return setAccount({ everywhere: null, errors: { on: "everywhere", form: refusal(error), fields: {} } });
+  }
+  await wipeAndSignIn();
+}
+
+/** Open an events screen: the user's own (`account`) or the workspace's audit log. */
+async function openEvents(scope) {
+  update({ events: { scope, status: navigator.onLine ? "loading" : "offline", events: [], next: null } });
+  if (navigator.onLine) await loadEvents(scope, null);
+}
+
+async function moreEvents() {
+  const shown = state.events;
+  if (!shown?.next || shown.more) return;
+  update({ events: { ...shown, more: true } });
+  await loadEvents(shown.scope, shown.next);
+}
+
+async function loadEvents(scope, before) {
+  const workspaceId = state.workspaceId;
+  const asked = { lang: state.lang, before };
+  let page;
+  try {
+    page =
+      scope === "workspace"
+        ? await api.workspaceAudit(workspaceId, asked)
+        : await api.accountActivity(asked);
+  } catch (error) {
+    if (await ended(error)) return;
+    if (error.wipe === WIPE_WORKSPACE) return dropWorkspace(workspaceId);
+    const status = eventsFailure(error);
+    return update({ events: { ...state.events, more: false, status: before ? "ok" : status } });
+  }
+  if (state.events?.scope !== scope) return; // the user moved on meanwhile
+  const { events, next } = addPage(before ? state.events.events : [], page);
+  update({ events: { scope, status: "ok", events, next, more: false } });
+}
+
 // --- actions the views call ---------------------------------------------------------------
 
 /**
@@ -953,7 +1130,20 @@ const actions = {
   async setLanguage(lang) {
     await store.setMeta(USER, "lang", lang);
     update({ lang: pickLanguage(lang, lang) });
+    // The account's language too: the server's pages and messages follow it.
+    await saveAccount({ locale: state.lang }, { quiet: true }).catch(fail);
   },
+  // Called from a screen's effect: the state changes after that render is done, never inside it
+  // (Preact runs a pending effect while re-rendering, and `update` renders synchronously).
+  openAccount: () => Promise.resolve().then(openAccount).catch(fail),
+  saveName: (name) => saveAccount({ name }).catch(fail),
+  changePassword: (fields) => changePassword(fields).catch(fail),
+  endDevice: (deviceId) => endDevice(deviceId).catch(fail),
+  askSignOutEverywhere: () => askSignOutEverywhere().catch(fail),
+  cancelSignOutEverywhere: () => setAccount({ everywhere: null }),
+  signOutEverywhere: () => signOutEverywhere().catch(fail),
+  openEvents: (scope) => Promise.resolve().then(() => openEvents(scope)).catch(fail),
+  moreEvents: () => moreEvents().catch(fail),
   async changePin() {
     if (!navigator.onLine) return notice("change_pin_offline", "error");
     update({ notice: null });

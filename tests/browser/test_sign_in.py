@@ -7,7 +7,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.app_helpers import set_pin, unlock
+from tests.browser.app_helpers import set_pin
 from tests.conftest import PASSWORD
 
 WRONG = "The email or password is incorrect."
@@ -38,8 +38,9 @@ def test_sign_in_shows_the_workspace_then_sign_out(
     page.get_by_role("link", name="My account").click()
     expect(page.get_by_label("Name")).to_have_value("Ana Pérez")
     page.go_back()
-    # Back in the app, which locked when the page was left.
-    unlock(page)
+    # The account is a screen of the app: back on the status screen, still unlocked.
+    expect(page.get_by_test_id("status")).to_be_visible()
+    expect(page.get_by_test_id("unlock")).to_have_count(0)
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url(f"{live_server.url}/login?next=/app")
     expect(page.get_by_text("You are signed out.")).to_be_visible()

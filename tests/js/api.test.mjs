@@ -200,6 +200,44 @@ test("the password is sent to reauth with the CSRF token; a wrong one says so", 
   assert.ok(posted.every((r) => r.headers["X-CSRFToken"] === "token-1"));
 });
 
+test("the account's changes carry the CSRF token and a refusal keeps its messages by field", async () => {
+  const { fetch, seen } = fakeServer([
+    ["GET", "/api/v1/session", { body: SESSION }],
+    ["PATCH", "/api/v1/account", { body: { id: "u1", email: "a@b.c", name: "Ana R", locale: "en" } }],
+    [
+      "POST",
+      "/api/v1/account/password",
+      { status: 400, body: { error: "bad_request", message: "Check", errors: { new_password: "Too short" } } },
+    ],
+    ["DELETE", "/api/v1/account/devices/d%2F1", { status: 204 }],
+  ]);
+  const api = createApi({ fetch });
+  assert.equal((await api.saveAccount({ name: "Ana R" })).name, "Ana R");
+  const patch = seen.find((r) => r.method === "PATCH");
+  assert.equal(patch.headers["X-CSRFToken"], "token-1");
+  assert.deepEqual(JSON.parse(patch.body), { name: "Ana R" });
+  const error = await api.changePassword("old", "new").catch((e) => e);
+  assert.equal(error.status, 400);
+  assert.deepEqual(error.errors, { new_password: "Too short" });
+  await api.endDevice("d/1");
+  assert.equal(seen.at(-1).headers["X-CSRFToken"], "token-1");
+});
+
+test("audit pages ask in the app's language, from where the last page ended", async () => {
+  const { fetch, seen } = fakeServer([
+    ["GET", `/api/v1/workspaces/${WS}/audit?lang=es&before=120`, { body: { events: [], next_before: null } }],
+    ["GET", `/api/v1/workspaces/${WS}/audit?lang=en`, { status: 404, body: { error: "not_found" } }],
+    ["GET", "/api/v1/account/activity?lang=en", { body: { events: [{ id: 1 }], next_before: null } }],
+  ]);
+  const api = createApi({ fetch });
+  api.setUnlockToken("tok");
+  assert.deepEqual(await api.workspaceAudit(WS, { lang: "es", before: 120 }), { events: [], next_before: null });
+  assert.equal(seen[0].headers["X-Enlace-Unlock"], "tok");
+  const gone = await api.workspaceAudit(WS, { lang: "en" }).catch((e) => e);
+  assert.equal(gone.wipe, WIPE_WORKSPACE);
+  assert.equal((await api.accountActivity({ lang: "en" })).events.length, 1);
+});
+
 test("members and settings: reads wipe a workspace that is gone, writes carry the CSRF token", async () => {
   const base = `/api/v1/workspaces/${WS}`;
   const { fetch, seen } = fakeServer([

@@ -94,6 +94,42 @@ def check_own_password(user: User, password: str, failure: str) -> Response | bo
     return check_password(attempt, user, user.email, password, failure)
 
 
+class WrongPassword(ServiceError):
+    """The current password typed to change it is wrong (counted and audited already)."""
+
+    status = 403
+
+
+def change_own_password(user: User, current: str, new: str) -> Response | None:
+    """Change the signed-in user's password as the account page and the API do; None when done.
+
+    The new password is checked first (a weak one costs no attempt), then the current one
+    against the shared failure counters; then every other device session ends, this device's
+    unlock token is void and the snapshot key rotates (`service.change_password`). This device
+    stays signed in with a fresh password entry, so it may fetch the new key and a new token.
+    Returns the refusal to answer with (429, 503).
+
+    :raises ServiceError: naming `new_password`; :raises WrongPassword: naming `current_password`.
+    """
+    try:
+        service.check_password_strength(new)
+    except ServiceError as error:
+        raise ServiceError(error.message, field="new_password") from None
+    right = check_own_password(user, current, "auth.password_change_failed")
+    if isinstance(right, Response):
+        return right
+    if not right:
+        raise WrongPassword(_("The current password is incorrect."), field="current_password")
+    session = get_session()
+    try:
+        service.change_password(session, user, new, keep=user.device)
+    except service.HashingBusy as error:
+        return refused(error)
+    session.commit()
+    mark_authenticated()
+    return None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login() -> Response | str:
     """Show the sign-in form; sign in and redirect on success."""
@@ -222,31 +258,26 @@ def account() -> Response | str:
             request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "es"
         )
     if "profile-submit" in request.form and profile.validate_on_submit():
-        user.name = profile.name.data.strip()
-        user.locale = profile.locale.data
-        session.commit()
-        flash(_("Your account was saved."), "success")
-        return redirect(url_for("auth.account"))
-    if "password-submit" in request.form and password.validate_on_submit():
-        right = check_own_password(
-            user, password.current_password.data, "auth.password_change_failed"
-        )
-        if isinstance(right, Response):
-            return right
-        if not right:
-            password.current_password.errors.append(_("The current password is incorrect."))
+        try:
+            service.update_profile(session, user, profile.name.data, profile.locale.data)
+        except ServiceError as error:
+            getattr(profile, error.field or "name").errors.append(error.message)
         else:
-            try:
-                service.change_password(session, user, password.new_password.data, keep=user.device)
-            except service.HashingBusy as error:
-                return refused(error)
-            except ServiceError as error:
-                getattr(password, error.field or "new_password").errors.append(error.message)
-            else:
-                session.commit()
-                mark_authenticated()
-                flash(_("Your password was changed. Other devices are signed out."), "success")
-                return redirect(url_for("auth.account"))
+            session.commit()
+            flash(_("Your account was saved."), "success")
+            return redirect(url_for("auth.account"))
+    if "password-submit" in request.form and password.validate_on_submit():
+        try:
+            refusal = change_own_password(
+                user, password.current_password.data, password.new_password.data
+            )
+        except ServiceError as error:
+            getattr(password, error.field or "new_password").errors.append(error.message)
+        else:
+            if refusal is not None:
+                return refusal
+            flash(_("Your password was changed. Other devices are signed out."), "success")
+            return redirect(url_for("auth.account"))
     return render_template(
         "auth/account.html",
         profile=profile,

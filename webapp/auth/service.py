@@ -173,6 +173,22 @@ def verify_password(user: User | None, password: str) -> bool:
         return True
 
 
+def update_profile(session: Session, user: User, name: str, locale: str | None) -> None:
+    """Set the user's name and language (the account page and PATCH /api/v1/account).
+
+    :raises ServiceError: naming the field (`name`, `locale`); nothing is changed then.
+    """
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ServiceError(str(_l("Enter a name of 1 to 200 characters.")), field="name")
+    if locale is not None and locale not in current_app.config["LANGUAGES"]:
+        raise ServiceError(str(_l("Choose one of the languages offered.")), field="locale")
+    user.name = name
+    if locale is not None:
+        user.locale = locale
+    session.flush()
+
+
 def record_wrong_password(action: str, user: User | None, email: str, *, by_user: bool) -> None:
     """Audit a wrong password (or the limit reached) at once, in its own transaction.
 

@@ -1,6 +1,8 @@
 // The app's frame: top bar, the screen the state names, the tab bar. Views only render.
 
 import { html } from "../../vendor/htm-preact.js";
+import { AccountView } from "./account.js";
+import { EventsView } from "./activity.js";
 import { ConflictsView, SyncBanner } from "./conflicts.js";
 import { ContactView } from "./contact.js";
 import { ContactFormView } from "./contact-form.js";
@@ -51,6 +53,9 @@ function Tabs({ state, t }) {
     (name === "directory" && (view === "contact" || view === "search")) ||
     (name === "playbooks" && view === "playbook") ||
     (name === "status" && ["readiness", "members", "workspace", "poster"].includes(view));
+    (name === "status" && view === "readiness") ||
+    (name === "status" && (view === "members" || view === "workspace")) ||
+    (name === "status" && ["account", "activity", "audit"].includes(view));
   return html`<nav class="tabs" aria-label=${t("sections")}>
     ${TABS.map(
       ([name, href, label]) =>
@@ -100,6 +105,12 @@ function MainView(props) {
       return html`<${WorkspaceSettingsView} ...${props} />`;
     case "poster":
       return html`<${PosterChoicesView} ...${props} />`;
+    case "account":
+      return html`<${AccountView} ...${props} />`;
+    case "activity":
+      return html`<${EventsView} ...${props} scope="account" />`;
+    case "audit":
+      return html`<${EventsView} ...${props} scope="workspace" />`;
     case "quick-dial":
       return html`<${QuickDial} ...${props} heading=${true} />`;
     default:

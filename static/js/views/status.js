@@ -80,9 +80,9 @@ export function StatusView({ state, actions, t }) {
         ${workspace && html`<a class="button" href="#workspace" data-testid="open-workspace">${t("workspace_settings")}</a>`}
         ${workspace && html`<a class="button" href="#poster" data-testid="open-poster">${t("office_poster")}</a>`}
         ${owner && html`<a class="button" href="#members" data-testid="open-members">${t("members")}</a>`}
-        ${owner && html`<a class="button" href=${`${base}/audit`}>${t("audit_log")}</a>`}
+        ${owner && html`<a class="button" href="#audit" data-testid="open-audit">${t("audit_log")}</a>`}
         <a class="button" href="/workspaces/new">${t("new_workspace")}</a>
-        <a class="button" href="/account">${t("account")}</a>
+        <a class="button" href="#account" data-testid="open-account">${t("account")}</a>
       </nav>
     </section>
     ${state.install === "prompt" &&

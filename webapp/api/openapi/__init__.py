@@ -59,6 +59,8 @@ def _document(cookie: str) -> dict[str, Any]:
                 "description": "Members, invitations and settings of a workspace.",
             },
             {"name": "poster", "description": "The office poster's contacts, chosen by an owner."},
+            {"name": "account", "description": "The user's account, devices and activity."},
+            {"name": "audit", "description": "What happened in a workspace, for its owners."},
             {"name": "meta", "description": "This document."},
         ],
         "paths": {**paths.paths(), **workspace_paths.paths()},

@@ -14,7 +14,9 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
+from webapp.activity.schemas import AccountActivity, WorkspaceAudit
 from webapp.api.schemas import ReauthRequest, Session
+from webapp.auth.schemas import Account, AccountUpdate, Devices, PasswordChange
 from webapp.db import MAX_INT8
 from webapp.directory.models import ENTITY_TYPES
 from webapp.directory.schemas import SCHEMAS
@@ -64,6 +66,10 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     PendingInvitation,
     WorkspaceSettings,
     PosterChoice,
+    Account,
+    Devices,
+    AccountActivity,
+    WorkspaceAudit,
 )
 
 # Request bodies besides the sync protocol's.
@@ -76,6 +82,8 @@ REQUESTS: tuple[type[BaseModel], ...] = (
     RoleRequest,
     SettingsUpdate,
     PosterChoiceRequest,
+    AccountUpdate,
+    PasswordChange,
 )
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from webapp.activity.schemas import AccountActivity, WorkspaceAudit
 from webapp.api.openapi.components import JSON, MAX_BODY, json_response, ref
 from webapp.api.schemas import ReauthRequest, Session
+from webapp.auth.schemas import Account, AccountUpdate, Devices, PasswordChange
 from webapp.errors import ErrorBody
 from webapp.poster.schemas import PosterChoice, PosterChoiceRequest
 from webapp.push.schemas import (
@@ -222,6 +224,7 @@ def paths() -> dict[str, Any]:
         },
         **push_paths(workspace),
         **poster_paths(workspace),
+        **account_paths(workspace),
         f"{API_PREFIX}/openapi.json": {
             "get": {
                 "operationId": "getOpenAPI",
@@ -432,6 +435,173 @@ def poster_paths(workspace: list[dict[str, str]]) -> dict[str, Any]:
                     ),
                     "413": _use("TooLarge"),
                     **common,
+                },
+            },
+        },
+    }
+
+
+BEFORE = {"$ref": "#/components/parameters/Before"}
+
+
+def account_paths(workspace: list[dict[str, str]]) -> dict[str, Any]:
+    """The account and audit operations: what the account and audit pages do, for the app."""
+    signed_in = {"401": _use("Unauthorized")}
+    busy = json_response(
+        "Every password-hashing slot is busy (error `unavailable`); wait `Retry-After` seconds.",
+        ErrorBody,
+        headers={"Retry-After": {"$ref": "#/components/headers/RetryAfter"}},
+    )
+    return {
+        f"{API_PREFIX}/account": {
+            "get": {
+                "operationId": "getAccount",
+                "tags": ["account"],
+                "summary": "The signed-in user's name, email and language.",
+                "security": SESSION,
+                "responses": {"200": json_response("The account.", Account), **signed_in},
+            },
+            "patch": {
+                "operationId": "updateAccount",
+                "tags": ["account"],
+                "summary": "Change the name, the language, or both.",
+                "description": (
+                    "The language is the account's: server pages and messages follow it. A "
+                    "name that is blank or over 200 characters, or another language, gets 400 "
+                    "naming the field, and nothing is changed."
+                ),
+                "security": SESSION_AND_CSRF,
+                "requestBody": _body(AccountUpdate),
+                "responses": {
+                    "200": json_response("The account as saved.", Account),
+                    "400": _use("BadRequest"),
+                    **signed_in,
+                    "413": _use("TooLarge"),
+                },
+            },
+        },
+        f"{API_PREFIX}/account/password": {
+            "post": {
+                "operationId": "changePassword",
+                "tags": ["account"],
+                "summary": "Change the password; every other device is signed out.",
+                "description": (
+                    "Like the account page's form. A new password under 10 characters gets 400 "
+                    "(`errors.new_password`) before the current one is checked; a wrong current "
+                    "password gets 403 `wrong_password` and counts against the sign-in failure "
+                    "limit (429 with Retry-After), and is audited. On success every other device "
+                    "session ends, the snapshot key rotates (a new `kid`) and this device's "
+                    "unlock token is void; this device stays signed in with a fresh password "
+                    "entry, so `GET /api/v1/keys/snapshot` gives it the new key and a new token."
+                ),
+                "security": SESSION_AND_CSRF,
+                "requestBody": _body(PasswordChange),
+                "responses": {
+                    "204": {"description": "Changed."},
+                    "400": _use("BadRequest"),
+                    **signed_in,
+                    "403": json_response(
+                        "The current password is wrong (error `wrong_password`).", ErrorBody
+                    ),
+                    "413": _use("TooLarge"),
+                    "429": _use("RateLimited"),
+                    "503": busy,
+                },
+            }
+        },
+        f"{API_PREFIX}/account/devices": {
+            "get": {
+                "operationId": "listDevices",
+                "tags": ["account"],
+                "summary": "The user's signed-in devices, this one marked `current`.",
+                "security": SESSION,
+                "responses": {"200": json_response("The devices.", Devices), **signed_in},
+            }
+        },
+        f"{API_PREFIX}/account/devices/{{device_id}}": {
+            "parameters": [
+                {
+                    "name": "device_id",
+                    "in": "path",
+                    "required": True,
+                    "description": "The device session's id (from the list).",
+                    "schema": {"type": "string", "format": "uuid"},
+                }
+            ],
+            "delete": {
+                "operationId": "endDevice",
+                "tags": ["account"],
+                "summary": "Sign out one device (a lost phone): its cookie stops working at once.",
+                "description": (
+                    "Audited. Ending this device signs it out: later requests get 401. Another "
+                    "user's device, or one already ended, gets 404."
+                ),
+                "security": SESSION_AND_CSRF,
+                "responses": {
+                    "204": {"description": "Signed out."},
+                    "400": _use("BadRequest"),
+                    **signed_in,
+                    "404": json_response("No such device of this user.", ErrorBody),
+                },
+            },
+        },
+        f"{API_PREFIX}/account/sign-out-everywhere": {
+            "post": {
+                "operationId": "signOutEverywhere",
+                "tags": ["account"],
+                "summary": "Sign out every device, this one included; the snapshot key rotates.",
+                "description": "Audited. Afterwards this device's requests get 401 too.",
+                "security": SESSION_AND_CSRF,
+                "responses": {
+                    "204": {"description": "Every device is signed out."},
+                    "400": _use("BadRequest"),
+                    **signed_in,
+                },
+            }
+        },
+        f"{API_PREFIX}/account/activity": {
+            "get": {
+                "operationId": "getAccountActivity",
+                "tags": ["account"],
+                "summary": "The user's own account events: sign-ins, password, devices.",
+                "description": (
+                    "Newest first, 100 a page. Only the user sees them; a workspace's owners "
+                    "never do. Labels in the language of `lang`. Cache-Control: no-store."
+                ),
+                "security": SESSION,
+                "parameters": [BEFORE, LANG],
+                "responses": {
+                    "200": json_response("A page of events.", AccountActivity),
+                    "400": _use("BadRequest"),
+                    **signed_in,
+                },
+            }
+        },
+        f"{API_PREFIX}/workspaces/{{workspace_id}}/audit": {
+            "parameters": workspace,
+            "get": {
+                "operationId": "getWorkspaceAudit",
+                "tags": ["audit"],
+                "summary": "The workspace's audit log, for its owners.",
+                "description": (
+                    "Newest first, 100 a page, with who acted and whom it was about; the "
+                    "members' account events are on their own account. Owners only (403 "
+                    "`forbidden` for editors and viewers). Like the audit page, which asks for "
+                    "a recent password: here this device's unlock token counts too, else 403 "
+                    "`locked`. Labels in the language of `lang`. Cache-Control: no-store."
+                ),
+                "security": SESSION,
+                "parameters": [UNLOCK, BEFORE, LANG],
+                "responses": {
+                    "200": json_response("A page of events.", WorkspaceAudit),
+                    "400": _use("BadRequest"),
+                    **signed_in,
+                    "403": json_response(
+                        "Not an owner (error `forbidden`), or a locked device (error `locked`: "
+                        "send the unlock token or prove the password again).",
+                        ErrorBody,
+                    ),
+                    "404": _use("NotFound"),
                 },
             },
         },

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from webapp.api.openapi.components import MAX_BODY, json_response
+from webapp.db import MAX_INT8
 from webapp.errors import ErrorBody
 
 
@@ -72,6 +73,16 @@ def parameters() -> dict[str, Any]:
             "required": True,
             "description": "The workspace's id.",
             "schema": {"type": "string", "format": "uuid"},
+        },
+        "Before": {
+            "name": "before",
+            "in": "query",
+            "required": False,
+            "description": (
+                "Only events older than this one (the answer's `next_before`): the next page. "
+                "Pages hold 100 events, newest first. Not a whole number from 1 up: 400."
+            ),
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_INT8},
         },
         "Lang": {
             "name": "lang",
