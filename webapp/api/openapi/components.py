@@ -155,7 +155,10 @@ def _document_sync(schemas: dict[str, Any]) -> None:
         "`incident` → IncidentFields (IncidentData), `incident_entry` → IncidentEntryFields "
         "(IncidentEntryData). `base` holds those fields' values at `base_version`, for the "
         "field-level merge. `delete` ignores `fields` and `base`; incident entries are "
-        "append-only."
+        "append-only. An entry's `outcome` belongs to a `call`, its `reference` (case or folio "
+        "number) to a `report` (with the authority as `contact_id`), its `step` to an `action`; "
+        "on another kind they are refused by path. An incident created with status `open` "
+        "sends `incident-started` to the other members' devices."
     )
     mutation["properties"]["fields"]["description"] = (
         "Only the changed fields, as the entity's schema types them (see the description of "
@@ -225,7 +228,7 @@ def _document_sync(schemas: dict[str, Any]) -> None:
         "`results` has one entry per mutation; `changes` lists what the user may see with "
         "revision > cursor, paged: send `cursor` back, and again while `more` is true. A "
         "locked device (no valid `X-Enlace-Unlock`, no recent password) gets no `changes`, "
-        'its own `cursor` back and `more` false (docs/ARCHITECTURE.md, 4.4).'
+        "its own `cursor` back and `more` false (docs/ARCHITECTURE.md, 4.4)."
     )
     # Left out of a locked device's answer, which holds no directory data in clear.
     response["required"] = [name for name in response["required"] if name != "changes"]
