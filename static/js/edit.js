@@ -185,6 +185,7 @@ export const FIELDS = Object.freeze({
     outcome: orNull,
     reference: shortText,
     step: orNull,
+    author: shortText,
   }),
 });
 

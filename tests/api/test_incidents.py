@@ -170,3 +170,18 @@ def test_a_closed_incident_keeps_its_summary_and_still_takes_late_entries(app, d
     # A phone that was offline logs what it did before it heard of the close.
     late = owner.sync(entry(incident, text="Llamé al banco"))
     assert late["results"][0]["status"] == "applied"
+
+
+def test_who_logged_an_entry_is_the_servers_to_say(app, device, make_user, add_member):
+    owner = device(user=make_user(name="Marta Ruiz"))
+    luis = make_user(name="Luis Gómez")
+    add_member(owner.workspace_obj, luis, "editor")
+    editor = device(owner.workspace_obj, "editor", user=luis)
+    incident = start_incident(owner)
+    owner.sync(entry(incident, text="Abrí el incidente"))
+    editor.sync(entry(incident, text="Llamé al banco", author="Marta Ruiz"))
+    entries = [c["data"] for c in owner.sync(cursor=0)["changes"] if c["type"] == "incident_entry"]
+    assert [(e["text"], e["author"]) for e in entries] == [
+        ("Abrí el incidente", "Marta Ruiz"),
+        ("Llamé al banco", "Luis Gómez"),
+    ]

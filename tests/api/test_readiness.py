@@ -115,7 +115,9 @@ def test_what_counts_as_after_hours(device, availability, after_hours):
     if not after_hours:
         # The contact exists: the fix names it, and opens a new after-hours contact of the area.
         assert "“Carla Calidad”" in check["fix"]["text"]
-        assert check["fix"]["url"] == "/app#new/contact?kind=internal&area=quality&hours=after_hours"
+        assert (
+            check["fix"]["url"] == "/app#new/contact?kind=internal&area=quality&hours=after_hours"
+        )
 
 
 def test_a_backup_available_after_hours_covers_the_area(device):
@@ -309,4 +311,6 @@ def test_an_editors_fixes_open_the_apps_forms_a_viewers_do_not(device):
     assert found["playbooks"]["fix"]["url"] == "/app#new/playbook"
     seen = checks(readiness(viewer))
     assert seen["legal"]["fix"]["url"] == "/app#directory"
-    assert not any("#new/" in c["fix"]["url"] or "#edit/" in c["fix"]["url"] for c in seen.values() if c["fix"])
+    assert not any(
+        "#new/" in c["fix"]["url"] or "#edit/" in c["fix"]["url"] for c in seen.values() if c["fix"]
+    )

@@ -303,7 +303,9 @@ def test_user_without_workspace_sees_how_to_start(client, auth, make_user):
     assert PASSWORD not in client.get("/app").get_data(as_text=True)
 
 
-def test_the_session_gives_each_workspace_its_countrys_phone_example(device, make_user, make_workspace):
+def test_the_session_gives_each_workspace_its_countrys_phone_example(
+    device, make_user, make_workspace
+):
     """The contact form's hint: a mobile number as people of the workspace's country write it."""
     owner = device()
     spain = make_workspace(owner=owner.user, country="ES")

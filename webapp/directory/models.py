@@ -184,7 +184,17 @@ class IncidentEntry(Synced, Base):
 
     __tablename__ = "incident_entries"
     TYPE = "incident_entry"
-    FIELDS = ("incident_id", "at", "kind", "text", "contact_id", "outcome", "reference", "step")
+    FIELDS = (
+        "incident_id",
+        "at",
+        "kind",
+        "text",
+        "contact_id",
+        "outcome",
+        "reference",
+        "step",
+        "author",
+    )
     REFERENCES = {"incident_id": Ref("incident", live=True), "contact_id": Ref("contact")}
 
     incident_id: Mapped[uuid.UUID] = mapped_column(
@@ -198,6 +208,8 @@ class IncidentEntry(Synced, Base):
     outcome: Mapped[str | None] = mapped_column(String(20))
     reference: Mapped[str | None] = mapped_column(String(100))
     step: Mapped[int | None] = mapped_column(Integer)
+    # Who logged it (their name then): set by the sync service, never taken from the device.
+    author: Mapped[str | None] = mapped_column(String(200))
 
 
 ENTITY_TYPES: dict[str, type[Synced]] = {

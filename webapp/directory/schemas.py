@@ -244,6 +244,13 @@ class IncidentEntryData(Strict):
         lt=MAX_STEPS,
         description="The playbook step done, counted from 0 (kind action only).",
     )
+    author: ShortText | None = Field(
+        None,
+        description=(
+            "Who logged it: set by the server to the signed-in user's name when the entry is "
+            "created (what a device sends is replaced)."
+        ),
+    )
 
     # Each of these belongs to one kind of entry: on another it would be a value no report shows.
     @field_validator("outcome")

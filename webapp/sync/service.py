@@ -252,6 +252,8 @@ def _create(ctx: Context, mutation: Mutation, model: type[Synced]) -> dict[str, 
     fields = dict(mutation.fields)
     if model is IncidentEntry:
         fields.setdefault("at", utcnow())
+        # Who logged it is the server's to say: the report for the authorities shows it.
+        fields["author"] = ctx.user.name if ctx.user is not None else None
     validated, errors = validate(mutation.type, fields, ctx.workspace.country)
     if validated is None:
         return _result(mutation, "rejected", errors=errors)
