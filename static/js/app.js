@@ -9,6 +9,7 @@ import { openEnvelope, toBytes } from "./crypto.js";
 import { limitsFromOpenApi } from "./edit.js";
 import { createEditController } from "./edit-controller.js";
 import { createEditing } from "./editing.js";
+import { createIncidentController } from "./incident-controller.js";
 import { OUTBOX_SYNC_TAG } from "./outbox.js";
 import { pickLanguage, translator } from "./i18n.js";
 import { createIdleLock } from "./idle-lock.js";
@@ -103,6 +104,7 @@ let state = {
   confirmSignOut: null, // {count} of edits not sent, asked before signing out
   busy: false,
   now: new Date(),
+  runner: null, // the incident being run: {incidentId, pendingCall, asking, since, note, report, summary}
 };
 
 function update(patch) {
@@ -118,10 +120,12 @@ function routeOf(hash) {
   const [path, query = ""] = hash.replace(/^#/, "").split("?");
   const [view, type, id] = path.split("/");
   if ((view === "contact" || view === "playbook") && type) return { view, id: type };
+  // Incidents: `#incident/<id>` (or `incident/latest`), `#run/<playbook id>`, `#report/<id>`.
+  if (["incident", "run", "report"].includes(view) && type) return { view, id: type };
   // `#new/contact?kind=internal`, `#edit/playbook/<id>`: the forms.
   if (view === "new" && FORM_TYPES.includes(type)) return { view: "form", type, id: null, query };
   if (view === "edit" && FORM_TYPES.includes(type) && id) return { view: "form", type, id, query };
-  const views = ["playbooks", "status", "quick-dial", "search", "readiness", "conflicts"];
+  const views = ["playbooks", "status", "quick-dial", "search", "readiness", "conflicts", "incidents"];
   if (views.includes(view)) return { view };
   return { view: "directory" };
 }
@@ -469,6 +473,8 @@ function onVisibility() {
   if (!unlocked) return;
   if (document.visibilityState === "hidden") return idle.hidden();
   idle.visible();
+  // Back from a call the runner started: ask how it went.
+  incidents.backToApp();
   if (unlocked && navigator.onLine) refresh().catch(fail);
   if (navigator.onLine) edits.flush().catch(fail);
 }
@@ -483,6 +489,7 @@ async function openCopy(online) {
   if (online) await refresh();
   await edits.afterUnlock();
   await edits.openRoute(state.route);
+  await incidents.openRoute(state.route);
   if (state.route.view === "conflicts") await edits.openConflicts();
   if (online) await edits.flush();
 }
@@ -813,8 +820,39 @@ const edits = createEditController({
   fail,
 });
 
+const incidents = createIncidentController({
+  getState: () => state,
+  update,
+  editing,
+  showDirectory: () => edits.showDirectory(),
+  flush: () => edits.flush(),
+  navigate(hash, { replace = false } = {}) {
+    if (location.hash === hash) return;
+    if (replace) location.replace(hash);
+    else location.hash = hash;
+  },
+  notice,
+  now: () => Date.now(),
+  translator,
+  registerBackgroundSync() {
+    navigator.serviceWorker?.ready
+      .then((registration) => registration.sync?.register(OUTBOX_SYNC_TAG))
+      .catch(() => {});
+  },
+  download(name, text) {
+    // Made on this device, saved by the browser: nothing is sent anywhere.
+    const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+    const link = Object.assign(document.createElement("a"), { href: url, download: name });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  },
+  print: () => window.print(),
+  fail,
+});
+
 const actions = {
   ...edits.actions,
+  ...incidents.actions,
   install: () => promptInstall().catch(fail),
   setPin: (secret, confirm, kind) => setPin(secret, confirm, kind).catch(fail),
   unlock: (secret) => unlock(secret).catch(fail),
@@ -897,6 +935,7 @@ window.addEventListener("hashchange", () => {
   if (state.route.view === "status") openSettings().catch(fail);
   if (state.route.view === "conflicts") edits.openConflicts().catch(fail);
   edits.openRoute(state.route).catch(fail);
+  incidents.openRoute(state.route).catch(fail);
 });
 navigator.serviceWorker?.addEventListener("message", (event) => {
   onWorkerMessage(event.data).catch(fail);

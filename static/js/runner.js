@@ -65,7 +65,8 @@ export function entriesInOrder(entries) {
  */
 export function runnerState(order, entries, { since = null } = {}) {
   const calls = entriesInOrder(entries).filter(
-    (entry) => entry.kind === "call" && entry.contact_id && (!since || String(entry.at) >= since),
+    (entry) =>
+      entry.kind === "call" && entry.contact_id && (!since || Date.parse(entry.at) >= Date.parse(since)),
   );
   const position = new Map(order.map((item, i) => [item.contact.id, i]));
   // A backup stands in for the contact whose backup it is.

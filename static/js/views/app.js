@@ -10,6 +10,7 @@ import { QuickDial, ReauthView, SetPinView, UnlockView, WipedView } from "./lock
 import { PlaybooksView, PlaybookView } from "./playbooks.js";
 import { ReadinessView } from "./readiness.js";
 import { StatusView } from "./status.js";
+import { IncidentsView, IncidentView, OpenIncidentBanner, ReportView } from "./incidents.js";
 
 function Topbar({ state, t }) {
   const workspace = state.workspaces.find((w) => w.id === state.workspaceId);
@@ -47,6 +48,7 @@ function Tabs({ state, t }) {
     name === view ||
     (name === "directory" && (view === "contact" || view === "search")) ||
     (name === "playbooks" && view === "playbook") ||
+    (name === "playbooks" && ["incidents", "incident", "report", "run"].includes(view)) ||
     (name === "status" && view === "readiness");
   return html`<nav class="tabs" aria-label=${t("sections")}>
     ${TABS.map(
@@ -93,8 +95,15 @@ function MainView(props) {
       return html`<${ReadinessView} ...${props} />`;
     case "quick-dial":
       return html`<${QuickDial} ...${props} heading=${true} />`;
+    case "incidents":
+      return html`<${IncidentsView} ...${props} />`;
+    case "incident":
+    case "run":
+      return html`<${IncidentView} ...${props} />`;
+    case "report":
+      return html`<${ReportView} ...${props} />`;
     default:
-      return html`<${DirectoryView} ...${props} />`;
+      return html`<${OpenIncidentBanner} ...${props} /><${DirectoryView} ...${props} />`;
   }
 }
 
