@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from tests.browser.app_helpers import (
@@ -26,13 +25,13 @@ from tests.browser.app_helpers import (
     sign_in,
     wait_until,
 )
+from tests.browser.test_app_accessibility import serious_issues
 from tests.browser.test_app_push import NOTIFICATIONS, deliver_push, shown_notifications
 from tests.conftest import mutation
 
 RUNNER_PHONE = {**PHONE, "viewport": {"width": 390, "height": 844}}
 STORM = "Ola de reembolsos o fallas de pago"  # the default playbook, in a Mexican workspace
 FOLIO = "FGJ/CDMX/0042/2026"
-AXE = Axe()
 # Set ENLACE_SHOTS=<folder> to keep screenshots of the runner, the list and the report.
 SHOTS = os.environ.get("ENLACE_SHOTS")
 
@@ -306,16 +305,6 @@ def test_an_incident_started_push_opens_the_incident(
     assert page.evaluate(NOTIFICATIONS)
 
 
-def serious(page: Page) -> list[tuple[str, str, list[Any]]]:
-    page.wait_for_timeout(200)  # let the view settle after a route change
-    result = AXE.run(page)
-    return [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in result.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_runner_the_list_and_the_report_have_no_serious_accessibility_issue(
     live_server: Any,
@@ -330,19 +319,19 @@ def test_the_runner_the_list_and_the_report_have_no_serious_accessibility_issue(
     found = {}
     start_storm(page)
     call_and_log(page, "Ana Finanzas", "No answer")
-    found["runner"] = serious(page)
+    found["runner"] = serious_issues(page)
     tap_call(page, page.get_by_test_id("current-contact").get_by_test_id("call-now"))
     expect(page.get_by_test_id("outcome")).to_be_visible()
-    found["outcome question"] = serious(page)
+    found["outcome question"] = serious_issues(page)
     page.get_by_test_id("open-report").click()
     expect(page.get_by_test_id("report")).to_be_visible()
-    found["report"] = serious(page)
+    found["report"] = serious_issues(page)
     page.goto("/app#incidents")
     expect(page.get_by_test_id("incident-list")).to_contain_text(STORM)
-    found["list"] = serious(page)
+    found["list"] = serious_issues(page)
     page.goto("/app#")
     expect(page.get_by_test_id("open-incident")).to_be_visible()
-    found["directory with an open incident"] = serious(page)
+    found["directory with an open incident"] = serious_issues(page)
     assert found == {
         "runner": [],
         "outcome question": [],
