@@ -7,6 +7,7 @@
 import { appUrl } from "/static/js/push.js";
 import { flushSealedOutboxes, OUTBOX_SYNC_TAG } from "/static/js/outbox-worker.js";
 import { handlePush, renewSubscription } from "/static/js/push-worker.js";
+import { deviceLanguage, OFFLINE_PATH, offlineUrl } from "/static/js/offline-page.js";
 
 const VERSION = "__ENLACE_VERSION__";
 const PRECACHE = ["__ENLACE_PRECACHE__"];
@@ -15,7 +16,6 @@ const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 // No API answer is ever kept here: the app keeps envelopes and the public list in its user's
 // IndexedDB database, the one place that a wipe, a removal or another user's sign-in clears.
 // (Workers before this one kept them in `enlace-data`: removeOldCaches deletes it.)
-const OFFLINE_URL = "/offline";
 
 /** Put every file of this version's app shell in its cache. */
 async function precache() {
@@ -47,13 +47,21 @@ async function cacheFirst(request) {
   return response;
 }
 
+/** The offline notice in the language of this device's app (one is kept per language). */
+async function offlinePage() {
+  const lang = await deviceLanguage(self.navigator.language);
+  return (await caches.match(offlineUrl(lang))) || Response.error();
+}
+
 /** Pages: always the network (sign-in state lives there); offline, the cached page or a notice. */
 async function networkFirstPage(request) {
   try {
     return await fetch(request);
   } catch (error) {
-    const cached = await caches.match(request, { ignoreSearch: true });
-    return cached || (await caches.match(OFFLINE_URL)) || Response.error();
+    // The notice itself is never matched by path alone: its copies differ by `?lang=`.
+    const notice = new URL(request.url).pathname === OFFLINE_PATH;
+    const cached = notice ? null : await caches.match(request, { ignoreSearch: true });
+    return cached || (await offlinePage());
   }
 }
 

@@ -10,6 +10,8 @@ from pathlib import Path
 from webapp.push.endpoints import parse_allowed
 
 ROOT = Path(__file__).resolve().parent.parent
+# The languages the interface speaks (the first is the default): pages, the API, the app shell.
+LANGUAGES = ("es", "en")
 
 # The browsers' push services, as hosts (webapp/push/endpoints.py reads the syntax).
 DEFAULT_PUSH_ENDPOINTS = ",".join(
@@ -70,6 +72,32 @@ def vapid_subject(value: str) -> str:
     return value
 
 
+SIGNUP_MODES = ("open", "invite")
+
+
+def signup_mode(value: str) -> str:
+    """Return who may create an account on the web: "open" (anyone) or "invite" (invitations).
+
+    :raises ValueError: for anything else, so that a typo stops the start.
+    """
+    mode = value.strip().lower() or "open"
+    if mode not in SIGNUP_MODES:
+        raise ValueError(f"ENLACE_SIGNUP must be open or invite, not {value!r}")
+    return mode
+
+
+def rate_limit(env: dict[str, str], name: str, default: str) -> str:
+    """Return a Flask-Limiter limit ("10 per hour") from the environment, checked at start."""
+    from limits import parse_many
+
+    value = env.get(name, "").strip() or default
+    try:
+        parse_many(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a limit such as '10 per hour', not {value!r}") from None
+    return value
+
+
 def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
     """Return the configuration dictionary built from the environment."""
     env = dict(os.environ if env is None else env)
@@ -120,8 +148,12 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         "ARGON2_WAIT_SECONDS": 20.0,
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "webapp" / "translations"),
-        "LANGUAGES": ["es", "en"],
+        "LANGUAGES": list(LANGUAGES),
         "INVITATION_DAYS": 7,
+        # Open: anyone may create an account at /signup; invite: only through invitation links.
+        "SIGNUP": signup_mode(env.get("ENLACE_SIGNUP", "open")),
+        # Accounts created (or taken emails tried) per address at /signup; Flask-Limiter syntax.
+        "SIGNUP_RATE_LIMIT": rate_limit(env, "ENLACE_SIGNUP_RATE_LIMIT", "10 per hour"),
         # Changes per page of a pull (the one place for it); a delta envelope holds every page.
         "SYNC_PAGE_SIZE": 500,
         # Per user, across devices: generous for background sync, a wall against a runaway loop.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from babel.core import parse_locale
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -32,6 +33,21 @@ def select_locale() -> str:
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def browser_locales() -> list[tuple[str, str | None]]:
+    """Return the browser's Accept-Language tags as (language, region), most wanted first.
+
+    `es-MX` gives ("es", "MX"), `en` gives ("en", None); tags Babel cannot read are left out.
+    """
+    found = []
+    for tag, _quality in request.accept_languages:
+        try:
+            language, region, *_rest = parse_locale(tag, sep="-")
+        except ValueError:
+            continue
+        found.append((language, region))
+    return found
 
 
 def requested_language() -> str | None:

@@ -94,6 +94,7 @@ let state = {
   pushLevel: null, // "all" | "urgent" | "none" once the server said
   alert: null, // a crisis alert being written: {playbookId, message, status, error, recipients}
   notice: null, // {key, params, kind}
+  secretError: null, // {field, key, params}: why the PIN field was refused, shown beside it
   form: null, // the open form (forms.js openForm)
   sync: null, // the outbox: {pending, conflict, rejected}
   unsettled: [], // conflicts and rejections, opened, for their screen
@@ -216,7 +217,12 @@ async function useWorkspace(workspaceId, online) {
   const keys = await store.getKeys();
   if (keys) {
     if (unlocked) return openCopy(online);
-    return update({ screen: "locked", pinKind: keys.pin?.kind ?? "pin", hasPasskey: !!keys.passkey });
+    return update({
+      screen: "locked",
+      pinKind: keys.pin?.kind ?? "pin",
+      hasPasskey: !!keys.passkey,
+      secretError: null,
+    });
   }
   if (!online) return update({ screen: "first-use-offline" });
   await fetchKeyToWrap("setup");
@@ -236,7 +242,13 @@ async function fetchKeyToWrap(purpose) {
     return handleApiError(error);
   }
   const strong = strongUnlockRequired(state.workspaces);
-  update({ screen: "set-pin", reauth: null, busy: false, pinKind: strong ? "passphrase" : state.pinKind });
+  update({
+    screen: "set-pin",
+    reauth: null,
+    busy: false,
+    pinKind: strong ? "passphrase" : state.pinKind,
+    secretError: null,
+  });
 }
 
 /** An unlocked device whose token is missing or refused: the password renews it. */
@@ -297,12 +309,17 @@ async function wipeAndSignIn() {
 
 // --- PIN, unlock, lock ------------------------------------------------------------------
 
+/** Say beside the PIN (or passphrase) field why it was refused; the view brings it into view. */
+function secretError(field, key, params = {}) {
+  update({ busy: false, notice: null, secretError: { field, key, params } });
+}
+
 async function setPin(secret, confirm, kind) {
   const problem = secretProblem(secret, kind, strongUnlockRequired(state.workspaces));
-  if (problem) return notice(`${kind}_${problem}`, "error");
-  if (secret !== confirm) return notice("pin_mismatch", "error");
+  if (problem) return secretError("secret", `${kind}_${problem}`);
+  if (secret !== confirm) return secretError("confirm", "pin_mismatch");
   if (!fetchedKey) return start();
-  update({ busy: true, notice: null });
+  update({ busy: true, notice: null, secretError: null });
   const fetched = fetchedKey;
   fetchedKey = null;
   unlocked = await setUpKeyring(store, { userId: state.user.id, fetched, secret, kind });
@@ -315,8 +332,8 @@ async function setPin(secret, confirm, kind) {
 async function unlock(secret) {
   const keys = await store.getKeys();
   if (!keys) return start();
-  if (!secret) return notice(keys.pin.kind === "pin" ? "pin_enter" : "passphrase_enter", "error");
-  update({ busy: true, notice: null });
+  if (!secret) return secretError("secret", keys.pin.kind === "pin" ? "pin_enter" : "passphrase_enter");
+  update({ busy: true, notice: null, secretError: null });
   try {
     unlocked = await openKeyring(store, { userId: state.user.id, secret });
   } catch (error) {
@@ -324,7 +341,7 @@ async function unlock(secret) {
     const failed = await store.recordFailedUnlock();
     if (failed >= MAX_FAILED_UNLOCKS) return wipeAfterWrongPins();
     const left = MAX_FAILED_UNLOCKS - failed;
-    return update({ busy: false, notice: { key: "pin_wrong", kind: "error", params: { left } } });
+    return secretError("secret", "pin_wrong", { left });
   }
   await afterUnlock();
   // A PIN wrapped before the derivation got costlier is wrapped again, after the copy opened.
@@ -465,7 +482,14 @@ async function lock() {
   api.setUnlockToken(null);
   idle.stop();
   if (state.screen === "main") {
-    update({ screen: "locked", directory: null, results: null, unsettled: [], confirmDelete: null });
+    update({
+      screen: "locked",
+      directory: null,
+      results: null,
+      unsettled: [],
+      confirmDelete: null,
+      secretError: null,
+    });
   }
 }
 
@@ -859,7 +883,7 @@ const actions = {
   unlockPasskey: () => unlockPasskey().catch(fail),
   addPasskey: () => addPasskey().catch(fail),
   lock: () => lock().catch(fail),
-  choosePinKind: (pinKind) => update({ pinKind, notice: null }),
+  choosePinKind: (pinKind) => update({ pinKind, notice: null, secretError: null }),
   forgotPin: () => update({ screen: "reauth", reauth: "forgot", notice: null }),
   confirmPassword: (password) => confirmPassword(password).catch(fail),
   async signOut(anyway = false) {

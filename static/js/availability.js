@@ -71,7 +71,8 @@ export function instantOf(wall, timeZone) {
   return wall - before;
 }
 
-function minutes(clock) {
+/** Return the minutes since midnight of a "HH:MM" clock ("24:00" is 1440), or null. */
+export function clockMinutes(clock) {
   const match = CLOCK.exec(clock ?? "");
   if (!match) return null;
   return match[3] ? 24 * 60 : Number(match[1]) * 60 + Number(match[2]);
@@ -86,8 +87,8 @@ function intervals(hours, wallNow) {
   const today = Math.floor(wallNow / DAY) * DAY;
   const found = [];
   for (const range of hours) {
-    const from = minutes(range?.from);
-    const to = minutes(range?.to);
+    const from = clockMinutes(range?.from);
+    const to = clockMinutes(range?.to);
     if (from === null || to === null || from === 24 * 60 || !Array.isArray(range.days)) continue;
     for (let k = FIRST_DAY; k <= LAST_DAY; k++) {
       const day = today + k * DAY;

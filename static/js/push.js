@@ -217,3 +217,15 @@ export function retryMinutes(seconds) {
   if (!Number.isFinite(value) || value <= 0) return 1;
   return Math.max(1, Math.ceil(value / 60));
 }
+
+/**
+ * Say what became of a sent alert, from the server's count of devices it was queued for:
+ * `{key, params, tone}`. Nobody's device (no other member has notifications on) is a warning,
+ * not a success: the team still has to be called.
+ */
+export function alertResult(recipients) {
+  const count = Number.isInteger(recipients) && recipients > 0 ? recipients : 0;
+  if (count === 0) return { key: "alert_sent_none", params: {}, tone: "warn" };
+  if (count === 1) return { key: "alert_sent_one", params: {}, tone: "ok" };
+  return { key: "alert_sent_many", params: { count }, tone: "ok" };
+}

@@ -32,6 +32,7 @@ from webapp import create_app
 from webapp.db import get_engine, make_engine, session_scope
 
 
+@pytest.mark.slow
 def test_under_enlace_run_a_change_reaches_the_other_member_and_not_its_author(tmp_path):
     instance = tmp_path / "instance"
     with PushService() as push:
@@ -112,6 +113,7 @@ def worker_ports(pid: int) -> set[int]:
     return ports
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not PG_URL, reason="needs ENLACE_TEST_DATABASE_URL (PostgreSQL)")
 def test_gunicorn_and_two_push_workers_deliver_each_change_once_even_when_one_is_killed(
     tmp_path,

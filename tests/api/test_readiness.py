@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import html
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
 
-from tests.toolkit import put, seed_numbers
+from tests.toolkit import (
+    OFFICE_HOURS,
+    break_number,
+    codes_in,
+    incomplete_directory,
+    put,
+    seed_numbers,
+)
 from webapp.db import session_scope
 from webapp.directory.models import Contact
 from webapp.readiness.schemas import Readiness
@@ -237,7 +246,7 @@ def test_texts_follow_the_user_or_the_lang_parameter(device):
     ("path", "status"),
     [
         ("/api/v1/workspaces/not-a-uuid/readiness", 404),
-        (f"/api/v1/workspaces/{uuid.uuid4()}/readiness", 404),
+        ("/api/v1/workspaces/7d0c2f9e-5b1a-4c3e-9f47-2a6b8e1d3c50/readiness", 404),  # nobody's
         ("/api/v1/workspaces/{wid}/readiness?lang=fr", 400),
         ("/api/v1/workspaces/{wid}/readiness?lang=%FF", 400),
     ],
@@ -314,3 +323,272 @@ def test_an_editors_fixes_open_the_apps_forms_a_viewers_do_not(device):
     assert not any(
         "#new/" in c["fix"]["url"] or "#edit/" in c["fix"]["url"] for c in seen.values() if c["fix"]
     )
+
+
+# --- Issue 16: no code on screen, and a viewer's checklist ----------------------------------
+
+EVERY_CHECK = {f"area:{area}" for area in AREAS} | {
+    "legal",
+    "medical",
+    "national_numbers",
+    "city_numbers",
+    "cybercrime",
+    "playbooks",
+    "numbers_valid",
+    "fresh",
+}
+ASK = "Ask an owner or an editor"
+
+
+def shown_text(body) -> str:
+    """Return what the checklist shows of an answer: titles and fixes."""
+    parts = []
+    for check in body["checks"]:
+        parts.append(check["title"])
+        if check["fix"]:
+            parts.append(check["fix"]["text"])
+    return "\n".join(parts)
+
+
+def panel_text(device) -> str:
+    """Return the visible text of the readiness panel on the workspace page."""
+    page = device.client.get(f"/workspaces/{device.workspace}").get_data(as_text=True)
+    section = re.search(r'<section[^>]*data-testid="readiness".*?</section>', page, re.S)
+    assert section, page
+    return html.unescape(re.sub(r"<[^>]+>", " ", section.group(0)))
+
+
+def test_the_no_code_check_finds_the_codes_that_used_to_show():
+    old = "Añade un contacto de finanzas (área «finance»), tipo «authority» o etiqueta «city»."
+    assert codes_in(old) == {"finance", "authority", "city"}
+    assert codes_in("la etiqueta «service:cybercrime»") == {"cybercrime", "service:"}
+    assert codes_in("Finanzas, Atención al cliente, tipo «Legal», área «Marketing»") == set()
+
+
+@pytest.mark.parametrize("role", ["owner", "viewer"])
+def test_in_spanish_every_failing_check_reads_without_a_code(
+    app, device, make_user, add_member, role
+):
+    """Issue 16: each check in each of its failing states, on the API and on the page."""
+    shown = []
+    failing = set()
+    # An empty workspace, then one with something of each check there but not enough.
+    for fill in (False, True):
+        owner = device(user=make_user(locale="es"))
+        member = owner
+        if role == "viewer":
+            reader = make_user(locale="es")
+            add_member(owner.workspace_obj, reader, "viewer")
+            member = device(owner.workspace_obj, "viewer", reader)
+        if fill:
+            ids = incomplete_directory(owner, tuple(AREAS))
+            wrong = put(owner, {"name": "Número viejo", "phones": [{"number": "+52 55 5555 0198"}]})
+            break_number(app, wrong)
+            assert ids
+        body = readiness(member, lang="es")
+        found = checks(body)
+        failing |= {check for check, c in found.items() if not c["ok"]}
+        if fill:  # the fixes that name what is there
+            assert "“Persona 10”" in found["area:finance"]["fix"]["text"]
+            assert "“Línea de emergencias”" in found["national_numbers"]["fix"]["text"]
+            assert "“SSC”" in found["city_numbers"]["fix"]["text"]
+            assert "“Protocolo sin nadie”" in found["playbooks"]["fix"]["text"]
+            assert "“Número viejo”" in found["numbers_valid"]["fix"]["text"]
+            assert "“Contacto antiguo”" in found["fresh"]["fix"]["text"]
+        shown.append(shown_text(body))
+        panel = panel_text(member)
+        assert "Qué falta" in panel  # the page is in Spanish
+        shown.append(panel)
+    assert failing == EVERY_CHECK
+    text = "\n".join(shown)
+    assert codes_in(text) == set(), text
+    # The names the codes stand for are there instead.
+    assert "«Finanzas»" in text and "atención al cliente" in text
+    if role == "owner":
+        assert "tipo «Legal»" in text and "tipo «Médico»" in text
+        assert "«Emergencias» o «Autoridad»" in text and "«Ciberdelitos»" in text
+    else:
+        assert "Pide a un propietario o editor" in text
+
+
+def test_in_english_the_fixes_name_kinds_and_areas_as_the_form_does(device):
+    owner = device()
+    found = checks(readiness(owner, lang="en"))
+    assert "(kind “Legal”)" in found["legal"]["fix"]["text"]
+    assert "(kind “Medical”)" in found["medical"]["fix"]["text"]
+    assert "the area “Customer service”" in found["area:customer_service"]["fix"]["text"]
+    assert "“Emergency services” or “Authority”" in found["national_numbers"]["fix"]["text"]
+    assert "tag “Cybercrime”" in found["cybercrime"]["fix"]["text"]
+
+
+@pytest.mark.parametrize("tag", ["Ciberdelitos", "cybercrime", "Denuncia de abuso infantil"])
+def test_a_tag_naming_the_cybercrime_service_in_either_language_counts(device, tag):
+    """The fix says “with the tag «Ciberdelitos»”: typing it must pass the check."""
+    owner = device()
+    assert not checks(readiness(owner))["cybercrime"]["ok"]
+    put(
+        owner,
+        {
+            "name": "Policía cibernética",
+            "kind": "authority",
+            "tags": [tag],
+            "phones": [{"number": "088"}],
+        },
+    )
+    assert checks(readiness(owner))["cybercrime"]["ok"]
+
+
+def outcome(body):
+    return {c["id"]: c["ok"] for c in body["checks"]}
+
+
+def test_an_owner_and_a_viewer_of_the_same_directory_get_the_same_score(app, device):
+    """Issue 16, item 10: with nothing restricted, the viewer sees the owner's directory."""
+    owner = device()
+    viewer = device(owner.workspace_obj, "viewer")
+    incomplete_directory(owner, ("finance", "quality"))
+    put(
+        owner,
+        {
+            "name": "Guardia",
+            "area": "operations",
+            "availability": {"always": True},
+            "phones": [{"number": "+52 55 5555 0150"}],
+        },
+    )
+    seen, own = readiness(viewer), readiness(owner)
+    assert outcome(seen) == outcome(own) and set(outcome(seen)) == EVERY_CHECK
+    assert seen["score"] == own["score"]
+
+
+RESTRICTED = "Licenciada Reservada"
+
+
+def restricted_records(owner):
+    """Restricted contacts that change the legal, finance and freshness checks (no references)."""
+    put(
+        owner,
+        {
+            "name": f"{RESTRICTED} legal",
+            "kind": "legal",
+            "visibility": "restricted",
+            "phones": [{"number": "+52 55 5555 0160"}],
+        },
+    )
+    put(
+        owner,
+        {
+            "name": f"{RESTRICTED} finanzas",
+            "area": "finance",
+            "visibility": "restricted",
+            "availability": {"always": True},
+            "phones": [{"number": "+52 55 5555 0161"}],
+        },
+    )
+    put(
+        owner,
+        {
+            "name": f"{RESTRICTED} antigua",
+            "visibility": "restricted",
+            "phones": [{"number": "+52 55 5555 0162"}],
+            "last_verified_at": (datetime.now(UTC) - timedelta(days=300)).isoformat(),
+        },
+    )
+    put(owner, {"name": f"{RESTRICTED} protocolo", "visibility": "restricted"}, type="playbook")
+
+
+def test_a_viewers_score_is_the_owners_over_the_directory_the_viewer_sees(device):
+    """The scores differ only where the viewer's directory differs: the viewer's answer is the
+    owner's answer for a workspace holding only what the viewer sees."""
+    owner = device()
+    viewer = device(owner.workspace_obj, "viewer")
+    seen_only = device()  # another workspace: the same directory without the restricted records
+    for member in (owner, seen_only):
+        put(
+            member,
+            {
+                "name": "Fernanda",
+                "area": "finance",
+                "availability": OFFICE_HOURS,
+                "phones": [{"number": "+52 55 5555 0163"}],
+            },
+        )
+        put(
+            member,
+            {
+                "name": "Jurídico externo",
+                "kind": "partner",
+                "phones": [{"number": "+52 55 5555 0164"}],
+            },
+        )
+    restricted_records(owner)
+
+    own, seen, expected = readiness(owner), readiness(viewer), readiness(seen_only)
+    assert outcome(seen) == outcome(expected) and seen["score"] == expected["score"]
+    differ = {c for c in outcome(own) if outcome(own)[c] != outcome(seen)[c]}
+    # Exactly what the restricted records change: a legal contact, finance after hours, and one
+    # contact left unverified (the restricted playbook has no contacts, but it is not the
+    # viewer's: both still fail "every playbook has contacts").
+    assert differ == {"legal", "area:finance", "fresh"}
+    assert own["score"] != seen["score"]
+    assert RESTRICTED not in str(seen) and RESTRICTED in str(own)
+
+
+def test_a_viewer_is_never_asked_to_fix_what_is_hidden_from_them(device):
+    """A backup or a playbook's contact out of the viewer's view leaves that item out of the
+    viewer's count; what the viewer is asked, they ask of an owner or an editor."""
+    owner = device()
+    viewer = device(owner.workspace_obj, "viewer")
+    backup = put(
+        owner,
+        {
+            "name": f"{RESTRICTED} guardia",
+            "visibility": "restricted",
+            "availability": {"always": True},
+            "phones": [{"number": "+52 55 5555 0170"}],
+        },
+    )
+    put(
+        owner,
+        {
+            "name": "Fernanda",
+            "area": "finance",
+            "availability": OFFICE_HOURS,
+            "backup_contact_id": backup,
+            "phones": [{"number": "+52 55 5555 0171"}],
+        },
+    )
+    put(owner, {"name": "Fuga de datos", "contact_ids": [backup]}, type="playbook")
+    empty = put(owner, {"name": "Protocolo sin nadie"}, type="playbook")
+
+    own, seen = checks(readiness(owner)), checks(readiness(viewer))
+    assert own["area:finance"]["ok"]
+    # The viewer cannot see who answers for finance after hours: not theirs to judge.
+    assert "area:finance" not in seen
+    # The playbook whose contact is hidden is not named; the empty one is, as the owner's.
+    assert "Fuga de datos" not in own["playbooks"]["fix"]["text"]
+    assert "Fuga de datos" not in seen["playbooks"]["fix"]["text"]
+    assert "“Protocolo sin nadie”" in seen["playbooks"]["fix"]["text"]
+    for check in seen.values():
+        if check["fix"]:
+            assert ASK in check["fix"]["text"], check
+            assert "#new/" not in check["fix"]["url"] and "#edit/" not in check["fix"]["url"]
+    assert RESTRICTED not in str(seen)
+
+    # With the empty playbook given someone the viewer sees, nothing is left for them to judge.
+    someone = put(owner, {"name": "Operador", "phones": [{"number": "+52 55 5555 0172"}]})
+    put(owner, {"contact_ids": [someone]}, empty, type="playbook", base_version=1)
+    seen = checks(readiness(viewer))
+    assert seen["playbooks"]["ok"]
+    # Now its only contact is the hidden one too: every playbook's people are hidden.
+    put(owner, {"contact_ids": [backup]}, empty, type="playbook", base_version=2)
+    assert "playbooks" not in checks(readiness(viewer))  # every playbook's people are hidden
+    assert checks(readiness(owner))["playbooks"]["ok"]
+
+
+def test_the_page_tells_a_viewer_that_the_score_counts_what_they_see(device):
+    owner = device()
+    viewer = device(owner.workspace_obj, "viewer")
+    line = "This score counts only the contacts and playbooks you can see"
+    assert line in panel_text(viewer)
+    assert line not in panel_text(owner)

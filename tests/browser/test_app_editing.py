@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.app_helpers import (
@@ -513,6 +514,7 @@ def test_signing_out_with_edits_not_sent_says_so_and_lets_the_user_stay(
     page.wait_for_url("**/login?next=/app")
 
 
+@pytest.mark.slow
 def test_ten_wrong_pins_say_how_many_edits_were_lost(
     live_server: Any, new_context: Callable[..., Any], device: Any
 ) -> None:
@@ -528,4 +530,6 @@ def test_ten_wrong_pins_say_how_many_edits_were_lost(
     page.reload()
     for _ in range(10):
         unlock(page, "305817")
-    expect(page.get_by_test_id("lost-edits")).to_contain_text("1 change that was not sent yet was lost")
+    expect(page.get_by_test_id("lost-edits")).to_contain_text(
+        "1 change that was not sent yet was lost"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.app_helpers import (
@@ -21,6 +22,7 @@ from tests.browser.app_helpers import (
 )
 
 
+@pytest.mark.slow
 def test_ten_wrong_pins_wipe_this_users_data_sign_out_and_say_so(
     live_server: Any, new_context: Callable[..., Any], device: Any
 ) -> None:
@@ -32,7 +34,7 @@ def test_ten_wrong_pins_wipe_this_users_data_sign_out_and_say_so(
     page.reload()
     for attempt in range(1, 10):
         unlock(page, "111111")
-        expect(page.get_by_test_id("notice")).to_contain_text(f"{10 - attempt} attempts left")
+        expect(page.get_by_test_id("secret-error")).to_contain_text(f"{10 - attempt} attempts left")
     assert page.evaluate(DATABASES) == [f"enlace-{owner.user.id}"]
 
     unlock(page, "111111")
@@ -51,12 +53,12 @@ def test_a_right_pin_after_wrong_ones_starts_the_count_again(
     set_pin(page)
     page.reload()
     unlock(page, "111111")
-    expect(page.get_by_test_id("notice")).to_contain_text("9 attempts left")
+    expect(page.get_by_test_id("secret-error")).to_contain_text("9 attempts left")
     unlock(page)
     expect(page.get_by_test_id("directory")).to_be_visible()
     page.reload()
     unlock(page, "111111")
-    expect(page.get_by_test_id("notice")).to_contain_text("9 attempts left")
+    expect(page.get_by_test_id("secret-error")).to_contain_text("9 attempts left")
 
 
 def test_sign_out_in_the_app_wipes_the_device(

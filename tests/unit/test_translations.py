@@ -34,9 +34,7 @@ def test_every_interface_string_is_translated_to_spanish():
     with PO.open("rb") as handle:
         catalog = read_po(handle)
     translated = {
-        forms(m.id)[0]: m
-        for m in catalog
-        if m.id and all(forms(m.string)) and not m.fuzzy
+        forms(m.id)[0]: m for m in catalog if m.id and all(forms(m.string)) and not m.fuzzy
     }
     missing = sorted(source_messages() - set(translated))
     assert missing == [], "run `make extract-messages` and translate these"

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 LABELS = {
     # Account events: the account's own page (/account/activity).
     "auth.account_created": _l("Account created"),
+    "auth.signup_existing_email": _l("Someone tried to sign up with this account's email"),
     "auth.sign_in": _l("Signed in"),
     "auth.sign_in_failed": _l("Failed sign-in"),
     "auth.sign_in_limited": _l("Sign-in refused after too many failures"),

@@ -8,6 +8,8 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from webapp.auth.service import MIN_PASSWORD_LENGTH
+
 LANGUAGE_CHOICES = [SelectChoice("es", "Español"), SelectChoice("en", "English")]
 
 
@@ -41,7 +43,7 @@ class PasswordForm(FlaskForm):
         _l("New password"),
         validators=[
             DataRequired(_l("Enter a new password.")),
-            Length(min=10, max=256, message=_l("Use 10 to 256 characters.")),
+            Length(min=MIN_PASSWORD_LENGTH, max=256, message=_l("Use 10 to 256 characters.")),
         ],
     )
     confirm = PasswordField(
@@ -51,7 +53,7 @@ class PasswordForm(FlaskForm):
 
 
 class SignUpForm(FlaskForm):
-    """Create an account while accepting an invitation."""
+    """Create an account while accepting an invitation (and the open sign-up's base)."""
 
     name = StringField(
         _l("Your name"), validators=[DataRequired(_l("Enter your name.")), Length(max=200)]
@@ -68,9 +70,19 @@ class SignUpForm(FlaskForm):
         _l("Password"),
         validators=[
             DataRequired(_l("Enter a password.")),
-            Length(min=10, max=256, message=_l("Use 10 to 256 characters.")),
+            Length(min=MIN_PASSWORD_LENGTH, max=256, message=_l("Use 10 to 256 characters.")),
         ],
+        description=_l(
+            "At least %(n)d characters. A few words you will remember are best.",
+            n=MIN_PASSWORD_LENGTH,
+        ),
     )
+
+
+class OpenSignUpForm(SignUpForm):
+    """Create an account on the open sign-up page: the invitation's fields and a language."""
+
+    locale = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
 
 
 class LanguageForm(FlaskForm):

@@ -1,4 +1,4 @@
-"""Sign-in, sign-out, re-authentication, the account page and the language switcher."""
+"""Sign-in, sign-up, sign-out, re-authentication, the account page and the language switcher."""
 
 from __future__ import annotations
 
@@ -8,18 +8,27 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from webapp.auth import limits, service
-from webapp.auth.forms import LanguageForm, LoginForm, PasswordForm, ProfileForm, ReauthForm
+from webapp.auth import limits, service, signup
+from webapp.auth.forms import (
+    LanguageForm,
+    LoginForm,
+    OpenSignUpForm,
+    PasswordForm,
+    ProfileForm,
+    ReauthForm,
+)
 from webapp.auth.models import User
 from webapp.auth.session import (
     mark_authenticated,
@@ -28,8 +37,8 @@ from webapp.auth.session import (
     sign_out,
 )
 from webapp.db import get_session
-from webapp.errors import ServiceError, error_response
-from webapp.extensions import client_address
+from webapp.errors import Conflict, ServiceError, error_response
+from webapp.extensions import client_address, limiter
 from webapp.i18n import LANG_COOKIE
 
 bp = Blueprint("auth", __name__)
@@ -112,7 +121,62 @@ def login() -> Response | str:
             return redirect(target)
         # The same words whether the email exists or not.
         form.password.errors.append(_("The email or password is incorrect."))
-    return render_template("auth/login.html", form=form, language_form=LanguageForm())
+    return render_template(
+        "auth/login.html", form=form, language_form=LanguageForm(), signup_open=signup_open()
+    )
+
+
+def signup_open() -> bool:
+    """Tell whether anyone may create an account here (ENLACE_SIGNUP=open)."""
+    return current_app.config["SIGNUP"] == "open"
+
+
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def _signup_counted(_response: Response) -> bool:
+    # Only an account made or a taken email uses up the address's allowance: a typo does not.
+    return bool(g.get("signup_counted"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"], deduct_when=_signup_counted)
+def signup_page() -> Response | str | tuple[str, int]:
+    """Create an account (when sign-up is open), sign in, and go on to create a workspace."""
+    if not signup_open():
+        return render_template("auth/signup_closed.html"), 404
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.app_shell"))
+    form = OpenSignUpForm()
+    if request.method == "GET":
+        form.locale.data = str(get_locale())
+    if form.validate_on_submit():
+        session = get_session()
+        try:
+            user, token = signup.sign_up(
+                session,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                locale=form.locale.data,
+                user_agent=request.headers.get("User-Agent", ""),
+                address=client_address(),
+            )
+        except (limits.TooManyFailures, service.HashingBusy) as error:
+            return refused(error)
+        except ServiceError as error:
+            getattr(form, error.field or "email").errors.append(error.message)
+            if isinstance(error, Conflict):
+                g.signup_counted = True
+                form.email.errors.append(_("Sign in with it instead, or use another email."))
+        else:
+            session.commit()
+            g.signup_counted = True
+            sign_in(user, token)
+            flash(_("Welcome, %(name)s. Now create your workspace.", name=user.name), "success")
+            return redirect(url_for("toolkit.create_workspace"))
+    return render_template("auth/signup.html", form=form)
 
 
 @bp.post("/logout")

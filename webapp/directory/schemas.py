@@ -110,10 +110,42 @@ class Strict(BaseModel):
         }
 
 
+DISPLAY = {
+    "type": "string",
+    "readOnly": True,
+    "title": "Display",
+    "description": (
+        "The number as people of the workspace's country read it: national format for a number "
+        "of that country, international for others, a short number as it is. Computed by the "
+        "server for sync `changes`, the snapshot and the public list; ignored when a client sends "
+        "it (never stored nor merged). `tel:` links use `number`."
+    ),
+}
+
+
+def _document_display(schema: dict[str, Any]) -> None:
+    # Documented, not a field: a field would be stored with the record (or, excluded from dumps,
+    # split the schema in an input and an output one).
+    schema["properties"]["display"] = dict(DISPLAY)
+
+
 class Phone(Strict):
+    model_config = ConfigDict(
+        extra="forbid", populate_by_name=True, json_schema_extra=_document_display
+    )
+
     label: Label = ""
     number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
     whatsapp: StrictBool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _display_is_the_servers(cls, data: Any) -> Any:
+        # An app that sends back the phones it holds sends their `display` too: it is the
+        # server's (a value of the workspace's country, not of the record), dropped unread.
+        if isinstance(data, dict) and "display" in data:
+            return {key: value for key, value in data.items() if key != "display"}
+        return data
 
 
 class Email(Strict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import orjson
@@ -56,17 +56,33 @@ def raw_columns(entity_type: str) -> tuple[Any, ...]:
     return tuple(cast(c, Text).label(c.name) if c.name in nested else c for c in table.columns)
 
 
-def raw_data(entity_type: str, row: Any) -> dict[str, Any]:
+def raw_data(entity_type: str, row: Any, country: str | None) -> dict[str, Any]:
     """Return a bulk-read row's fields for orjson: stored JSON text embedded, not decoded.
 
-    Decoding thousands of phone lists only to encode them again was a third of a full pull.
+    Decoding thousands of phone lists only to encode them again was a third of a full pull; the
+    phones are decoded all the same, since each gets its `display` for the workspace's
+    `country` (`with_display`).
     """
     nested = json_columns(entity_type)
     model = ENTITY_TYPES[entity_type]
     data = to_api(row, tuple(name for name in model.FIELDS if name not in nested))
     for name in nested:
         text = getattr(row, name)
-        data[name] = orjson.Fragment(text if text is not None else "null")
+        if name == "phones":
+            data[name] = with_display(orjson.loads(text) if text is not None else None, country)
+        else:
+            data[name] = orjson.Fragment(text if text is not None else "null")
+    return data
+
+
+def api_record(entity: Synced | Any, country: str | None) -> dict[str, Any]:
+    """Return a record's fields as the API sends them: `to_api` with each phone's `display`.
+
+    `to_api` alone is what the merge compares and stores; `display` is never one of them.
+    """
+    data = to_api(entity)
+    if "phones" in data:
+        data["phones"] = with_display(data["phones"], country)
     return data
 
 
@@ -203,6 +219,85 @@ def _invalid_for(region: str, reason: int, international: bool) -> str:
     )
 
 
+# Formatting a number costs tens of microseconds (phonenumbers parses it again); a full pull or
+# a snapshot formats every number of the directory, the same ones again and again.
+@lru_cache(maxsize=100_000)
+def display_number(number: str, country: str | None) -> str:
+    """Return a stored number as people of `country` (the workspace's) read it.
+
+    National form for a number of that country ("33 0000 0202"), international form for any
+    other ("+34 612 34 56 78"); a short number (911, 112) and anything phonenumbers cannot read
+    stay as they are. The one formatting of numbers: the app (through `display`), the poster.
+    """
+    if not number.startswith("+"):
+        return number  # a short number is dialled, and read, as it is
+    try:
+        parsed = from_e164(number) or phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return number
+    home = country is not None and phonenumbers.region_code_for_number(parsed) == country
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if home
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(parsed, style)
+
+
+def from_e164(number: str) -> phonenumbers.PhoneNumber | None:
+    """Return a stored E.164 number as phonenumbers would parse it, without its parser, or None
+    for anything else ("+" and 2 to 15 ASCII digits after a known country code).
+
+    A directory is formatted whole at a process's first snapshot: the parser was two thirds of
+    the cost of a number (tests/unit/test_phone_display.py checks it agrees with the parser).
+    """
+    digits = number[1:]
+    if not (number.startswith("+") and digits.isascii() and digits.isdigit()):
+        return None
+    if not 2 <= len(digits) <= 15:
+        return None
+    # Country codes are prefix-free: the first known one is the number's.
+    for length in (1, 2, 3):
+        code = int(digits[:length])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            break
+    else:
+        return None
+    national = digits[length:]
+    if not national:
+        return None
+    parsed = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
+    if len(national) > 1 and national[0] == "0":
+        # As the parser keeps them (Italy's fixed lines start with 0).
+        parsed.italian_leading_zero = True
+        zeros = 1
+        while zeros < len(national) - 1 and national[zeros] == "0":
+            zeros += 1
+        if zeros != 1:
+            parsed.number_of_leading_zeros = zeros
+    return parsed
+
+
+def with_display(phones: Any, country: str | None) -> Any:
+    """Return stored phones with each one's `display` for the API.
+
+    Computed for the workspace's country at each read, never stored nor merged: a record's
+    `phones` stay what the client sent, in E.164 (docs/ARCHITECTURE.md, 4.3).
+    """
+    if not isinstance(phones, list):
+        return phones
+    shown = []
+    for phone in phones:
+        number = phone.get("number") if isinstance(phone, dict) else None
+        if not isinstance(number, str):
+            shown.append(phone)
+            continue
+        item = {key: value for key, value in phone.items() if key != "display"}
+        item["display"] = display_number(number, country)
+        shown.append(item)
+    return shown
+
+
 def phone_example(region: str | None) -> str:
     """Return how a mobile number of the country is written at home (the forms' hint), or ""."""
     return (_example(region, international=False) or "") if region else ""
@@ -255,18 +350,21 @@ def only_visible(
     return query.where(shown)
 
 
-def public_contacts(session: Session, workspace_id: uuid.UUID) -> list[dict[str, Any]]:
-    """Return the workspace's public contacts (emergency services), by name."""
+def public_contacts(session: Session, workspace: Workspace) -> list[dict[str, Any]]:
+    """Return the workspace's public contacts (emergency services), by name, as the API sends
+    them (each phone with its `display`)."""
     rows = session.scalars(
         select(Contact)
         .where(
-            Contact.workspace_id == workspace_id,
+            Contact.workspace_id == workspace.id,
             Contact.visibility == Visibility.PUBLIC.value,
             Contact.deleted.is_(False),
         )
         .order_by(Contact.name)
     )
-    return [{"id": str(c.id), "version": c.version, **to_api(c)} for c in rows]
+    return [
+        {"id": str(c.id), "version": c.version, **api_record(c, workspace.country)} for c in rows
+    ]
 
 
 def list_changes(
@@ -308,7 +406,7 @@ def list_changes(
                 "version": row.version,
                 "revision": row.revision,
                 "deleted": hidden,
-                "data": None if hidden else raw_data(model.TYPE, row),
+                "data": None if hidden else raw_data(model.TYPE, row, workspace.country),
             }
         )
     # Without `more`, every change up to the workspace's revision has been read (this runs

@@ -73,6 +73,15 @@ CRISIS_KINDS: dict[str, Names] = {
 }
 
 
+# Tags that mean something to the app: the seeded numbers carry `verify-locally` and `national`
+# (webapp/toolkit/seed.py), and the readiness checklist counts `national` and `city`. Codes: what a
+# user reads names the fields that count instead (a kind, a city), never these.
+NATIONAL_TAG = "national"
+CITY_TAG = "city"
+VERIFY_LOCALLY_TAG = "verify-locally"
+TAGS = (NATIONAL_TAG, CITY_TAG, VERIFY_LOCALLY_TAG)
+
+
 def name_of(table: dict[str, Names], code: str, language: str) -> str:
     """Return a code's name in a language (Spanish when that one is missing; the code if unknown)."""
     names = table.get(code)

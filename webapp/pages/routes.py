@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, render_template, url_for
+from flask_babel import force_locale
 from flask_login import current_user
 
+from webapp.i18n import requested_language
 from webapp.pages import shell
 
 bp = Blueprint("pages", __name__)
@@ -37,5 +39,13 @@ def service_worker() -> Response:
 
 @bp.get("/offline")
 def offline() -> str:
-    """Show the offline notice the service worker keeps for pages it cannot serve."""
-    return render_template("pages/offline.html")
+    """Show the offline notice the service worker keeps for pages it cannot serve.
+
+    In one language: `?lang=` (the worker keeps one notice per language and shows the one of the
+    device's app), else the reader's.
+    """
+    lang = requested_language()
+    if lang is None:
+        return render_template("pages/offline.html")
+    with force_locale(lang):
+        return render_template("pages/offline.html")

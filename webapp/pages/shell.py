@@ -8,14 +8,16 @@ import re
 from functools import cache
 from pathlib import Path
 
-from webapp.config import ROOT
+from webapp.config import LANGUAGES, ROOT
 
 STATIC = ROOT / "static"
 SERVICE_WORKER = ROOT / "service_worker" / "sw.js"
 # What the app needs to start with no connection; licences, notes and sources stay out.
 SHELL_SUFFIXES = {".js", ".mjs", ".css", ".png", ".svg", ".webmanifest", ".woff2"}
-# Pages the worker keeps besides static files (neither holds user data nor a CSRF token).
-SHELL_PAGES = ["/app", "/offline"]
+# Pages the worker keeps besides static files (neither holds user data nor a CSRF token): the
+# shell, and the offline notice once per language (static/js/offline-page.js picks one).
+OFFLINE_PATH = "/offline"
+SHELL_PAGES = ["/app", *(f"{OFFLINE_PATH}?lang={lang}" for lang in LANGUAGES)]
 # Their templates: a changed page must be a new worker version too, or devices keep the old one.
 SHELL_TEMPLATES = [
     "templates/pages/app.html",

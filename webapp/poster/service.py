@@ -22,14 +22,13 @@ from collections.abc import Iterable, Mapping
 from types import SimpleNamespace
 from typing import Any
 
-import phonenumbers
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.audit import service as audit
 from webapp.directory.models import Contact, Visibility
-from webapp.directory.service import has_phone
+from webapp.directory.service import display_number, has_phone
 from webapp.emergency_numbers import service_of, service_rank
 from webapp.encoding import as_uuid
 from webapp.errors import ServiceError
@@ -267,23 +266,6 @@ def choose(
         count=len(ids),
     )
     return [allowed[cid] for cid in ids]
-
-
-def display_number(number: str, country: str) -> str:
-    """Return a stored number as people read it: national form at home, else international."""
-    try:
-        parsed = phonenumbers.parse(number, country)
-    except phonenumbers.NumberParseException:
-        return number
-    if not number.startswith("+"):
-        return number  # a short number (911, 112) is dialled as it is
-    home = phonenumbers.region_code_for_number(parsed) == country
-    style = (
-        phonenumbers.PhoneNumberFormat.NATIONAL
-        if home
-        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    )
-    return phonenumbers.format_number(parsed, style)
 
 
 def phones(contact: Contact, country: str) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from webapp.readiness.schemas import Readiness
 from webapp.workspaces.access import member_of
 from webapp.workspaces.models import Membership, Role
 from webapp.workspaces.panels import add_panel
+from webapp.workspaces.service import sees_restricted
 
 bp = Blueprint("readiness", __name__)
 
@@ -54,7 +55,9 @@ def panel(session: Session, membership: Membership) -> Markup:
         )
         return Markup(html)  # noqa: S704 - a Jinja template, autoescaped
     result = service.readiness(session, membership)
-    return Markup(render_template("readiness/_panel.html", readiness=result))  # noqa: S704 - a Jinja template, autoescaped
+    viewer = not sees_restricted(membership.role)  # its score counts what a viewer sees
+    html = render_template("readiness/_panel.html", readiness=result, viewer=viewer)
+    return Markup(html)  # noqa: S704 - a Jinja template, autoescaped
 
 
 @bp.record_once

@@ -58,7 +58,9 @@ class Readiness(BaseModel):
     `authority` without a city, or tagged `national`; city numbers: kind `emergency` or
     `authority` whose city is the workspace's, or tagged `city`; checked by the team:
     `last_verified_at` is set. A viewer's answer never counts or names restricted contacts or
-    playbooks.
+    playbooks; an item that turns on a contact the viewer cannot see (a backup, a playbook's
+    contact) is left out of their count, and a check with nothing else to judge is left out of
+    `checks`. Titles and fixes name areas, kinds and services, never their codes.
     """
 
     model_config = ANSWER

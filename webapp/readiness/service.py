@@ -2,7 +2,13 @@
 
 Plain functions over a session and a membership. A viewer's checklist is computed from what a
 viewer may see: restricted contacts and playbooks are neither counted nor named, so the answer
-never reveals that they exist.
+never reveals that they exist. It counts only what a viewer can judge: an item that turns on a
+contact the viewer knows of but cannot see (a backup, a playbook's contact) is left out of the
+viewer's count, and a check with nothing else to judge is left out of the viewer's list. A
+viewer cannot edit, so a viewer's fixes say whom to ask; an owner's or editor's say what to do.
+
+Every word of a title or a fix is the user's language: areas, kinds and services by their
+names (webapp/directory/vocabulary.py, webapp/emergency_numbers), never their codes.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from sqlalchemy.orm import Session
 from webapp.directory import vocabulary
 from webapp.directory.models import Contact, Playbook, Visibility
 from webapp.directory.service import has_phone, normalize_phone, only_visible
-from webapp.emergency_numbers import service_tag
+from webapp.emergency_numbers import SERVICE_LABELS, service_tag
 from webapp.encoding import as_uuid
 from webapp.workspaces.models import Membership, Workspace
 from webapp.workspaces.service import sees_restricted
@@ -34,7 +40,9 @@ from webapp.workspaces.service import sees_restricted
 AREAS = ("finance", "customer_service", "quality", "leadership", "marketing", "operations")
 # Kinds of contact that are emergency numbers or authorities (national or for the city).
 SERVICES = ("emergency", "authority")
-CYBER_TAGS = (service_tag("cybercrime"), service_tag("child_abuse_report"))
+# The services a cybercrime check accepts (their tag, or a tag naming them in either language).
+CYBER_SERVICES = ("cybercrime", "child_abuse_report")
+CYBER_TAGS = frozenset(service_tag(service) for service in CYBER_SERVICES)
 NEEDED_NUMBERS = 2
 STALE_AFTER = timedelta(days=180)
 # Hours that reach this late or start this early cover the evening (after-hours).
@@ -228,29 +236,46 @@ def after_hours(contact: Contact, by_id: dict[uuid.UUID, Contact]) -> bool:
     )
 
 
+def backup_out_of_view(contact: Contact, by_id: dict[uuid.UUID, Contact]) -> bool:
+    """Tell whether a contact names a backup this member does not see (restricted, or gone)."""
+    return bool(contact.backup_contact_id) and contact.backup_contact_id not in by_id
+
+
 def is_national(contact: Contact) -> bool:
     """Tell whether a contact is a national emergency number or authority."""
-    if "national" in _tags(contact):
+    if vocabulary.NATIONAL_TAG in _tags(contact):
         return True
     return contact.kind in SERVICES and not (contact.city or "").strip()
 
 
 def is_city(contact: Contact, workspace: Workspace) -> bool:
     """Tell whether a contact is an emergency number or authority of the workspace's city."""
-    if "city" in _tags(contact):
+    if vocabulary.CITY_TAG in _tags(contact):
         return True
     city = fold(contact.city)
     return contact.kind in SERVICES and bool(city) and city == fold(workspace.city)
 
 
 def is_cybercrime(contact: Contact) -> bool:
-    """Tell whether a contact is a cybercrime authority or a hotline for illegal material."""
+    """Tell whether a contact is a cybercrime authority or a hotline for illegal material.
+
+    Its service tag (`service:cybercrime`), a tag that names the service in either language
+    (“Ciberdelitos”, “cybercrime”), or an authority whose area or a tag starts with “cyber”.
+    """
     tags = _tags(contact)
-    if tags & set(CYBER_TAGS):
+    if tags & CYBER_TAGS or tags & cyber_words():
         return True
     if contact.kind != "authority":
         return False
     return area_code(contact.area).startswith("cyber") or any(t.startswith("cyber") for t in tags)
+
+
+@lru_cache(maxsize=1)
+def cyber_words() -> frozenset[str]:
+    """Return the cybercrime services' names in every language, folded: tags people type."""
+    return frozenset(
+        fold(name) for service in CYBER_SERVICES for name in SERVICE_LABELS[service].values()
+    )
 
 
 def invalid_numbers(contact: Contact, workspace: Workspace) -> list[str]:
@@ -280,6 +305,15 @@ def is_stale(contact: Contact, now: datetime) -> bool:
     return since is not None and now - since > STALE_AFTER
 
 
+def _lang() -> str:
+    return str(get_locale() or "es")[:2]
+
+
+def _kind(code: str) -> str:
+    """Return a kind's name in the current language (`legal` → “Legal”, `medical` → “Médico”)."""
+    return vocabulary.name_of(vocabulary.KINDS, code, _lang())
+
+
 def _names(items: Iterable[Any]) -> str:
     items = list(items)
     shown = ", ".join(f"“{item.name}”" for item in items[:NAMED])
@@ -292,34 +326,48 @@ def _check(check_id: str, ok: bool, title: str, fix: Fix | None) -> Check:
     return Check(check_id, ok, title, WEIGHTS.get(check_id, 1), None if ok else fix)
 
 
-def _area_check(area: str, contacts: list[Contact], by_id: dict[uuid.UUID, Contact]) -> Check:
-    name = vocabulary.name_of(vocabulary.AREAS, area, str(get_locale() or "es")[:2])
+def _area_check(
+    area: str, contacts: list[Contact], by_id: dict[uuid.UUID, Contact], editor: bool
+) -> Check | None:
+    name = vocabulary.name_of(vocabulary.AREAS, area, _lang())
     title = _("%(area)s: a contact and an after-hours contact", area=name)
     people = [c for c in contacts if area_code(c.area) == area and has_phone(c)]
     if not people:
-        fix = Fix(
+        text = (
             _(
-                "Add a contact for %(area)s with a phone number (contact area “%(code)s”), and "
-                "say when they can be reached.",
-                area=name.lower(),
-                code=area,
-            ),
-            DIRECTORY_URL,
+                "Add a contact of the area “%(area)s” with a phone number, and say when they can "
+                "be reached.",
+                area=name,
+            )
+            if editor
+            else _(
+                "You can see no contact of the area “%(area)s” with a phone number. Ask an owner "
+                "or an editor of the workspace to add one.",
+                area=name,
+            )
         )
-        return _check(f"area:{area}", False, title, fix)
+        return _check(f"area:{area}", False, title, Fix(text, DIRECTORY_URL))
     if any(after_hours(c, by_id) for c in people):
         return _check(f"area:{area}", True, title, None)
+    if not editor and any(backup_out_of_view(c, by_id) for c in people):
+        return None  # it turns on a backup out of the viewer's view: not theirs to judge
     first = people[0]
-    fix = Fix(
+    text = (
         _(
             "Nobody in %(area)s answers after hours. Mark when %(name)s can be reached in the "
             "evening or at weekends (or “always”), or give them a backup contact who can.",
             area=name.lower(),
             name=f"“{first.name}”",
-        ),
-        contact_url(first.id),
+        )
+        if editor
+        else _(
+            "Nobody in %(area)s that you can see answers after hours. Ask an owner or an editor "
+            "to mark when %(name)s can be reached, or to give them a backup contact who can.",
+            area=name.lower(),
+            name=f"“{first.name}”",
+        )
     )
-    return _check(f"area:{area}", False, title, fix)
+    return _check(f"area:{area}", False, title, Fix(text, contact_url(first.id)))
 
 
 def _kind_check(check_id: str, contacts: list[Contact], title: str, missing: str) -> Check:
@@ -330,18 +378,31 @@ def _kind_check(check_id: str, contacts: list[Contact], title: str, missing: str
 
 
 def _numbers_check(
-    check_id: str, numbers: list[Contact], title: str, missing: Callable[[int], str]
+    check_id: str,
+    numbers: list[Contact],
+    title: str,
+    missing: Callable[[int], str],
+    editor: bool,
 ) -> Check:
     verified = [c for c in numbers if c.last_verified_at is not None]
     if len(verified) >= NEEDED_NUMBERS:
         return _check(check_id, True, title, None)
     unverified = [c for c in numbers if c.last_verified_at is None]
     if len(numbers) >= NEEDED_NUMBERS:
-        text = _(
-            "Call or look up %(names)s on an official page, then mark them verified (set "
-            "“last verified”). %(count)s of 2 checked so far.",
-            names=_names(unverified),
-            count=len(verified),
+        text = (
+            _(
+                "Call or look up %(names)s on an official page, then mark them verified (set "
+                "“last verified”). %(count)s of 2 checked so far.",
+                names=_names(unverified),
+                count=len(verified),
+            )
+            if editor
+            else _(
+                "Not checked yet: %(names)s (%(count)s of 2 checked). Ask an owner or an "
+                "editor to check them on an official page and mark them verified.",
+                names=_names(unverified),
+                count=len(verified),
+            )
         )
         url = contact_url(unverified[0].id) if len(unverified) == 1 else QUICK_DIAL_URL
         return _check(check_id, False, title, Fix(text, url))
@@ -355,18 +416,25 @@ def readiness(session: Session, membership: Membership, now: datetime | None = N
     """
     now = now or datetime.now(UTC)
     workspace = membership.workspace
+    editor = sees_restricted(membership.role)  # owners and editors: they see and edit it all
     contacts = visible_contacts(session, membership)
     playbooks = visible_playbooks(session, membership)
     by_id = {c.id: c for c in contacts}
     reachable = [c for c in contacts if has_phone(c)]
+    emergency, authority = _kind("emergency"), _kind("authority")
 
-    checks = [_area_check(area, contacts, by_id) for area in AREAS]
+    checks: list[Check | None] = [_area_check(area, contacts, by_id, editor) for area in AREAS]
     checks.append(
         _kind_check(
             "legal",
             contacts,
             _("A legal contact"),
-            _("Add your legal contact (kind “legal”), agreed with the legal department."),
+            _(
+                "Add your legal contact (kind “%(kind)s”), agreed with the legal department.",
+                kind=_kind("legal"),
+            )
+            if editor
+            else _("You can see no legal contact. Ask an owner or an editor to add one."),
         )
     )
     checks.append(
@@ -375,7 +443,13 @@ def readiness(session: Session, membership: Membership, now: datetime | None = N
             contacts,
             _("A medical contact"),
             _(
-                "Add a medical emergency contact (kind “medical”), agreed with the legal department."
+                "Add a medical emergency contact (kind “%(kind)s”), agreed with the legal "
+                "department.",
+                kind=_kind("medical"),
+            )
+            if editor
+            else _(
+                "You can see no medical emergency contact. Ask an owner or an editor to add one."
             ),
         )
     )
@@ -385,12 +459,23 @@ def readiness(session: Session, membership: Membership, now: datetime | None = N
             "national_numbers",
             national,
             _("Two national emergency numbers checked by the team"),
-            lambda count: _(
-                "%(count)s of 2 national emergency numbers are checked. Add the country's "
-                "emergency numbers (kind “emergency” or “authority”, no city, or tag "
-                "“national”) and check them.",
-                count=count,
+            lambda count: (
+                _(
+                    "%(count)s of 2 national emergency numbers are checked. Add the country's "
+                    "emergency numbers (kind “%(emergency)s” or “%(authority)s”, without a city) "
+                    "and check them.",
+                    count=count,
+                    emergency=emergency,
+                    authority=authority,
+                )
+                if editor
+                else _(
+                    "%(count)s of 2 national emergency numbers that you can see are checked. Ask an "
+                    "owner or an editor to add the country's emergency numbers and check them.",
+                    count=count,
+                )
             ),
+            editor,
         )
     )
     city = [c for c in reachable if is_city(c, workspace) and not is_national(c)]
@@ -399,13 +484,25 @@ def readiness(session: Session, membership: Membership, now: datetime | None = N
             "city_numbers",
             city,
             _("Two emergency numbers of %(city)s checked by the team", city=workspace.city),
-            lambda count: _(
-                "%(count)s of 2 local emergency numbers are checked. Add emergency services or "
-                "authorities of %(city)s (their city set to “%(city)s”, or tag “city”) and "
-                "check them.",
-                count=count,
-                city=workspace.city,
+            lambda count: (
+                _(
+                    "%(count)s of 2 local emergency numbers are checked. Add emergency services or "
+                    "authorities of %(city)s (kind “%(emergency)s” or “%(authority)s”, city "
+                    "“%(city)s”) and check them.",
+                    count=count,
+                    city=workspace.city,
+                    emergency=emergency,
+                    authority=authority,
+                )
+                if editor
+                else _(
+                    "%(count)s of 2 emergency numbers of %(city)s that you can see are checked. Ask "
+                    "an owner or an editor to add them and check them.",
+                    count=count,
+                    city=workspace.city,
+                )
             ),
+            editor,
         )
     )
     checks.append(
@@ -416,14 +513,20 @@ def readiness(session: Session, membership: Membership, now: datetime | None = N
             Fix(
                 _(
                     "Add the cyber police or the national hotline for reporting illegal "
-                    "material (kind “authority”, area “cybercrime”, or tag "
-                    "“service:cybercrime”)."
+                    "material (kind “%(kind)s”, with the tag “%(tag)s”).",
+                    kind=authority,
+                    tag=vocabulary.name_of(SERVICE_LABELS, "cybercrime", _lang()),
+                )
+                if editor
+                else _(
+                    "You can see no cybercrime authority or hotline. Ask an owner or an editor "
+                    "to add one."
                 ),
                 DIRECTORY_URL,
             ),
         )
     )
-    checks.append(_playbooks_check(playbooks, by_id))
+    checks.append(_playbooks_check(playbooks, by_id, editor))
     wrong = [c for c in contacts if invalid_numbers(c, workspace)]
     checks.append(
         _check(
@@ -434,6 +537,12 @@ def readiness(session: Session, membership: Membership, now: datetime | None = N
                 _(
                     "Correct the phone numbers of %(names)s: write them with the country code, "
                     "or as a short number of the country.",
+                    names=_names(wrong),
+                )
+                if editor
+                else _(
+                    "The phone numbers of %(names)s are not valid. Ask an owner or an editor to "
+                    "correct them.",
                     names=_names(wrong),
                 ),
                 contact_url(wrong[0].id) if wrong else DIRECTORY_URL,
@@ -451,30 +560,60 @@ def readiness(session: Session, membership: Membership, now: datetime | None = N
                     "Check %(names)s with the people or services themselves, then mark them "
                     "verified (set “last verified”).",
                     names=_names(stale),
+                )
+                if editor
+                else _(
+                    "Unverified for more than 180 days: %(names)s. Ask an owner or an editor "
+                    "to check them.",
+                    names=_names(stale),
                 ),
                 contact_url(stale[0].id) if stale else DIRECTORY_URL,
             ),
         )
     )
-    if sees_restricted(membership.role):  # owners and editors: the fixes open forms
-        checks = [for_editors(c) for c in checks]
-    total = sum(c.weight for c in checks)
-    passed = sum(c.weight for c in checks if c.ok)
-    return Readiness(score=round(100 * passed / total), checks=checks)
+    counted = [c for c in checks if c is not None]
+    if editor:  # the fixes open forms
+        counted = [for_editors(c) for c in counted]
+    total = sum(c.weight for c in counted)
+    passed = sum(c.weight for c in counted if c.ok)
+    return Readiness(score=round(100 * passed / total), checks=counted)
 
 
-def _playbooks_check(playbooks: list[Playbook], by_id: dict[uuid.UUID, Contact]) -> Check:
+def _playbooks_check(
+    playbooks: list[Playbook], by_id: dict[uuid.UUID, Contact], editor: bool
+) -> Check | None:
+    """Every playbook names someone to call.
+
+    For a viewer, a playbook whose contacts are all out of their view (restricted from them,
+    or gone) is left out: they cannot judge it. With nothing else to judge, so is the check.
+    """
     title = _("Every playbook has contacts")
     if not playbooks:
-        fix = Fix(_("Add a playbook for each kind of crisis, with whom to call."), PLAYBOOKS_URL)
-        return _check("playbooks", False, title, fix)
+        text = (
+            _("Add a playbook for each kind of crisis, with whom to call.")
+            if editor
+            else _("You can see no playbook. Ask an owner or an editor to add them.")
+        )
+        return _check("playbooks", False, title, Fix(text, PLAYBOOKS_URL))
 
     def live(playbook: Playbook) -> bool:
         return any(as_uuid(cid) in by_id for cid in playbook.contact_ids or [])
 
-    empty = [p for p in playbooks if not live(p)]
-    fix = Fix(
-        _("Add whom to call to %(names)s.", names=_names(empty)),
-        playbook_url(empty[0].id) if empty else PLAYBOOKS_URL,
+    judged = playbooks if editor else [p for p in playbooks if live(p) or not p.contact_ids]
+    if not judged:
+        return None
+    empty = [p for p in judged if not live(p)]
+    text = (
+        _("Add whom to call to %(names)s.", names=_names(empty))
+        if editor
+        else _(
+            "Nobody to call in %(names)s. Ask an owner or an editor to add whom to call.",
+            names=_names(empty),
+        )
     )
-    return _check("playbooks", not empty, title, fix)
+    return _check(
+        "playbooks",
+        not empty,
+        title,
+        Fix(text, playbook_url(empty[0].id) if empty else PLAYBOOKS_URL),
+    )

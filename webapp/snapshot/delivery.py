@@ -43,17 +43,22 @@ def key_of(session: Session, user: User) -> tuple[str, bytes]:
     return user_key(user)
 
 
-def plan(kid: str, revision: int, full: bool, since: int | None, held: ETags) -> Plan:
+def plan(kid: str, revision: int, full: bool, country: str, since: int | None, held: ETags) -> Plan:
     """Decide what a device that asks from revision `since` (None: a full snapshot) and holds
-    the copies tagged `held` (its If-None-Match) gets at the workspace's `revision`."""
+    the copies tagged `held` (its If-None-Match) gets at the workspace's `revision`, in the
+    workspace's `country`."""
     if since is not None and since > revision:
         since = None  # a device ahead of the server (a restored database): start afresh
+    if since is not None and held and not service.rendered_for(country, held.as_set()):
+        # Its phones' `display` are of another country (or it has none): a delta would leave
+        # the records that did not change as they were.
+        since = None
     if since == revision:
-        current = service.etag(kid, revision, full)
+        current = service.etag(kid, revision, full, country)
         if _holds_current(current, held):
             return Plan(since, unchanged=current)
         since = None  # the device's copy is under another key or class: send it afresh
-    tag = service.etag(kid, revision, full, base=since)
+    tag = service.etag(kid, revision, full, country, base=since)
     return Plan(since, unchanged=tag if held.contains(tag) else None)
 
 
@@ -61,8 +66,9 @@ def _holds_current(current: str, held: ETags) -> bool:
     """Tell whether a device asking for the delta from the current revision holds a usable copy.
 
     Without If-None-Match it is taken at its word. With it, the ETag of its last answer (full:
-    `revision-kid-class`, delta: `base-revision-kid-class`) must end with the current revision,
-    key and class: a device whose key was rotated then learns of it although nothing changed.
+    `revision-kid-class-country`, delta: `base-revision-kid-class-country`) must end with the
+    current revision, key, class and country: a device whose key was rotated then learns of it
+    although nothing changed.
     """
     if not held:
         return True
@@ -90,7 +96,7 @@ def answer(
     if data is None:
         data = service.plaintext(session, workspace, full)
     return Answer(
-        etag=service.etag(kid, workspace.revision, full, base=base),
+        etag=service.etag(kid, workspace.revision, full, workspace.country, base=base),
         body=service.envelope(user, workspace, data, kid, secret, base=base),
         base=base,
     )

@@ -69,7 +69,14 @@ def snapshot(workspace_id: uuid.UUID) -> Response:
     key = delivery.key_of(session, user)
     # The membership query of this request loaded the current revision: an unchanged snapshot
     # is answered without another query (a device polls this often).
-    plan = delivery.plan(key[0], membership.workspace.revision, full, since, request.if_none_match)
+    plan = delivery.plan(
+        key[0],
+        membership.workspace.revision,
+        full,
+        membership.workspace.country,
+        since,
+        request.if_none_match,
+    )
     if plan.unchanged is not None:
         return Response(status=304, headers=_cache_headers(plan.unchanged))
     begin_snapshot_read(session)  # reads one consistent revision
@@ -112,6 +119,6 @@ def public(workspace_id: uuid.UUID) -> Response:
         {
             "workspace": str(workspace_id),
             "revision": workspace.revision,
-            "contacts": public_contacts(session, workspace_id),
+            "contacts": public_contacts(session, workspace),
         }
     )

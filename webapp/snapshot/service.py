@@ -12,6 +12,7 @@ import os
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -96,11 +97,13 @@ def cache() -> PlaintextCache:
     return ext["enlace_snapshot_cache"]
 
 
-class RecordCache(LRU[tuple[str, uuid.UUID, int]]):
-    """JSON of each record version by (type, id, version), shared by every snapshot that holds it.
+class RecordCache(LRU[tuple[str, uuid.UUID, int, str]]):
+    """JSON of each record version by (type, id, version, country), shared by every snapshot
+    that holds it.
 
-    A record's JSON depends only on its id and version (every change bumps the version), so a
-    snapshot after one change serializes one record and reuses the other thousands.
+    A record's JSON depends only on its id and version (every change bumps the version) and on
+    the workspace's country (its phones' `display`), so a snapshot after one change serializes
+    one record and reuses the other thousands, and a change of country serializes them afresh.
     """
 
     def __init__(self, size: int = 200_000):
@@ -123,8 +126,9 @@ def _records(session: Session, workspace: Workspace, entity_type: str, full: boo
         table.c.workspace_id == workspace.id, table.c.deleted.is_(False)
     )
     query = only_visible(query, model, full)
+    country = workspace.country
     keys = [
-        (entity_type, row.id, row.version)
+        (entity_type, row.id, row.version, country)
         for row in session.execute(query.order_by(table.c.revision))
     ]
     store = record_cache()
@@ -142,16 +146,16 @@ def _records(session: Session, workspace: Workspace, entity_type: str, full: boo
     for rows in batches:
         # Plain rows, not ORM objects: thousands of records, none of them changed here.
         built = {
-            (entity_type, row.id, row.version): dumps_bytes(
+            (entity_type, row.id, row.version, country): dumps_bytes(
                 {
                     "id": str(row.id),
                     "version": row.version,
                     "revision": row.revision,
-                    **raw_data(entity_type, row),
+                    **raw_data(entity_type, row, country),
                 }
             )
             for row in rows
-            if (entity_type, row.id, row.version) not in found
+            if (entity_type, row.id, row.version, country) not in found
         }
         store.put_many(built)
         found.update(built)
@@ -185,8 +189,9 @@ def _class(full: bool) -> str:
 
 
 def plaintext(session: Session, workspace: Workspace, full: bool) -> bytes:
-    """Return gzip(JSON) of the snapshot for the class, built once per revision."""
-    key = f"{workspace.id}:{workspace.revision}:{_class(full)}"
+    """Return gzip(JSON) of the snapshot for the class, built once per revision and country
+    (the phones' `display` depend on it)."""
+    key = f"{workspace.id}:{workspace.revision}:{workspace.country}:{_class(full)}"
     store = cache()
     data = store.get(key)
     if data is None:
@@ -205,7 +210,7 @@ def delta_plaintext(
     revision order. None when the delta would not be smaller than half the full snapshot: the
     device is then better served by the full one (docs/ARCHITECTURE.md).
     """
-    key = f"{workspace.id}:{since}:{workspace.revision}:{_class(full)}:delta"
+    key = f"{workspace.id}:{since}:{workspace.revision}:{workspace.country}:{_class(full)}:delta"
     store = cache()
     data = store.get(key)
     if data is None:
@@ -234,10 +239,22 @@ def delta_aad(user_id: uuid.UUID, workspace_id: uuid.UUID, base: int, revision: 
     return f"enlace-delta:v1:{user_id}:{workspace_id}:{base}:{revision}"
 
 
-def etag(kid: str, revision: int, full: bool, base: int | None = None) -> str:
-    """Return the envelope's entity tag: it changes with the revision, the key and the class."""
-    tag = f"{revision}-{kid}-{'f' if full else 't'}"
+def etag(kid: str, revision: int, full: bool, country: str, base: int | None = None) -> str:
+    """Return the envelope's entity tag: it changes with the revision, the key, the class and
+    the workspace's country (which the phones' `display` are written for)."""
+    tag = f"{revision}-{kid}-{'f' if full else 't'}-{country}"
     return tag if base is None else f"{base}-{tag}"
+
+
+def rendered_for(country: str, held: Iterable[str]) -> bool:
+    """Tell whether a device whose last answers were tagged `held` holds a copy whose phones'
+    `display` were written for `country`.
+
+    A copy rendered for another country (the workspace's changed since), or before `display`
+    existed (a tag without a country), needs the full snapshot: a delta would leave its
+    unchanged records as they were.
+    """
+    return any(tag.endswith("-" + country) for tag in held)
 
 
 def envelope(

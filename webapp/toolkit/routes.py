@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from webapp.db import get_session
 from webapp.errors import ServiceError
+from webapp.i18n import browser_locales
 from webapp.toolkit import seed
+from webapp.workspaces import service as workspaces
 from webapp.workspaces.access import set_current
 from webapp.workspaces.forms import WorkspaceForm, country_choices
 
@@ -22,6 +24,11 @@ def create_workspace() -> Response | str:
     """Create a workspace with its defaults; its creator becomes its owner."""
     form = WorkspaceForm()
     form.country.choices = country_choices()
+    if request.method == "GET":
+        # es-MX: México and Español chosen already; the user may change either.
+        country, language = workspaces.suggested_place(browser_locales())
+        form.country.data = country or ""
+        form.language.data = language or ""
     if form.validate_on_submit():
         session = get_session()
         try:

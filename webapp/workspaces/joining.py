@@ -9,7 +9,7 @@ from webapp.audit import service as audit
 from webapp.auth import limits
 from webapp.auth import service as auth_service
 from webapp.auth.models import User
-from webapp.errors import Conflict, ServiceError
+from webapp.auth.signup import create_account
 from webapp.workspaces import service
 from webapp.workspaces.models import Invitation
 
@@ -38,20 +38,17 @@ def sign_up_and_join(
     :raises Conflict: when an account has this email;
     :raises ServiceError: for another field's error (its `field` names it).
     """
-    attempt = limits.reserve(limits.invitation_key(invitation.id), limits.address_key(address))
-    session.commit()  # hold no write lock while the password is hashed
-    try:
-        user = auth_service.create_user(session, email, name, password, locale=locale)
-    except Conflict:
-        workspace_id, invitation_id = invitation.workspace_id, str(invitation.id)
-        session.rollback()  # hold no write lock: the audit row is written on its own
-        audit.record_now(
+    workspace_id, invitation_id = invitation.workspace_id, str(invitation.id)
+    user = create_account(
+        session,
+        email=email,
+        name=name,
+        password=password,
+        locale=locale,
+        counters=(limits.invitation_key(invitation.id), limits.address_key(address)),
+        audit_taken=lambda: audit.record_now(
             "invitation.signup_existing_email", workspace_id=workspace_id, invitation=invitation_id
-        )
-        raise
-    except ServiceError:  # HashingBusy, or a field's error: its secret was never checked
-        attempt.not_a_failure()
-        raise
-    attempt.not_a_failure()
+        ),
+    )
     service.accept_invitation(session, token, user)
     return user, auth_service.start_device_session(session, user, user_agent, address)

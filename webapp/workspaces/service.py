@@ -106,6 +106,21 @@ def default_language(country: str, locale: str | None) -> str:
     return base if base in WORKSPACE_LANGUAGES else "es"
 
 
+def suggested_place(locales: list[tuple[str, str | None]]) -> tuple[str | None, str | None]:
+    """Return the country and language a new workspace's form starts with, from the browser's
+    locales as (language, region), most wanted first (`i18n.browser_locales`).
+
+    The country is the first region that is a country (`es-MX`: MX; `es-419`, Latin America,
+    is none); a language without a region names no country: the user chooses it, since a wrong
+    guess would seed another country's emergency numbers. The language is the first one the
+    workspace can speak. Either is None when the locales do not say.
+    """
+    known = countries()
+    country = next((region for _lang, region in locales if region in known), None)
+    language = next((lang for lang, _region in locales if lang in WORKSPACE_LANGUAGES), None)
+    return country, language
+
+
 def create_workspace(
     session: Session,
     name: str,

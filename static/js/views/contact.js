@@ -1,20 +1,22 @@
-// One contact: Call, SMS, WhatsApp, email, copy, maps, the backup, when to contact, partner
-// procedure and times, last verified. Every href comes from links.js.
+// One contact: Call, SMS, WhatsApp, email, copy, maps, its week's hours, the backup, when to
+// contact, partner times and procedure, last verified. Every href comes from links.js, built
+// from the E.164 `number`; the numbers shown are the server's `display` (format.js).
 
 import { html } from "../../vendor/htm-preact.js";
 import { areaLabel, kindLabel } from "../labels.js";
 import { dialable, mailtoHref, mapsHref, smsHref, telHref, whatsappHref } from "../links.js";
+import { weeklySchedule } from "../schedule.js";
 import { canEdit, ConfirmDelete } from "./confirm-delete.js";
-import { availabilityNote, dateTime } from "./format.js";
+import { availabilityNote, dateTime, duration, shownNumber } from "./format.js";
 
 function Phone({ phone, contact, actions, t }) {
   const number = dialable(phone.number);
-  if (!number) return html`<li class="phone"><span>${phone.number}</span></li>`;
+  if (!number) return html`<li class="phone"><span>${shownNumber(phone)}</span></li>`;
   const wa = phone.whatsapp ? whatsappHref(number) : null;
   return html`<li class="phone">
     <a class="button primary call-big" href=${telHref(number)}
       aria-label=${t("call_name", { name: contact.name })}>
-      ${t("call")} <span class="number">${number}</span>
+      ${t("call")} <span class="number">${shownNumber(phone)}</span>
     </a>
     ${phone.label && html`<span class="muted small">${phone.label}</span>`}
     <div class="phone-actions">
@@ -29,6 +31,27 @@ function Section({ title, children }) {
   return html`<section class="detail"><h2>${title}</h2>${children}</section>`;
 }
 
+/** A partner's response and preparation times, each on its own line, then its procedure. */
+function PartnerDetails({ partner, t }) {
+  const times = [
+    ["response_time", partner.response_minutes, "response-time"],
+    ["preparation_time", partner.preparation_minutes, "preparation-time"],
+  ].filter(([, minutes]) => duration(minutes));
+  if (!times.length && !partner.procedure) return null;
+  return html`<${Section} title=${t("partner_section")}>
+    ${times.length > 0 &&
+    html`<dl class="partner-times">
+      ${times.map(
+        ([label, minutes, id]) => html`<div key=${id} data-testid=${id}>
+          <dt>${t(label)}</dt><dd>${duration(minutes)}</dd>
+        </div>`,
+      )}
+    </dl>`}
+    ${partner.procedure &&
+    html`<h3 class="small">${t("procedure")}</h3><p class="pre">${partner.procedure}</p>`}
+  <//>`;
+}
+
 /** The contact screen. */
 export function ContactView(props) {
   const { state, actions, t } = props;
@@ -41,6 +64,11 @@ export function ContactView(props) {
     </section>`;
   }
   const note = availabilityNote(contact, state.directory, state.now, t, state.lang);
+  const schedule = weeklySchedule(contact.availability, {
+    lang: state.lang,
+    t,
+    timeZone: state.directory.workspace?.timezone,
+  });
   const backupId = contact.backup_contact_id;
   const backup = backupId ? state.directory.contacts.get(backupId) : null;
   const favourite = state.favourites.includes(contact.id);
@@ -58,6 +86,10 @@ export function ContactView(props) {
     ${detail && html`<p class="muted">${detail}</p>`}
     <p class="muted small">${where}</p>
     ${note && html`<p class="availability ${note.tone}">${note.text}</p>`}
+    ${schedule &&
+    html`<p class="schedule" data-testid="schedule">
+      <span class="muted">${t("schedule")}:</span> ${schedule}
+    </p>`}
     <ul class="phones">
       ${(contact.phones ?? []).map(
         (phone, i) => html`<${Phone} key=${i} phone=${phone} contact=${contact} ...${props} />`,
@@ -78,15 +110,7 @@ export function ContactView(props) {
     <//>`}
     ${contact.when_to_contact &&
     html`<${Section} title=${t("when_to_contact")}><p class="pre">${contact.when_to_contact}</p><//>`}
-    ${partner &&
-    (partner.procedure || partner.response_minutes != null || partner.preparation_minutes != null) &&
-    html`<${Section} title=${t("partner")}>
-      ${partner.preparation_minutes != null &&
-      html`<p>${t("preparation_minutes_value", { minutes: partner.preparation_minutes })}</p>`}
-      ${partner.response_minutes != null &&
-      html`<p>${t("response_minutes", { minutes: partner.response_minutes })}</p>`}
-      ${partner.procedure && html`<p class="pre">${partner.procedure}</p>`}
-    <//>`}
+    ${partner && html`<${PartnerDetails} partner=${partner} t=${t} />`}
     ${emails.length > 0 &&
     html`<${Section} title=${t("email")}>
       ${emails.map(

@@ -7,9 +7,10 @@ import { areaLabel, kindLabel } from "../labels.js";
 import { dialOrder } from "../dial-order.js";
 import { telHref } from "../links.js";
 import { canEdit } from "./confirm-delete.js";
-import { availabilityNote, firstPhone } from "./format.js";
+import { availabilityNote, firstPhone, shownNumber } from "./format.js";
 
-/** One contact in a list: name and role (a link to the contact), whom to call, and Call. */
+/** One contact in a list: name and role (a link to the contact), whom to call, and Call with
+ * the number as people read it. */
 export function ContactRow({ contact, state, t }) {
   const note = availabilityNote(contact, state.directory, state.now, t, state.lang);
   const phone = firstPhone(contact);
@@ -25,6 +26,7 @@ export function ContactRow({ contact, state, t }) {
     ${href &&
     html`<a class="call" href=${href} aria-label=${t("call_name", { name: contact.name })}>
       ${t("call")}
+      <span class="call-number" data-testid="row-number">${shownNumber(phone)}</span>
     </a>`}
   </li>`;
 }

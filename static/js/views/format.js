@@ -39,3 +39,23 @@ export function availabilityNote(contact, directory, now, t, lang) {
 export function firstPhone(contact) {
   return (contact?.phones ?? []).find((phone) => phone && typeof phone.number === "string") ?? null;
 }
+
+/**
+ * Return a phone's number as people read it: the server's `display` (national form at home,
+ * international abroad), else the stored E.164 number (a copy kept before `display` existed).
+ * Links are built from `number`, never from this.
+ */
+export function shownNumber(phone) {
+  if (!phone) return "";
+  if (typeof phone.display === "string" && phone.display.trim()) return phone.display;
+  return typeof phone.number === "string" ? phone.number : "";
+}
+
+/** Return a number of minutes as people say it: "45 min", "2 h", "1 h 30 min". */
+export function duration(minutes) {
+  if (!Number.isInteger(minutes) || minutes < 0) return "";
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest ? `${hours} h ${rest} min` : `${hours} h`;
+}

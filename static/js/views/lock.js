@@ -2,9 +2,11 @@
 // offline), choosing a PIN or passphrase, unlocking, and the notice after ten wrong PINs.
 
 import { html } from "../../vendor/htm-preact.js";
+import { useEffect, useRef } from "../../vendor/preact-hooks.js";
 import { dialOrder } from "../dial-order.js";
-import { dialable, telHref } from "../links.js";
+import { telHref } from "../links.js";
 import { MIN_PASSPHRASE, MIN_PIN, strongUnlockRequired } from "../pin-rules.js";
+import { shownNumber } from "./format.js";
 
 /** The workspace's public emergency numbers as big call buttons. */
 export function QuickDial({ state, t, heading = false }) {
@@ -22,7 +24,7 @@ export function QuickDial({ state, t, heading = false }) {
             (phone) => html`<li key=${contact.id + phone.number}>
               <a class="dial" href=${telHref(phone.number)}>
                 <span class="dial-name">${contact.name}</span>
-                <span class="dial-number">${dialable(phone.number)}</span>
+                <span class="dial-number">${shownNumber(phone)}</span>
               </a>
             </li>`,
           ),
@@ -37,31 +39,72 @@ function readForm(event) {
   return [String(form.get("secret") ?? ""), String(form.get("confirm") ?? "")];
 }
 
+/**
+ * Bring the refused field into view and focus it, each time a refusal is shown: its top near the
+ * top of the screen, so that the error under it and the button stay above a phone's keyboard.
+ */
+function useRefusedFieldInView(error) {
+  const ref = useRef(null);
+  useEffect(() => {
+    const box = error && ref.current?.querySelector(`[data-field="${error.field}"]`);
+    if (!box) return;
+    box.querySelector("input")?.focus({ preventScroll: true });
+    box.scrollIntoView({ block: "start" });
+  }, [error]);
+  return ref;
+}
+
+/**
+ * A PIN or passphrase input with its hint (said before typing) and the reason it was refused,
+ * both read with it (aria-describedby).
+ */
+function SecretField({ name, label, hint, error, t, ...input }) {
+  const refused = error?.field === name;
+  const described = [hint && `${name}-hint`, refused && `${name}-error`].filter(Boolean).join(" ");
+  return html`<div class="field secret-field ${refused ? "has-error" : ""}" data-field=${name}>
+    <label for=${name}>${label}</label>
+    <input id=${name} name=${name} type="password" aria-describedby=${described || null}
+      aria-invalid=${refused ? "true" : null} ...${input} />
+    ${hint && html`<p class="hint" id=${`${name}-hint`}>${hint}</p>`}
+    ${refused &&
+    html`<p class="error" id=${`${name}-error`} role="alert" data-testid="secret-error">
+      ${t(error.key, error.params)}
+    </p>`}
+  </div>`;
+}
+
 /** Choose a PIN (6+ digits) or a passphrase after the first sign-in on this device. */
 export function SetPinView({ state, actions, t }) {
   // A workspace of the user's may ask for a passphrase or a passkey: then no PIN is offered.
   const strong = strongUnlockRequired(state.workspaces);
   const pin = state.pinKind === "pin" && !strong;
+  const ref = useRefusedFieldInView(state.secretError);
   const submit = (event) => {
     const [secret, confirm] = readForm(event);
     actions.setPin(secret, confirm, state.pinKind);
   };
-  const field = (name, label) => html`<div class="field">
-    <label for=${name}>${label}</label>
-    <input id=${name} name=${name} type="password" required
-      inputmode=${pin ? "numeric" : "text"} autocomplete="new-password"
-      minlength=${pin ? MIN_PIN : MIN_PASSPHRASE} />
-  </div>`;
-  return html`<section class="card" data-testid="set-pin">
+  const input = {
+    required: true,
+    inputmode: pin ? "numeric" : "text",
+    autocomplete: "new-password",
+    minlength: pin ? MIN_PIN : MIN_PASSPHRASE,
+    error: state.secretError,
+    t,
+  };
+  const rule = pin
+    ? t("pin_length_hint", { min: MIN_PIN })
+    : t("passphrase_length_hint", { min: MIN_PASSPHRASE });
+  return html`<section class="card" data-testid="set-pin" ref=${ref}>
     <h1>${pin ? t("set_pin_title") : t("set_passphrase_title")}</h1>
     <p>${t("set_pin_lead")}</p>
     ${strong
       ? html`<p class="hint" data-testid="unlock-policy">${t("policy_passphrase_hint")}</p>`
       : html`<p class="hint warn-text">${t("pin_warning")}</p>`}
-    ${pin && html`<p class="hint">${t("pin_rules_hint")}</p>`}
     <form onSubmit=${submit} key=${state.pinKind}>
-      ${field("secret", pin ? t("pin_label") : t("passphrase_label"))}
-      ${field("confirm", pin ? t("pin_confirm_label") : t("passphrase_confirm_label"))}
+      <${SecretField} name="secret" label=${pin ? t("pin_label") : t("passphrase_label")}
+        hint=${pin ? `${rule} ${t("pin_rules_hint")}` : rule} ...${input} />
+      <${SecretField} name="confirm"
+        label=${pin ? t("pin_confirm_label") : t("passphrase_confirm_label")} ...${input} />
       <button class="primary" type="submit" disabled=${state.busy}>
         ${pin ? t("set_pin_button") : t("set_passphrase_button")}
       </button>
@@ -79,20 +122,20 @@ export function SetPinView({ state, actions, t }) {
 export function UnlockView(props) {
   const { state, actions, t } = props;
   const pin = state.pinKind === "pin";
+  const ref = useRefusedFieldInView(state.secretError);
   const submit = (event) => {
     const [secret] = readForm(event);
     event.currentTarget.reset();
     actions.unlock(secret);
   };
   return html`<${QuickDial} ...${props} />
-    <section class="card" data-testid="unlock">
+    <section class=${state.secretError ? "card unlock refused" : "card unlock"} data-testid="unlock"
+      ref=${ref}>
       <h1>${t("unlock_title")}</h1>
       <form onSubmit=${submit}>
-        <div class="field">
-          <label for="secret">${pin ? t("pin_label") : t("passphrase_label")}</label>
-          <input id="secret" name="secret" type="password" autocomplete="current-password"
-            inputmode=${pin ? "numeric" : "text"} />
-        </div>
+        <${SecretField} name="secret" label=${pin ? t("pin_label") : t("passphrase_label")}
+          autocomplete="current-password" inputmode=${pin ? "numeric" : "text"}
+          error=${state.secretError} t=${t} />
         <button class="primary" type="submit" disabled=${state.busy}>${t("unlock_button")}</button>
       </form>
       ${state.hasPasskey &&

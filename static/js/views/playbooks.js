@@ -1,4 +1,5 @@
-// Playbooks, read only: the list, then one playbook's steps, guidance and contacts in order.
+// Playbooks, read only: the list, then one playbook: whom to call in order first (its first Call
+// on the first screen of a phone, issue 16), then its steps and guidance.
 
 import { html } from "../../vendor/htm-preact.js";
 import { crisisKindLabel } from "../labels.js";
@@ -7,7 +8,7 @@ import { canEdit, ConfirmDelete } from "./confirm-delete.js";
 import { ContactRow } from "./directory.js";
 // The crisis alert dialog (issue 8).
 import { useEffect, useRef } from "../../vendor/preact-hooks.js";
-import { alertCharsLeft, MAX_ALERT_MESSAGE } from "../push.js";
+import { alertCharsLeft, alertResult, MAX_ALERT_MESSAGE } from "../push.js";
 
 /** The list of the workspace's playbooks. */
 export function PlaybooksView({ state, t }) {
@@ -37,10 +38,10 @@ export function PlaybooksView({ state, t }) {
     </ul>`;
 }
 
-function sentText(t, recipients) {
-  if (recipients === 1) return t("alert_sent_one");
-  if (recipients > 1) return t("alert_sent_many", { count: recipients });
-  return t("alert_sent_none");
+/** What became of a sent alert: a success, or a warning when it reached no device. */
+function AlertResult({ result, t }) {
+  return html`<p class=${`notice notice-${result.tone}`} role=${result.tone === "warn" ? "alert" : "status"}
+    data-testid="alert-result">${t(result.key, result.params)}</p>`;
 }
 
 /** The confirmation before a crisis alert goes to every member, then its result. */
@@ -61,7 +62,7 @@ export function AlertDialog({ state, actions, t }) {
     onCancel=${cancel} data-testid="alert-dialog">
     <h2 id="alert-title">${t("alert_title")}</h2>
     ${alert.status === "sent"
-      ? html`<p class="notice notice-ok" role="status">${sentText(t, alert.recipients)}</p>
+      ? html`<${AlertResult} result=${alertResult(alert.recipients)} t=${t} />
           <div class="actions">
             <button type="button" class="primary" onClick=${actions.closeAlert}>${t("alert_close")}</button>
           </div>`
@@ -114,13 +115,7 @@ export function PlaybookView(props) {
     html`<button type="button" class="danger" data-testid="alert-team"
       onClick=${() => props.actions.openAlert(playbook.id)}>${t("alert_team")}</button>`}
     ${state.alert?.playbookId === playbook.id && html`<${AlertDialog} ...${props} />`}
-    ${steps.length > 0 &&
-    html`<section class="detail"><h2>${t("steps")}</h2>
-      <ol class="steps">${steps.map((step, i) => html`<li key=${i}>${step}</li>`)}</ol>
-    </section>`}
-    ${playbook.guidance &&
-    html`<section class="detail"><h2>${t("guidance")}</h2><p class="pre">${playbook.guidance}</p></section>`}
-    <section class="detail">
+    <section class="detail" data-testid="whom-to-call">
       <h2>${t("whom_to_call")}</h2>
       <ol class="contact-list ordered">
         ${playbookContacts(state.directory, playbook).map(({ id, contact }) =>
@@ -132,6 +127,12 @@ export function PlaybookView(props) {
         )}
       </ol>
     </section>
+    ${steps.length > 0 &&
+    html`<section class="detail"><h2>${t("steps")}</h2>
+      <ol class="steps">${steps.map((step, i) => html`<li key=${i}>${step}</li>`)}</ol>
+    </section>`}
+    ${playbook.guidance &&
+    html`<section class="detail"><h2>${t("guidance")}</h2><p class="pre">${playbook.guidance}</p></section>`}
     ${canEdit(state) &&
     html`<div class="actions edit-actions" data-testid="edit-actions">
       <a class="button primary" href=${`#edit/playbook/${encodeURIComponent(playbook.id)}`}>${t("edit")}</a>

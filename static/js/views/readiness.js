@@ -21,6 +21,8 @@ export function ReadinessView({ state, actions, t }) {
   }, [workspaceId, lang, online, attempt]);
 
   const offline = !online || result?.kind === "offline";
+  // A viewer's score counts only what a viewer sees (webapp/readiness/service.py): say so.
+  const viewer = state.workspaces?.find((w) => w.id === workspaceId)?.role === "viewer";
   return html`<article data-testid="readiness">
     <a class="back" href="#status">← ${t("tab_status")}</a>
     <h1>${t("readiness_title")}</h1>
@@ -41,16 +43,17 @@ export function ReadinessView({ state, actions, t }) {
       <p>${t("readiness_error")}</p>
       <button type="button" onClick=${() => setAttempt((n) => n + 1)}>${t("try_again")}</button>
     </section>`}
-    ${!offline && result?.kind === "ok" && html`<${Checklist} data=${result.data} t=${t} />`}
+    ${!offline && result?.kind === "ok" && html`<${Checklist} data=${result.data} viewer=${viewer} t=${t} />`}
   </article>`;
 }
 
-function Checklist({ data, t }) {
+function Checklist({ data, viewer, t }) {
   return html`<section class="card readiness">
       <p class="readiness-score">
         <strong data-testid="readiness-score">${data.score}</strong><span class="muted"> / 100</span>
       </p>
       <p class="hint">${t("readiness_about")}</p>
+      ${viewer && html`<p class="hint" data-testid="readiness-viewer">${t("readiness_viewer")}</p>`}
     </section>
     ${data.gaps.length > 0
       ? html`<h2>${t("readiness_missing")}</h2>
