@@ -8,7 +8,7 @@ import { canEdit } from "../forms.js";
 import { incidentList, isOpen, localTime, openIncident, reportModel, timeline } from "../incidents.js";
 import { smsHref, telHref, whatsappHref } from "../links.js";
 import { OUTCOMES, authorities, callOrder, runnerState, stepsDone } from "../runner.js";
-import { availabilityNote, firstPhone } from "./format.js";
+import { availabilityNote, firstPhone, shownNumber } from "./format.js";
 import { AlertDialog } from "./playbooks.js";
 
 function Loading({ t }) {
@@ -103,7 +103,7 @@ function CallCard({ item, state, actions, t, label }) {
     ${tel &&
     html`<a class="button primary call-big" href=${tel} data-testid="call-now"
       onClick=${() => actions.dialed(contact.id)}>
-      ${t("call_name", { name: contact.name })} <span class="number">${phone.number}</span>
+      ${t("call_name", { name: contact.name })} <span class="number">${shownNumber(phone)}</span>
     </a>`}
     <div class="phone-actions">
       ${sms && html`<a class="button" href=${sms}>${t("runner_sms")}</a>`}
@@ -373,17 +373,17 @@ export function ReportView({ state, actions, t }) {
     <${Table} caption=${t("timeline_title")} t=${t} testid="report-timeline"
       head=${[t("report_col_time"), t("report_col_what"), t("report_col_who")]}
       rows=${model.timeline.map((line) => [
-        `${line.date} ${line.time}`,
+        html`<span class="nowrap">${line.date}</span> <span class="nowrap">${line.time}</span>`,
         html`<strong>${line.kindLabel}</strong> ${what(line)}`,
         line.author ?? "—",
       ])} />
     <${Table} caption=${t("report_calls")} t=${t} testid="report-calls"
       head=${[t("report_col_time"), t("report_col_contact"), t("report_col_outcome"), t("report_col_who")]}
-      rows=${model.calls.map((line) => [line.time, line.contact ?? "—", line.outcomeLabel ?? "—", line.author ?? "—"])} />
+      rows=${model.calls.map((line) => [html`<span class="nowrap">${line.time}</span>`, line.contact ?? "—", line.outcomeLabel ?? "—", line.author ?? "—"])} />
     <${Table} caption=${t("report_reports")} t=${t} testid="report-reports"
       head=${[t("report_col_time"), t("report_agency"), t("report_col_reference"), t("report_col_who")]}
       rows=${model.reports.map((line) => [
-        `${line.date} ${line.time}`,
+        html`<span class="nowrap">${line.date}</span> <span class="nowrap">${line.time}</span>`,
         line.contact ?? line.text,
         line.reference ?? "—",
         line.author ?? "—",
