@@ -27,6 +27,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from webapp.snapshot import routes as snapshot_routes
     from webapp.sync import routes as sync_routes
     from webapp.toolkit import routes as toolkit_routes
+    from webapp.workspaces import api as workspace_api
     from webapp.workspaces import routes as workspace_routes
 
     # Python's table lacks it; browsers want the web app manifest's own type.
@@ -78,4 +79,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(readiness_routes.bp)
     app.register_blueprint(poster_routes.bp)
     app.register_blueprint(push_routes.bp)
+    app.register_blueprint(workspace_api.bp)
     return app

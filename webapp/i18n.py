@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
 from babel.core import parse_locale
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -72,6 +75,23 @@ def requested_language() -> str | None:
             field="lang",
         )
     return lang
+
+
+def in_requested_language(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Run the view in the `lang` query parameter's language when given (its texts, messages).
+
+    :raises ServiceError: (400) for a language the app does not speak.
+    """
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = requested_language()
+        if lang is None:
+            return view(*args, **kwargs)
+        with force_locale(lang):
+            return view(*args, **kwargs)
+
+    return wrapper
 
 
 def init_app(app: Flask) -> None:

@@ -185,7 +185,71 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     return (await write("POST", path, body)).json();
   }
 
+  // --- members, invitations, settings (the workspace's screens) ------------------------------
+
+  function workspacePath(workspaceId, rest, lang) {
+    const query = lang ? `?lang=${encodeURIComponent(lang)}` : "";
+    return `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/${rest}${query}`;
+  }
+
+  /** A read of one workspace: its 404 means the user is no longer a member (wipe it). */
+  async function readWorkspace(workspaceId, rest, lang) {
+    const response = await send(workspacePath(workspaceId, rest, lang), { workspaceScoped: true });
+    if (!response.ok) throw await readError(response, true);
+    return response.json();
+  }
+
+  /**
+   * Return `{members, invitations, links_shown}` (owners, an unlocked app). Links come only
+   * after a recent password: `links_shown` false means "ask for it to show them".
+   */
+  async function members(workspaceId, lang) {
+    return readWorkspace(workspaceId, "members", lang);
+  }
+
+  /** Return the workspace's details and settings (any member). */
+  async function workspaceSettings(workspaceId, lang) {
+    return readWorkspace(workspaceId, "settings", lang);
+  }
+
+  // The writes below are not workspace-scoped for wiping: a 404 names the member or the
+  // invitation as often as the membership. Each may answer 403 `reauthentication_required`.
+
+  /** Create an invitation `{role, note}`; return it with its `link`. */
+  async function invite(workspaceId, { role, note = null }, lang) {
+    return (await write("POST", workspacePath(workspaceId, "invitations", lang), { role, note })).json();
+  }
+
+  /** Revoke a pending invitation: its link stops working. */
+  async function revokeInvitation(workspaceId, invitationId, lang) {
+    const rest = `invitations/${encodeURIComponent(invitationId)}`;
+    await write("DELETE", workspacePath(workspaceId, rest, lang));
+  }
+
+  /** Give a member another role; return the member. */
+  async function changeRole(workspaceId, userId, role, lang) {
+    const rest = `members/${encodeURIComponent(userId)}`;
+    return (await write("PATCH", workspacePath(workspaceId, rest, lang), { role })).json();
+  }
+
+  /** Remove a member (or leave, for the user's own id). */
+  async function removeMember(workspaceId, userId, lang) {
+    await write("DELETE", workspacePath(workspaceId, `members/${encodeURIComponent(userId)}`, lang));
+  }
+
+  /** Change settings (`{unlock_policy}`); return the settings as saved. */
+  async function updateWorkspaceSettings(workspaceId, changes, lang) {
+    return (await write("PATCH", workspacePath(workspaceId, "settings", lang), changes)).json();
+  }
+
   return {
+    members,
+    workspaceSettings,
+    invite,
+    revokeInvitation,
+    changeRole,
+    removeMember,
+    updateWorkspaceSettings,
     session,
     setUnlockToken,
     unlockedFetch,

@@ -25,12 +25,14 @@ import {
   upgradeKeyring,
 } from "./keyring.js";
 import { createPasskeyWrap, passkeysAvailable, unlockWithPasskey } from "./passkey.js";
+import { createPasswordGate } from "./password-gate.js";
 import { secretProblem, strongUnlockRequired } from "./pin-rules.js";
 import { checkAlertMessage, isLevel, retryMinutes } from "./push.js";
 import { browserEnv, readSwitch, turnOff, turnOn } from "./push-device.js";
 import { createContactIndex, syncIndex } from "./search.js";
 import { applyDelta, buildDirectory, deltaChain } from "./snapshot.js";
 import { openStore } from "./store.js";
+import { createTeam } from "./team.js";
 import {
   forgetDevice,
   lastUserId,
@@ -48,6 +50,8 @@ const LOGIN = "/login?next=/app";
 // Records the app has forms for (`#new/<type>`, `#edit/<type>/<id>`); above `state`, whose
 // first route is read at once.
 const FORM_TYPES = ["contact", "playbook"];
+// The workspace's screens (members, its settings: team.js), besides the views of routeOf.
+const TEAM_VIEWS = ["members", "workspace"];
 // Interactions that keep the app unlocked while it is visible.
 const ACTIVITY = ["pointerdown", "keydown", "wheel", "touchstart", "scroll"];
 
@@ -106,6 +110,10 @@ let state = {
   busy: false,
   now: new Date(),
   runner: null, // the incident being run: {incidentId, pendingCall, asking, since, note, report, summary}
+  team: null, // the members screen: team.js
+  workspaceSettings: null, // the workspace screen: team.js
+  password: null, // {busy, error} while a change waits for the password (password-gate.js)
+  canShare: typeof navigator.share === "function", // the Web Share API: invitation links
 };
 
 function update(patch) {
@@ -128,6 +136,7 @@ function routeOf(hash) {
   if (view === "edit" && FORM_TYPES.includes(type) && id) return { view: "form", type, id, query };
   const views = ["playbooks", "status", "quick-dial", "search", "readiness", "conflicts", "incidents"];
   if (views.includes(view)) return { view };
+  if (TEAM_VIEWS.includes(view)) return { view };
   return { view: "directory" };
 }
 
@@ -481,6 +490,7 @@ async function lock() {
   baseDirectory = null;
   api.setUnlockToken(null);
   idle.stop();
+  team.forget(); // members' names and emails need an unlocked app
   if (state.screen === "main") {
     update({
       screen: "locked",
@@ -874,8 +884,45 @@ const incidents = createIncidentController({
   fail,
 });
 
+// Changes that need a recent password ask for it in place, then go again (password-gate.js).
+const gate = createPasswordGate({
+  reauth: (password) => api.reauth(password),
+  onChange: (password) => update({ password }),
+});
+const team = createTeam({
+  api,
+  gate,
+  getState: () => state,
+  update,
+  notice,
+  handleApiError,
+  sessionChanged: () => renewSession(),
+  fail,
+});
+
+/** The user's own role or membership changed on this device: read the session and follow it. */
+async function renewSession() {
+  let session;
+  try {
+    session = await api.session();
+  } catch (error) {
+    return handleApiError(error);
+  }
+  await keepSession(session);
+  const workspaces = session.workspaces;
+  update({ workspaces });
+  if (!workspaces.some((w) => w.id === state.workspaceId)) {
+    if (!workspaces.length) return update({ screen: "no-workspace", workspaceId: null, directory: null });
+    location.hash = "";
+    return useWorkspace(workspaces[0].id, true);
+  }
+  // A role across viewer and editor rotated the key: the copy follows (newKey).
+  await refresh();
+}
+
 const actions = {
   ...edits.actions,
+  ...team.actions,
   ...incidents.actions,
   install: () => promptInstall().catch(fail),
   setPin: (secret, confirm, kind) => setPin(secret, confirm, kind).catch(fail),
@@ -908,12 +955,19 @@ const actions = {
     await store.setMeta(state.workspaceId, "favourites", favourites);
     update({ favourites });
   },
-  async copy(text) {
+  async copy(text, copiedKey = "copied") {
     try {
       await navigator.clipboard.writeText(text);
-      notice("copied", "ok");
+      notice(copiedKey, "ok");
     } catch {
       notice("copy_failed", "error");
+    }
+  },
+  async share(data) {
+    try {
+      await navigator.share(data);
+    } catch (error) {
+      if (error?.name !== "AbortError") notice("share_failed", "error"); // AbortError: closed
     }
   },
   async switchWorkspace(workspaceId) {
@@ -955,6 +1009,7 @@ function fail(error) {
 
 window.addEventListener("hashchange", () => {
   update({ route: routeOf(location.hash), alert: null, confirmDelete: null });
+  gate.cancel(); // a password asked for on the screen left behind
   window.scrollTo(0, 0);
   if (state.route.view === "status") openSettings().catch(fail);
   if (state.route.view === "conflicts") edits.openConflicts().catch(fail);

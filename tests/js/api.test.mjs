@@ -199,3 +199,38 @@ test("the password is sent to reauth with the CSRF token; a wrong one says so", 
   const posted = seen.filter((r) => r.method === "POST");
   assert.ok(posted.every((r) => r.headers["X-CSRFToken"] === "token-1"));
 });
+
+test("members and settings: reads wipe a workspace that is gone, writes carry the CSRF token", async () => {
+  const base = `/api/v1/workspaces/${WS}`;
+  const { fetch, seen } = fakeServer([
+    ["GET", "/api/v1/session", { body: SESSION }],
+    ["GET", `${base}/members?lang=es`, { body: { members: [], invitations: [], links_shown: true } }],
+    ["GET", `${base}/settings?lang=en`, { status: 404, body: { error: "not_found" } }],
+    ["POST", `${base}/invitations?lang=es`, { status: 201, body: { id: 3, link: "https://x/invite/t" } }],
+    ["PATCH", `${base}/members/u%202?lang=es`, { status: 409, body: { error: "conflict", message: "Owner needed." } }],
+    ["DELETE", `${base}/members/u2?lang=es`, { status: 404, body: { error: "not_found", message: "Not a member." } }],
+    ["DELETE", `${base}/invitations/3?lang=es`, { status: 204 }],
+    ["PATCH", `${base}/settings?lang=es`, { body: { unlock_policy: "passphrase" } }],
+  ]);
+  const api = createApi({ fetch });
+  api.setUnlockToken("tok");
+  assert.equal((await api.members(WS, "es")).links_shown, true);
+  assert.equal(seen.at(-1).headers["X-Enlace-Unlock"], "tok");
+  const gone = await api.workspaceSettings(WS, "en").catch((error) => error);
+  assert.equal(gone.wipe, WIPE_WORKSPACE);
+
+  assert.equal((await api.invite(WS, { role: "editor", note: "Ana" }, "es")).id, 3);
+  assert.deepEqual(JSON.parse(seen.at(-1).body), { role: "editor", note: "Ana" });
+  const refused = await api.changeRole(WS, "u 2", "viewer", "es").catch((error) => error);
+  assert.equal(refused.status, 409);
+  assert.equal(refused.message, "Owner needed.");
+  // A 404 that names a member is not the end of the membership: nothing to wipe.
+  const unknown = await api.removeMember(WS, "u2", "es").catch((error) => error);
+  assert.equal(unknown.status, 404);
+  assert.equal(unknown.wipe, null);
+  await api.revokeInvitation(WS, 3, "es");
+  assert.equal((await api.updateWorkspaceSettings(WS, { unlock_policy: "passphrase" }, "es")).unlock_policy, "passphrase");
+  const writes = seen.filter((r) => r.method !== "GET");
+  assert.equal(writes.length, 5);
+  assert.ok(writes.every((r) => r.headers["X-CSRFToken"] === "token-1"));
+});

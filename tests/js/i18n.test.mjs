@@ -17,7 +17,7 @@ test("every key has both Spanish and English, and neither is empty", () => {
 });
 
 test("every key the app and its views ask for exists", () => {
-  const files = ["app.js", "edit-controller.js", ...readdirSync(new URL("views/", JS)).map((name) => `views/${name}`)];
+  const files = ["app.js", "edit-controller.js", "team.js", ...readdirSync(new URL("views/", JS)).map((name) => `views/${name}`)];
   const used = new Set();
   for (const file of files) {
     const source = readFileSync(new URL(file, JS), "utf8");

@@ -88,7 +88,8 @@ class Invitation(Base):
     workspace_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
     )
-    # Only a SHA-256 of the token is stored: a leaked database does not leak usable links.
+    # Only a SHA-256 of the token is stored: a leaked database does not leak usable links. The
+    # token is derived from the master key (service.invitation_token), so owners see it again.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     role: Mapped[str] = mapped_column(String(10))
     note: Mapped[str | None] = mapped_column(String(200))

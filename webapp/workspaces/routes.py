@@ -29,7 +29,6 @@ from webapp.auth.session import fresh_login_required, sign_in
 from webapp.db import get_session
 from webapp.errors import Conflict, ServiceError, error_response
 from webapp.extensions import client_address
-from webapp.urls import external_url
 from webapp.workspaces import joining, service
 from webapp.workspaces.access import forget_current, member_of, set_current
 from webapp.workspaces.forms import (
@@ -116,16 +115,17 @@ def _members_page(workspace, invitation_form: InvitationForm | None = None, stat
         invitation_form.role.choices = role_choices()
     role_form = RoleForm()
     role_form.role.choices = role_choices()
+    invitations = service.pending_invitations(session, workspace.id)
     return (
         render_template(
             "workspaces/members.html",
             workspace=workspace,
             members=members,
-            invitations=service.pending_invitations(session, workspace.id),
+            invitations=[(i, service.invitation_link(i)) for i in invitations],
             invitation_form=invitation_form,
             role_form=role_form,
             button_form=EmptyForm(),
-            owner_count=sum(1 for m in members if m.role == Role.OWNER.value),
+            sole_owner=service.sole_owner(members),
         ),
         status,
     )
@@ -135,14 +135,14 @@ def _members_page(workspace, invitation_form: InvitationForm | None = None, stat
 @login_required
 @fresh_login_required
 def invite(workspace_id: uuid.UUID) -> tuple[str, int] | str:
-    """Create an invitation link and show it once, with its QR code."""
+    """Create an invitation link and show it with its QR code."""
     session, membership = get_session(), member_of(workspace_id, Role.OWNER)
     wid = membership.workspace_id
     form = InvitationForm()
     form.role.choices = role_choices()
     if not form.validate_on_submit():
         return _members_page(membership.workspace, form, 400)
-    invitation, token = service.create_invitation(
+    invitation, _token = service.create_invitation(
         session,
         wid,
         form.role.data,
@@ -151,7 +151,7 @@ def invite(workspace_id: uuid.UUID) -> tuple[str, int] | str:
         note=form.note.data or "",
     )
     session.commit()
-    link = external_url("workspaces.accept", token=token)
+    link = service.invitation_link(invitation)
     qr = Markup(segno.make(link, error="m").svg_inline(scale=4, dark="#111", light="#fff"))  # noqa: S704 - segno's own SVG markup, the link inside it is escaped by segno
     return render_template(
         "workspaces/invitation.html",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import uuid
 from datetime import timedelta
@@ -12,6 +13,7 @@ from zoneinfo import available_timezones
 import phonenumbers
 from babel import Locale
 from babel.core import get_global
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,7 +22,9 @@ from webapp.audit import service as audit
 from webapp.auth.models import User
 from webapp.auth.service import rotate_key
 from webapp.db import utcnow
+from webapp.encoding import b64url
 from webapp.errors import Conflict, Forbidden, NotFound, ServiceError
+from webapp.urls import external_url
 from webapp.workspaces.models import Invitation, Membership, Role, UnlockPolicy, Workspace
 
 ROLES = tuple(r.value for r in Role)
@@ -219,12 +223,21 @@ def list_members(session: Session, workspace_id: uuid.UUID) -> list[Membership]:
     return sorted(members, key=lambda m: (order[m.role], m.user.name.lower()))
 
 
+def sole_owner(members: list[Membership]) -> uuid.UUID | None:
+    """Return the user id of the only owner among a workspace's members, or None when several.
+
+    That member may neither leave nor step down (a workspace needs an owner).
+    """
+    owners = [m.user_id for m in members if m.role == Role.OWNER.value]
+    return owners[0] if len(owners) == 1 else None
+
+
 def check_role(role: str) -> str:
     """Return the role when it is one of owner, editor, viewer.
 
     :raises ServiceError: naming the field ``role``.
     """
-    if role not in ROLES:
+    if not isinstance(role, str) or role not in ROLES:
         raise ServiceError(
             str(_l("“%(role)s” is not a role; use owner, editor or viewer.", role=role)),
             field="role",
@@ -362,27 +375,61 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+# Invitation tokens are derived, not stored: HMAC-SHA256 under a key derived from the server's
+# master key (in the instance folder, never in the database) over the invitation's workspace
+# and id. The database keeps only the token's SHA-256, as before; the server can show a pending
+# link again to its owners, and a leaked database still leaks no usable link.
+_INVITATION_KEY_LABEL = b"enlace-invitation-token:v1"
+
+
+def _derive_token(invitation: Invitation, master_key: bytes | None = None) -> str:
+    master = master_key or current_app.config["MASTER_KEY"]
+    key = hmac.new(master, _INVITATION_KEY_LABEL, hashlib.sha256).digest()
+    message = f"{invitation.workspace_id}:{invitation.id}".encode()
+    return b64url(hmac.new(key, message, hashlib.sha256).digest())
+
+
+def invitation_token(invitation: Invitation, master_key: bytes | None = None) -> str | None:
+    """Return the secret token of an invitation, or None when it cannot be made again.
+
+    Invitations made before tokens were derived hold a random token the server never kept.
+    """
+    token = _derive_token(invitation, master_key)
+    return token if hmac.compare_digest(_hash_token(token), invitation.token_hash) else None
+
+
+def invitation_link(invitation: Invitation) -> str | None:
+    """Return the invitation's link (absolute, on ENLACE_PUBLIC_URL when set), or None."""
+    token = invitation_token(invitation)
+    return external_url("workspaces.accept", token=token) if token else None
+
+
 def create_invitation(
     session: Session, workspace_id: uuid.UUID, role: str, actor: User, days: int = 7, note: str = ""
 ) -> tuple[Invitation, str]:
-    """Create a single-use invitation; return it with its secret token (shown once).
+    """Create a single-use invitation; return it with its secret token.
 
-    :raises ServiceError: for a bad role or a note that is too long.
+    :raises ServiceError: for a bad role or note.
     """
     check_role(role)
+    if note is not None and not isinstance(note, str):
+        raise ServiceError(str(_l("Must be text.")), field="note")
     note = (note or "").strip()
     if len(note) > 200:
         raise ServiceError(str(_l("Use at most 200 characters.")), field="note")
-    token = secrets.token_urlsafe(32)
     invitation = Invitation(
         workspace_id=workspace_id,
-        token_hash=_hash_token(token),
+        # Replaced below, once the row has its id (the token is derived from it).
+        token_hash=secrets.token_hex(32),
         role=role,
         note=note or None,
         created_by=actor.id,
         expires_at=utcnow() + timedelta(days=days),
     )
     session.add(invitation)
+    session.flush()
+    token = _derive_token(invitation)
+    invitation.token_hash = _hash_token(token)
     session.flush()
     audit.record(
         session,
@@ -498,7 +545,7 @@ def set_unlock_policy(session: Session, membership: Membership, policy: str) -> 
     """
     if membership.role != Role.OWNER.value:
         raise Forbidden(str(_l("Your role in this workspace does not allow this.")))
-    if policy not in {p.value for p in UnlockPolicy}:
+    if not isinstance(policy, str) or policy not in {p.value for p in UnlockPolicy}:
         raise ServiceError(str(_l("Choose PIN or passphrase.")), field="unlock_policy")
     workspace = membership.workspace
     if workspace.unlock_policy == policy:

@@ -4,6 +4,8 @@ import { html } from "../../vendor/htm-preact.js";
 import { ConflictsView, SyncBanner } from "./conflicts.js";
 import { ContactView } from "./contact.js";
 import { ContactFormView } from "./contact-form.js";
+import { MembersView } from "./members.js";
+import { WorkspaceSettingsView } from "./workspace-settings.js";
 import { PlaybookFormView } from "./playbook-form.js";
 import { DirectoryView } from "./directory.js";
 import { QuickDial, ReauthView, SetPinView, UnlockView, WipedView } from "./lock.js";
@@ -49,7 +51,8 @@ function Tabs({ state, t }) {
     (name === "directory" && (view === "contact" || view === "search")) ||
     (name === "playbooks" && view === "playbook") ||
     (name === "playbooks" && ["incidents", "incident", "report", "run"].includes(view)) ||
-    (name === "status" && view === "readiness");
+    (name === "status" && view === "readiness") ||
+    (name === "status" && (view === "members" || view === "workspace"));
   return html`<nav class="tabs" aria-label=${t("sections")}>
     ${TABS.map(
       ([name, href, label]) =>
@@ -93,6 +96,10 @@ function MainView(props) {
       return html`<${StatusView} ...${props} />`;
     case "readiness":
       return html`<${ReadinessView} ...${props} />`;
+    case "members":
+      return html`<${MembersView} ...${props} />`;
+    case "workspace":
+      return html`<${WorkspaceSettingsView} ...${props} />`;
     case "quick-dial":
       return html`<${QuickDial} ...${props} heading=${true} />`;
     case "incidents":

@@ -77,9 +77,9 @@ export function StatusView({ state, actions, t }) {
       </ul>
       <nav class="actions" aria-label=${t("server_pages")}>
         ${workspace && html`<a class="button" href="#readiness" data-testid="open-readiness">${t("readiness")}</a>`}
-        ${workspace && html`<a class="button" href=${base}>${t("workspace_page")}</a>`}
+        ${workspace && html`<a class="button" href="#workspace" data-testid="open-workspace">${t("workspace_settings")}</a>`}
         ${workspace && html`<a class="button" href=${`${base}/poster`}>${t("office_poster")}</a>`}
-        ${owner && html`<a class="button" href=${`${base}/members`}>${t("members")}</a>`}
+        ${owner && html`<a class="button" href="#members" data-testid="open-members">${t("members")}</a>`}
         ${owner && html`<a class="button" href=${`${base}/audit`}>${t("audit_log")}</a>`}
         <a class="button" href="/workspaces/new">${t("new_workspace")}</a>
         <a class="button" href="/account">${t("account")}</a>

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 
-from webapp.api.openapi import components, paths, responses
+from webapp.api.openapi import components, paths, responses, workspace_paths
 
 
 def openapi_document() -> dict[str, Any]:
@@ -54,9 +54,13 @@ def _document(cookie: str) -> dict[str, Any]:
             {"name": "snapshot", "description": "The encrypted offline copy and its key."},
             {"name": "readiness", "description": "What the workspace lacks before a crisis."},
             {"name": "push", "description": "Push notifications and crisis alerts."},
+            {
+                "name": "workspaces",
+                "description": "Members, invitations and settings of a workspace.",
+            },
             {"name": "meta", "description": "This document."},
         ],
-        "paths": paths.paths(),
+        "paths": {**paths.paths(), **workspace_paths.paths()},
         "components": {
             "schemas": components.schemas(),
             "responses": responses.responses(),

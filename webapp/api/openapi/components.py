@@ -31,6 +31,14 @@ from webapp.push.schemas import (
 from webapp.readiness.schemas import Readiness
 from webapp.snapshot.schemas import PublicContacts, SnapshotEnvelope, SnapshotKey
 from webapp.sync.schemas import MAX_MUTATIONS, SyncRequest, SyncResponse
+from webapp.workspaces.schemas import (
+    InvitationRequest,
+    Members,
+    PendingInvitation,
+    RoleRequest,
+    SettingsUpdate,
+    WorkspaceSettings,
+)
 
 MAX_BODY = "1 MiB"
 REF = "#/components/schemas/{model}"
@@ -51,6 +59,9 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     SubscriptionCreated,
     PushPreferences,
     AlertCreated,
+    Members,
+    PendingInvitation,
+    WorkspaceSettings,
 )
 
 # Request bodies besides the sync protocol's.
@@ -59,6 +70,9 @@ REQUESTS: tuple[type[BaseModel], ...] = (
     SubscriptionDelete,
     AlertRequest,
     ReauthRequest,
+    InvitationRequest,
+    RoleRequest,
+    SettingsUpdate,
 )
 
 

@@ -1,0 +1,74 @@
+// The workspace's screen: what it is (name, city, country, the user's role), where its people are
+// managed, and how members unlock the app (owners choose). The unlock rule needs the password in
+// place: a weaker rule would let a guessed PIN open members' phones.
+
+import { html } from "../../vendor/htm-preact.js";
+import { useEffect } from "../../vendor/preact-hooks.js";
+import { POLICIES } from "../team.js";
+import { PasswordPrompt } from "./password-prompt.js";
+
+function PolicyCard({ data, busy, actions, t }) {
+  const submit = (event) => {
+    event.preventDefault();
+    actions.setUnlockPolicy(String(new FormData(event.currentTarget).get("unlock_policy") ?? ""));
+  };
+  return html`<section class="card" data-testid="unlock-policy" aria-labelledby="unlock-policy-title">
+    <h2 id="unlock-policy-title">${t("unlock_policy_title")}</h2>
+    <form onSubmit=${submit} key=${data.unlock_policy}>
+      <fieldset class="choices">
+        <legend>${t("unlock_policy_legend")}</legend>
+        ${POLICIES.map(
+          (policy) => html`<label class="choice policy" key=${policy}>
+            <input type="radio" name="unlock_policy" value=${policy} checked=${data.unlock_policy === policy}
+              aria-describedby=${`policy-${policy}-hint`} />
+            <span><strong>${t(`unlock_policy_${policy}`)}</strong>
+              <span class="hint" id=${`policy-${policy}-hint`}>${t(`unlock_policy_${policy}_hint`)}</span></span>
+          </label>`,
+        )}
+      </fieldset>
+      <button class="primary" type="submit" disabled=${busy}>${t("save")}</button>
+    </form>
+  </section>`;
+}
+
+/** The workspace screen. */
+export function WorkspaceSettingsView(props) {
+  const { state, actions, t } = props;
+  const { workspaceId, lang, online } = state;
+  useEffect(() => {
+    actions.loadSettings();
+  }, [workspaceId, lang, online]);
+  const held = state.workspaceSettings?.workspaceId === workspaceId ? state.workspaceSettings : null;
+  // Until the server answers, the session already knows the name and the role.
+  const known = state.workspaces.find((w) => w.id === workspaceId);
+  const data = held?.data ?? null;
+  const role = data?.role ?? known?.role;
+  const owner = role === "owner";
+  return html`<article data-testid="workspace-screen">
+    <a class="back" href="#status">← ${t("tab_status")}</a>
+    <h1>${data?.name ?? known?.name ?? t("workspace")}</h1>
+    ${data &&
+    html`<p class="muted" data-testid="workspace-details">
+      ${data.city}, ${data.country_name} · ${t(`role_${data.role}`)}
+    </p>`}
+    <${PasswordPrompt} ...${props} />
+    ${held?.error && html`<p class="notice notice-error" role="alert" data-testid="team-error">${held.error}</p>`}
+    <nav class="actions workspace-links" aria-label=${t("workspace_settings")}>
+      ${owner && html`<a class="button" href="#members" data-testid="open-members">${t("members")}</a>`}
+      <a class="button" href="#readiness">${t("readiness")}</a>
+    </nav>
+    ${!data && held?.status === "offline" && html`<section class="card"><p>${t("team_offline")}</p></section>`}
+    ${!data && held?.status === "error" &&
+    html`<section class="card" role="alert">
+      <p>${t("error_server")}</p>
+      <button type="button" onClick=${actions.loadSettings}>${t("try_again")}</button>
+    </section>`}
+    ${data && owner && html`<${PolicyCard} data=${data} busy=${Boolean(held.busy)} actions=${actions} t=${t} />`}
+    ${data && !owner &&
+    html`<section class="card" data-testid="unlock-policy">
+      <h2>${t("unlock_policy_title")}</h2>
+      <p><strong>${t(`unlock_policy_${data.unlock_policy}`)}</strong></p>
+      <p class="hint">${t(`unlock_policy_${data.unlock_policy}_hint`)}</p>
+    </section>`}
+  </article>`;
+}
