@@ -42,6 +42,9 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "offline_flush_requests": (2.0, "requests", "le"),
     "flush_long_task": (50.0, "ms", "le"),
     "form_open": (100.0, "ms", "le"),
+    "incident_start_call": (200.0, "ms", "le"),
+    "incident_entry_shown": (50.0, "ms", "le"),
+    "incident_report_300": (2000.0, "ms", "le"),
 }
 LABELS = {
     "noop_p50": "no-op sync p50 (in-process)",
@@ -73,6 +76,9 @@ LABELS = {
     "offline_flush_requests": "sync requests for those 200 edits",
     "flush_long_task": "longest task in the page while flushing",
     "form_open": "contact form open at 5,000 (median)",
+    "incident_start_call": "Start → first Call button, offline (median)",
+    "incident_entry_shown": "entry logged → in the timeline (median)",
+    "incident_report_300": "report of 300 entries: drawn + A4 PDF",
 }
 
 

@@ -10,6 +10,7 @@ import { openEnvelope, toBytes } from "./crypto.js";
 import { limitsFromOpenApi } from "./edit.js";
 import { createEditController } from "./edit-controller.js";
 import { createEditing } from "./editing.js";
+import { createIncidentController } from "./incident-controller.js";
 import { OUTBOX_SYNC_TAG } from "./outbox.js";
 import { pickLanguage, translator } from "./i18n.js";
 import { createIdleLock } from "./idle-lock.js";
@@ -114,6 +115,7 @@ let state = {
   events: null,
   busy: false,
   now: new Date(),
+  runner: null, // the incident being run: {incidentId, pendingCall, asking, since, note, report, summary}
   team: null, // the members screen: team.js
   workspaceSettings: null, // the workspace screen: team.js
   password: null, // {busy, error} while a change waits for the password (password-gate.js)
@@ -133,10 +135,12 @@ function routeOf(hash) {
   const [path, query = ""] = hash.replace(/^#/, "").split("?");
   const [view, type, id] = path.split("/");
   if ((view === "contact" || view === "playbook") && type) return { view, id: type };
+  // Incidents: `#incident/<id>` (or `incident/latest`), `#run/<playbook id>`, `#report/<id>`.
+  if (["incident", "run", "report"].includes(view) && type) return { view, id: type };
   // `#new/contact?kind=internal`, `#edit/playbook/<id>`: the forms.
   if (view === "new" && FORM_TYPES.includes(type)) return { view: "form", type, id: null, query };
   if (view === "edit" && FORM_TYPES.includes(type) && id) return { view: "form", type, id, query };
-  const views = ["playbooks", "status", "quick-dial", "search", "readiness", "conflicts", "poster"];
+  const views = ["playbooks", "status", "quick-dial", "search", "readiness", "conflicts", "poster", "incidents"];
   const accountViews = ["account", "activity", "audit"];
   if (accountViews.includes(view)) return { view };
   if (views.includes(view)) return { view };
@@ -510,6 +514,8 @@ function onVisibility() {
   if (!unlocked) return;
   if (document.visibilityState === "hidden") return idle.hidden();
   idle.visible();
+  // Back from a call the runner started: ask how it went.
+  incidents.backToApp();
   if (unlocked && navigator.onLine) refresh().catch(fail);
   if (navigator.onLine) edits.flush().catch(fail);
 }
@@ -524,6 +530,7 @@ async function openCopy(online) {
   if (online) await refresh();
   await edits.afterUnlock();
   await edits.openRoute(state.route);
+  await incidents.openRoute(state.route);
   if (state.route.view === "conflicts") await edits.openConflicts();
   if (state.route.view === "poster") await poster.open();
   if (online) await edits.flush();
@@ -1029,6 +1036,36 @@ const edits = createEditController({
   fail,
 });
 
+const incidents = createIncidentController({
+  getState: () => state,
+  update,
+  editing,
+  showDirectory: () => edits.showDirectory(),
+  flush: () => edits.flush(),
+  navigate(hash, { replace = false } = {}) {
+    if (location.hash === hash) return;
+    if (replace) location.replace(hash);
+    else location.hash = hash;
+  },
+  notice,
+  now: () => Date.now(),
+  translator,
+  registerBackgroundSync() {
+    navigator.serviceWorker?.ready
+      .then((registration) => registration.sync?.register(OUTBOX_SYNC_TAG))
+      .catch(() => {});
+  },
+  download(name, text) {
+    // Made on this device, saved by the browser: nothing is sent anywhere.
+    const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+    const link = Object.assign(document.createElement("a"), { href: url, download: name });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  },
+  print: () => window.print(),
+  fail,
+});
+
 // Changes that need a recent password ask for it in place, then go again (password-gate.js).
 const gate = createPasswordGate({
   reauth: (password) => api.reauth(password),
@@ -1072,6 +1109,7 @@ const actions = {
   ...edits.actions,
   ...team.actions,
   ...poster.actions,
+  ...incidents.actions,
   install: () => promptInstall().catch(fail),
   setPin: (secret, confirm, kind) => setPin(secret, confirm, kind).catch(fail),
   unlock: (secret) => unlock(secret).catch(fail),
@@ -1176,6 +1214,7 @@ window.addEventListener("hashchange", () => {
   if (state.route.view === "conflicts") edits.openConflicts().catch(fail);
   if (state.route.view === "poster" && unlocked) poster.open().catch(fail);
   edits.openRoute(state.route).catch(fail);
+  incidents.openRoute(state.route).catch(fail);
 });
 navigator.serviceWorker?.addEventListener("message", (event) => {
   onWorkerMessage(event.data).catch(fail);

@@ -165,6 +165,28 @@ export const FIELDS = Object.freeze({
     guidance: longText,
     visibility: same,
   }),
+  incident: Object.freeze({
+    title: stripped,
+    kind: shortText,
+    severity: same,
+    status: same,
+    started_at: dateTime,
+    closed_at: dateTime,
+    summary: longText,
+    playbook_id: uuid,
+  }),
+  // Entries are written once (append-only): their text is kept as typed, in NFC.
+  incident_entry: Object.freeze({
+    incident_id: uuid,
+    at: dateTime,
+    kind: same,
+    text: nfc,
+    contact_id: uuid,
+    outcome: orNull,
+    reference: shortText,
+    step: orNull,
+    author: shortText,
+  }),
 });
 
 /** Return the editable fields of a type, or throw for a type without a form. */

@@ -83,6 +83,12 @@ export function createEditing({ getStore, api, getKeyring, getUserId, now = Date
     return { mutation };
   }
 
+  /** Queue a mutation built elsewhere (an incident, an entry of its log) as it is. */
+  async function queue(workspaceId, mutation) {
+    await outboxOf().add(workspaceId, mutation);
+    return mutation;
+  }
+
   /** Queue the delete of a held record; nothing is sent until the undo time has passed. */
   async function remove(workspaceId, type, held) {
     const mutation = buildDelete(type, held);
@@ -120,6 +126,7 @@ export function createEditing({ getStore, api, getKeyring, getUserId, now = Date
 
   return {
     save,
+    queue,
     remove,
     undo,
     heldFor,

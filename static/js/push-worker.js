@@ -96,7 +96,8 @@ export async function handlePush(text, { fetch: fetchImpl, language = "es" }) {
       null;
     let refreshed = false;
     let stored = null;
-    if (holder && payload.type === "directory-changed") {
+    // An incident started: its record comes with the delta, so the tap opens it offline too.
+    if (holder && (payload.type === "directory-changed" || payload.type === "incident-started")) {
       try {
         const result = await refreshCopy(holder, payload, fetchImpl);
         refreshed = result.refreshed;

@@ -12,6 +12,10 @@ export const MAX_ALERT_MESSAGE = 140;
 
 const DIRECTORY_CHANGED = "directory-changed";
 const CRISIS_ALERT = "crisis-alert";
+const INCIDENT_STARTED = "incident-started";
+const STALE_CONTACTS = "stale-contacts";
+/** Where a tap on "incident started" leads: the newest open incident (the payload names none). */
+export const LATEST_INCIDENT_HASH = "incident/latest";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ICON = "/static/icons/icon-192.png";
 
@@ -29,8 +33,9 @@ export function isLevel(value) {
 }
 
 /**
- * Read a push message's text: `{type: "directory-changed", workspace, revision, count}` or
- * `{type: "crisis-alert", workspace, alert, playbook, message}`; null for anything else.
+ * Read a push message's text: `{type: "directory-changed", workspace, revision, count}`,
+ * `{type: "crisis-alert", workspace, alert, playbook, message}`, `{type: "incident-started",
+ * workspace, revision}` or `{type: "stale-contacts", workspace, count}`; null for anything else.
  */
 export function parsePayload(text) {
   let data;
@@ -45,6 +50,14 @@ export function parsePayload(text) {
     if (!isRevision(data.revision)) return null;
     const count = isRevision(data.count) ? data.count : 0;
     return { type: DIRECTORY_CHANGED, workspace, revision: data.revision, count };
+  }
+  if (data.type === INCIDENT_STARTED) {
+    if (!isRevision(data.revision)) return null;
+    return { type: INCIDENT_STARTED, workspace, revision: data.revision };
+  }
+  if (data.type === STALE_CONTACTS) {
+    if (!isRevision(data.count) || data.count === 0) return null;
+    return { type: STALE_CONTACTS, workspace, count: data.count };
   }
   if (data.type === CRISIS_ALERT) {
     const message =
@@ -96,6 +109,34 @@ export function notificationFor(payload, { lang, workspaceName = null, refreshed
         requireInteraction: true,
         vibrate: [300, 100, 300, 100, 600],
         data: { workspace: payload.workspace, hash },
+      },
+    };
+  }
+  if (payload.type === INCIDENT_STARTED) {
+    return {
+      title: workspaceName
+        ? t("push_incident_title", { workspace: workspaceName })
+        : t("push_incident_title_plain"),
+      options: {
+        ...options,
+        body: t("push_incident_body"),
+        tag: `enlace-incident-${payload.workspace}-${payload.revision}`,
+        requireInteraction: true,
+        vibrate: [300, 100, 300, 100, 600],
+        data: { workspace: payload.workspace, hash: LATEST_INCIDENT_HASH },
+      },
+    };
+  }
+  if (payload.type === STALE_CONTACTS) {
+    return {
+      title: workspaceName
+        ? t("push_stale_title", { count: payload.count, workspace: workspaceName })
+        : t("push_stale_title_plain"),
+      options: {
+        ...options,
+        body: t("push_stale_body"),
+        tag: `enlace-stale-${payload.workspace}`,
+        data: { workspace: payload.workspace, hash: "readiness" },
       },
     };
   }

@@ -193,6 +193,25 @@ test("levels and Retry-After in whole minutes", () => {
   assert.equal(retryMinutes("x"), 1);
 });
 
+test("an incident started and the stale-contacts notice are read, worded, and lead to their screens", () => {
+  const started = parsePayload(JSON.stringify({ type: "incident-started", workspace: WS, revision: 40 }));
+  assert.deepEqual(started, { type: "incident-started", workspace: WS, revision: 40 });
+  assert.equal(parsePayload(JSON.stringify({ type: "incident-started", workspace: WS })), null);
+  const shown = notificationFor(started, { lang: "es", workspaceName: "Comida Ya" });
+  assert.equal(shown.title, "Incidente iniciado — Comida Ya");
+  assert.equal(shown.options.requireInteraction, true);
+  assert.deepEqual(shown.options.data, { workspace: WS, hash: "incident/latest" });
+  assert.equal(appUrl(shown.options.data), `/app?workspace=${WS}#incident/latest`);
+  assert.equal(notificationFor(started, { lang: "en" }).title, "Incident started");
+
+  const stale = parsePayload(JSON.stringify({ type: "stale-contacts", workspace: WS, count: 7 }));
+  assert.deepEqual(stale, { type: "stale-contacts", workspace: WS, count: 7 });
+  assert.equal(parsePayload(JSON.stringify({ type: "stale-contacts", workspace: WS, count: 0 })), null);
+  const notice = notificationFor(stale, { lang: "en", workspaceName: "Comida Ya" });
+  assert.equal(notice.title, "7 contacts not checked — Comida Ya");
+  assert.equal(notice.options.data.hash, "readiness");
+});
+
 test("an alert that reached no device is a warning; one that reached some is a success", () => {
   assert.deepEqual(alertResult(0), { key: "alert_sent_none", params: {}, tone: "warn" });
   assert.deepEqual(alertResult(1), { key: "alert_sent_one", params: {}, tone: "ok" });

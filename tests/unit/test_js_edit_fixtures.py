@@ -75,11 +75,50 @@ PLAYBOOK_CASES: list[dict[str, Any]] = [
     {"name": "Amenaza", "guidance": "  No respondas al agresor. ", "visibility": "public"},
 ]
 
+INCIDENT = "55555555-5555-4555-8555-55555555AAAA"
+INCIDENT_CASES: list[dict[str, Any]] = [
+    {"title": " Tormenta de pagos ", "severity": "high", "kind": " payment_storm "},
+    {"title": "Tormenta", "started_at": "2026-12-03T15:05:00-06:00", "playbook_id": INCIDENT},
+    {"title": "Tormenta", "status": "closed", "closed_at": "2026-12-03T23:00:00.250Z"},
+    {"title": "Tormenta", "summary": "  Pagos reanudados\n folio 123 "},
+]
+ENTRY_CASES: list[dict[str, Any]] = [
+    {"incident_id": INCIDENT, "at": "2026-12-03T15:05:00-06:00", "text": " Ana\u0301 "},
+    {
+        "incident_id": INCIDENT,
+        "at": "2026-12-03T21:05:00.250Z",
+        "kind": "call",
+        "text": "Ana",
+        "contact_id": INCIDENT,
+        "outcome": "no_answer",
+    },
+    {
+        "incident_id": INCIDENT,
+        "at": "2026-12-03T21:05:00Z",
+        "kind": "report",
+        "text": "Policía",
+        "reference": " FGJ/CDMX/123 ",
+    },
+    {
+        "incident_id": INCIDENT,
+        "at": "2026-12-03T21:05:00Z",
+        "kind": "action",
+        "text": "Paso",
+        "step": 2,
+    },
+]
+CASES = {
+    "contact": CONTACT_CASES,
+    "playbook": PLAYBOOK_CASES,
+    "incident": INCIDENT_CASES,
+    "incident_entry": ENTRY_CASES,
+}
+
 
 def canonical_cases() -> list[dict[str, Any]]:
     """Return each case with the values the server stores for its fields."""
     cases = []
-    for entity_type, inputs in (("contact", CONTACT_CASES), ("playbook", PLAYBOOK_CASES)):
+    for entity_type, inputs in CASES.items():
         for values in inputs:
             validated, errors = validate(entity_type, values, "MX")
             assert validated is not None, errors

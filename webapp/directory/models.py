@@ -184,7 +184,17 @@ class IncidentEntry(Synced, Base):
 
     __tablename__ = "incident_entries"
     TYPE = "incident_entry"
-    FIELDS = ("incident_id", "at", "kind", "text", "contact_id")
+    FIELDS = (
+        "incident_id",
+        "at",
+        "kind",
+        "text",
+        "contact_id",
+        "outcome",
+        "reference",
+        "step",
+        "author",
+    )
     REFERENCES = {"incident_id": Ref("incident", live=True), "contact_id": Ref("contact")}
 
     incident_id: Mapped[uuid.UUID] = mapped_column(
@@ -194,6 +204,12 @@ class IncidentEntry(Synced, Base):
     kind: Mapped[str] = mapped_column(String(20), default="note")
     text: Mapped[str] = mapped_column(Text)
     contact_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    # A call's outcome, a report's case or folio number, an action's playbook step (from 0).
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    reference: Mapped[str | None] = mapped_column(String(100))
+    step: Mapped[int | None] = mapped_column(Integer)
+    # Who logged it (their name then): set by the sync service, never taken from the device.
+    author: Mapped[str | None] = mapped_column(String(200))
 
 
 ENTITY_TYPES: dict[str, type[Synced]] = {

@@ -29,6 +29,7 @@ from pydantic import (
     StrictInt,
     StringConstraints,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -245,12 +246,69 @@ class IncidentData(Strict):
     playbook_id: uuid.UUID | None = None
 
 
+MAX_REFERENCE = 100
+MAX_STEPS = 50
+CallOutcome = Literal["answered", "no_answer", "voicemail", "wrong_number"]
+
+
 class IncidentEntryData(Strict):
     incident_id: uuid.UUID
     at: UtcDatetime
     kind: Literal["note", "call", "action", "report", "decision"] = "note"
     text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_LONG)]
-    contact_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = Field(
+        None, description="Who was called (call), or the authority reported to (report)."
+    )
+    outcome: CallOutcome | None = Field(None, description="How a call went (kind call only).")
+    reference: (
+        Annotated[
+            str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_REFERENCE)
+        ]
+        | None
+    ) = Field(
+        None,
+        description="The case or folio number an authority gave (kind report only).",
+        examples=["FGJ/CDMX/123/2026"],
+    )
+    step: StrictInt | None = Field(
+        None,
+        ge=0,
+        lt=MAX_STEPS,
+        description="The playbook step done, counted from 0 (kind action only).",
+    )
+    author: ShortText | None = Field(
+        None,
+        description=(
+            "Who logged it: set by the server to the signed-in user's name when the entry is "
+            "created (what a device sends is replaced)."
+        ),
+    )
+
+    # Each of these belongs to one kind of entry: on another it would be a value no report shows.
+    @field_validator("outcome")
+    @classmethod
+    def _outcome_of_a_call(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is not None and info.data.get("kind") != "call":
+            raise FieldError(_("Only a call has an outcome: log it as a call."))
+        return value
+
+    @field_validator("reference")
+    @classmethod
+    def _reference_of_a_report(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return value
+        if info.data.get("kind") != "report":
+            raise FieldError(_("Only a report to an authority has a case number."))
+        if any(unicodedata.category(char) in ("Cc", "Cf") for char in value):
+            raise FieldError(_("Write the case number on one line, without control characters."))
+        return value
+
+    @field_validator("step")
+    @classmethod
+    def _step_of_an_action(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and info.data.get("kind") != "action":
+            raise FieldError(_("Only an action has a playbook step."))
+        return value
 
 
 SCHEMAS: dict[str, type[Strict]] = {

@@ -52,7 +52,13 @@ from webapp.auth.models import User
 from webapp.db import get_engine, utcnow
 from webapp.push import endpoints
 from webapp.push.models import OutboxMessage, PushDelivery, PushSubscription
-from webapp.push.service import CRISIS_ALERT, DIRECTORY_CHANGED, recipients_query, topic
+from webapp.push.service import (
+    DIRECTORY_CHANGED,
+    IMMEDIATE,
+    queue_stale_notices,
+    recipients_query,
+    topic,
+)
 from webapp.workspaces.models import Membership
 
 log = logging.getLogger(__name__)
@@ -62,6 +68,8 @@ JWT_LIFETIME = 12 * 3600
 JWT_MARGIN = 3600
 MAX_RETRY_AFTER = 24 * 3600
 FANOUT_BATCH = 5000
+# How often the dispatcher looks for periodic notices due (each workspace's is monthly).
+NOTICES_EVERY = timedelta(hours=1)
 USER_AGENT = "Enlace push dispatcher"
 
 
@@ -209,6 +217,7 @@ class Dispatcher:
         self._lock = threading.Lock()
         self._headers: dict[str, tuple[str, float]] = {}
         self.connections = Connections(self.timeout)
+        self._notices_at: datetime | None = None
 
     # --- the loop ---------------------------------------------------------------------------
 
@@ -233,6 +242,7 @@ class Dispatcher:
 
         An idle round only reads (no write lock on SQLite, where the app writes too).
         """
+        self.notices()
         outbox, deliveries = self._work_waiting()
         if outbox:
             self.fan_out()
@@ -255,6 +265,18 @@ class Dispatcher:
 
     def close(self) -> None:
         self.connections.close()
+
+    def notices(self) -> int:
+        """Queue the periodic notices that are due (at most one look per NOTICES_EVERY);
+        return how many were queued."""
+        now = self.clock()
+        if self._notices_at is not None and now - self._notices_at < NOTICES_EVERY:
+            return 0
+        self._notices_at = now
+        with self.writer.begin() as conn:
+            queued = queue_stale_notices(conn, now)
+        self.stats["notices"] += queued
+        return queued
 
     def _work_waiting(self) -> tuple[bool, bool]:
         """Tell, by reading only, whether the outbox or the deliveries hold anything."""
@@ -304,7 +326,7 @@ class Dispatcher:
                 select(OutboxMessage)
                 .where(
                     or_(
-                        OutboxMessage.kind == CRISIS_ALERT,
+                        OutboxMessage.kind.in_(IMMEDIATE),
                         OutboxMessage.workspace_id.in_(ready),
                     )
                 )
@@ -319,8 +341,8 @@ class Dispatcher:
             deliveries: list[dict[str, Any]] = []
             changes: dict[uuid.UUID, list[Any]] = {}
             for row in rows:
-                if row.kind == CRISIS_ALERT:
-                    deliveries += self._alert_deliveries(conn, row, now)
+                if row.kind in IMMEDIATE:
+                    deliveries += self._immediate_deliveries(conn, row, now)
                 else:
                     changes.setdefault(row.workspace_id, []).append(row)
             for workspace_id, group in changes.items():
@@ -352,11 +374,13 @@ class Dispatcher:
             found[-1]["topic"] = topic(workspace_id)
         return found
 
-    def _alert_deliveries(self, conn: Connection, row: Any, now: Any) -> list[dict[str, Any]]:
+    def _immediate_deliveries(self, conn: Connection, row: Any, now: Any) -> list[dict[str, Any]]:
+        """A crisis alert, an incident started, a periodic notice: one delivery per device
+        of the members who get it (never the author's)."""
         return [
-            self._delivery(sub_id, row.workspace_id, row.payload, "high", now)
+            self._delivery(sub_id, row.workspace_id, row.payload, IMMEDIATE[row.kind], now)
             for sub_id, _user in conn.execute(
-                recipients_query(row.workspace_id, CRISIS_ALERT, row.author_id)
+                recipients_query(row.workspace_id, row.kind, row.author_id)
             )
         ]
 

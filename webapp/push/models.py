@@ -80,3 +80,16 @@ class PushDelivery(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set while a dispatcher sends it; a dead dispatcher's claim lapses.
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PushNotice(Base):
+    """When a periodic notice (the monthly stale-contacts one) was last due for a workspace."""
+
+    __tablename__ = "push_notices"
+
+    workspace_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    # The last check, whether or not it found anything to say: the next is a period later.
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -9,25 +9,33 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 import uuid
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from webapp.audit import service as audit
 from webapp.auth.models import User
 from webapp.db import utcnow
-from webapp.directory.models import Playbook, is_restricted
+from webapp.directory.models import Contact, Playbook, is_restricted
 from webapp.encoding import b64url, b64url_decode
 from webapp.errors import ServiceError
 from webapp.push import endpoints
-from webapp.push.models import OutboxMessage, PushDelivery, PushSubscription
-from webapp.workspaces.models import Membership
+from webapp.push.models import OutboxMessage, PushDelivery, PushNotice, PushSubscription
+from webapp.workspaces.models import Membership, Role, Workspace
 
 DIRECTORY_CHANGED = "directory-changed"
 CRISIS_ALERT = "crisis-alert"
+INCIDENT_STARTED = "incident-started"
+STALE_CONTACTS = "stale-contacts"
+# A contact not checked for this long is stale; owners hear of them once per period.
+STALE_AFTER = timedelta(days=180)
+STALE_NOTICE_EVERY = timedelta(days=30)
 MAX_ENDPOINT = 2048
 MAX_ALERT_MESSAGE = 140
 # Devices per user: a phone, a tablet, a few browsers, with room for re-installs.
@@ -46,7 +54,13 @@ class Level(StrEnum):
 LEVELS_FOR = {
     DIRECTORY_CHANGED: (Level.ALL.value,),
     CRISIS_ALERT: (Level.ALL.value, Level.URGENT.value),
+    INCIDENT_STARTED: (Level.ALL.value, Level.URGENT.value),
+    STALE_CONTACTS: (Level.ALL.value,),
 }
+# Messages sent as they are, without coalescing, and their Urgency header.
+IMMEDIATE = {CRISIS_ALERT: "high", INCIDENT_STARTED: "high", STALE_CONTACTS: "normal"}
+# Messages for some roles only (the others go to every member).
+ROLES_FOR = {STALE_CONTACTS: (Role.OWNER.value,)}
 
 
 def topic(workspace_id: uuid.UUID) -> str:
@@ -207,6 +221,110 @@ def enqueue_change(
     )
 
 
+def enqueue_incident_started(
+    session: Session, workspace_id: uuid.UUID, revision: int, author_id: uuid.UUID | None
+) -> None:
+    """Write the outbox row that tells the other members an incident started (in the change's
+    transaction). The payload names no incident: its title is the workspace's, not the push
+    service's, to read; the app opens the newest open incident."""
+    session.add(
+        OutboxMessage(
+            kind=INCIDENT_STARTED,
+            workspace_id=workspace_id,
+            revision=revision,
+            count=1,
+            author_id=author_id,
+            payload={
+                "type": INCIDENT_STARTED,
+                "workspace": str(workspace_id),
+                "revision": revision,
+            },
+        )
+    )
+
+
+def queue_stale_notices(conn: Connection, now: datetime) -> int:
+    """Queue the stale-contacts notice of every workspace not checked for STALE_NOTICE_EVERY;
+    return how many were queued.
+
+    A contact is stale when neither it was checked (`last_verified_at`) nor added within
+    STALE_AFTER. A workspace is checked once per period whether or not it has stale contacts
+    (a new one is first checked now, and has none). Safe with several dispatchers: a workspace's
+    check is claimed by a conditional update (or the insert of its first row) in the caller's
+    writing transaction, so only one of them queues it.
+    """
+    due_before = now - STALE_NOTICE_EVERY
+    checked = {
+        row.workspace_id: row.checked_at
+        for row in conn.execute(
+            select(PushNotice.workspace_id, PushNotice.checked_at).where(
+                PushNotice.kind == STALE_CONTACTS
+            )
+        )
+    }
+    due = [
+        workspace_id
+        for workspace_id in conn.scalars(select(Workspace.id))
+        if workspace_id not in checked or checked[workspace_id] <= due_before
+    ]
+    if not due:
+        return 0
+    stale_before = now - STALE_AFTER
+    counts = dict(
+        conn.execute(
+            select(Contact.workspace_id, func.count())
+            .where(
+                Contact.workspace_id.in_(due),
+                Contact.deleted.is_(False),
+                func.coalesce(Contact.last_verified_at, Contact.created_at) < stale_before,
+            )
+            .group_by(Contact.workspace_id)
+        ).all()
+    )
+    queued = 0
+    for workspace_id in due:
+        if workspace_id in checked:
+            claimed = conn.execute(
+                update(PushNotice)
+                .where(
+                    PushNotice.workspace_id == workspace_id,
+                    PushNotice.kind == STALE_CONTACTS,
+                    PushNotice.checked_at <= due_before,
+                )
+                .values(checked_at=now)
+            ).rowcount
+        else:
+            claimed = _insert_notice(conn, workspace_id, now)
+        count = int(counts.get(workspace_id, 0))
+        if not claimed or count == 0:
+            continue
+        conn.execute(
+            insert(OutboxMessage).values(
+                kind=STALE_CONTACTS,
+                workspace_id=workspace_id,
+                count=count,
+                payload={"type": STALE_CONTACTS, "workspace": str(workspace_id), "count": count},
+                created_at=now,
+            )
+        )
+        queued += 1
+    return queued
+
+
+def _insert_notice(conn: Connection, workspace_id: uuid.UUID, now: datetime) -> int:
+    """Insert a workspace's first check; 0 when another dispatcher inserted it first."""
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                insert(PushNotice).values(
+                    workspace_id=workspace_id, kind=STALE_CONTACTS, checked_at=now
+                )
+            )
+    except IntegrityError:
+        return 0
+    return 1
+
+
 def recipients_query(workspace_id: uuid.UUID, kind: str, exclude_user: uuid.UUID | None):  # type: ignore[no-untyped-def]
     """Select (subscription, user id) of the workspace's current members who get `kind`."""
     query = (
@@ -215,6 +333,8 @@ def recipients_query(workspace_id: uuid.UUID, kind: str, exclude_user: uuid.UUID
         .join(User, User.id == PushSubscription.user_id)
         .where(Membership.workspace_id == workspace_id, User.push_level.in_(LEVELS_FOR[kind]))
     )
+    if kind in ROLES_FOR:
+        query = query.where(Membership.role.in_(ROLES_FOR[kind]))
     if exclude_user is not None:
         query = query.where(PushSubscription.user_id != exclude_user)
     return query

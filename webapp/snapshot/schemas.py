@@ -35,7 +35,7 @@ class SnapshotKey(BaseModel):
             "This device session's unlock token: 32 random bytes, base64url without padding. "
             "The app wraps it with the key under its PIN, passphrase or passkey, and sends it as "
             "`X-Enlace-Unlock` while unlocked. The one the request sent when it was valid; "
-            'otherwise a new one, which replaces the old (docs/ARCHITECTURE.md, 4.4).'
+            "otherwise a new one, which replaces the old (docs/ARCHITECTURE.md, 4.4)."
         ),
     )
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from webapp.audit import service as audit
 from webapp.auth.models import User
 from webapp.db import begin_snapshot_read, utcnow
-from webapp.directory.models import ENTITY_TYPES, IncidentEntry, Synced, is_restricted
+from webapp.directory.models import ENTITY_TYPES, Incident, IncidentEntry, Synced, is_restricted
 from webapp.directory.service import Validated, list_changes, to_api, validate
 from webapp.push import service as push
 from webapp.sync.models import ProcessedMutation
@@ -43,6 +43,8 @@ class Context:
     user: User | None  # None: the server itself (a new workspace's defaults)
     revision: int
     audit_rows: list[dict[str, Any]] = field(default_factory=list)
+    # Incidents created open by this request: the other members are told at once.
+    incidents_started: int = 0
 
     def next_revision(self) -> int:
         self.revision += 1
@@ -163,6 +165,8 @@ def _apply_all(
         push.enqueue_change(
             session, workspace.id, ctx.revision, ctx.revision - workspace.revision, user.id
         )
+        if ctx.incidents_started:
+            push.enqueue_incident_started(session, workspace.id, ctx.revision, user.id)
     workspace.revision = ctx.revision
     purge_processed_if_due(session)
     for row in ctx.audit_rows:
@@ -248,6 +252,8 @@ def _create(ctx: Context, mutation: Mutation, model: type[Synced]) -> dict[str, 
     fields = dict(mutation.fields)
     if model is IncidentEntry:
         fields.setdefault("at", utcnow())
+        # Who logged it is the server's to say: the report for the authorities shows it.
+        fields["author"] = ctx.user.name if ctx.user is not None else None
     validated, errors = validate(mutation.type, fields, ctx.workspace.country)
     if validated is None:
         return _result(mutation, "rejected", errors=errors)
@@ -260,6 +266,8 @@ def _create(ctx: Context, mutation: Mutation, model: type[Synced]) -> dict[str, 
     # Created restricted, it is a record viewers never saw: restricted_since stays None.
     _touch(ctx, entity)
     ctx.session.add(entity)
+    if isinstance(entity, Incident) and entity.status == "open":
+        ctx.incidents_started += 1
     ctx.audit_rows.append(
         {
             "type": mutation.type,

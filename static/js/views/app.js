@@ -15,6 +15,7 @@ import { PlaybooksView, PlaybookView } from "./playbooks.js";
 import { PosterChoicesView } from "./poster-choices.js";
 import { ReadinessView } from "./readiness.js";
 import { StatusView } from "./status.js";
+import { IncidentsView, IncidentView, OpenIncidentBanner, ReportView } from "./incidents.js";
 
 function Topbar({ state, t }) {
   const workspace = state.workspaces.find((w) => w.id === state.workspaceId);
@@ -52,10 +53,9 @@ function Tabs({ state, t }) {
     name === view ||
     (name === "directory" && (view === "contact" || view === "search")) ||
     (name === "playbooks" && view === "playbook") ||
-    (name === "status" && ["readiness", "members", "workspace", "poster"].includes(view));
-    (name === "status" && view === "readiness") ||
-    (name === "status" && (view === "members" || view === "workspace")) ||
-    (name === "status" && ["account", "activity", "audit"].includes(view));
+    (name === "playbooks" && ["incidents", "incident", "report", "run"].includes(view)) ||
+    (name === "status" &&
+      ["readiness", "members", "workspace", "poster", "account", "activity", "audit"].includes(view));
   return html`<nav class="tabs" aria-label=${t("sections")}>
     ${TABS.map(
       ([name, href, label]) =>
@@ -113,8 +113,15 @@ function MainView(props) {
       return html`<${EventsView} ...${props} scope="workspace" />`;
     case "quick-dial":
       return html`<${QuickDial} ...${props} heading=${true} />`;
+    case "incidents":
+      return html`<${IncidentsView} ...${props} />`;
+    case "incident":
+    case "run":
+      return html`<${IncidentView} ...${props} />`;
+    case "report":
+      return html`<${ReportView} ...${props} />`;
     default:
-      return html`<${DirectoryView} ...${props} />`;
+      return html`<${OpenIncidentBanner} ...${props} /><${DirectoryView} ...${props} />`;
   }
 }
 

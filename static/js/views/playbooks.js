@@ -17,6 +17,7 @@ export function PlaybooksView({ state, t }) {
     a.name.localeCompare(b.name, state.lang),
   );
   return html`<h1>${t("tab_playbooks")}</h1>
+    <p><a class="button" href="#incidents" data-testid="incidents-link">${t("incidents_title")}</a></p>
     ${canEdit(state) &&
     html`<p><a class="button" href="#new/playbook" data-testid="new-playbook">${t("new_playbook")}</a></p>`}
     ${playbooks.length === 0 && html`<p class="empty">${t("no_playbooks")}</p>`}
@@ -32,7 +33,7 @@ function AlertResult({ result, t }) {
 }
 
 /** The confirmation before a crisis alert goes to every member, then its result. */
-function AlertDialog({ state, actions, t }) {
+export function AlertDialog({ state, actions, t }) {
   const ref = useRef(null);
   useEffect(() => {
     const dialog = ref.current;
@@ -95,6 +96,9 @@ export function PlaybookView(props) {
     <h1>${playbook.name}</h1>
     ${playbook.pending && html`<p class="pending-mark" data-testid="pending">${t("pending_mark")}</p>`}
     <p class="muted">${t(`severity_${playbook.severity}`)}</p>
+    ${canAlert &&
+    html`<button type="button" class="primary start-incident" data-testid="start-incident"
+      onClick=${() => props.actions.startIncident(playbook.id)}>${t("incident_start")}</button>`}
     ${canAlert &&
     html`<button type="button" class="danger" data-testid="alert-team"
       onClick=${() => props.actions.openAlert(playbook.id)}>${t("alert_team")}</button>`}

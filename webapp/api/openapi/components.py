@@ -180,7 +180,10 @@ def _document_sync(schemas: dict[str, Any]) -> None:
         "`incident` → IncidentFields (IncidentData), `incident_entry` → IncidentEntryFields "
         "(IncidentEntryData). `base` holds those fields' values at `base_version`, for the "
         "field-level merge. `delete` ignores `fields` and `base`; incident entries are "
-        "append-only."
+        "append-only. An entry's `outcome` belongs to a `call`, its `reference` (case or folio "
+        "number) to a `report` (with the authority as `contact_id`), its `step` to an `action`; "
+        "on another kind they are refused by path. An incident created with status `open` "
+        "sends `incident-started` to the other members' devices."
     )
     mutation["properties"]["fields"]["description"] = (
         "Only the changed fields, as the entity's schema types them (see the description of "

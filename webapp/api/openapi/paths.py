@@ -277,7 +277,15 @@ def push_paths(workspace: list[dict[str, str]]) -> dict[str, Any]:
                     "The device then gets notifications for every workspace the user is a "
                     "member of. An endpoint outside the server's allowed push services, or "
                     "keys that are not a P-256 point and a 16-byte secret, get 400 naming the "
-                    "field."
+                    "field.\n\nPayloads (JSON, encrypted for the device; never directory text): "
+                    '`{"type": "directory-changed", "workspace", "revision", "count"}` (level '
+                    '`all`, coalesced, one `Topic` per workspace); `{"type": "crisis-alert", '
+                    '"workspace", "alert", "playbook", "message"}` and `{"type": '
+                    '"incident-started", "workspace", "revision"}` (an incident created open '
+                    "through sync; levels `all` and `urgent`, `Urgency: high`, no `Topic`, never "
+                    'to the author\'s devices); `{"type": "stale-contacts", "workspace", '
+                    '"count"}` (to owners with level `all`, at most once in 30 days per '
+                    "workspace: how many contacts were neither checked nor added in 180 days)."
                 ),
                 "security": SESSION_AND_CSRF,
                 "requestBody": _body(SubscriptionRequest),
@@ -314,7 +322,9 @@ def push_paths(workspace: list[dict[str, str]]) -> dict[str, Any]:
             "put": {
                 "operationId": "setPushPreferences",
                 "tags": ["push"],
-                "summary": "Choose: all changes, only urgent (crisis alerts), or none.",
+                "summary": (
+                    "Choose: all changes, only urgent (crisis alerts, incidents started), or none."
+                ),
                 "security": SESSION_AND_CSRF,
                 "requestBody": _body(PushPreferences),
                 "responses": {
