@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response
 from webapp.audit import service as audit
 from webapp.auth.session import fresh_login_required, unlock_required
 from webapp.db import get_session
+from webapp.directory.models import Visibility
 from webapp.directory.schemas import error_map
 from webapp.errors import ServiceError, error_response
 from webapp.i18n import requested_language
@@ -48,7 +49,7 @@ def _sheet(session: Session, membership: Membership) -> tuple[Markup, int, int]:
     workspace = membership.workspace
     public = service.public_numbers(session, workspace.id)
     state = service.chosen_state(session, workspace)
-    chosen = [c for c, confirmed in state if confirmed and c.visibility != "public"]
+    chosen = [c for c, confirmed in state if confirmed and c.visibility != Visibility.PUBLIC]
     unconfirmed = service.waiting(state)
     shown = public[: service.MAX_PUBLIC]
     app_url = external_url("pages.app_shell")
@@ -84,6 +85,7 @@ def _page(session: Session, membership: Membership, error: str | None = None, st
         owner=owner,
         form=EmptyForm(),
         choices=[(c, service.place(c.area, c.kind, lang)) for c in choices],
+        restricted=Visibility.RESTRICTED,
         everyone=everyone,
         max_chosen=service.MAX_CHOSEN,
         error=error,
