@@ -66,6 +66,8 @@ def test_a_user_without_workspace_creates_one_and_lands_in_it(
     page.get_by_label("Name").fill("Brigada Centro")
     page.get_by_label("Country").select_option("MX")
     page.get_by_label("City").fill("Puebla")
+    # The form starts in the browser's language (English here); this team works in Spanish.
+    page.get_by_label("Language of its emergency numbers and playbooks").select_option("es")
     page.locator("main form button[type=submit]").click()
     page.wait_for_url("**/app")
     expect(page.get_by_test_id("workspace-name")).to_have_text("Brigada Centro")
