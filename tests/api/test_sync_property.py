@@ -107,6 +107,17 @@ def unordered(result: dict[str, Any]) -> dict[str, Any]:
     return {**result, "conflicts": conflicts} if conflicts else result
 
 
+def without_display(name: str, value: Any) -> Any:
+    """A base as the server compares it: a phone's `display` is the server's, read-only and
+    dropped from what a device sends (devices send back the phones they pulled)."""
+    if name != "phones" or not isinstance(value, list):
+        return value
+    return [
+        {k: v for k, v in phone.items() if k != "display"} if isinstance(phone, dict) else phone
+        for phone in value
+    ]
+
+
 @dataclass
 class Device:
     """A device: its replica {entity_id: {version, data}}, outbox, cursor and last batch."""
@@ -286,7 +297,7 @@ class World:
             server = entity["data"][name]
             if server == client:
                 continue  # already at the client value: a no-op
-            if name in sent["base"] and sent["base"][name] == server:
+            if name in sent["base"] and without_display(name, sent["base"][name]) == server:
                 applied.append(name)
             else:
                 conflicts.append({"field": name, "server": server, "client": client})
