@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from webapp.config import LANGUAGES, ROOT
+from webapp.wire import static_prefix
 
 STATIC = ROOT / "static"
 SERVICE_WORKER = ROOT / "service_worker" / "sw.js"
@@ -33,6 +34,8 @@ SHELL_TEMPLATES = [
 # paths (tests/js/vendor.test.mjs checks), so the graph can be read without a parser.
 STATIC_IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*)(["'])(\.\.?/[^"']+)\1""")
 APP_ENTRY = "js/app.js"
+# The worker's own imports, which name absolute /static/ addresses.
+WORKER_IMPORT = re.compile(r"""(\bfrom\s*["'])/static/""")
 
 
 @cache
@@ -61,8 +64,10 @@ def shell_files() -> list[Path]:
 
 
 def shell_urls() -> list[str]:
-    """Return the URLs the service worker precaches."""
-    files = [f"/static/{path.relative_to(STATIC).as_posix()}" for path in shell_files()]
+    """Return the URLs the service worker precaches: static files at this deploy's versioned
+    addresses, the ones the pages load (webapp/wire.py)."""
+    prefix = static_prefix()
+    files = [f"{prefix}/{path.relative_to(STATIC).as_posix()}" for path in shell_files()]
     return SHELL_PAGES + files
 
 
@@ -79,6 +84,9 @@ def shell_version(extra: list[Path] | None = None) -> str:
 def service_worker_source(extra: list[Path] | None = None) -> str:
     """Return the worker's JavaScript with its version and precache list filled in."""
     source = SERVICE_WORKER.read_text(encoding="utf-8")
+    # The worker's imports at the versioned addresses: the same files the page loaded (and the
+    # HTTP cache holds), not a second copy at the plain ones.
+    source = WORKER_IMPORT.sub(lambda match: match.group(1) + static_prefix() + "/", source)
     return source.replace("__ENLACE_VERSION__", shell_version(extra)).replace(
         '["__ENLACE_PRECACHE__"]', json.dumps(shell_urls())
     )
