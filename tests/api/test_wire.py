@@ -62,7 +62,7 @@ def test_a_static_file_is_compressed_once_then_served_from_memory(client, monkey
     path = f"{static_prefix()}/js/search.js"
     first = client.get(path, headers={"Accept-Encoding": "br"})
     second = client.get(path, headers={"Accept-Encoding": "br"})
-    plain = client.get(f"/static/js/search.js", headers={"Accept-Encoding": "br"})
+    plain = client.get("/static/js/search.js", headers={"Accept-Encoding": "br"})
     assert first.get_data() == second.get_data() == plain.get_data()
     assert calls == [1]  # the first request compressed it; the others took the kept bytes
 
