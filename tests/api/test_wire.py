@@ -48,7 +48,9 @@ def test_brotli_is_preferred_and_a_client_without_compression_gets_the_file(clie
 
 
 def test_images_are_sent_as_they_are(client):
-    response = client.get(f"{static_prefix()}/icons/icon-192.png", headers={"Accept-Encoding": "br"})
+    response = client.get(
+        f"{static_prefix()}/icons/icon-192.png", headers={"Accept-Encoding": "br"}
+    )
     assert "Content-Encoding" not in response.headers
     assert response.get_data() == (STATIC / "icons" / "icon-192.png").read_bytes()
 
@@ -90,7 +92,9 @@ def test_each_encoding_has_its_own_etag_and_a_held_one_gets_304(client):
     assert br.headers["ETag"] != gz.headers["ETag"]
     again = client.get(path, headers={"Accept-Encoding": "br", "If-None-Match": br.headers["ETag"]})
     assert again.status_code == 304
-    other = client.get(path, headers={"Accept-Encoding": "gzip", "If-None-Match": br.headers["ETag"]})
+    other = client.get(
+        path, headers={"Accept-Encoding": "gzip", "If-None-Match": br.headers["ETag"]}
+    )
     assert other.status_code == 200 and other.headers["Content-Encoding"] == "gzip"
 
 
