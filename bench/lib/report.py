@@ -122,7 +122,7 @@ def fmt(name: str, value: float | None) -> str:
     unit = TARGETS[name][1]
     if unit == "B":
         return f"{value:,.0f} B"
-    if unit in ("req/s", "msg/s", "requests"):
+    if unit in ("req/s", "msg/s", "requests", "files"):
         return f"{value:,.0f} {unit}"
     if unit == "×":
         return f"{value:,.1f} ×" if value < 10 else f"{value:,.0f} ×"

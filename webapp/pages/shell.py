@@ -15,6 +15,9 @@ STATIC = ROOT / "static"
 SERVICE_WORKER = ROOT / "service_worker" / "sw.js"
 # What the app needs to start with no connection; licences, notes and sources stay out.
 SHELL_SUFFIXES = {".js", ".mjs", ".css", ".png", ".svg", ".webmanifest", ".woff2"}
+# Icons only an install reads (the browser fetches them itself, online): 40 KB that a first
+# visit would download for nothing.
+INSTALL_ONLY = {"icons/icon-512.png", "icons/icon-maskable-512.png", "icons/apple-touch-icon.png"}
 # Pages the worker keeps besides static files (neither holds user data nor a CSRF token): the
 # shell, and the offline notice once per language (static/js/offline-page.js picks one).
 OFFLINE_PATH = "/offline"
@@ -59,7 +62,10 @@ def shell_files() -> list[Path]:
     return sorted(
         path
         for path in STATIC.rglob("*")
-        if path.is_file() and path.suffix in SHELL_SUFFIXES and "tests" not in path.parts
+        if path.is_file()
+        and path.suffix in SHELL_SUFFIXES
+        and "tests" not in path.parts
+        and path.relative_to(STATIC).as_posix() not in INSTALL_ONLY
     )
 
 
