@@ -33,12 +33,12 @@ SESSION_AND_CSRF = [{"session": [], "csrf": []}]
 LANG = {"$ref": "#/components/parameters/Lang"}
 
 
-
 def _with_binary(response: dict[str, Any]) -> dict[str, Any]:
     """Add the binary envelope's media type beside the JSON one."""
     content = response["content"]
     content[BINARY_TYPE] = {"schema": {"type": "string", "format": "binary"}}
     return response
+
 
 def _use(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/responses/{name}"}
