@@ -72,6 +72,9 @@ def vapid_subject(value: str) -> str:
     return value
 
 
+# A Redis that stops answering (not only one that refuses connections) must not hold requests.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 2.0, "socket_timeout": 2.0}
+
 SIGNUP_MODES = ("open", "invite")
 
 
@@ -133,6 +136,12 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         # Flask-WTF tokens live as long as the session; the API refreshes them on a CSRF refusal.
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down must not stop the directory: the limiter counts in process memory until
+        # Redis answers again, and a limiter error never fails a request. (The sign-in failure
+        # counters do not fall back: they answer 503, webapp/auth/limits.py.)
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": dict(REDIS_TIMEOUTS) if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": False,
         "RATELIMIT_STRATEGY": "moving-window",
         # Password re-entry window for actions that expose or change a lot; it is also how long
