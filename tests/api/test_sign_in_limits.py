@@ -341,3 +341,60 @@ def test_a_probe_through_an_invitation_is_on_the_workspaces_audit_page(
             select(AuditEvent).where(AuditEvent.action == "invitation.signup_existing_email")
         ).all()
         assert len(events) == 1 and events[0].workspace_id is not None
+
+
+class WatchedSlots(threading.BoundedSemaphore):
+    """The app's password-hashing slots, telling the test how many requests wait for one."""
+
+    def __init__(self, value: int):
+        super().__init__(value)
+        self.waiting = 0
+        self.changed = threading.Condition()
+
+    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        with self.changed:
+            self.waiting += 1
+            self.changed.notify_all()
+        try:
+            return super().acquire(blocking, timeout)
+        finally:
+            with self.changed:
+                self.waiting -= 1
+                self.changed.notify_all()
+
+
+def test_an_office_signing_in_at_once_is_not_refused_while_waiting_for_hashing(
+    make_app, make_user
+):
+    # Sixteen colleagues behind one address (one NAT) sign in together, after "sign out
+    # everywhere", while every password-hashing slot is taken: waiting for a slot is no failure.
+    people = 16
+    users = [make_user(email=f"staff{i}@example.com") for i in range(people)]
+    office = make_app("office", ARGON2_MAX_CONCURRENT=1, ARGON2_WAIT_SECONDS=120)
+    slots = WatchedSlots(1)
+    office.extensions["enlace_hash_slots"] = slots
+    clients = [office.test_client() for _ in users]
+    for browser in clients:
+        browser.environ_base["REMOTE_ADDR"] = "192.0.2.44"
+    tokens = [Auth(browser).token() for browser in clients]
+    answered: list[int] = []
+
+    def sign_in(i: int) -> int:
+        data = {"email": users[i].email, "password": PASSWORD, "csrf_token": tokens[i]}
+        status = clients[i].post("/login", data=data).status_code
+        with slots.changed:
+            answered.append(status)
+            slots.changed.notify_all()
+        return status
+
+    assert slots.acquire()  # every slot busy (someone else's hash)
+    with ThreadPoolExecutor(people) as pool:
+        futures = [pool.submit(sign_in, i) for i in range(people)]
+        with slots.changed:
+            # Each is either waiting for the slot or answered already (refused without waiting).
+            assert slots.changed.wait_for(
+                lambda: slots.waiting + len(answered) == people, timeout=TIMEOUT
+            )
+        slots.release()
+        statuses = [future.result(timeout=TIMEOUT) for future in futures]
+    assert statuses == [302] * people
