@@ -7,6 +7,7 @@ Other engineers share this machine's PostgreSQL and Redis: nothing here stops th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import selectors
 import shutil
@@ -96,10 +97,8 @@ class TcpRelay:
 
 
 def _close(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.shutdown(socket.SHUT_RDWR)
-    except OSError:
-        pass
     sock.close()
 
 

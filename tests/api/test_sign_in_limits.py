@@ -87,12 +87,14 @@ def test_parallel_wrong_passwords_cannot_slip_past_the_limit(
     assert audit_count(app, "auth.sign_in_failed") == checked
     # Guesses one after another: every one is checked until ten have failed, then none.
     more = [
-        sessions[i].post(
+        sessions[i]
+        .post(
             f"{live_url}/login",
             data={"email": "ana@example.com", "password": f"more {i}", "csrf_token": tokens[i]},
             allow_redirects=False,
             timeout=TIMEOUT,
-        ).status_code
+        )
+        .status_code
         for i in range(11 - checked)
     ]
     assert more == [200] * (10 - checked) + [429]
@@ -363,9 +365,7 @@ class WatchedSlots(threading.BoundedSemaphore):
                 self.changed.notify_all()
 
 
-def test_an_office_signing_in_at_once_is_not_refused_while_waiting_for_hashing(
-    make_app, make_user
-):
+def test_an_office_signing_in_at_once_is_not_refused_while_waiting_for_hashing(make_app, make_user):
     # Sixteen colleagues behind one address (one NAT) sign in together, after "sign out
     # everywhere", while every password-hashing slot is taken: waiting for a slot is no failure.
     people = 16

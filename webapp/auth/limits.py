@@ -116,7 +116,9 @@ def reserve(*keys: str) -> Attempt:
         _give_back(_in_flight(target), IN_FLIGHT_SECONDS)
         raise TooManyFailures(
             retry_after=IN_FLIGHT_RETRY_SECONDS,
-            message=str(_l("Another attempt is being checked. Wait a few seconds, then try again.")),
+            message=str(
+                _l("Another attempt is being checked. Wait a few seconds, then try again.")
+            ),
         )
     return Attempt(list(keys), target)
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from webapp.audit import service as audit
 from webapp.auth import limits, service
 from webapp.auth.models import User
-from webapp.errors import Conflict, ServiceError
+from webapp.errors import Conflict
 
 
 def create_account(

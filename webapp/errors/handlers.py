@@ -78,9 +78,8 @@ def outage_response(error: BaseException) -> Response:
             "Enlace cannot reach its data right now. Try again in a moment; the app keeps "
             "working with the copy on this device."
         )
-        page = (
-            current_app.jinja_env.get_template("errors/unavailable.html")
-            .render(lang=lang, title=_("Back in a moment"), message=message)
+        page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+            lang=lang, title=_("Back in a moment"), message=message
         )
         return error_response(
             503,
