@@ -151,9 +151,12 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         # Argon2id cost; tests lower it through overrides, the product never does.
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 64 * 1024,
-        # Each hash takes ARGON2_MEMORY_COST KiB (64 MiB): at most this many run at once, and a
-        # request waits this long for a turn before it gets 503 (never a 500).
-        "ARGON2_MAX_CONCURRENT": _count(env, "ENLACE_ARGON2_MAX_CONCURRENT", 4, 1),
+        # Each hash takes ARGON2_MEMORY_COST KiB (64 MiB): at most this many run at once in a
+        # process, at most ARGON2_MAX_WAITING more wait for a turn, at most this long; past
+        # that a request gets 503 (never a 500). Together they stay well below the threads of
+        # a process (README's gunicorn command: 16), so sign-ins never take every thread.
+        "ARGON2_MAX_CONCURRENT": _count(env, "ENLACE_ARGON2_MAX_CONCURRENT", 2, 1),
+        "ARGON2_MAX_WAITING": _count(env, "ENLACE_ARGON2_MAX_WAITING", 6, 0),
         "ARGON2_WAIT_SECONDS": 20.0,
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "webapp" / "translations"),

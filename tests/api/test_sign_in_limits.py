@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD, Auth, change_password, csrf_from
 from webapp.audit.models import AuditEvent
+from webapp.auth.service import HashSlots
 from webapp.db import session_scope
 
 PARALLEL = 30
@@ -322,7 +323,7 @@ def test_waiting_too_long_for_a_password_hash_is_a_503_not_a_500(make_app, make_
 
     with busy.app_context():
         slots = hash_slots()
-    assert slots.acquire()
+    assert slots.acquire(timeout=0)
     try:
         response = Auth(busy.test_client()).login("ana@example.com")
     finally:
@@ -346,7 +347,7 @@ def test_a_probe_through_an_invitation_is_on_the_workspaces_audit_page(
 
 
 class WatchedSlots(threading.BoundedSemaphore):
-    """The app's password-hashing slots, telling the test how many requests wait for one."""
+    """A semaphore of password-hashing slots that tells the test how many requests wait."""
 
     def __init__(self, value: int):
         super().__init__(value)
@@ -354,6 +355,8 @@ class WatchedSlots(threading.BoundedSemaphore):
         self.changed = threading.Condition()
 
     def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        if not blocking:  # a look, not a wait
+            return super().acquire(False)
         with self.changed:
             self.waiting += 1
             self.changed.notify_all()
@@ -370,9 +373,10 @@ def test_an_office_signing_in_at_once_is_not_refused_while_waiting_for_hashing(m
     # everywhere", while every password-hashing slot is taken: waiting for a slot is no failure.
     people = 16
     users = [make_user(email=f"staff{i}@example.com") for i in range(people)]
-    office = make_app("office", ARGON2_MAX_CONCURRENT=1, ARGON2_WAIT_SECONDS=120)
+    office = make_app("office", ARGON2_WAIT_SECONDS=120)
     slots = WatchedSlots(1)
-    office.extensions["enlace_hash_slots"] = slots
+    office.extensions["enlace_hash_slots"] = HashSlots(1, waiting=people)
+    office.extensions["enlace_hash_slots"].semaphore = slots
     clients = [office.test_client() for _ in users]
     for browser in clients:
         browser.environ_base["REMOTE_ADDR"] = "192.0.2.44"
@@ -398,3 +402,43 @@ def test_an_office_signing_in_at_once_is_not_refused_while_waiting_for_hashing(m
         slots.release()
         statuses = [future.result(timeout=TIMEOUT) for future in futures]
     assert statuses == [302] * people
+
+
+def test_sign_ins_past_the_hashing_slots_and_places_to_wait_are_refused_at_once(
+    make_app, make_user
+):
+    # 50 devices signing in together must not take every thread of a process (each waiting
+    # sign-in holds one): past ARGON2_MAX_CONCURRENT + ARGON2_MAX_WAITING, 503 at once.
+    users = [make_user(email=f"device{i}@example.com") for i in range(3)]
+    busy = make_app("busy", ARGON2_WAIT_SECONDS=120)
+    slots = WatchedSlots(1)
+    busy.extensions["enlace_hash_slots"] = HashSlots(1, waiting=2)
+    busy.extensions["enlace_hash_slots"].semaphore = slots
+    clients = [busy.test_client() for _ in users]
+    tokens = [Auth(browser).token() for browser in clients]
+    answered: dict[int, Any] = {}
+
+    def sign_in(i: int) -> int:
+        data = {"email": users[i].email, "password": PASSWORD, "csrf_token": tokens[i]}
+        response = clients[i].post("/login", data=data)
+        with slots.changed:
+            answered[i] = response
+            slots.changed.notify_all()
+        return response.status_code
+
+    assert slots.acquire()  # every slot busy
+    with ThreadPoolExecutor(3) as pool:
+        waiting = [pool.submit(sign_in, i) for i in range(2)]
+        with slots.changed:
+            assert slots.changed.wait_for(lambda: slots.waiting == 2, timeout=TIMEOUT)
+        third = pool.submit(sign_in, 2)
+        with slots.changed:
+            # Answered while the slot is still taken: it never waited.
+            assert slots.changed.wait_for(lambda: 2 in answered, timeout=TIMEOUT)
+        slots.release()
+        assert [future.result(timeout=TIMEOUT) for future in waiting] == [302, 302]
+    refused = third.result(timeout=TIMEOUT)
+    assert refused == 503
+    assert int(answered[2].headers["Retry-After"]) > 0
+    # A refusal for lack of room is no failure: the same person signs in right after.
+    assert Auth(clients[2]).login(users[2].email).status_code == 302
