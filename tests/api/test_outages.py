@@ -207,3 +207,21 @@ def test_the_snapshot_cache_treats_redis_errors_as_misses():
     assert cache.get("a-key") is None
     cache.put("a-key", b"gzip bytes")
     assert cache.get("a-key") == b"gzip bytes"  # process memory while Redis is down
+
+
+def test_every_operation_documents_the_outage_answer():
+    from webapp.api.openapi import openapi_document
+
+    document = openapi_document()
+    operations = [
+        operation
+        for item in document["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and "responses" in operation
+    ]
+    assert len(operations) > 20
+    for operation in operations:
+        assert operation["responses"]["503"] == {"$ref": "#/components/responses/Unavailable"}
+    unavailable = document["components"]["responses"]["Unavailable"]
+    assert "`unavailable`" in unavailable["description"]
+    assert "Retry-After" in unavailable["headers"]
