@@ -442,3 +442,18 @@ def test_sign_ins_past_the_hashing_slots_and_places_to_wait_are_refused_at_once(
     assert int(answered[2].headers["Retry-After"]) > 0
     # A refusal for lack of room is no failure: the same person signs in right after.
     assert Auth(clients[2]).login(users[2].email).status_code == 302
+
+
+def test_a_third_attempt_at_one_account_while_two_are_checked_waits_a_few_seconds(app):
+    from webapp.auth import limits
+
+    key = limits.account_key("ana@example.com")
+    with app.test_request_context():
+        first, second = limits.reserve(key), limits.reserve(key)
+        with pytest.raises(limits.TooManyFailures) as refused:
+            limits.reserve(key)
+        assert refused.value.in_flight
+        assert refused.value.retry_after == limits.IN_FLIGHT_RETRY_SECONDS
+        first.not_a_failure()
+        second.failed()
+        limits.reserve(key).not_a_failure()  # a slot is free again, and nothing was lost

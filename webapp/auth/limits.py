@@ -46,9 +46,15 @@ class TooManyFailures(ServiceError):
 
     status = 429
 
-    def __init__(self, retry_after: int, message: str | None = None):
-        super().__init__(message or str(_l("Too many attempts. Wait a minute, then try again.")))
+    def __init__(self, retry_after: int, in_flight: bool = False):
+        if in_flight:
+            message = _l("Another attempt is being checked. Wait a few seconds, then try again.")
+        else:
+            message = _l("Too many attempts. Wait a minute, then try again.")
+        super().__init__(str(message))
         self.retry_after = retry_after
+        # True when refused for attempts being checked at once, not for failures counted.
+        self.in_flight = in_flight
 
 
 def account_key(email: str) -> str:
@@ -114,12 +120,7 @@ def reserve(*keys: str) -> Attempt:
     failed = int(storage.get(_stored(target)) or 0)
     if checking > IN_FLIGHT or failed + checking > FAILURES:
         _give_back(_in_flight(target), IN_FLIGHT_SECONDS)
-        raise TooManyFailures(
-            retry_after=IN_FLIGHT_RETRY_SECONDS,
-            message=str(
-                _l("Another attempt is being checked. Wait a few seconds, then try again.")
-            ),
-        )
+        raise TooManyFailures(retry_after=IN_FLIGHT_RETRY_SECONDS, in_flight=True)
     return Attempt(list(keys), target)
 
 

@@ -58,7 +58,7 @@ def reserve_attempt(email: str) -> limits.Attempt | Response:
     try:
         return limits.reserve(limits.account_key(email), limits.address_key(client_address()))
     except limits.TooManyFailures as error:
-        if request.endpoint == "auth.login" and error.retry_after > limits.IN_FLIGHT_RETRY_SECONDS:
+        if request.endpoint == "auth.login" and not error.in_flight:
             error.message = _("Too many failed sign-ins. Wait a minute, then try again.")
         return refused(error)
 
