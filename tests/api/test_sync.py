@@ -535,6 +535,10 @@ def test_a_locked_device_ahead_of_the_server_gets_cursor_zero_and_reset(app, dev
     answer = phone.post({"workspace": phone.workspace, "cursor": 9}).get_json()
     assert answer == {"results": [], "cursor": 0, "more": False, "reset": True}
     created = phone.post(
-        {"workspace": phone.workspace, "cursor": 9, "mutations": [mutation(uuid.uuid4(), {"name": "Eva"})]}
+        {
+            "workspace": phone.workspace,
+            "cursor": 9,
+            "mutations": [mutation(uuid.uuid4(), {"name": "Eva"})],
+        }
     ).get_json()
     assert created["reset"] is True and created["cursor"] == 0 and "changes" not in created

@@ -666,9 +666,7 @@ def test_two_copies_of_one_mutation_in_one_request_apply_once(app, phone, copies
 
 
 @pytest.mark.parametrize("copies", ["clear and sealed", "sealed twice"])
-def test_two_different_mutations_under_one_id_in_one_request_reject_the_second(
-    app, phone, copies
-):
+def test_two_different_mutations_under_one_id_in_one_request_reject_the_second(app, phone, copies):
     # Issue 18, finding 5: the second was answered with the first's result.
     owner = phone()
     entity_id = uuid.uuid4()
