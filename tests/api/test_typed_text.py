@@ -57,7 +57,10 @@ PLACES = {
     "a tag": ("contact", lambda t, _d: {"name": "Ana", "tags": ["ok", f"x{t}y"]}, "tags.1"),
     "a phone's label": (
         "contact",
-        lambda t, _d: {"name": "Ana", "phones": [{"label": f"m{t}x", "number": "+52 55 1234 5678"}]},
+        lambda t, _d: {
+            "name": "Ana",
+            "phones": [{"label": f"m{t}x", "number": "+52 55 1234 5678"}],
+        },
         "phones.0.label",
     ),
     "a playbook step": (
