@@ -321,9 +321,11 @@ class Dispatcher:
             for index, item in enumerate(claimed):
                 if time.monotonic() - claimed_at > self.lease * 0.8:
                     # A slow push service: the claim on the rest lapses soon, and another
-                    # dispatcher may take them; leave them unsent rather than send them twice.
-                    self.stats["left_to_lease"] += 1
-                    continue
+                    # dispatcher may take them; leave them unsent rather than send them twice,
+                    # and give them back now rather than when the lease ends.
+                    self.stats["left_to_lease"] += len(claimed) - index
+                    self._release(claimed[index:])
+                    break
                 outcome = self.send(item)
                 sent += 1
                 if not self._record_safely(item, outcome):
