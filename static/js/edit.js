@@ -3,6 +3,7 @@
 // out: no DOM, no storage, no crypto beyond crypto.randomUUID() for new ids.
 
 import { COLLECTIONS } from "./snapshot.js";
+import { TEXT_ERRORS, textProblem } from "./text.js";
 
 // --- canonical values ------------------------------------------------------------------------
 // The server compares and stores values after pydantic's canonicalisation
@@ -347,6 +348,9 @@ export const ERROR_CODES = Object.freeze([
   "format",
   "type",
   "unknown",
+  "one_line",
+  "hidden_character",
+  "leading_mark",
 ]);
 
 const KEYWORDS = [
@@ -359,6 +363,8 @@ const KEYWORDS = [
   "minimum",
   "pattern",
   "enum",
+  // `line` or `paragraphs`: typed text, checked by text.js as the server checks it.
+  "x-text",
 ];
 const MAX_DEPTH = 8;
 
@@ -447,6 +453,8 @@ const CHECKS = {
     if (node.maxLength !== undefined && size > node.maxLength)
       return fail("too_long", { max: node.maxLength });
     if (node.pattern !== undefined && !matches(node.pattern, value)) return fail("format");
+    const problem = node["x-text"] ? textProblem(value, node["x-text"]) : null;
+    if (problem) return fail(TEXT_ERRORS[problem.reason], { char: problem.code });
   },
   integer(node, value, fail) {
     if (!Number.isInteger(value)) return fail("type");

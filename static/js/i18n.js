@@ -450,6 +450,11 @@ export const STRINGS = Object.freeze({
     error_format: "El formato no es válido.",
     error_type: "Escribe un número entero.",
     error_unknown: "Campo desconocido.",
+    error_one_line: "Escríbelo en una sola línea, sin saltos de línea ni tabuladores.",
+    error_hidden_character:
+      "Quita el carácter invisible o de control {char}: puede hacer que el texto se lea distinto de como se escribió.",
+    error_leading_mark:
+      "Empieza con una letra, un número o un símbolo: {char} es un acento o signo que va sobre el carácter anterior.",
     // The account and its activity, the workspace's audit log (issue 16).
     account_name: "Nombre",
     account_language_hint: "El idioma de la app en este teléfono y de tu cuenta (páginas y correos del servidor).",
@@ -1023,6 +1028,11 @@ export const STRINGS = Object.freeze({
     error_format: "The format is not valid.",
     error_type: "Type a whole number.",
     error_unknown: "Unknown field.",
+    error_one_line: "Write it on one line, without line breaks or tabs.",
+    error_hidden_character:
+      "Remove the invisible or control character {char}: it can make the text read differently from how it was written.",
+    error_leading_mark:
+      "Start with a letter, a digit or a symbol: {char} is an accent or mark that belongs on the character before it.",
     // The account and its activity, the workspace's audit log (issue 16).
     account_name: "Name",
     account_language_hint: "The language of the app on this phone and of your account (the server's pages and emails).",

@@ -3,6 +3,7 @@
 // seal, the request and the clock are passed in, and the app schedules retries from
 // nextRetryMs(), so node tests drive every path.
 
+import { RESTART } from "./copy.js";
 import { b64urlEncode } from "./crypto.js";
 import { buildPut, newId } from "./edit.js";
 
@@ -91,6 +92,7 @@ function emptyReport(cursor) {
     offline: false,
     error: null,
     retryInMs: null,
+    reset: false,
   };
 }
 
@@ -198,7 +200,13 @@ export function createOutbox({
   }
 
   /** Add an answer's changes and cursor to the report. */
-  function keepAnswer(answer, report) {
+  async function keepAnswer(workspaceId, answer, report) {
+    if (answer.reset === true) {
+      // The cursor sent was ahead of the server (its database was restored): the copy must
+      // start again from a full snapshot (copy.js reads the flag); the outbox goes on as is.
+      report.reset = true;
+      await store.setMeta(workspaceId, RESTART, true);
+    }
     if (Array.isArray(answer.changes)) report.changes.push(...answer.changes);
     // Without the unlock token the server applies but withholds the changes (Device lock).
     else report.changesWithheld = true;
@@ -244,7 +252,7 @@ export function createOutbox({
         state.retryAt = null;
         for (const { item } of batch) tried.add(item.mutationId);
         await keepResults(workspaceId, batch, answer?.results ?? [], report);
-        keepAnswer(answer ?? {}, report);
+        await keepAnswer(workspaceId, answer ?? {}, report);
       }
     } finally {
       // In the turn the run ends, so a later flush() never joins a finished run.
@@ -255,7 +263,8 @@ export function createOutbox({
   /**
    * Send the workspace's pending mutations in order, in batches, from `cursor`; return what
    * happened: `{sent, applied, conflict, rejected, deferred, results, changes, changesWithheld,
-   * cursor, more, offline, error, retryInMs}`. One flush at a time per workspace: a call while
+   * cursor, more, offline, error, retryInMs, reset}` (reset: the server said the copy is ahead
+   * of it; the next copy update replaces it). One flush at a time per workspace: a call while
    * one runs joins it (and makes it look for newly queued mutations before it ends). A cut
    * connection, 429 or 5xx leaves everything queued and sets the retry delay (`offline` for a
    * cut connection and a 503, which asks to come back after its Retry-After); other errors

@@ -4,6 +4,7 @@
 
 import { b64urlDecode } from "./crypto.js";
 import { translator } from "./i18n.js";
+import { codePoint } from "./text.js";
 
 /** Which notifications a user's devices get (GET/PUT /api/v1/push/preferences). */
 export const LEVELS = Object.freeze(["all", "urgent", "none"]);
@@ -186,14 +187,14 @@ export function subscriptionBody(subscription) {
 
 // What a lock-screen notification would not show as written: controls but the newline (Cc),
 // format characters such as bidi overrides, zero-width characters, the BOM and the soft hyphen
-// (Cf), lone surrogates (Cs). The server refuses the same (webapp/push/service.py).
+// (Cf), lone surrogates (Cs). The server refuses the same (webapp/push/service.py). Stricter
+// than the rule for directory text (text.js): a notification shows no emoji sequence either.
 const HIDDEN_CHARACTER = /(?!\n)[\p{Cc}\p{Cf}\p{Cs}]/u;
 
 /** Return the first hidden or control character of a text as `U+XXXX`, or null. */
 export function hiddenCharacter(text) {
   const found = HIDDEN_CHARACTER.exec(String(text ?? ""));
-  if (!found) return null;
-  return `U+${found[0].codePointAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+  return found ? codePoint(found[0]) : null;
 }
 
 /** Check a crisis alert's message: `{message}` (null when empty) or `{error}` (a string key,

@@ -113,13 +113,22 @@ export async function openStore(userId) {
   /**
    * Keep an envelope as received. A full one replaces the previous full one and every delta it
    * covers, in one transaction. An older full one than held, or a delta the full one already
-   * covers, is not kept (returns false).
+   * covers, is not kept (returns false). `replace` (a full one only): every envelope of the
+   * workspace goes, whatever its revision — the server's database was restored, and what the
+   * copy held past its revision belongs to a timeline that no longer exists. The outbox stays.
    */
-  async function putEnvelope(workspaceId, envelope) {
+  async function putEnvelope(workspaceId, envelope, { replace = false } = {}) {
     const record = envelopeRecord(workspaceId, envelope);
     const tx = db.transaction("envelopes", "readwrite");
-    const held = await tx.store.get([workspaceId, "full"]);
     const isFull = record.base === undefined;
+    if (replace) {
+      if (!isFull) throw new TypeError("only a full snapshot replaces a copy");
+      tx.store.delete(workspaceRange(workspaceId));
+      tx.store.put(record);
+      await tx.done;
+      return true;
+    }
+    const held = await tx.store.get([workspaceId, "full"]);
     if (held && (isFull ? held.revision > record.revision : held.revision >= record.revision)) {
       // An older full snapshot, or a delta the full one already holds: nothing to keep.
       await tx.done;

@@ -175,6 +175,7 @@ def test_only_the_allowed_hosts_over_https_on_port_443_are_accepted(app, device,
     [
         "https://fcm.googleapis.com/fcm/send/caf\u00e9",
         "https://fcm.googleapis.com/fcm/send/x\u200b",
+        "https://fcm.googleapis.com/fcm/send/x\u202ey",  # issue 18, finding 1
         "https://fcm.googleapis.com/fcm/send/x\x7f",
         "https://fcm.googleapis.com/fcm/send/a b",
         "https://fcm.googleapis.com/fcm/send/\x85",

@@ -381,3 +381,132 @@ def test_an_endpoint_the_allow_list_no_longer_names_is_never_posted_to(app, devi
     # The subscription goes like a dead one, and with it anything waiting for it.
     assert count(app, PushSubscription) == 0 and count(app, PushDelivery) == 0
     assert push.messages(phone) == []
+
+
+# --- one bad item never stalls the others (issue 18, finding 1) --------------------------------
+
+
+def deliveries(app) -> dict[uuid.UUID, PushDelivery]:  # type: ignore[no-untyped-def]
+    """The waiting deliveries by subscription id."""
+    with app.app_context(), session_scope(app) as session:
+        rows = list(session.scalars(select(PushDelivery)))
+        session.expunge_all()
+    return {row.subscription_id: row for row in rows}
+
+
+def subscription_id(app, phone: dict) -> uuid.UUID:  # type: ignore[no-untyped-def, type-arg]
+    with app.app_context(), session_scope(app) as session:
+        return session.scalar(
+            select(PushSubscription.id).where(PushSubscription.endpoint == phone["endpoint"])
+        )
+
+
+def unicode_error() -> None:
+    # What http.client raised for an endpoint holding U+202E (the finding).
+    "/push/x\u202e".encode("ascii")
+
+
+def unforeseen_error() -> None:
+    raise RuntimeError("a bug in a library")
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize(
+    "error", [unicode_error, unforeseen_error], ids=["UnicodeEncodeError", "RuntimeError"]
+)
+def test_an_exception_sending_one_delivery_holds_back_none_of_the_others(
+    app, device, push, clock, monkeypatch, threads, error
+):
+    # A retry is not due again within this round, however slow the machine.
+    app.config.update(PUSH_SEND_THREADS=threads, PUSH_BATCH_SIZE=20, PUSH_RETRY_SECONDS=600.0)
+    owner = device()
+    bad = subscribe(device(owner.workspace_obj, "viewer"), push)
+    others = [subscribe(device(owner.workspace_obj, "viewer"), push) for _ in range(4)]
+    bad_id = subscription_id(app, bad)
+    dispatcher = Dispatcher(app, clock)
+    post = dispatcher.connections.post
+
+    def failing(url, body, headers):  # type: ignore[no-untyped-def]
+        if url == bad["endpoint"]:
+            error()
+        return post(url, body, headers)
+
+    monkeypatch.setattr(dispatcher.connections, "post", failing)
+    change(owner)
+    dispatcher.run_once()
+    # Every other member's device got its message in this round, not after a lease.
+    for phone in others:
+        assert len(push.messages(phone)) == 1
+    # The failing one was written down, never left claimed with attempts 0 to go first again.
+    waiting = deliveries(app)
+    if error is unicode_error:
+        # An endpoint no request can carry never will: it goes like a refused one.
+        assert waiting == {} and dispatcher.stats["refused"] == 1
+        assert count(app, PushSubscription) == 4
+    else:
+        [(sub, row)] = waiting.items()
+        assert sub == bad_id and row.attempts == 1 and row.claimed_until is None
+        assert dispatcher.stats["retry"] == 1
+    dispatcher.close()
+
+
+@pytest.fixture
+def failing_outcome(app):  # type: ignore[no-untyped-def]
+    """Make the database refuse to record the outcome of one delivery: set `.delivery_id`."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    from webapp.db import get_engine
+
+    class Failure:
+        delivery_id: int | None = None
+        refused = 0
+
+    failure = Failure()
+
+    def refuse(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        values = parameters.values() if isinstance(parameters, dict) else parameters or ()
+        outcome = (
+            statement.lstrip()
+            .upper()
+            .startswith(("DELETE FROM PUSH_DELIVERIES", "UPDATE PUSH_DELIVERIES SET ATTEMPTS"))
+        )
+        if outcome and failure.delivery_id in list(values):
+            failure.refused += 1
+            raise OperationalError(statement, parameters, Exception("server closed the connection"))
+
+    with app.app_context():
+        engine = get_engine(app)
+    event.listen(engine, "before_cursor_execute", refuse)
+    yield failure
+    event.remove(engine, "before_cursor_execute", refuse)
+
+
+def test_a_database_error_recording_one_outcome_holds_back_none_of_the_others(
+    app, device, push, clock, failing_outcome
+):
+    app.config.update(PUSH_SEND_THREADS=1, PUSH_BATCH_SIZE=20, PUSH_LEASE_SECONDS=30.0)
+    owner = device()
+    phones = [subscribe(device(owner.workspace_obj, "viewer"), push) for _ in range(5)]
+    dispatcher = Dispatcher(app, clock)
+    change(owner)
+    dispatcher.fan_out()
+    # The first of the batch: on main, the rest then waited for the lease.
+    with app.app_context(), session_scope(app) as session:
+        first = session.scalar(
+            select(PushDelivery).order_by(PushDelivery.next_attempt_at, PushDelivery.id).limit(1)
+        )
+        failing_outcome.delivery_id, stuck = first.id, first.subscription_id
+    dispatcher.run_once()
+    assert failing_outcome.refused >= 1
+    assert all(len(push.messages(phone)) == 1 for phone in phones)
+    # Only the one whose outcome could not be written waits (for its lease).
+    assert list(deliveries(app)) == [stuck]
+    assert dispatcher.stats["unrecorded"] == 1
+    # The database is back: after the lease it is sent again (at least once) and recorded.
+    failing_outcome.delivery_id = None
+    clock.advance(31)
+    dispatcher.run_once()
+    assert deliveries(app) == {}
+    assert sorted(len(push.messages(phone)) for phone in phones) == [1, 1, 1, 1, 2]
+    dispatcher.close()

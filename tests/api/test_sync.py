@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import uuid
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import select
 
 from tests.conftest import mutation
 from webapp.audit.models import AuditEvent
+from webapp.auth.session import AUTH_AT
 from webapp.db import session_scope
 from webapp.directory.models import Contact
 
@@ -455,3 +457,88 @@ def test_mutation_ids_are_remembered_for_30_days_then_forgotten(app, device):
     with app.app_context(), session_scope(app) as session:
         ids = set(session.scalars(select(ProcessedMutation.id)))
     assert old_id not in ids and uuid.UUID(recent["id"]) in ids
+
+
+# --- one batch that names a mutation id twice (issue 18, finding 5) ----------------------------
+
+
+def test_a_second_mutation_with_the_same_id_and_another_body_is_rejected_on_its_id(app, device):
+    phone = device()
+    shared_id = uuid.uuid4()
+    first, second = uuid.uuid4(), uuid.uuid4()
+    body = phone.sync(
+        mutation(first, {"name": "Ana"}, id=shared_id),
+        mutation(second, {"name": "Beto"}, id=shared_id),
+    )
+    applied, refused = body["results"]
+    assert applied == {
+        "id": str(shared_id),
+        "status": "applied",
+        "entity_id": str(first),
+        "version": 1,
+    }
+    # Never the first's result under the second's name: the second is refused on its id.
+    assert refused["id"] == str(shared_id) and refused["status"] == "rejected"
+    assert refused["entity_id"] == str(second)
+    assert "own id" in refused["errors"]["id"]
+    assert contact_state(app, first)["name"] == "Ana"
+    assert contact_state(app, second) is None
+    assert [c["entity_id"] for c in body["changes"]] == [str(first)]
+
+
+def test_the_same_mutation_twice_in_one_batch_is_a_replay_answered_alike(app, device):
+    phone = device()
+    entity_id = uuid.uuid4()
+    once = mutation(entity_id, {"name": "Ana"})
+    body = phone.sync(once, dict(once))
+    assert body["results"][0] == body["results"][1]
+    assert body["results"][0]["status"] == "applied"
+    state = contact_state(app, entity_id)
+    assert (state["version"], state["revision"]) == (1, 1)
+
+
+# --- a cursor ahead of the server (issue 18, finding 7) ----------------------------------------
+
+
+def test_a_cursor_ahead_of_the_server_is_told_to_start_again_from_zero(app, device):
+    # A device that synced up to revision 10, then the database came back from a backup at 3.
+    owner = device()
+    ids = {str(create(owner, name=f"Contact {i}")) for i in range(3)}
+    phone = device(owner.workspace_obj, user=owner.user)
+    phone.cursor = 10
+    body = phone.sync()
+    assert body["reset"] is True
+    assert {c["entity_id"] for c in body["changes"]} == ids and body["cursor"] == 3
+    # From then on it is an ordinary device: no reset at the server's own revision.
+    assert "reset" not in phone.sync() and phone.cursor == 3
+
+
+def test_a_cursor_ahead_still_applies_the_outbox_and_lists_from_zero(app, device):
+    owner = device()
+    kept = create(owner, name="Ana")
+    phone = device(owner.workspace_obj, user=owner.user)
+    phone.cursor = 50
+    new = uuid.uuid4()
+    body = phone.sync(mutation(new, {"name": "Beto"}))
+    assert [r["status"] for r in body["results"]] == ["applied"]
+    assert body["reset"] is True
+    assert [c["entity_id"] for c in body["changes"]] == [str(kept), str(new)]
+    assert body["cursor"] == 2 and contact_state(app, new)["name"] == "Beto"
+
+
+def test_a_locked_device_ahead_of_the_server_gets_cursor_zero_and_reset(app, device):
+    owner = device()
+    create(owner, name="Ana")
+    phone = device(owner.workspace_obj, user=owner.user)
+    with phone.client.session_transaction() as cookie:  # no recent password, no token: locked
+        cookie[AUTH_AT] = int(time.time()) - 3600
+    answer = phone.post({"workspace": phone.workspace, "cursor": 9}).get_json()
+    assert answer == {"results": [], "cursor": 0, "more": False, "reset": True}
+    created = phone.post(
+        {
+            "workspace": phone.workspace,
+            "cursor": 9,
+            "mutations": [mutation(uuid.uuid4(), {"name": "Eva"})],
+        }
+    ).get_json()
+    assert created["reset"] is True and created["cursor"] == 0 and "changes" not in created

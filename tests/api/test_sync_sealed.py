@@ -655,13 +655,31 @@ def test_two_copies_of_one_mutation_in_one_request_apply_once(app, phone, copies
     owner = phone()
     entity_id = uuid.uuid4()
     one = mutation(entity_id, {"name": "Ana"})
+    if copies == "clear and sealed":  # the clear one goes first
+        body = owner.send(owner.seal(dict(one)), mutations=[one])
+    else:
+        body = owner.send(owner.seal(one), owner.seal(dict(one)))
+    assert body["results"][0] == body["results"][1]
+    assert body["results"][0]["status"] == "applied"
+    assert contact(app, entity_id)["name"] == "Ana"
+    assert len(body["changes"]) == 1
+
+
+@pytest.mark.parametrize("copies", ["clear and sealed", "sealed twice"])
+def test_two_different_mutations_under_one_id_in_one_request_reject_the_second(app, phone, copies):
+    # Issue 18, finding 5: the second was answered with the first's result.
+    owner = phone()
+    entity_id = uuid.uuid4()
+    one = mutation(entity_id, {"name": "Ana"})
     other = dict(one, fields={"name": "Other"})
     if copies == "clear and sealed":  # the clear one goes first
         body = owner.send(owner.seal(other), mutations=[one])
     else:
         body = owner.send(owner.seal(one), owner.seal(other))
-    assert body["results"][0] == body["results"][1]
-    assert body["results"][0]["status"] == "applied"
+    first, second = body["results"]
+    assert first["status"] == "applied"
+    assert second["status"] == "rejected" and list(second["errors"]) == ["id"]
+    assert second["id"] == one["id"]
     assert contact(app, entity_id)["name"] == "Ana"
     assert len(body["changes"]) == 1
 

@@ -72,3 +72,58 @@ test("an envelope for another workspace is refused and not kept", async () => {
   assert.equal((await store.getEnvelopes(WS)).deltas.length, 0);
   store.close();
 });
+
+// Issue 18, finding 7: a server restored from an older backup.
+async function copyAt9() {
+  const store = await copyAt7();
+  await store.putEnvelope(WS, DELTA.envelope);
+  await store.setMeta(WS, "etag", '"7-9-k"');
+  return store;
+}
+
+for (const [who, options] of [
+  ["the page", async () => {
+    const key = await importSnapshotKey(b64urlDecode(FULL.key));
+    return { check: (envelope, expected) => openEnvelope(envelope, key, expected) };
+  }],
+  ["the worker", async () => ({ check: checkEnvelope, deltasOnly: true })],
+]) {
+  test(`${who}: a full snapshot older than the copy replaces all of it, the outbox kept`, async () => {
+    const store = await copyAt9();
+    await store.addOutbox(WS, "m-1", { kid: FULL.kid, iv: new Uint8Array(12), aad: "a", ciphertext: new Uint8Array(20) });
+    const { api, requests } = server({ body: FULL.envelope, etag: '"7-k"' });
+    const result = await updateCopy({ store, api, userId: USER, workspaceId: WS, kid: FULL.kid, ...(await options()) });
+    // With since=9 (or a full snapshot when the deltas outgrew it): the server answers its own.
+    assert.equal(requests.length, 1);
+    assert.equal(result.status, "kept");
+    assert.equal(result.restored, true);
+    const held = await store.getEnvelopes(WS);
+    // The delta 7→9 belonged to the lost timeline: the copy is the server's revision 7 alone.
+    assert.equal(held.full.revision, 7);
+    assert.deepEqual(held.deltas, []);
+    assert.equal((await store.listOutbox(WS)).length, 1);
+    store.close();
+  });
+}
+
+test("after a sync answer's reset the copy asks for the full snapshot without its ETag", async () => {
+  const store = await copyAt9();
+  await store.setMeta(WS, "restart", true);
+  const { api, requests } = server({ body: FULL.envelope, etag: '"7-k"' });
+  const result = await updateCopy({ store, api, userId: USER, workspaceId: WS, kid: FULL.kid, check: checkEnvelope });
+  // No since= and no If-None-Match: the server never answers 304 or a delta for a lost copy.
+  assert.equal(requests[0].path, `/api/v1/workspaces/${WS}/snapshot`);
+  assert.equal(requests[0].headers?.["If-None-Match"], undefined);
+  assert.equal(result.restored, true);
+  assert.deepEqual((await store.getEnvelopes(WS)).deltas, []);
+  assert.equal(await store.getMeta(WS, "restart"), false);
+  store.close();
+});
+
+test("a newer full snapshot is no restore: the copy moves on as before", async () => {
+  const store = await copyAt7();
+  const { api } = server({ body: FULL.envelope, etag: '"7-k"' });
+  const result = await updateCopy({ store, api, userId: USER, workspaceId: WS, kid: FULL.kid, check: checkEnvelope });
+  assert.equal(result.restored, false);
+  store.close();
+});

@@ -326,3 +326,30 @@ test("a new record needs its name; an edit of some fields does not", () => {
     },
   );
 });
+
+test("typed text follows the server's rule: hidden characters, one line, leading marks", () => {
+  const limits = limitsFromOpenApi(OPENAPI);
+  const errors = checkFields(
+    "contact",
+    {
+      name: "Police \u202e119 call",
+      organization: "Cruz\nRoja",
+      role_title: "\u0301",
+      tags: ["ok", "x\u2066y"],
+      notes: "Primero:\n\t1. Guardia\r\n\t2. Jefa",
+    },
+    limits,
+  );
+  assert.deepEqual(errors, {
+    name: { code: "hidden_character", char: "U+202E" },
+    organization: { code: "one_line", char: "U+000A" },
+    role_title: { code: "leading_mark", char: "U+0301" },
+    "tags.1": { code: "hidden_character", char: "U+2066" },
+  });
+  const steps = checkFields("playbook", { name: "Fuego", steps: ["Salir\x1b ya"] }, limits);
+  assert.deepEqual(steps, { "steps.0": { code: "hidden_character", char: "U+001B" } });
+  const entry = { incident_id: crypto.randomUUID(), at: "2026-12-03T10:00:00Z", text: "a\x7f" };
+  assert.deepEqual(checkFields("incident_entry", entry, limits), {
+    text: { code: "hidden_character", char: "U+007F" },
+  });
+});

@@ -577,3 +577,35 @@ test("an answer without changes (sent while locked) says so and keeps the cursor
   assert.equal((await store.listOutbox(WS)).length, 1);
   store.close();
 });
+
+test("a sync answer with reset marks the copy to start again and keeps the outbox going", async () => {
+  // Issue 18, finding 7: the device's cursor was ahead of a server restored from a backup.
+  const store = await freshStore();
+  const server = fakeServer({ [ANA.id]: ANA });
+  const restored = async (body) => ({ ...(await server.handle(body)), cursor: 3, reset: true });
+  const outbox = outboxOf(store, restored);
+  const made = [notes("uno"), buildPut("contact", null, { name: "Marta Quintero" })];
+  for (const mutation of made) await outbox.add(WS, mutation);
+  const pending = buildPut("contact", null, { name: "Sin enviar" });
+
+  const report = await outbox.flush(WS, 90);
+  assert.equal(report.reset, true);
+  assert.equal(report.applied, 2);
+  assert.equal(report.cursor, 3);
+  assert.equal(await store.getMeta(WS, "restart"), true);
+  // Nothing unsent is lost: a mutation queued afterwards waits as before.
+  await outbox.add(WS, pending);
+  assert.deepEqual(await outbox.pending(WS), [pending]);
+  store.close();
+});
+
+test("an answer without reset leaves the copy as it is", async () => {
+  const store = await freshStore();
+  const server = fakeServer({ [ANA.id]: ANA });
+  const outbox = outboxOf(store, server.handle);
+  await outbox.add(WS, notes("uno"));
+  const report = await outbox.flush(WS, 7);
+  assert.equal(report.reset, false);
+  assert.equal(await store.getMeta(WS, "restart"), undefined);
+  store.close();
+});

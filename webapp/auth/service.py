@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from webapp import text
 from webapp.audit import service as audit
 from webapp.auth.models import DeviceSession, User
 from webapp.db import utcnow
@@ -152,6 +153,17 @@ def get_user(session: Session, user_id: uuid.UUID) -> User | None:
     return session.get(User, user_id)
 
 
+def check_name(name: str) -> str:
+    """Return a user's name stripped: 1 to 200 characters that read as written (webapp/text.py).
+
+    :raises ServiceError: naming `name`.
+    """
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise ServiceError(str(_l("Enter a name of 1 to 200 characters.")), field="name")
+    return text.check(name, "name")
+
+
 def create_user(
     session: Session, email: str, name: str, password: str, locale: str | None = None
 ) -> User:
@@ -164,9 +176,7 @@ def create_user(
     """
     from email_validator import EmailNotValidError, validate_email
 
-    name = name.strip()
-    if not name or len(name) > 200:
-        raise ServiceError(str(_l("Enter a name of 1 to 200 characters.")), field="name")
+    name = check_name(name)
     try:
         email = validate_email(email.strip(), check_deliverability=False).normalized
     except EmailNotValidError:
@@ -214,9 +224,7 @@ def update_profile(session: Session, user: User, name: str, locale: str | None) 
 
     :raises ServiceError: naming the field (`name`, `locale`); nothing is changed then.
     """
-    name = name.strip()
-    if not name or len(name) > 200:
-        raise ServiceError(str(_l("Enter a name of 1 to 200 characters.")), field="name")
+    name = check_name(name)
     if locale is not None and locale not in current_app.config["LANGUAGES"]:
         raise ServiceError(str(_l("Choose one of the languages offered.")), field="locale")
     user.name = name

@@ -34,6 +34,7 @@ from pydantic import (
     model_validator,
 )
 
+from webapp import text
 from webapp.directory.models import Visibility as VisibilityLevel
 from webapp.directory.vocabulary import KINDS
 
@@ -46,17 +47,40 @@ MAX_MINUTES = 10080  # a week
 CLOCK = r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"
 COUNTRY = r"^[A-Z]{2}$"
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SHORT)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SHORT)]
-Label = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
-LongText = Annotated[str, StringConstraints(max_length=MAX_LONG)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
-Clock = Annotated[str, StringConstraints(pattern=CLOCK)]
-Weekday = Annotated[StrictInt, Field(ge=1, le=7)]
-
 
 class FieldError(ValueError):
     """A validator's message for the user, already in their language (`errors` shows it as is)."""
+
+
+def _reads_as_written(multiline: bool) -> Any:
+    """Return the validator of typed text (webapp/text.py) and its mark in the JSON Schema,
+    `x-text: line | paragraphs`, which the app's forms read to check the same rule."""
+
+    def check(value: str) -> str:
+        found = text.problem(value, multiline=multiline)
+        if found is not None:
+            raise FieldError(found)
+        return value
+
+    kind = "paragraphs" if multiline else "line"
+    return (AfterValidator(check), Field(json_schema_extra={"x-text": kind}))
+
+
+# One line (names, labels, tags, steps) or paragraphs (notes and other long text).
+LINE = _reads_as_written(multiline=False)
+PARAGRAPHS = _reads_as_written(multiline=True)
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_SHORT), *LINE
+]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_SHORT), *LINE]
+Label = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60), *LINE]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60), *LINE]
+LongText = Annotated[str, StringConstraints(max_length=MAX_LONG), *PARAGRAPHS]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50), *LINE]
+Step = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), *LINE]
+EntryText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LONG), *PARAGRAPHS]
+Clock = Annotated[str, StringConstraints(pattern=CLOCK)]
+Weekday = Annotated[StrictInt, Field(ge=1, le=7)]
 
 
 def _datetime_hint() -> str:
@@ -190,7 +214,7 @@ class ContactData(Strict):
     organization: ShortText | None = None
     role_title: ShortText | None = None
     kind: Kind = "internal"
-    area: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] | None = Field(
+    area: Code | None = Field(
         None,
         examples=[
             "finance",
@@ -223,13 +247,9 @@ class ContactData(Strict):
 
 class PlaybookData(Strict):
     name: Name
-    crisis_kind: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] | None = (
-        None
-    )
+    crisis_kind: Code | None = None
     severity: Severity = "medium"
-    steps: list[
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-    ] = Field(default_factory=list, max_length=50)
+    steps: list[Step] = Field(default_factory=list, max_length=50)
     contact_ids: list[uuid.UUID] = Field(default_factory=list, max_length=50)
     guidance: LongText | None = None
     visibility: Visibility = VisibilityLevel.TEAM.value
@@ -237,7 +257,7 @@ class PlaybookData(Strict):
 
 class IncidentData(Strict):
     title: Name
-    kind: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] | None = None
+    kind: Code | None = None
     severity: Severity = "medium"
     status: Literal["open", "monitoring", "closed"] = "open"
     started_at: UtcDatetime | None = None
@@ -255,7 +275,7 @@ class IncidentEntryData(Strict):
     incident_id: uuid.UUID
     at: UtcDatetime
     kind: Literal["note", "call", "action", "report", "decision"] = "note"
-    text: Annotated[str, StringConstraints(min_length=1, max_length=MAX_LONG)]
+    text: EntryText
     contact_id: uuid.UUID | None = Field(
         None, description="Who was called (call), or the authority reported to (report)."
     )

@@ -14,6 +14,9 @@ PostgreSQL; on SQLite each step is one writer transaction, `BEGIN IMMEDIATE`):
    `next_attempt_at` on 429/5xx/network errors (honouring Retry-After, else exponential
    backoff), the subscription deleted on 404/410 or when the allow-list no longer names its
    endpoint (checked again before each post), anything else logged, counted and dropped.
+   No item can stop the others: any exception while sending one becomes its outcome (retried
+   with backoff), and an outcome the database cannot record leaves only that item to its
+   lease, the rest of its batch released for the next claim.
 
 pywebpush is used for what it does well (RFC 8291 encryption) and not for the rest: the VAPID
 header is signed once per push-service origin and reused for up to 11 hours (its JWT lives 12),
@@ -287,28 +290,82 @@ class Dispatcher:
         return outbox, deliveries
 
     def _drain_and_close(self) -> int:
-        """Send in a thread of this round; its connections end with it."""
+        """Send in a thread of this round; its connections end with it. Nothing ends the thread
+        with an exception: the round's other threads and the next round go on."""
         try:
             return self._drain()
+        except Exception:
+            log.exception("push dispatcher: a send thread failed; the next round goes on")
+            return 0
         finally:
             self.connections.close_mine()
 
     def _drain(self) -> int:
+        """Claim and send batch after batch; return how many were sent.
+
+        No item can stop the others (issue 18, finding 1): `send` returns an outcome for any
+        exception, and an outcome the database refuses to record leaves only that item to its
+        lease: the rest of its batch is released at once and claimed again.
+        """
         sent = 0
         while not self.stop.is_set():
             claimed_at = time.monotonic()
-            claimed = self.claim(self.batch)
+            try:
+                claimed = self.claim(self.batch)
+            except Exception:
+                # The database is away: the next round (run_forever backs off) tries again.
+                log.exception("push dispatcher: claiming deliveries failed")
+                break
             if not claimed:
                 break
-            for item in claimed:
+            for index, item in enumerate(claimed):
                 if time.monotonic() - claimed_at > self.lease * 0.8:
                     # A slow push service: the claim on the rest lapses soon, and another
-                    # dispatcher may take them; leave them unsent rather than send them twice.
-                    self.stats["left_to_lease"] += 1
-                    continue
-                self.record(item, self.send(item))
+                    # dispatcher may take them; leave them unsent rather than send them twice,
+                    # and give them back now rather than when the lease ends.
+                    self.stats["left_to_lease"] += len(claimed) - index
+                    self._release(claimed[index:])
+                    break
+                outcome = self.send(item)
                 sent += 1
+                if not self._record_safely(item, outcome):
+                    # Sending more whose outcome may not be written down would send them
+                    # again after the lease: release the rest for the next claim instead.
+                    self._release(claimed[index + 1 :])
+                    break
         return sent
+
+    def _record_safely(self, item: Claimed, outcome: tuple[str, float | None]) -> bool:
+        """Record an outcome, trying twice; False when the database refused both times (the
+        item then waits for its lease and may be sent again: at least once, never lost)."""
+        for attempt in (1, 2):
+            try:
+                self.record(item, outcome)
+                return True
+            except Exception:
+                if attempt == 2:
+                    log.exception("push: the outcome of delivery %s could not be recorded", item.id)
+        with self._lock:
+            self.stats["unrecorded"] += 1
+        return False
+
+    def _release(self, items: list[Claimed]) -> None:
+        """Give back claimed deliveries that were not sent (best effort: the lease is the
+        fallback when the database is away)."""
+        if not items:
+            return
+        try:
+            with self.recorder.begin() as conn:
+                conn.execute(
+                    update(PushDelivery)
+                    .where(PushDelivery.id.in_([item.id for item in items]))
+                    .values(claimed_until=None)
+                )
+        except Exception:
+            log.exception("push: %d claimed deliveries wait for their lease", len(items))
+            return
+        with self._lock:
+            self.stats["released"] += len(items)
 
     # --- step 1: fan-out --------------------------------------------------------------------
 
@@ -507,7 +564,24 @@ class Dispatcher:
 
     def send(self, item: Claimed) -> tuple[str, float | None]:
         """Send one delivery; return (outcome, retry delay): sent, gone, retry, failed or
-        refused (the allow-list no longer names its endpoint: nothing is sent)."""
+        refused (the endpoint cannot be posted to: nothing is sent, the subscription goes).
+
+        Never raises: an item whose sending fails in an unforeseen way is retried with backoff
+        (at most PUSH_MAX_ATTEMPTS times), so it can neither end a send thread nor hold back
+        the deliveries claimed with it.
+        """
+        try:
+            return self._send(item)
+        except (UnicodeError, http.client.InvalidURL) as error:
+            # An endpoint no HTTP request can carry (the API refuses such endpoints; a row
+            # written otherwise could hold one): it will never work.
+            log.warning("push: an endpoint that cannot be posted to is dropped: %r", error)
+            return "refused", None
+        except Exception:
+            log.exception("push: sending delivery %s failed; it is retried", item.id)
+            return "retry", None
+
+    def _send(self, item: Claimed) -> tuple[str, float | None]:
         if not endpoints.allowed(item.endpoint, self.allowed):
             log.warning("push: an endpoint outside the allow-list is dropped, not posted to")
             return "refused", None
@@ -534,6 +608,8 @@ class Dispatcher:
             return "failed", None
         try:
             status, answer = self.connections.post(item.endpoint, body, headers)
+        except http.client.InvalidURL:
+            raise  # not the network's fault: never retried (send)
         except (OSError, http.client.HTTPException) as error:
             log.warning("push to %s failed: %r", parts.netloc, error)
             return "retry", None

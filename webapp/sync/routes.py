@@ -76,22 +76,26 @@ def _sync() -> Response:
         session, membership, cursor, body.items, current_app.config["SYNC_PAGE_SIZE"]
     )
     if locked:
-        answer = _locked_answer(answer["results"], body.cursor)
+        answer = _locked_answer(answer["results"], body.cursor, bool(answer.get("reset")))
     return jsonify(answer)
 
 
-def _locked_answer(results: list[dict[str, Any]], cursor: int) -> dict[str, Any]:
+def _locked_answer(results: list[dict[str, Any]], cursor: int, reset: bool) -> dict[str, Any]:
     """Answer a device without its unlock token or a recent password (docs/ARCHITECTURE.md, 4.4).
 
     The service worker flushes the sealed outbox while the app is locked, so the mutations
     apply; the answer gives nothing of the directory away: no `changes`, the cursor as sent, and
-    no conflict's server value (the app reads it from its next pull, once unlocked).
+    no conflict's server value (the app reads it from its next pull, once unlocked). A cursor
+    ahead of the server gets cursor 0 and `reset` (the copy must start again).
     """
-    return {
+    answer: dict[str, Any] = {
         "results": [_without_server_values(r) for r in results],
-        "cursor": cursor,
+        "cursor": 0 if reset else cursor,
         "more": False,
     }
+    if reset:
+        answer["reset"] = True
+    return answer
 
 
 def _without_server_values(result: dict[str, Any]) -> dict[str, Any]:

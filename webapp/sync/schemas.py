@@ -113,3 +113,14 @@ class SyncResponse(BaseModel):
     changes: list[Change]
     cursor: int
     more: bool
+    reset: bool | None = Field(
+        None,
+        description=(
+            "Present and true only when the request's cursor was ahead of the server's revision "
+            "(the server's database was restored from an older backup): `changes` then start "
+            "again from cursor 0, and what the device holds of revisions past the server's "
+            "belongs to a timeline that no longer exists. The device drops its copy of the "
+            "workspace (never its unsent outbox) and takes a full snapshot, as "
+            "`GET /api/v1/workspaces/{id}/snapshot?since=` answers the same cursor."
+        ),
+    )

@@ -77,30 +77,45 @@ def sync(
     """
     items = open_all(membership.user, membership.workspace_id, mutations)
     if items:
-        results, workspace = _apply_all(session, membership, items)
+        results, workspace, before = _apply_all(session, membership, items)
+        # A cursor past the revision the workspace had before this request's own changes was
+        # never given by this database (it was restored): the device starts again from 0.
+        reset = cursor > before
         # Still under the writer lock: nobody else can commit to this workspace, so the changes
         # read here are exactly those up to our own last revision.
         changes, next_cursor, more = list_changes(
-            session, workspace, sees_restricted(membership.role), cursor, page_size
+            session, workspace, sees_restricted(membership.role), 0 if reset else cursor, page_size
         )
         session.commit()
-        return {"results": results, "changes": changes, "cursor": next_cursor, "more": more}
+        return _answer(results, changes, next_cursor, more, reset)
     # Loaded by this request's membership query: no change can be newer than this revision, so
     # a device that is up to date gets its answer without reading the four tables.
-    if cursor >= membership.workspace.revision:
-        return {
-            "results": [],
-            "changes": [],
-            "cursor": membership.workspace.revision,
-            "more": False,
-        }
+    if cursor == membership.workspace.revision:
+        return _answer([], [], cursor, False, False)
+    reset = cursor > membership.workspace.revision
     begin_snapshot_read(session)
     workspace = current_workspace(session, membership.workspace_id)
     changes, next_cursor, more = list_changes(
-        session, workspace, sees_restricted(membership.role), cursor, page_size
+        session, workspace, sees_restricted(membership.role), 0 if reset else cursor, page_size
     )
     session.commit()
-    return {"results": [], "changes": changes, "cursor": next_cursor, "more": more}
+    return _answer([], changes, next_cursor, more, reset)
+
+
+def _answer(
+    results: list[dict[str, Any]],
+    changes: list[dict[str, Any]],
+    cursor: int,
+    more: bool,
+    reset: bool,
+) -> dict[str, Any]:
+    """Return the sync answer; `reset` (only when true) tells a device whose cursor is ahead of
+    the server (a database restored from a backup) that `changes` start again from cursor 0:
+    what it holds of revisions past the server's belongs to a timeline that no longer exists."""
+    answer = {"results": results, "changes": changes, "cursor": cursor, "more": more}
+    if reset:
+        answer["reset"] = True
+    return answer
 
 
 def apply_mutations(
@@ -109,23 +124,27 @@ def apply_mutations(
     """Apply mutations in order, each on its own, and commit; return one result per mutation."""
     if not mutations:
         return []
-    results, _workspace = _apply_all(session, membership, mutations)
+    results, _workspace, _before = _apply_all(session, membership, mutations)
     session.commit()
     return results
 
 
 def _apply_all(
     session: Session, membership: Membership, items: Sequence[Mutation | Refused]
-) -> tuple[list[dict[str, Any]], Workspace]:
-    """Take the writer lock and apply the mutations, without committing.
+) -> tuple[list[dict[str, Any]], Workspace, int]:
+    """Take the writer lock and apply the mutations, without committing; return the results,
+    the workspace and its revision before them.
 
     Every applied change, its revision, its idempotency record and its audit event then commit
     together. A sealed item that did not open (`Refused`) keeps its result and leaves no
-    idempotency record: its mutation id, sealed properly, may still apply.
+    idempotency record: its mutation id, sealed properly, may still apply. An id that comes
+    twice in one request answers the same result when both mutations are the same (a replay),
+    and is rejected on the second when they differ: the first's result would answer for it.
     """
     mutations = [item for item in items if isinstance(item, Mutation)]
     user = membership.user
     workspace = begin_write(session, membership.workspace_id)
+    before = workspace.revision
     ctx = Context(session=session, workspace=workspace, user=user, revision=workspace.revision)
     seen = {
         row.id: row
@@ -133,10 +152,15 @@ def _apply_all(
             select(ProcessedMutation).where(ProcessedMutation.id.in_([m.id for m in mutations]))
         )
     }
+    in_request: dict[uuid.UUID, Mutation] = {}
     results: list[dict[str, Any]] = []
     for mutation in items:
         if isinstance(mutation, Refused):
             results.append(mutation.result)
+            continue
+        first = in_request.setdefault(mutation.id, mutation)
+        if first is not mutation and first != mutation:
+            results.append(_result(mutation, "rejected", errors={"id": _id_used_twice()}))
             continue
         previous = seen.get(mutation.id)
         if previous is not None:
@@ -172,7 +196,14 @@ def _apply_all(
     for row in ctx.audit_rows:
         audit.record(session, "sync.mutation", actor_id=user.id, workspace_id=workspace.id, **row)
     session.flush()
-    return results, workspace
+    return results, workspace, before
+
+
+def _id_used_twice() -> str:
+    return _(
+        "Another mutation of this request has this id: give each mutation its own id "
+        "(the other one was answered)."
+    )
 
 
 def _result(mutation: Mutation, status: str, **extra: Any) -> dict[str, Any]:

@@ -142,14 +142,19 @@ def invite(workspace_id: uuid.UUID) -> tuple[str, int] | str:
     form.role.choices = role_choices()
     if not form.validate_on_submit():
         return _members_page(membership.workspace, form, 400)
-    invitation, _token = service.create_invitation(
-        session,
-        wid,
-        form.role.data,
-        current_user._get_current_object(),
-        days=current_app.config["INVITATION_DAYS"],
-        note=form.note.data or "",
-    )
+    try:
+        invitation, _token = service.create_invitation(
+            session,
+            wid,
+            form.role.data,
+            current_user._get_current_object(),
+            days=current_app.config["INVITATION_DAYS"],
+            note=form.note.data or "",
+        )
+    except ServiceError as error:  # a note that would not read as written
+        session.rollback()
+        getattr(form, error.field or "note").errors.append(error.message)
+        return _members_page(membership.workspace, form, 400)
     session.commit()
     link = service.invitation_link(invitation)
     qr = Markup(segno.make(link, error="m").svg_inline(scale=4, dark="#111", light="#fff"))  # noqa: S704 - segno's own SVG markup, the link inside it is escaped by segno

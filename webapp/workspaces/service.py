@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp import text
 from webapp.audit import service as audit
 from webapp.auth.models import User
 from webapp.auth.service import rotate_key
@@ -144,9 +145,11 @@ def create_workspace(
     city = (city or "").strip()
     if not name or len(name) > 120:
         raise ServiceError(str(_l("Enter a name of 1 to 120 characters.")), field="name")
+    text.check(name, "name")
     code = check_country(country)
     if not city or len(city) > 120:
         raise ServiceError(str(_l("Enter a city of 1 to 120 characters.")), field="city")
+    text.check(city, "city")
     tz = (timezone or "").strip() or default_timezone(code)
     if tz not in available_timezones():
         raise ServiceError(
@@ -417,6 +420,7 @@ def create_invitation(
     note = (note or "").strip()
     if len(note) > 200:
         raise ServiceError(str(_l("Use at most 200 characters.")), field="note")
+    text.check(note, "note")
     invitation = Invitation(
         workspace_id=workspace_id,
         # Replaced below, once the row has its id (the token is derived from it).

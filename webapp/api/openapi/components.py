@@ -253,7 +253,10 @@ def _document_sync(schemas: dict[str, Any]) -> None:
         "`results` has one entry per mutation; `changes` lists what the user may see with "
         "revision > cursor, paged: send `cursor` back, and again while `more` is true. A "
         "locked device (no valid `X-Enlace-Unlock`, no recent password) gets no `changes`, "
-        "its own `cursor` back and `more` false (docs/ARCHITECTURE.md, 4.4)."
+        "its own `cursor` back and `more` false (docs/ARCHITECTURE.md, 4.4). A cursor ahead of "
+        "the server's revision (a restored database) gets `reset` true and `changes` from "
+        "cursor 0 (a locked device: cursor 0): the device drops its copy, keeps its outbox, "
+        "and starts again from a full snapshot."
     )
     # Left out of a locked device's answer, which holds no directory data in clear.
     response["required"] = [name for name in response["required"] if name != "changes"]

@@ -110,7 +110,13 @@ def paths() -> dict[str, Any]:
                     "Without a valid `X-Enlace-Unlock` or a recent password (a locked device: "
                     "the service worker flushing the sealed outbox), the mutations still apply, "
                     "but the answer has no `changes`, `cursor` is the request's, `more` is "
-                    "false, and conflicts leave out the server's values."
+                    "false, and conflicts leave out the server's values.\n\n"
+                    "A `cursor` ahead of the server's revision (the database was restored from "
+                    "an older backup) is never an error: the mutations apply as usual, and the "
+                    "answer carries `reset: true` with `changes` listed from cursor 0 (a locked "
+                    "device: `cursor` 0). The device drops its copy of the workspace, keeps its "
+                    "unsent outbox, and takes the full snapshot, which "
+                    "`GET .../snapshot?since=` gives for the same cursor."
                 ),
                 "security": SESSION_AND_CSRF,
                 "parameters": [UNLOCK, LANG],
