@@ -97,6 +97,11 @@ def answer(
     except service.Outdated:
         begin_snapshot_read(session)
         workspace = current_workspace(session, workspace.id)
+    try:
+        return _answer(session, user, workspace, full, since, key, page_size)
+    except service.Outdated:
+        # Still newer than the database's current revision: a restored database.
+        service.forget_document(workspace, full)
         return _answer(session, user, workspace, full, since, key, page_size)
 
 

@@ -287,6 +287,7 @@ class Document:
         self.revision = revision
         self.collections = collections
         self.lock = threading.Lock()
+        self.saved = revision  # the revision last saved to disk (persist.py), or loaded from
         self._head: tuple[int, bytes, Piece] | None = None
         self._glue: list[Piece] = [
             deflate(b"]," + dumps_bytes(c.name) + b":[") for c in collections[1:]

@@ -29,7 +29,7 @@ from webapp.directory.models import ENTITY_TYPES
 from webapp.directory.service import iso, list_changes, only_visible, raw_columns, raw_data
 from webapp.encoding import b64url, b64url_decode
 from webapp.jsonprovider import dumps_bytes
-from webapp.snapshot import document
+from webapp.snapshot import document, persist
 from webapp.workspaces.models import Workspace
 
 ENVELOPE_VERSION = 1
@@ -323,14 +323,24 @@ def _head(workspace: Workspace) -> dict[str, Any]:
     }
 
 
+SAVE_EVERY = 32  # revisions between two saves of a patched document (persist.py)
+
+
 def _document(
     session: Session, workspace: Workspace, full: bool
 ) -> tuple[document.Document, document.Piece]:
     """Return the class's document at the workspace's revision, patched from the one this
-    process holds when it can, and the revision's head piece; the caller holds `doc.lock`."""
-    key = ("document", workspace.id, workspace.country, _class(full))
+    process holds (or the one saved by an earlier process) when it can, and the revision's
+    head piece; the caller holds `doc.lock`.
+
+    :raises Outdated: when the document held is newer than this read's revision.
+    """
+    kind = _class(full)
+    key = ("document", workspace.id, workspace.country, kind)
     store = cache().memory
     doc: document.Document | None = store.get(key)
+    if doc is None:
+        doc = persist.restore(workspace.id, workspace.country, kind)
     if doc is not None:
         doc.lock.acquire()
         try:
@@ -340,6 +350,9 @@ def _document(
                 )
             if doc.revision == workspace.revision or _patch(session, workspace, full, doc):
                 store.put(key, doc)  # its size changed
+                if doc.revision - doc.saved >= SAVE_EVERY:
+                    persist.save(workspace.id, workspace.country, kind, doc)
+                    doc.saved = doc.revision
                 return doc, doc.head(workspace.revision, _head(workspace))
         except BaseException:
             doc.lock.release()
@@ -349,7 +362,16 @@ def _document(
     doc = _build(session, workspace, full)
     doc.lock.acquire()
     store.put(key, doc)
+    persist.save(workspace.id, workspace.country, kind, doc)
     return doc, doc.head(workspace.revision, _head(workspace))
+
+
+def forget_document(workspace: Workspace, full: bool) -> None:
+    """Forget the class's document, in memory and on disk (of a revision the database does not
+    have: a restored database)."""
+    kind = _class(full)
+    cache().memory.discard(("document", workspace.id, workspace.country, kind))
+    persist.forget(workspace.id, workspace.country, kind)
 
 
 def build_document(session: Session, workspace: Workspace, full: bool) -> bytes:
