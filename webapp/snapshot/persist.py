@@ -29,9 +29,9 @@ from webapp.directory.models import ENTITY_TYPES
 from webapp.snapshot import document
 
 # Bump when a record's JSON in the snapshot changes in a way the fields below do not show.
-FORMAT = 1
+FORMAT = 2
 _KEY_LABEL = b"enlace-snapshot-document:v1"
-_RECORD = struct.Struct("<16sQ")  # id, version
+_RECORD = struct.Struct("<16sQ?")  # id, version, ends a chunk
 
 
 def _fingerprint() -> str:
@@ -71,7 +71,7 @@ def dump(doc: document.Document) -> bytes:
         for chunk in collection.chunks:
             assert chunk.piece is not None, "only a packed document is saved"
             piece = chunk.piece
-            blobs.append(b"".join(_RECORD.pack(r[0].bytes, r[1]) for r in chunk.records))
+            blobs.append(b"".join(_RECORD.pack(r[0].bytes, r[1], r[2]) for r in chunk.records))
             blobs.append(piece.data)
             chunks.append(
                 [len(chunk.records), len(piece.data), piece.raw_size, piece.crc, piece.shift]
@@ -97,12 +97,12 @@ def load(data: bytes) -> document.Document | None:
         collection = document.Collection(saved["type"], saved["name"], [])
         before: document.Chunk | None = None
         for count, length, raw_size, crc, shift in saved["chunks"]:
-            records = []
-            for _ in range(count):
-                raw_id, version = _RECORD.unpack_from(data, offset)
-                offset += _RECORD.size
-                record_id = uuid.UUID(bytes=raw_id)
-                records.append((record_id, version, document.ends_chunk(record_id)))
+            end = offset + count * _RECORD.size
+            records = [
+                (uuid.UUID(bytes=raw_id), version, ends)
+                for raw_id, version, ends in _RECORD.iter_unpack(data[offset:end])
+            ]
+            offset = end
             piece = document.Piece(data[offset : offset + length], raw_size, crc, shift)
             offset += length
             chunk = document.Chunk(records, piece=piece, after=before.stamp if before else None)
