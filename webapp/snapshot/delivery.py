@@ -31,8 +31,8 @@ class Answer(NamedTuple):
     revision: int  # the revision sent (a later one than asked when the read began again)
 
 
-def key_of(session: Session, user: User) -> tuple[str, bytes]:
-    """Return the user's snapshot key; a first one is made in a writing transaction.
+def kid_of(session: Session, user: User) -> str:
+    """Return the id of the user's snapshot key; a first key is made in a writing transaction.
 
     These are GET requests: their session reads, and on SQLite a reader that starts writing
     fails at once when another writer committed meanwhile.
@@ -42,6 +42,13 @@ def key_of(session: Session, user: User) -> tuple[str, bytes]:
         session.connection(execution_options=IMMEDIATE)
         ensure_key(session, user.id)
         session.commit()
+    assert user.snapshot_kid is not None
+    return user.snapshot_kid
+
+
+def key_of(session: Session, user: User) -> tuple[str, bytes]:
+    """Return the user's snapshot key (made first if need be), decrypted: (kid, key)."""
+    kid_of(session, user)
     return user_key(user)
 
 
