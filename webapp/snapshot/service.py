@@ -132,6 +132,13 @@ class PlaintextCache:
             return self._redis.get("enlace:snapshot:" + key)  # type: ignore[no-any-return]
         return self.memory.get(key)  # type: ignore[no-any-return]
 
+    def size(self, key: str) -> int | None:
+        """Return the length of the value kept under `key`, without fetching it; None if none."""
+        if self._redis is not None:
+            return int(self._redis.strlen("enlace:snapshot:" + key)) or None
+        value = self.memory.get(key)
+        return None if value is None else len(value)
+
     def put(self, key: str, value: bytes) -> None:
         if self._redis is not None:
             self._redis.set("enlace:snapshot:" + key, value, ex=3600)
@@ -405,9 +412,9 @@ def plaintext(session: Session, workspace: Workspace, full: bool) -> bytes:
 
 def plaintext_size(session: Session, workspace: Workspace, full: bool) -> int:
     """Return the size of `plaintext` without making it (its document patched, not joined)."""
-    data = cache().get(_plaintext_key(workspace, full))
-    if data is not None:
-        return len(data)
+    size = cache().size(_plaintext_key(workspace, full))
+    if size is not None:
+        return size
     doc, head = _document(session, workspace, full)
     try:
         return doc.size(head)
