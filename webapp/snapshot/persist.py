@@ -71,7 +71,9 @@ def dump(doc: document.Document) -> bytes:
         for chunk in collection.chunks:
             assert chunk.piece is not None, "only a packed document is saved"
             piece = chunk.piece
-            blobs.append(b"".join(_RECORD.pack(r[0].bytes, r[1], r[2]) for r in chunk.records))
+            if chunk.saved is None:
+                chunk.saved = b"".join(_RECORD.pack(r[0].bytes, r[1], r[2]) for r in chunk.records)
+            blobs.append(chunk.saved)
             blobs.append(piece.data)
             chunks.append(
                 [len(chunk.records), len(piece.data), piece.raw_size, piece.crc, piece.shift]
@@ -98,14 +100,16 @@ def load(data: bytes) -> document.Document | None:
         before: document.Chunk | None = None
         for count, length, raw_size, crc, shift in saved["chunks"]:
             end = offset + count * _RECORD.size
+            saved_records = data[offset:end]
             records = [
                 (uuid.UUID(bytes=raw_id), version, ends)
-                for raw_id, version, ends in _RECORD.iter_unpack(data[offset:end])
+                for raw_id, version, ends in _RECORD.iter_unpack(saved_records)
             ]
             offset = end
             piece = document.Piece(data[offset : offset + length], raw_size, crc, shift)
             offset += length
             chunk = document.Chunk(records, piece=piece, after=before.stamp if before else None)
+            chunk.saved = saved_records
             collection.chunks.append(chunk)
             collection.where.update((record[0], chunk) for record in records)
             before = chunk
