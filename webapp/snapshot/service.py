@@ -259,7 +259,9 @@ def _build(session: Session, workspace: Workspace, full: bool) -> document.Docum
             # A cold cache (a fresh process): one scan beats hundreds of id look-ups. Plain
             # rows, not ORM objects: thousands of records, none of them changed here.
             scan = only_visible(select(*raw_columns(entity_type)).where(live), model, full)
-            for rows_part in session.execute(scan).partitions(1000):
+            # yield_per: streamed (a server-side cursor on PostgreSQL), not all rows at once.
+            scan = scan.execution_options(yield_per=1000)
+            for rows_part in session.execute(scan).partitions():
                 built = {}
                 for row in rows_part:
                     key = (entity_type, row.id, row.version, country)
