@@ -165,8 +165,12 @@ class PlaintextCache:
 
     def size(self, key: str) -> int | None:
         """Return the length of the value kept under `key`, without fetching it; None if none."""
-        if self._redis is not None:
-            return int(self._redis.strlen("enlace:snapshot:" + key)) or None
+        shared = self._shared()
+        if shared is not None:
+            try:
+                return int(shared.strlen("enlace:snapshot:" + key)) or None
+            except RedisError as error:
+                self._pause(error)
         value = self.memory.get(key)
         return None if value is None else len(value)
 
