@@ -270,3 +270,13 @@ def test_a_saved_document_of_a_later_revision_than_the_database_is_rebuilt(
 
 def _split(sealed):
     return sealed[:12], sealed[12:]
+
+
+def test_the_cache_caps_are_read_in_megabytes_and_checked_at_start():
+    from webapp.config import from_env
+
+    settings = from_env({"ENLACE_RECORD_CACHE_MB": "200", "ENLACE_SNAPSHOT_CACHE_MB": "8"})
+    assert (settings["RECORD_CACHE_MB"], settings["SNAPSHOT_CACHE_MB"]) == (200, 8)
+    for bad in ("0", "lots", "70000"):
+        with pytest.raises(ValueError, match="ENLACE_RECORD_CACHE_MB"):
+            from_env({"ENLACE_RECORD_CACHE_MB": bad})
