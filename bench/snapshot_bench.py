@@ -3,30 +3,39 @@
 Run from the repository root (``make bench`` runs every bench/*.py script):
 
     .venv/bin/python bench/snapshot_bench.py
-    ENLACE_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/enlace_c \
+    ENLACE_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/enlace_c \\
         .venv/bin/python bench/snapshot_bench.py
 
-Figures, in process (Flask test client): a cold build right after a change, the first snapshot
-of a fresh process (both caches empty), a second member's snapshot (cache hit: encryption only),
-the 304 of an unchanged one, and the delta envelope after one change next to the full one. Options and guarantees: see bench/sync_bench.py.
+Figures, in process (Flask test client): the snapshot right after a change (the document
+patched), the first device's catch-up after one change (`?since=`: the delta, its size decision
+and the patch), a second member's snapshot (cache hit: encryption only), the 304 of an
+unchanged one, the delta envelope after one change next to the full one; then in processes of
+their own (bench/lib/fresh.py) the first snapshot of a fresh process, which patches the
+document an earlier process saved, with its peak memory, and for comparison one with nothing
+saved (a full build: every record serialized and compressed). bench/scale_bench.py runs the
+same at 50,000 contacts. Options and guarantees: see bench/sync_bench.py.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from bench.lib.clients import EDITOR, OWNER, Device, Editor  # noqa: E402
-from bench.lib.report import pct  # noqa: E402
+from bench.lib.report import log, pct  # noqa: E402
 from bench.lib.runner import Run, main  # noqa: E402
-from webapp.directory.service import display_number  # noqa: E402
 
 FIGURES = [
     "snapshot_cold",
+    "catchup_first",
     "snapshot_first",
     "snapshot_member_p50",
     "not_modified_p50",
@@ -34,7 +43,22 @@ FIGURES = [
 ]
 
 
-def measure(run: Run) -> None:
+def fresh_process(run: Run, email: str, saved: bool = True) -> dict:
+    """Return a new process's first snapshot: its time, status and peak memory."""
+    if not saved:
+        shutil.rmtree(run.instance / "snapshots", ignore_errors=True)
+    command = [sys.executable, "-m", "bench.lib.fresh", run.database_url, str(run.instance)]
+    command += [run.seeded.workspace_id, email]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench/lib/fresh.py failed: {done.stderr[-2000:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    if result["status"] != 200:
+        raise RuntimeError(f"a fresh process's snapshot answered {result['status']}")
+    return result
+
+
+def measure(run: Run, first_figure: str = "snapshot_first", peak_figure: str | None = None) -> None:
     """Measure the snapshot figures on the seeded workspace."""
     app, results, workspace_id = run.app, run.results, run.seeded.workspace_id
     owner = Device(app, OWNER, workspace_id)
@@ -42,9 +66,14 @@ def measure(run: Run) -> None:
     owner.cursor = member.cursor = run.seeded.revision  # edits come back as one change each
     editor = Editor(run.seeded.contacts, run.rnd)
 
-    # Cold snapshot: right after a change, so the plaintext cache misses.
-    editor.send(owner)
-    owner.snapshot()  # warm-up
+    # The first build, in this process (every record serialized and compressed).
+    started = time.perf_counter()
+    assert owner.snapshot().status_code == 200
+    build = (time.perf_counter() - started) * 1000
+    log(f"first build in the bench's process: {build:.0f} ms")
+    results.extra["first_build_ms"] = build
+
+    # Right after a change: the plaintext cache misses, the document is patched.
     times = []
     for _ in range(10):
         editor.send(owner)
@@ -58,19 +87,6 @@ def measure(run: Run) -> None:
         statistics.median(times),
         f"min {min(times):.0f} / max {max(times):.0f} ms, n=10",
     )
-    # The same, in a process that has built nothing yet: every cache empty (after a restart),
-    # the phones' display forms included.
-    times = []
-    for _ in range(5):
-        editor.send(owner)
-        app.extensions.pop("enlace_record_cache", None)
-        app.extensions.pop("enlace_snapshot_cache", None)
-        display_number.cache_clear()
-        started = time.perf_counter()
-        response = owner.snapshot()
-        times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, response.status_code
-    results.show("snapshot_first", statistics.median(times), f"min {min(times):.0f} ms, n=5")
 
     def cold() -> None:
         editor.send(owner)
@@ -78,9 +94,35 @@ def measure(run: Run) -> None:
 
     run.profile("snapshot_cold", cold, 5)
 
+    # The first device to catch up after one change: `?since=` its revision, nothing built yet
+    # for the new revision (the push wakes it up first).
+    url = f"/api/v1/workspaces/{workspace_id}/snapshot"
+    times, sizes = [], []
+    for _ in range(10):
+        held = member.snapshot().get_json()["revision"]
+        editor.send(owner)
+        started = time.perf_counter()
+        response = member.client.get(f"{url}?since={held}")
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200 and b'"base"' in response.get_data(), "no delta"
+        sizes.append(len(response.get_data()))
+    results.extra["catchup_first"] = {"median": statistics.median(times), "runs_ms": times}
+    results.show(
+        "catchup_first",
+        statistics.median(times),
+        f"max {max(times):.0f} ms, n=10; delta envelope {statistics.median(sizes):,.0f} B",
+    )
+
+    def catch_up() -> None:
+        held = member.snapshot().get_json()["revision"]
+        editor.send(owner)
+        member.client.get(f"{url}?since={held}")
+
+    run.profile("catchup_first", catch_up, 5)
+
     # Second member of the same class (editor, sees restricted), no change: cache hit.
     editor.send(owner)
-    assert owner.snapshot().status_code == 200  # builds the plaintext of this revision
+    assert owner.snapshot().status_code == 200  # makes the plaintext of this revision
     for _ in range(3):
         member.snapshot()
     times = []
@@ -113,9 +155,7 @@ def measure(run: Run) -> None:
     revision = held.get_json()["revision"]
     editor.send(owner)
     full = member.snapshot().get_data()
-    delta = member.client.get(
-        f"/api/v1/workspaces/{workspace_id}/snapshot?since={revision}"
-    ).get_data()
+    delta = member.client.get(f"{url}?since={revision}").get_data()
     assert b'"base"' in delta, "the server sent a full snapshot for one change"
     results.extra["delta_envelope"] = {"full_bytes": len(full), "delta_bytes": len(delta)}
     results.show(
@@ -123,6 +163,37 @@ def measure(run: Run) -> None:
         len(full) / len(delta),
         f"{len(delta):,} B against {len(full):,} B",
     )
+
+    # A fresh process (a restart, a new worker): it patches the document saved by this one,
+    # after a few more changes. Time of its first snapshot, and its peak memory.
+    runs = []
+    for _ in range(3):
+        for _ in range(3):
+            editor.send(owner)
+        runs.append(fresh_process(run, OWNER))
+    times = [r["ms"] for r in runs]
+    peak = max(r["peak_mb"] for r in runs)
+    results.extra["snapshot_first"] = {"runs": runs}
+    results.show(
+        first_figure,
+        statistics.median(times),
+        f"min {min(times):.0f} ms, n=3; peak memory {peak:.0f} MB"
+        f" ({runs[0]['peak_mb_before']:.0f} MB before the request)",
+    )
+    # Nothing saved (the first build ever, or after a change of country or of code).
+    cold_run = fresh_process(run, OWNER, saved=False)
+    results.extra["snapshot_first_nothing_saved"] = cold_run
+    log(
+        f"fresh process, nothing saved: {cold_run['ms']:.0f} ms, "
+        f"peak memory {cold_run['peak_mb']:.0f} MB"
+    )
+    if peak_figure is not None:
+        worst = max(peak, cold_run["peak_mb"])
+        results.show(
+            peak_figure,
+            worst,
+            f"patching {peak:.0f} MB, building from nothing {cold_run['peak_mb']:.0f} MB",
+        )
 
 
 if __name__ == "__main__":

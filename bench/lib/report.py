@@ -19,6 +19,9 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "snapshot_cold": (250.0, "ms", "le"),
     "snapshot_first": (250.0, "ms", "le"),
     "snapshot_member_p50": (20.0, "ms", "le"),
+    "catchup_first": (20.0, "ms", "le"),
+    "snapshot_first_50k": (1000.0, "ms", "le"),
+    "peak_rss_50k": (300.0, "MB", "le"),
     "not_modified_p50": (3.0, "ms", "le"),
     "delta_bytes": (2048.0, "B", "le"),
     "delta_envelope_ratio": (100.0, "×", "ge"),
@@ -55,9 +58,12 @@ LABELS = {
     "noop_p50": "no-op sync p50 (in-process)",
     "mutation_p50": "1-mutation sync p50",
     "full_pull": "full pull from cursor 0 (median of 5)",
-    "snapshot_cold": "cold snapshot build (median)",
+    "snapshot_cold": "snapshot after one change (median)",
     "snapshot_first": "first snapshot of a fresh process (median)",
     "snapshot_member_p50": "snapshot, 2nd member, cache hit p50",
+    "catchup_first": "1-change catch-up, first device (server)",
+    "snapshot_first_50k": "fresh process's first snapshot, 50,000",
+    "peak_rss_50k": "peak memory of a process, 50,000",
     "not_modified_p50": "snapshot 304 p50",
     "delta_bytes": "1-change delta sync response",
     "delta_envelope_ratio": "full envelope ÷ 1-change delta envelope",
@@ -128,6 +134,8 @@ def fmt(name: str, value: float | None) -> str:
         return f"{value:,.1f} ×" if value < 10 else f"{value:,.0f} ×"
     if unit == "score":
         return f"{value:.0f}"
+    if unit == "MB":
+        return f"{value:,.0f} MB"
     return f"{value:.2f} ms"
 
 

@@ -109,7 +109,12 @@ def _terminate(signum: int, _frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-def main(description: str, figures: list[str], measure: Callable[[Run], None]) -> int:
+def main(
+    description: str,
+    figures: list[str],
+    measure: Callable[[Run], None],
+    contacts: int = CONTACTS,
+) -> int:
     """Parse the options, run `measure` on each backend, print the summary of `figures`."""
     parser = argparse.ArgumentParser(
         description=description, formatter_class=argparse.RawTextHelpFormatter
@@ -121,8 +126,8 @@ def main(description: str, figures: list[str], measure: Callable[[Run], None]) -
     parser.add_argument(
         "--contacts",
         type=int,
-        default=CONTACTS,
-        help=f"contacts in the workspace (default {CONTACTS:,}; fewer for a quick smoke run)",
+        default=contacts,
+        help=f"contacts in the workspace (default {contacts:,}; fewer for a quick smoke run)",
     )
     args = parser.parse_args()
     if args.contacts < 10:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
+import shutil
 import uuid
 from datetime import UTC, datetime
 
@@ -15,7 +16,7 @@ from tests.conftest import Auth, SyncClient, mutation
 from webapp.db import begin_snapshot_read, session_scope
 from webapp.directory.service import list_changes
 from webapp.jsonprovider import dumps_bytes
-from webapp.snapshot import document, service
+from webapp.snapshot import document, persist, service
 from webapp.workspaces.models import Workspace
 
 GENERATED = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -34,6 +35,8 @@ def made(app, workspace_id, full, fresh=False):
     if fresh:
         app.extensions.pop("enlace_snapshot_cache", None)
         app.extensions.pop("enlace_record_cache", None)
+        with app.app_context():
+            shutil.rmtree(persist.folder(), ignore_errors=True)
     with app.app_context(), session_scope(app) as session:
         begin_snapshot_read(session)
         workspace = session.get(Workspace, workspace_id)
@@ -218,3 +221,62 @@ def test_a_small_record_cache_still_makes_the_same_snapshot(
         assert service.record_cache().stats()["bytes"] <= 4_000
     rebuilt, _expected = made(app, workspace_id, True, fresh=True)
     assert patched == rebuilt
+
+
+def test_a_new_process_patches_the_document_an_earlier_one_saved(
+    make_app, make_user, make_workspace, small_chunks, monkeypatch
+):
+    first = make_app("shared")
+    user = make_user()
+    workspace_id = make_workspace(owner=user).id
+    client = first.test_client()
+    assert Auth(client).login(user.email).status_code == 302
+    directory = Directory(SyncClient(client, workspace_id), random.Random(11))
+    for _ in range(5):
+        directory.step()
+    made(first, workspace_id, True)  # built, and saved
+    for _ in range(5):
+        directory.step()
+    later = make_app("shared")  # the same instance folder: a restart
+    builds = []
+    monkeypatch.setattr(service, "_build", lambda *a: builds.append(a) or pytest.fail("rebuilt"))
+    patched, _expected = made(later, workspace_id, True)
+    assert builds == []
+    monkeypatch.undo()
+    monkeypatch.setattr(document, "CHUNK", 3)
+    monkeypatch.setattr(document, "MAX_CHUNK", 5)
+    monkeypatch.setattr(service, "utcnow", lambda: GENERATED)
+    rebuilt, _expected = made(later, workspace_id, True, fresh=True)
+    assert patched == rebuilt
+
+
+def test_a_saved_document_of_a_later_revision_than_the_database_is_rebuilt(
+    app, device, small_chunks
+):
+    owner = device()
+    owner.sync(*(mutation(uuid.uuid4(), {"name": f"Persona {n}"}) for n in range(5)))
+    made(app, owner.workspace_obj.id, True)
+    with app.app_context():
+        [saved] = persist.folder().iterdir()
+        doc = persist.load(persist._key().decrypt(*_split(saved.read_bytes()), persist._aad(saved)))
+        doc.revision += 100  # as if the database were restored from an older backup
+        persist.save(owner.workspace_obj.id, "MX", "full", doc)
+    app.extensions.pop("enlace_snapshot_cache", None)
+    from tests.api.test_snapshot import open_snapshot
+
+    _response, snapshot = open_snapshot(owner.client, owner.workspace)
+    assert sorted(c["name"] for c in snapshot["contacts"]) == [f"Persona {n}" for n in range(5)]
+
+
+def _split(sealed):
+    return sealed[:12], sealed[12:]
+
+
+def test_the_cache_caps_are_read_in_megabytes_and_checked_at_start():
+    from webapp.config import from_env
+
+    settings = from_env({"ENLACE_RECORD_CACHE_MB": "200", "ENLACE_SNAPSHOT_CACHE_MB": "8"})
+    assert (settings["RECORD_CACHE_MB"], settings["SNAPSHOT_CACHE_MB"]) == (200, 8)
+    for bad in ("0", "lots", "70000"):
+        with pytest.raises(ValueError, match="ENLACE_RECORD_CACHE_MB"):
+            from_env({"ENLACE_RECORD_CACHE_MB": bad})

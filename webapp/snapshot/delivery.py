@@ -31,8 +31,8 @@ class Answer(NamedTuple):
     revision: int  # the revision sent (a later one than asked when the read began again)
 
 
-def key_of(session: Session, user: User) -> tuple[str, bytes]:
-    """Return the user's snapshot key; a first one is made in a writing transaction.
+def kid_of(session: Session, user: User) -> str:
+    """Return the id of the user's snapshot key; a first key is made in a writing transaction.
 
     These are GET requests: their session reads, and on SQLite a reader that starts writing
     fails at once when another writer committed meanwhile.
@@ -42,6 +42,13 @@ def key_of(session: Session, user: User) -> tuple[str, bytes]:
         session.connection(execution_options=IMMEDIATE)
         ensure_key(session, user.id)
         session.commit()
+    assert user.snapshot_kid is not None
+    return user.snapshot_kid
+
+
+def key_of(session: Session, user: User) -> tuple[str, bytes]:
+    """Return the user's snapshot key (made first if need be), decrypted: (kid, key)."""
+    kid_of(session, user)
     return user_key(user)
 
 
@@ -97,6 +104,11 @@ def answer(
     except service.Outdated:
         begin_snapshot_read(session)
         workspace = current_workspace(session, workspace.id)
+    try:
+        return _answer(session, user, workspace, full, since, key, page_size)
+    except service.Outdated:
+        # Still newer than the database's current revision: a restored database.
+        service.forget_document(workspace, full)
         return _answer(session, user, workspace, full, since, key, page_size)
 
 

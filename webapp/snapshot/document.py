@@ -26,6 +26,7 @@ newest), the runs they touched are cut again. The result equals a fresh build by
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
@@ -149,6 +150,7 @@ class Chunk:
     stamp: int = field(default_factory=lambda: next(_stamps))  # new for every new content
     piece: Piece | None = None
     after: int | None = None  # the stamp of the chunk before it when packed (None: first)
+    saved: bytes | None = None  # its records as persist.py writes them, once written
 
     @property
     def closed(self) -> bool:
@@ -192,7 +194,7 @@ class Collection:
             chunk = self.where.pop(record_id, None)
             if chunk is not None:
                 chunk.records = [r for r in chunk.records if r[0] != record_id]
-                chunk.stamp, chunk.piece = next(_stamps), None  # new content: pack again
+                chunk.stamp, chunk.piece, chunk.saved = next(_stamps), None, None  # pack again
                 dirty.add(id(chunk))
         if not dirty and not appended:
             return
@@ -287,6 +289,8 @@ class Document:
         self.revision = revision
         self.collections = collections
         self.lock = threading.Lock()
+        self.saved = revision  # the revision last saved to disk (persist.py), or loaded from
+        self.saved_at = time.monotonic()
         self._head: tuple[int, bytes, Piece] | None = None
         self._glue: list[Piece] = [
             deflate(b"]," + dumps_bytes(c.name) + b":[") for c in collections[1:]

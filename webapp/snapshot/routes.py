@@ -66,11 +66,11 @@ def snapshot(workspace_id: uuid.UUID) -> Response:
     session = get_session()
     user = current_user._get_current_object()
     full = workspaces.sees_restricted(membership.role)
-    key = delivery.key_of(session, user)
+    kid = delivery.kid_of(session, user)
     # The membership query of this request loaded the current revision: an unchanged snapshot
-    # is answered without another query (a device polls this often).
+    # is answered without another query nor decrypting the key (a device polls this often).
     plan = delivery.plan(
-        key[0],
+        kid,
         membership.workspace.revision,
         full,
         membership.workspace.country,
@@ -81,6 +81,7 @@ def snapshot(workspace_id: uuid.UUID) -> Response:
         unchanged = Response(status=304, headers=_cache_headers(plan.unchanged))
         unchanged.no_compression = True  # type: ignore[attr-defined]
         return unchanged
+    key = delivery.key_of(session, user)
     begin_snapshot_read(session)  # reads one consistent revision
     workspace = workspaces.current_workspace(session, workspace_id)
     page_size = current_app.config["SYNC_PAGE_SIZE"]

@@ -16,7 +16,7 @@ from babel.core import get_global
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from webapp import text
 from webapp.audit import service as audit
@@ -182,11 +182,15 @@ def memberships_of(session: Session, user: User) -> list[Membership]:
 
 
 def get_membership(session: Session, workspace_id: uuid.UUID, user: User) -> Membership | None:
-    """Return the user's membership of the workspace, or None."""
+    """Return the user's membership of the workspace (with the workspace), or None.
+
+    The user is not joined again: the caller holds it, and `membership.user` finds it in the
+    session without a query (every request asks this; a device polls the snapshot often).
+    """
     return session.scalar(
-        select(Membership).where(
-            Membership.workspace_id == workspace_id, Membership.user_id == user.id
-        )
+        select(Membership)
+        .options(lazyload(Membership.user))
+        .where(Membership.workspace_id == workspace_id, Membership.user_id == user.id)
     )
 
 
