@@ -29,12 +29,51 @@ const WHEN = {
 };
 const PROCEDURE = "Preparación: 25 min. Quejas por WhatsApp a la cocina con foto del pedido y " +
   "número de orden; si no responde en 10 min, llamar a la encargada.";
+const ROLES = ["Director de Finanzas", "Responsable de reembolsos", "Jefa de Atención a Clientes",
+  "Supervisor de turno nocturno", "Gerente de Calidad", "Abogada de guardia", "Médico de empresa",
+  "Encargado del local", "Coordinadora de Marketing", "Jefe de Operaciones", "Agente de enlace",
+  "Community manager senior"];
 const CITIES = ["Guadalajara", "Zapopan", "Ciudad de México", "Monterrey"];
 
-// A deterministic generator, so that runs compare.
+// A deterministic generator (mulberry32), so that runs compare. (The linear one before it lost
+// precision above 2^53 and cycled: 49 distinct notes among 5,000 contacts, names repeated.)
 let seed = 20261125;
-const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+function rnd() {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
 const pick = (list) => list[Math.floor(rnd() * list.length)];
+const number = (from, to) => from + Math.floor(rnd() * (to - from + 1));
+
+// Notes as people write them: about 200 characters of sentences whose names, places, numbers and
+// subjects vary, so that every contact's note is its own (with 49 distinct notes, the index held
+// a fraction of a real directory's terms).
+const PLACES = ["Zapopan", "Tlaquepaque", "Providencia", "Chapultepec", "Coyoacán", "Polanco",
+  "Roma Norte", "Santa Fe", "Tonalá", "Americana", "Del Valle", "Narvarte", "Condesa", "San Pedro",
+  "Cumbres", "Satélite", "Lindavista", "Tlalpan", "Iztapalapa", "Chapalita"];
+const DAYS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábados", "domingos"];
+const LANGUAGES = ["inglés", "francés", "portugués", "alemán", "italiano", "japonés"];
+const MONTHS = ["enero", "marzo", "abril", "junio", "agosto", "septiembre", "noviembre"];
+const SENTENCES = [
+  () => `Llamar primero al móvil de ${pick(FIRST)}; si no contesta en ${number(2, 20)} minutos, escribir por WhatsApp.`,
+  () => `Atiende ${pick(WORDS)} fuera de horario y puede autorizar hasta ${number(1, 90) * 100} MXN.`,
+  () => `Cubre la sucursal ${pick(PLACES)} los ${pick(DAYS)} y ${pick(DAYS)} de ${number(7, 11)}:00 a ${number(17, 22)}:00.`,
+  () => `Extensión ${number(1000, 9999)}; suplente: ${pick(FIRST)} ${pick(LAST)}.`,
+  () => `Contrato ${String.fromCharCode(65 + number(0, 25))}-${number(1000, 99999)} vence en ${pick(MONTHS)} de ${number(2026, 2029)}.`,
+  () => `Prefiere un resumen de las ${pick(WORDS)} antes de llamar, con enlaces a las publicaciones.`,
+  () => `Validó el plan de crisis de ${pick(PLACES)} el ${number(1, 28)}/${number(1, 12)}; confirmar el número cada ${number(2, 12)} meses.`,
+  () => `No responder en redes sin hablar con ${pick(FIRST)} ${pick(LAST)}; ante amenazas, avisar a la policía de ${pick(PLACES)}.`,
+  () => `Habla ${pick(LANGUAGES)} y español; atiende a medios solo con autorización de Dirección.`,
+  () => `Responde en ${number(5, 60)} min entre semana y en ${number(30, 120)} min en fin de semana; ${pick(WORDS)} por correo.`,
+];
+
+function note() {
+  let text = "";
+  while (text.length < 180) text = `${text} ${pick(SENTENCES)()}`.trim();
+  return text.slice(0, 220);
+}
 
 function contacts(count) {
   return Array.from({ length: count }, (_, i) => {
@@ -44,13 +83,13 @@ function contacts(count) {
       id: `c${i}`,
       name: `${pick(FIRST)} ${pick(LAST)} ${pick(LAST)}`,
       organization: rnd() < 0.3 ? pick(ORGS) : null,
-      role_title: null,
+      role_title: rnd() < 0.8 ? pick(ROLES) : null,
       kind,
       area,
       city: pick(CITIES),
       phones: [{ number: `+5255${String(10000000 + Math.floor(rnd() * 89999999))}` }],
       tags: [pick(WORDS)],
-      notes: `${pick(WORDS)} ${pick(WORDS)} ${pick(WORDS)} ${i}`,
+      notes: note(),
       when_to_contact: rnd() < 0.4 ? WHEN[area] : null,
       partner: kind === "partner" ? { response_minutes: 25, procedure: PROCEDURE } : null,
     };
@@ -70,6 +109,8 @@ const PLAYBOOKS = new Map(CRISIS.map((kind, i) => [`p${i}`, {
 
 const QUERIES = ["atencion", "finanzs", "rodriges", "maria lopez", "5512", "taqueria", "reembolso",
   "abogado", "rodirgo"];
+
+export { contacts, PLAYBOOKS };
 
 function measure(count) {
   const list = contacts(count);
@@ -99,5 +140,7 @@ function measure(count) {
   return { count, build_ms: build, p95_ms: p95(times), cpu_p95_ms: p95(cpu), keystrokes: times.length };
 }
 
-const sizes = process.argv.slice(2).map(Number);
-console.log(JSON.stringify(sizes.map(measure)));
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const sizes = process.argv.slice(2).map(Number);
+  console.log(JSON.stringify(sizes.map(measure)));
+}

@@ -31,7 +31,7 @@ import { EMPTY_POSTER, createPosterChooser } from "./poster-choice.js";
 import { secretProblem, strongUnlockRequired } from "./pin-rules.js";
 import { checkAlertMessage, isLevel, retryMinutes } from "./push.js";
 import { browserEnv, readSwitch, turnOff, turnOn } from "./push-device.js";
-import { createDirectoryIndex } from "./search.js";
+import { createSearchClient } from "./search-client.js";
 import { applyDelta, buildDirectory, deltaChain } from "./snapshot.js";
 import { openStore } from "./store.js";
 import { createTeam } from "./team.js";
@@ -61,7 +61,6 @@ const api = createApi();
 let store = null;
 // Decrypted, in memory only while unlocked: `{key, kid, token, wrapping}` (keyring.js).
 let unlocked = null;
-let index = null;
 // The key and unlock token fetched from the server (`{kid, key, unlock_token}`), until a new PIN
 // or passphrase wraps them.
 let fetchedKey = null;
@@ -69,9 +68,16 @@ const idle = createIdleLock({ minutes: DEFAULT_LOCK_MINUTES, onLock: () => lock(
 // The copy as the server sent it (envelopes opened); `state.directory` shows it with the user's
 // pending edits on top.
 let baseDirectory = null;
-// The workspace whose directory the search index holds.
-let indexedWorkspace = null;
-let indexing = null; // {workspaceId} while an index is being built
+// The search index, in a worker from unlock to lock (search-client.js); until it is ready,
+// search finds names. `enlace:search-ready` marks when it is (bench/app_bench.py reads it).
+const searcher = createSearchClient({
+  startWorker: () => new Worker(new URL("./search-worker.js", import.meta.url), { type: "module" }),
+  onReady(figures) {
+    performance.mark("enlace:search-ready", { detail: figures });
+    runSearch(state.query);
+  },
+});
+let searchAsked = 0; // the last keystroke's search: an older one's answer is not shown
 
 let state = {
   screen: "loading",
@@ -482,7 +488,7 @@ async function wipeAfterWrongPins() {
   await forgetDevice();
   store = null;
   unlocked = null;
-  index = null;
+  searcher.close();
   api.setUnlockToken(null);
   idle.stop();
   update({ screen: "wiped", busy: false, user: null, publicContacts: [], notice: null, lostEdits });
@@ -492,8 +498,7 @@ async function lock() {
   // An open form is sealed as a draft while the key is still here: nothing typed is lost.
   await edits.beforeLock().catch(console.error);
   unlocked = null;
-  index = null;
-  indexing = null;
+  searcher.close();
   baseDirectory = null;
   api.setUnlockToken(null);
   idle.stop();
@@ -574,30 +579,19 @@ async function catchUp() {
 }
 
 /**
- * Show a directory (the copy with pending edits). Its search index follows: built afresh for
- * another workspace, else only the records that changed are put again (a save or a delta changes
- * a few of 5,000: rebuilding the index took a 200 ms task).
+ * Show a directory (the copy with pending edits). Its search index follows in the search worker:
+ * made afresh for another workspace (after the directory is drawn: the unlock does not wait for
+ * it), else only the records that changed are sent (a save or a delta changes a few of 5,000).
  */
 function setDirectory(directory) {
-  if (index && indexedWorkspace === state.workspaceId) {
-    index.sync(directory);
-  } else if (indexing?.workspaceId !== state.workspaceId) {
-    // The directory shows first; its index is built just after (for 5,000 contacts, a few
-    // hundred milliseconds on a phone that the unlock need not wait for). Search answers once
-    // it is there, with what was typed meanwhile.
-    const job = { workspaceId: state.workspaceId };
-    indexing = job;
-    index = null; // another workspace's, if any
-    setTimeout(() => {
-      if (indexing !== job || !unlocked || state.workspaceId !== job.workspaceId) return;
-      indexing = null;
-      index = createDirectoryIndex(state.directory);
-      indexedWorkspace = job.workspaceId;
-      update({ results: search(state.query) });
-    }, 0);
+  update({ directory });
+  if (searcher.workspaceId === state.workspaceId) {
+    searcher.sync(directory);
+  } else if (unlocked) {
+    const { kid, key } = unlocked;
+    searcher.open(directory, { userId: state.user.id, workspaceId: state.workspaceId, kid, key });
   }
-  // Results from the new copy: the state still holds the old one until this update.
-  update({ directory, results: search(state.query, directory) });
+  runSearch(state.query);
 }
 
 /** Read the server's field limits (OpenAPI), kept for offline forms. */
@@ -704,14 +698,25 @@ async function newKey(envelope) {
   await fetchChanges();
 }
 
-/** Search the directory: `{contacts, playbooks}` found, best first; null for no query. */
-function search(query, directory = state.directory) {
-  if (!index || !query.trim()) return null;
-  const found = (records, results) => results.map(({ id }) => records.get(id)).filter(Boolean);
-  return {
-    contacts: found(directory.contacts, index.search(query)),
-    playbooks: found(directory.playbooks, index.searchPlaybooks(query)),
-  };
+/**
+ * Search the directory and show what is found: `state.results` is `{contacts, playbooks,
+ * partial}` (records, best first; `partial` while only names are searched), null for no query.
+ * Each keystroke asks again; only the last one's answer is shown.
+ */
+async function runSearch(query) {
+  const asked = ++searchAsked;
+  if (!query.trim() || !state.directory) return update({ results: null });
+  const found = await searcher.search(query, state.directory);
+  const directory = state.directory;
+  if (asked !== searchAsked || !found || !directory) return;
+  const records = (held, ids) => ids.map((id) => held.get(id)).filter(Boolean);
+  update({
+    results: {
+      contacts: records(directory.contacts, found.contacts),
+      playbooks: records(directory.playbooks ?? new Map(), found.playbooks),
+      partial: found.partial,
+    },
+  });
 }
 
 // --- push notifications -------------------------------------------------------------------
@@ -1017,7 +1022,7 @@ const edits = createEditController({
   setDirectory,
   notice,
   editing,
-  getIndex: () => index,
+  searchContacts: (query) => searcher.search(query, state.directory, { contactsOnly: true }),
   getBaseDirectory: () => baseDirectory,
   refresh: () => refresh(),
   handleApiError,
@@ -1131,7 +1136,8 @@ const actions = {
   },
   cancelSignOut: () => update({ confirmSignOut: null }),
   search(query) {
-    update({ query, results: search(query) });
+    update({ query });
+    runSearch(query);
   },
   async toggleFavourite(id) {
     const set = new Set(state.favourites);

@@ -1,0 +1,120 @@
+// The page's side of search: the unlocked directory's index lives in a search worker
+// (search-worker.js, search-host.js), so that making it (seconds at 50,000 contacts) never holds
+// the page up and a keystroke's search never holds up the typing. Until the index is ready,
+// search answers from the names (search.js `searchNames`). DOM-free: `startWorker` is passed in.
+
+import { searchNames, searchable, searchablePlaybook, syncIndex } from "./search.js";
+
+const live = (record) => record && !record.deleted;
+
+/**
+ * Create the page's search. `startWorker()` returns a new search worker (a `Worker`, or a fake
+ * with `postMessage`, `terminate` and `onmessage`); `onReady({contacts, loaded, ms})` is called
+ * once the worker's index answers.
+ *
+ * Returns `{open(directory, target), sync(directory), search(query, directory, {contactsOnly}),
+ * close(), ready, workspaceId}`.
+ */
+export function createSearchClient({ startWorker, onReady = () => {} }) {
+  let worker = null;
+  let ready = false;
+  let workspaceId = null;
+  let indexed = null; // {contacts, playbooks}: id → the record last sent (syncIndex)
+  let asked = new Map(); // search id → resolve
+  let nextId = 0;
+
+  function receive(message) {
+    if (message.type === "ready") {
+      ready = true;
+      onReady(message);
+    } else if (message.type === "found") {
+      asked.get(message.id)?.({ contacts: message.contacts, playbooks: message.playbooks });
+      asked.delete(message.id);
+    } else if (message.type === "failed") {
+      // Search goes on from the names; the cause is for whoever reads the console.
+      console.error("search worker:", message.message);
+    }
+  }
+
+  /** Start making the index of a workspace's directory (another's, if any, is dropped). */
+  function open(directory, { userId, workspaceId: id, kid, key }) {
+    close();
+    workspaceId = id;
+    const current = startWorker();
+    worker = current;
+    current.onmessage = (event) => {
+      if (worker === current) receive(event.data);
+    };
+    indexed = {
+      contacts: new Map(directory.contacts),
+      playbooks: new Map(directory.playbooks ?? []),
+    };
+    current.postMessage({
+      type: "open",
+      userId,
+      workspaceId: id,
+      kid,
+      key,
+      contacts: [...directory.contacts.values()].filter(live).map(searchable),
+      playbooks: [...(directory.playbooks?.values() ?? [])].filter(live).map(searchablePlaybook),
+    });
+  }
+
+  /** Send the worker the records of `directory` that changed since the last sent. */
+  function sync(directory) {
+    if (!worker) return;
+    const changes = (records, held, project) => {
+      const found = { put: [], remove: [] };
+      const collect = {
+        put: (record) => found.put.push(project(record)),
+        remove: (id) => found.remove.push(id),
+      };
+      syncIndex(collect, held, records);
+      return found;
+    };
+    const contacts = changes(directory.contacts, indexed.contacts, searchable);
+    const playbooks = changes(directory.playbooks ?? new Map(), indexed.playbooks, searchablePlaybook);
+    const count = (c) => c.put.length + c.remove.length;
+    if (count(contacts) + count(playbooks) === 0) return;
+    worker.postMessage({ type: "sync", contacts, playbooks });
+  }
+
+  /**
+   * Search `directory` (the one the index follows): resolves to `{contacts, playbooks, partial}`,
+   * ids best first; `partial` while the index is not ready (names only, no playbooks). Resolves
+   * to null if the index is dropped meanwhile (lock, another workspace).
+   */
+  function search(query, directory, { contactsOnly = false } = {}) {
+    if (!worker || !ready) {
+      const contacts = searchNames(directory.contacts.values(), query).map(({ id }) => id);
+      return Promise.resolve({ contacts, playbooks: [], partial: true });
+    }
+    const id = ++nextId;
+    worker.postMessage({ type: "search", id, query, contactsOnly });
+    return new Promise((resolve) => asked.set(id, (found) => resolve(found && { ...found, partial: false })));
+  }
+
+  /** End the worker and what it holds (the lock): pending searches resolve to null. */
+  function close() {
+    worker?.terminate();
+    worker = null;
+    ready = false;
+    workspaceId = null;
+    indexed = null;
+    for (const resolve of asked.values()) resolve(null);
+    asked = new Map();
+  }
+
+  return {
+    open,
+    sync,
+    search,
+    close,
+    get ready() {
+      return ready;
+    },
+    get workspaceId() {
+      return workspaceId;
+    },
+  };
+}
