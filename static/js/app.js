@@ -69,13 +69,15 @@ const idle = createIdleLock({ minutes: DEFAULT_LOCK_MINUTES, onLock: () => lock(
 // pending edits on top.
 let baseDirectory = null;
 // The search index, in a worker from unlock to lock (search-client.js); until it is ready,
-// search finds names. `enlace:search-ready` marks when it is (bench/app_bench.py reads it).
+// search finds names. `enlace:search-ready` and `-saved` mark when it is ready and saved (sealed,
+// for the next unlock): bench/app_bench.py and the browser tests read them.
 const searcher = createSearchClient({
   startWorker: () => new Worker(new URL("./search-worker.js", import.meta.url), { type: "module" }),
   onReady(figures) {
     performance.mark("enlace:search-ready", { detail: figures });
     runSearch(state.query);
   },
+  onSaved: (figures) => performance.mark("enlace:search-saved", { detail: figures }),
 });
 let searchAsked = 0; // the last keystroke's search: an older one's answer is not shown
 

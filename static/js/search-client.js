@@ -10,12 +10,12 @@ const live = (record) => record && !record.deleted;
 /**
  * Create the page's search. `startWorker()` returns a new search worker (a `Worker`, or a fake
  * with `postMessage`, `terminate` and `onmessage`); `onReady({contacts, loaded, ms})` is called
- * once the worker's index answers.
+ * once the worker's index answers, `onSaved({ms})` when the worker saved it (sealed).
  *
  * Returns `{open(directory, target), sync(directory), search(query, directory, {contactsOnly}),
  * close(), ready, workspaceId}`.
  */
-export function createSearchClient({ startWorker, onReady = () => {} }) {
+export function createSearchClient({ startWorker, onReady = () => {}, onSaved = () => {} }) {
   let worker = null;
   let ready = false;
   let workspaceId = null;
@@ -30,6 +30,8 @@ export function createSearchClient({ startWorker, onReady = () => {} }) {
     } else if (message.type === "found") {
       asked.get(message.id)?.({ contacts: message.contacts, playbooks: message.playbooks });
       asked.delete(message.id);
+    } else if (message.type === "saved") {
+      onSaved(message);
     } else if (message.type === "failed") {
       // Search goes on from the names; the cause is for whoever reads the console.
       console.error("search worker:", message.message);
