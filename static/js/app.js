@@ -548,6 +548,8 @@ async function loadDirectory() {
   const expected = { userId: state.user.id, workspaceId, kid: unlocked.kid };
   const { full, deltas } = await store.getEnvelopes(workspaceId);
   if (!full) return false;
+  // The search worker loads the saved index meanwhile.
+  searcher.prepare(searchTarget());
   const base = await openEnvelope(full, unlocked.key, expected);
   const { chain } = deltaChain(full.revision, deltas);
   const opened = [];
@@ -587,12 +589,7 @@ async function catchUp() {
  */
 function setDirectory(directory) {
   update({ directory });
-  if (searcher.workspaceId === state.workspaceId) {
-    searcher.sync(directory);
-  } else if (unlocked) {
-    const { kid, key } = unlocked;
-    searcher.open(directory, { userId: state.user.id, workspaceId: state.workspaceId, kid, key });
-  }
+  if (unlocked) searcher.follow(directory, searchTarget());
   runSearch(state.query);
 }
 
@@ -698,6 +695,12 @@ async function newKey(envelope) {
   api.setUnlockToken(unlocked.token);
   await store.setMeta(USER, "workspace", state.workspaceId);
   await fetchChanges();
+}
+
+/** Where the search worker reads and saves the workspace's index (search-client.js). */
+function searchTarget() {
+  const { kid, key } = unlocked;
+  return { userId: state.user.id, workspaceId: state.workspaceId, kid, key };
 }
 
 /**

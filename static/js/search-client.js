@@ -12,8 +12,8 @@ const live = (record) => record && !record.deleted;
  * with `postMessage`, `terminate` and `onmessage`); `onReady({contacts, loaded, ms})` is called
  * once the worker's index answers, `onSaved({ms})` when the worker saved it (sealed).
  *
- * Returns `{open(directory, target), sync(directory), search(query, directory, {contactsOnly}),
- * close(), ready, workspaceId}`.
+ * Returns `{prepare(target), follow(directory, target), search(query, directory,
+ * {contactsOnly}), close(), ready, workspaceId}`.
  */
 export function createSearchClient({ startWorker, onReady = () => {}, onSaved = () => {} }) {
   let worker = null;
@@ -38,33 +38,44 @@ export function createSearchClient({ startWorker, onReady = () => {}, onSaved = 
     }
   }
 
-  /** Start making the index of a workspace's directory (another's, if any, is dropped). */
-  function open(directory, { userId, workspaceId: id, kid, key }) {
+  /**
+   * Start the worker of a workspace's search as soon as the key is there (`target`: `{userId,
+   * workspaceId, kid, key}`): it loads the index saved for the workspace while the page opens
+   * the copy. Another workspace's worker, if any, is ended.
+   */
+  function prepare(target) {
+    if (worker && workspaceId === target.workspaceId) return;
     close();
-    workspaceId = id;
+    workspaceId = target.workspaceId;
     const current = startWorker();
     worker = current;
     current.onmessage = (event) => {
       if (worker === current) receive(event.data);
     };
+    const { userId, kid, key } = target;
+    current.postMessage({ type: "load", userId, workspaceId, kid, key });
+  }
+
+  /**
+   * Make the index follow a workspace's directory: the whole directory the first time (after
+   * `prepare`, which this does if not done), then only the records held in another object than
+   * the last sent (a save or a delta changes a few of 5,000).
+   */
+  function follow(directory, target) {
+    if (indexed && workspaceId === target.workspaceId) return sync(directory);
+    prepare(target);
     indexed = {
       contacts: new Map(directory.contacts),
       playbooks: new Map(directory.playbooks ?? []),
     };
-    current.postMessage({
+    worker.postMessage({
       type: "open",
-      userId,
-      workspaceId: id,
-      kid,
-      key,
       contacts: [...directory.contacts.values()].filter(live).map(searchable),
       playbooks: [...(directory.playbooks?.values() ?? [])].filter(live).map(searchablePlaybook),
     });
   }
 
-  /** Send the worker the records of `directory` that changed since the last sent. */
   function sync(directory) {
-    if (!worker) return;
     const changes = (records, held, project) => {
       const found = { put: [], remove: [] };
       const collect = {
@@ -108,8 +119,8 @@ export function createSearchClient({ startWorker, onReady = () => {}, onSaved = 
   }
 
   return {
-    open,
-    sync,
+    prepare,
+    follow,
     search,
     close,
     get ready() {

@@ -6,7 +6,7 @@
 // with messages.
 
 import { openSearchIndex, sealSearchIndex } from "./crypto.js";
-import { createContactIndex, createPlaybookIndex } from "./search.js";
+import { createContactIndex, createPlaybookIndex, loadContactIndex } from "./search.js";
 import { openStore } from "./store.js";
 
 // The index is saved again once this many contacts were indexed rather than loaded (changes
@@ -18,9 +18,12 @@ export const SAVE_AFTER = 500;
  * user's store (store.js openStore); `now()` is the clock of the figures it reports.
  *
  * Messages from the page, handled one after the other in the order sent:
- * - `{type: "open", userId, workspaceId, kid, key, contacts, playbooks}` (key: the snapshot
- *   CryptoKey; records as search.js `searchable` and `searchablePlaybook` give them): make the
- *   index; answers `{type: "ready", contacts, loaded, ms}` (`loaded`: from the saved index), then
+ * - `{type: "load", userId, workspaceId, kid, key}` (key: the snapshot CryptoKey), as soon as
+ *   the page has the key: read the index saved for the workspace, if any, and load it.
+ * - `{type: "open", contacts, playbooks}` (records as search.js `searchable` and
+ *   `searchablePlaybook` give them), once the page has opened the copy: make the index (from the
+ *   loaded one, indexing only what changed since it was saved); answers `{type: "ready",
+ *   contacts, loaded, ms}` (`loaded`: from the saved index; `ms` since `load`), then
  *   `{type: "saved", ms}` if it saved it.
  * - `{type: "sync", contacts: {put, remove}, playbooks: {put, remove}}`: records changed
  *   (put; a deleted one is removed) and ids gone.
@@ -32,19 +35,23 @@ export function createSearchHost({ post, open = openStore, now = () => performan
   let contacts = null;
   let playbooks = null;
   let target = null; // {userId, workspaceId, kid, key}: where the index is saved
+  let saved = null; // the saved index, loaded (search.js loadContactIndex), until `open`
+  let started = 0; // when `load` came
   let queue = Promise.resolve();
 
-  async function loadSaved() {
-    const { userId, workspaceId, kid, key } = target;
+  async function load({ userId, workspaceId, kid, key }) {
+    started = now();
+    target = { userId, workspaceId, kid, key };
     let store;
     try {
       store = await open(userId);
       const sealed = await store.getSearchIndex(workspaceId);
-      return sealed ? await openSearchIndex(sealed, key, { kid, userId, workspaceId }) : null;
+      const json = sealed ? await openSearchIndex(sealed, key, { kid, userId, workspaceId }) : null;
+      saved = loadContactIndex(json);
     } catch (error) {
       // Another key's, or unreadable: it is built again and replaced.
       console.warn("search: the saved index is not used", error);
-      return null;
+      saved = null;
     } finally {
       store?.close();
     }
@@ -64,13 +71,11 @@ export function createSearchHost({ post, open = openStore, now = () => performan
   }
 
   async function openIndex(message) {
-    const started = now();
-    const { userId, workspaceId, kid, key } = message;
-    target = { userId, workspaceId, kid, key };
-    const saved = await loadSaved();
+    if (!target) throw new Error("open before load");
     contacts = createContactIndex(message.contacts, { saved });
     playbooks = createPlaybookIndex(message.playbooks);
     const loaded = Boolean(saved) && contacts.reindexed < contacts.size;
+    saved = null;
     post({ type: "ready", contacts: contacts.size, loaded, ms: now() - started });
     if ((!loaded && contacts.size > 0) || contacts.reindexed >= SAVE_AFTER) await save();
   }
@@ -97,6 +102,8 @@ export function createSearchHost({ post, open = openStore, now = () => performan
 
   async function run(message) {
     switch (message?.type) {
+      case "load":
+        return load(message);
       case "open":
         return openIndex(message);
       case "sync":

@@ -116,6 +116,8 @@ function vocabularyIndex() {
   return vocabulary;
 }
 
+const areaCodes = new Map(); // area as typed → its code or null: a directory has a few areas
+
 /**
  * Return the code of the vocabulary an area names, or null: its code, or words naming it
  * (`Finanzas`, `Customer service`, `Médico`), read as readiness reads them on the server
@@ -123,9 +125,12 @@ function vocabularyIndex() {
  */
 function areaCode(area) {
   if (!area) return null;
+  if (areaCodes.has(area)) return areaCodes.get(area);
   const words = fold(area).replace(/[-_]/g, " ").split(/\s+/).filter(Boolean).join(" ");
   const code = Object.hasOwn(AREA_WORDS, words) ? AREA_WORDS[words] : words.replaceAll(" ", "_");
-  return vocabularyIndex().has(code) ? code : null;
+  const found = vocabularyIndex().has(code) ? code : null;
+  areaCodes.set(area, found);
+  return found;
 }
 
 function isService(tag) {
@@ -226,23 +231,9 @@ function topicScore(filed, total) {
 
 // --- the indexes ---------------------------------------------------------------------------
 
-/**
- * A search index of records: a MiniSearch index of their text `boost` fields (read by
- * `extract(record, field)`), and the records filed under each code (`topics(record)`).
- *
- * The codes are kept beside MiniSearch, not as one more field of it: a code is shared by
- * thousands of records at 50,000 (a sixth of them are in finance), and MiniSearch scores every
- * posting of a term one by one, which made "reembolsos" (a word of finance) cost 60 ms. Every
- * record of a code scores the same, so a code's match is one number added to each of its records.
- *
- * `saved`: `{index, ids, current}`, an index saved by `toJSON`, the ids it holds, and those of
- * the records whose text it holds as they are now: those are filed under their codes without indexing their text again;
- * every other record is indexed, and what the saved index holds of records gone is discarded.
- *
- * Returns `{search(words, limit), add(record), remove(id), size, toJSON()}`.
- */
-function createIndex({ boost, texts, typos: forgiving, anyWord }, { extract, topics }, records, saved) {
-  const options = {
+/** MiniSearch's options for records whose text fields are `boost`'s, read by `extract`. */
+function miniSearchOptions(boost, extract) {
+  return {
     fields: Object.keys(boost),
     idField: "id",
     // Each field's text is folded whole, then split; an empty one is left out (MiniSearch skips
@@ -256,7 +247,26 @@ function createIndex({ boost, texts, typos: forgiving, anyWord }, { extract, top
     processTerm: (term) => term || null,
     searchOptions: { boost, maxFuzzy: MAX_FUZZY },
   };
-  const index = saved ? MiniSearch.loadJS(saved.index, options) : new MiniSearch(options);
+}
+
+/**
+ * A search index of records: a MiniSearch index of their text `boost` fields (read by
+ * `extract(record, field)`), and the records filed under each code (`topics(record)`).
+ *
+ * The codes are kept beside MiniSearch, not as one more field of it: a code is shared by
+ * thousands of records at 50,000 (a sixth of them are in finance), and MiniSearch scores every
+ * posting of a term one by one, which made "reembolsos" (a word of finance) cost 60 ms. Every
+ * record of a code scores the same, so a code's match is one number added to each of its records.
+ *
+ * `saved`: `{index, ids, current}`, a MiniSearch index loaded from a saved one, the ids it holds,
+ * and those of the records whose text it holds as they are now: those are filed under their
+ * codes without indexing their text again; every other record is indexed, and what the saved
+ * index holds of records gone is discarded.
+ *
+ * Returns `{search(words, limit), add(record), remove(id), size, toJSON()}`.
+ */
+function createIndex({ boost, texts, typos: forgiving, anyWord }, { extract, topics }, records, saved) {
+  const index = saved ? saved.index : new MiniSearch(miniSearchOptions(boost, extract));
   vocabularyIndex();
   const filed = new Map(); // code → Set of ids
   const codesOf = new Map(); // id → codes
@@ -526,14 +536,25 @@ export function searchablePlaybook(playbook) {
 }
 
 /**
- * A 32-bit FNV-1a hash of what search reads of a contact: a saved index holds a contact's text
- * as it is now when the hashes are equal (a change that collides is indexed at its next change).
+ * A 32-bit FNV-1a hash of the texts search reads of a contact (`searchable`): a saved index
+ * holds a contact's text as it is now when the hashes are equal (a change that collides, one in
+ * four billion, is indexed at the contact's next change).
  */
 export function fingerprint(contact) {
-  const text = JSON.stringify(searchable(contact));
+  const { partner, phones, tags } = searchable(contact);
+  const texts = [contact.name, contact.role_title, contact.organization, contact.area, contact.kind,
+    contact.city, contact.when_to_contact, partner?.procedure, contact.notes];
+  if (Array.isArray(tags)) texts.push(...tags.map(String));
+  for (const phone of phones) texts.push(phone.number);
   let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
+  for (const text of texts) {
+    const value = text == null ? "" : String(text);
+    for (let i = 0; i < value.length; i++) {
+      hash ^= value.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193);
+    }
+    // A separator, so that "ab" + "c" and "a" + "bc" differ.
+    hash ^= 0x1f;
     hash = Math.imul(hash, 0x01000193);
   }
   return hash >>> 0;
@@ -544,19 +565,30 @@ export function fingerprint(contact) {
 const SAVED_FORMAT = 1;
 
 /**
- * Create the search index of a directory's contacts, from `saved` (what `toJSON` returned,
- * maybe for an older copy) when given: only the contacts changed since are indexed again.
+ * Load a contact index saved by `toJSON` (its JSON parsed): the costly part of making the index
+ * from it, which needs no contacts (the search worker does it while the page opens the copy).
+ * Returns what `createContactIndex` takes as `saved`, or null for another format.
+ */
+export function loadContactIndex(saved) {
+  if (saved?.format !== SAVED_FORMAT) return null;
+  const index = MiniSearch.loadJS(saved.index, miniSearchOptions(CONTACT.boost, contactText));
+  return { index, fingerprints: saved.fingerprints };
+}
+
+/**
+ * Create the search index of a directory's contacts, from `saved` (`loadContactIndex`: an index
+ * saved for this copy or an older one) when given: only the contacts changed since are indexed
+ * again.
  *
  * Returns `{search(query, {limit}), put(contact), remove(id), size, reindexed, toJSON()}`;
  * `search` gives `[{id, score}]`, best first; `reindexed`: how many contacts were indexed (not
- * loaded) since the index was made or loaded. Deleted contacts are never indexed. A saved index
- * of another format is ignored.
+ * loaded) since the index was made or loaded. Deleted contacts are never indexed.
  */
 export function createContactIndex(contacts = [], { saved = null } = {}) {
   const live = contacts.filter((contact) => contact && !contact.deleted);
   const records = new Map(live.map((contact) => [contact.id, contact]));
   let loaded = null;
-  if (saved?.format === SAVED_FORMAT) {
+  if (saved) {
     const current = new Set();
     for (const contact of live) {
       if (saved.fingerprints[contact.id] === fingerprint(contact)) current.add(contact.id);

@@ -97,7 +97,7 @@ test("search answers by name until the worker's index is ready, then from the in
   const { search, next } = client(workers);
   const directory = directoryOf([laura, adriana, rodrigo]);
   const ready = next("ready");
-  search.open(directory, await target(newUser()));
+  search.follow(directory, await target(newUser()));
 
   assert.equal(search.ready, false);
   assert.deepEqual(await search.search("laura", directory), {
@@ -125,23 +125,25 @@ test("search answers by name until the worker's index is ready, then from the in
   search.close();
 });
 
-test("the page sends only the records it holds in another object: a save or a delta's", async () => {
+test("the page sends the key, then the directory, then only the records changed", async () => {
   const workers = fakeWorkers();
   const { search, next } = client(workers);
   const directory = directoryOf([laura, adriana, rodrigo]);
   const ready = next("ready");
-  search.open(directory, await target(newUser()));
+  const where = await target(newUser());
+  search.follow(directory, where);
   await ready;
   const [worker] = workers.started;
+  assert.deepEqual(worker.posted[0], { type: "load", ...where }, "the key first: load the saved");
   assert.deepEqual(
-    worker.posted[0].contacts,
+    worker.posted[1].contacts,
     [laura, adriana, rodrigo].map(searchable),
     "what search reads, nothing else",
   );
 
   const renamed = { ...rodrigo, name: "Rodrigo Fuentes" };
   const changed = directoryOf([laura, renamed]); // adriana deleted for good
-  search.sync(changed);
+  search.follow(changed, where);
   const sync = worker.posted.at(-1);
   assert.equal(sync.type, "sync");
   assert.deepEqual(sync.contacts, { put: [searchable(renamed)], remove: ["adriana"] });
@@ -150,7 +152,7 @@ test("the page sends only the records it holds in another object: a save or a de
   assert.deepEqual((await search.search("abogado", changed)).contacts, []);
 
   const count = worker.posted.length;
-  search.sync(changed);
+  search.follow(changed, where);
   assert.equal(worker.posted.length, count, "nothing changed, nothing sent");
   search.close();
 });
@@ -161,7 +163,7 @@ test("the index is saved sealed and the next unlock loads it instead of building
 
   const first = client(fakeWorkers());
   const saved = first.next("saved");
-  first.search.open(directory, await target(userId));
+  first.search.follow(directory, await target(userId));
   assert.equal((await first.next("ready")).loaded, false);
   await saved;
   first.search.close();
@@ -179,8 +181,12 @@ test("the index is saved sealed and the next unlock loads it instead of building
 
   // The next unlock, with one contact changed since: loaded, and only that one indexed again.
   const renamed = { ...rodrigo, name: "Rodrigo Fuentes" };
-  const second = client(fakeWorkers());
-  second.search.open(directoryOf([laura, adriana, renamed]), await target(userId));
+  const workers = fakeWorkers();
+  const second = client(workers);
+  const where = await target(userId);
+  second.search.prepare(where); // the key is unwrapped: the worker loads while the copy opens
+  second.search.follow(directoryOf([laura, adriana, renamed]), where);
+  assert.equal(workers.started.length, 1, "the same worker");
   const ready = await second.next("ready");
   assert.equal(ready.loaded, true);
   assert.equal(ready.contacts, 3);
@@ -196,7 +202,7 @@ test("an index saved under another key is not used: built again, and replaced", 
   const directory = directoryOf([laura, adriana]);
   const first = client(fakeWorkers());
   const saved = first.next("saved");
-  first.search.open(directory, { ...(await target(userId)), kid: "old", key: await importSnapshotKey(randomBytes(32)) });
+  first.search.follow(directory, { ...(await target(userId)), kid: "old", key: await importSnapshotKey(randomBytes(32)) });
   await saved;
   first.search.close();
 
@@ -205,7 +211,7 @@ test("an index saved under another key is not used: built again, and replaced", 
   const warn = console.warn;
   console.warn = () => {};
   try {
-    second.search.open(directory, await target(userId));
+    second.search.follow(directory, await target(userId));
     assert.equal((await second.next("ready")).loaded, false);
   } finally {
     console.warn = warn;
@@ -220,7 +226,7 @@ test("a lock ends the worker: a search waiting resolves to null, and names are s
   const { search, next } = client(workers);
   const directory = directoryOf([laura, adriana]);
   const ready = next("ready");
-  search.open(directory, await target(newUser()));
+  search.follow(directory, await target(newUser()));
   await ready;
   const waiting = search.search("laura", directory);
   search.close();
@@ -234,10 +240,10 @@ test("a lock ends the worker: a search waiting resolves to null, and names are s
 test("a workspace opened after another: the first one's worker is ended and not heard", async () => {
   const workers = fakeWorkers();
   const { search, next, seen } = client(workers);
-  search.open(directoryOf([laura]), await target(newUser()));
+  search.follow(directoryOf([laura]), await target(newUser()));
   const other = { ...(await target(newUser())), workspaceId: "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb" };
   const ready = next("ready");
-  search.open(directoryOf([adriana]), other);
+  search.follow(directoryOf([adriana]), other);
   await ready;
   assert.equal(workers.started[0].terminated, true);
   assert.equal(seen.ready.length, 1, "only the open workspace's index");
