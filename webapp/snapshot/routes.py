@@ -88,7 +88,7 @@ def snapshot(workspace_id: uuid.UUID) -> Response:
         "snapshot.fetched",
         actor_id=user.id,
         workspace_id=workspace_id,
-        revision=workspace.revision,
+        revision=sent.revision,
         base=sent.base,
         kid=key[0],
     )
