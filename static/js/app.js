@@ -221,7 +221,7 @@ async function keepSession(session) {
   const saved = await store.getMeta(USER, "session");
   const before = saved?.workspaces ?? [];
   const now = new Set(session.workspaces.map((w) => w.id));
-  for (const gone of before.filter((w) => !now.has(w.id))) await store.wipeWorkspace(gone.id);
+  for (const gone of before.filter((w) => !now.has(w.id))) await wipeWorkspace(gone.id);
   const known = new Set(before.map((w) => w.id));
   const joined = saved ? session.workspaces.filter((w) => !known.has(w.id)).map((w) => w.id) : [];
   const removed = before.length - before.filter((w) => now.has(w.id)).length;
@@ -315,7 +315,7 @@ async function handleApiError(error) {
 
 /** A workspace the server no longer shows this user: wipe it here and move on. */
 async function dropWorkspace(workspaceId) {
-  await store.wipeWorkspace(workspaceId);
+  await wipeWorkspace(workspaceId);
   const saved = await store.getMeta(USER, "session");
   const workspaces = (saved?.workspaces ?? []).filter((w) => w.id !== workspaceId);
   await store.setMeta(USER, "session", { ...saved, workspaces });
@@ -324,8 +324,15 @@ async function dropWorkspace(workspaceId) {
   await useWorkspace(workspaces[0].id, state.online);
 }
 
+/** Wipe a workspace's data here; its search worker first, which would save its index again. */
+async function wipeWorkspace(workspaceId) {
+  if (searcher.workspaceId === workspaceId) searcher.close();
+  await store.wipeWorkspace(workspaceId);
+}
+
 async function wipeAndSignIn() {
   unlocked = null;
+  searcher.close();
   api.setUnlockToken(null);
   store?.close();
   await forgetDevice();
@@ -682,7 +689,7 @@ async function newKey(envelope) {
     return handleApiError(error);
   }
   if (envelope.kid !== fetched.kid) return notice("error_server", "error");
-  for (const workspace of state.workspaces) await store.wipeWorkspace(workspace.id);
+  for (const workspace of state.workspaces) await wipeWorkspace(workspace.id);
   const next = await rewrapKeyring(store, unlocked, { userId: state.user.id, fetched });
   if (!next) {
     // Unlocked by passkey: the PIN that wraps the new key must be chosen again.

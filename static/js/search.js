@@ -1,7 +1,8 @@
 // Search of the unlocked directory: MiniSearch in memory, forgiving of case, accents and typos
 // (a swapped pair of letters is one typo), names first, phone numbers by any run of their digits,
 // and what a contact or a playbook is for by the words people use for it (the vocabulary's
-// names and SEARCH_WORDS). Never persisted (docs/ARCHITECTURE.md).
+// names and SEARCH_WORDS). Made in the search worker (search-host.js); kept at rest only sealed
+// (docs/ARCHITECTURE.md, 5.1).
 
 import MiniSearch from "../vendor/minisearch.js";
 import {
