@@ -122,7 +122,9 @@ def measure(run: Run) -> None:
                 starts = [
                     timed(
                         lambda: page.goto("/app"),
-                        lambda: expect(page.get_by_test_id("quick-dial")).to_be_visible(),
+                        lambda: expect(page.get_by_test_id("quick-dial")).to_be_visible(
+                            timeout=60_000
+                        ),
                     )
                     for _ in range(3)
                 ]
@@ -169,7 +171,7 @@ def unlock_and_search(page: Page) -> tuple[float, float, dict[str, Any]]:
     box.locator("#secret").fill(PIN)
     started = time.perf_counter()
     box.locator("button[type=submit]").click()
-    expect(page.get_by_test_id("directory")).to_be_visible()
+    expect(page.get_by_test_id("directory")).to_be_visible(timeout=60_000)
     unlocked = (time.perf_counter() - started) * 1000
     while not page.evaluate(f"{READY_MARK}.length"):
         page.wait_for_timeout(10)

@@ -18,7 +18,7 @@ from tests.browser.app_helpers import (
     unlock,
     wait_until,
 )
-from tests.browser.test_app_search import SEARCH_PHONE, search, spanish_workspace
+from tests.browser.test_app_search import SEARCH_PHONE, search, shot, spanish_workspace
 
 WORKER_SCRIPT = "**/static/js/search-worker.js"
 READY_MARK = "performance.getEntriesByName('enlace:search-ready')"
@@ -60,6 +60,13 @@ def test_search_finds_names_before_the_index_is_ready_and_everything_once_it_is(
     expect(results).to_contain_text("solo por nombre")
     expect(results.locator(".contact-row")).to_have_count(0)
     expect(results).not_to_contain_text("Ningún contacto")
+    results = search(page, "laura")
+    expect(results.locator(".contact-row")).to_have_count(1)
+    shot(page, "search-names-only-es-light")
+    page.emulate_media(color_scheme="dark")
+    shot(page, "search-names-only-es-dark")
+    page.emulate_media(color_scheme="light")
+    results = search(page, "reembolsos")
 
     # The worker starts: the query typed is answered again by the index, with what cards say.
     route.continue_()
