@@ -8,8 +8,8 @@ Figures: the app shell's size (its pages, scripts and styles as served, uncompre
 left out); unlock
 (PIN typed → directory shown: the key derivation, open the envelopes, parse, draw), median of 3,
 unthrottled and at 4× CPU slowdown (which does not slow WebCrypto: see docs/PERFORMANCE.md), and
-the search index ready after it (PIN typed → the search worker's index answers: loaded from the
-index saved at the previous unlock); the search worker in Chromium at 5,000 and 50,000 contacts of
+the search index ready after it (directory shown → the search worker's index answers: loaded
+from the index saved at the previous unlock); the search worker in Chromium at 5,000 and 50,000 contacts of
 bench/lib/dataset.py (the index built, then loaded from the sealed saved one; the page's cost of
 handing the contacts over);
 offline cold start (a reload with no connection → quick dial shown), median of 3, unthrottled and
@@ -104,7 +104,7 @@ def measure(run: Run) -> None:
                 for _ in range(3):
                     unlock_ms, ready_ms, detail = unlock_and_search(page)
                     unlocks.append(unlock_ms)
-                    readies.append(ready_ms)
+                    readies.append(max(0.0, ready_ms - unlock_ms))
                     loaded.append(detail["loaded"])
                 results.show(
                     f"unlock{suffix}", statistics.median(unlocks), f"runs {unlocks_text(unlocks)}"
@@ -162,6 +162,7 @@ def measure(run: Run) -> None:
 
 
 READY_MARK = "performance.getEntriesByName('enlace:search-ready')"
+SAVED_MARK = "performance.getEntriesByName('enlace:search-saved')"
 
 
 def unlock_and_search(page: Page) -> tuple[float, float, dict[str, Any]]:
@@ -176,7 +177,12 @@ def unlock_and_search(page: Page) -> tuple[float, float, dict[str, Any]]:
     while not page.evaluate(f"{READY_MARK}.length"):
         page.wait_for_timeout(10)
     ready = (time.perf_counter() - started) * 1000
-    return unlocked, ready, page.evaluate(f"{READY_MARK}[0].detail")
+    detail = page.evaluate(f"{READY_MARK}[0].detail")
+    # A built index is saved just after: the next unlock loads it (as a phone's would, unless
+    # the app is closed within those seconds).
+    while not detail["loaded"] and not page.evaluate(f"{SAVED_MARK}.length"):
+        page.wait_for_timeout(50)
+    return unlocked, ready, detail
 
 
 # In a page of the app's origin (its CSP): the real search worker, a fresh key, the bench's
