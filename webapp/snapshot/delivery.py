@@ -3,7 +3,7 @@ without the request (the key, 304 or not, a delta or the full snapshot)."""
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import ETags
@@ -26,7 +26,7 @@ class Plan(NamedTuple):
 
 class Answer(NamedTuple):
     etag: str
-    body: dict[str, Any]
+    sealed: service.Sealed  # written out as JSON or binary, as the device asked
     base: int | None  # the delta's base revision, None for a full snapshot
     revision: int  # the revision sent (a later one than asked when the read began again)
 
@@ -120,7 +120,7 @@ def _answer(
         data = service.plaintext(session, workspace, full)
     return Answer(
         etag=service.etag(kid, workspace.revision, full, workspace.country, base=base),
-        body=service.envelope(user, workspace, data, kid, secret, base=base),
+        sealed=service.seal(user, workspace, data, kid, secret, base=base),
         base=base,
         revision=workspace.revision,
     )
