@@ -20,7 +20,7 @@ from tests.browser.app_helpers import (
 )
 from tests.browser.test_app_search import SEARCH_PHONE, search, shot, spanish_workspace
 
-WORKER_SCRIPT = "**/static/js/search-worker.js"
+WORKER_SCRIPT = "**/js/search-worker.js"
 READY_MARK = "performance.getEntriesByName('enlace:search-ready')"
 SAVED_MARK = "performance.getEntriesByName('enlace:search-saved')"
 
