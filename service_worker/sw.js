@@ -64,16 +64,27 @@ async function offlinePage() {
   return (await caches.match(offlineUrl(lang))) || Response.error();
 }
 
-/** Pages: always the network (sign-in state lives there); offline, the cached page or a notice. */
+/** The page as the shell cache holds it (the app at `/app`), or undefined. */
+async function cachedPage(request) {
+  // The notice itself is never matched by path alone: its copies differ by `?lang=`.
+  if (new URL(request.url).pathname === OFFLINE_PATH) return undefined;
+  return caches.match(request, { ignoreSearch: true });
+}
+
+/**
+ * Pages: always the network (sign-in state lives there); offline, the cached page or a notice.
+ * A 503 (the server's database is away: "come back later") also opens the cached page, so the
+ * app starts on the copy it holds; without one, the server's own page says to wait.
+ */
 async function networkFirstPage(request) {
+  let response;
   try {
-    return await fetch(request);
+    response = await fetch(request);
   } catch (error) {
-    // The notice itself is never matched by path alone: its copies differ by `?lang=`.
-    const notice = new URL(request.url).pathname === OFFLINE_PATH;
-    const cached = notice ? null : await caches.match(request, { ignoreSearch: true });
-    return cached || (await offlinePage());
+    return (await cachedPage(request)) || (await offlinePage());
   }
+  if (response.status === 503) return (await cachedPage(request)) || response;
+  return response;
 }
 
 /** Choose the strategy for a request; undefined lets the browser do as it would without us. */

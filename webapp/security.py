@@ -121,7 +121,11 @@ def init_app(app: Flask) -> None:
                 response.headers["Strict-Transport-Security"] = "max-age=31536000"
         if wants_json_response() and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
-        elif _signed_in_page(response):
+        elif "no-store" not in response.headers.get("Cache-Control", "") and _signed_in_page(
+            response
+        ):
+            # (An answer that is no-store already needs no user: the outage page must not
+            # load one from a database that is down.)
             # What a signed-in user sees (members, invitation links, their activity) must not
             # stay in a browser or proxy cache after they sign out.
             response.headers["Cache-Control"] = "no-store"

@@ -21,6 +21,15 @@ export class ApiError extends Error {
   get offline() {
     return this.status === 0;
   }
+
+  /**
+   * Tell whether the server said "come back later" (503 `unavailable`: its database or Redis
+   * is away, or it is too busy), with `retryAfter` seconds: no error of the request, nothing
+   * to drop; the app acts as offline until then.
+   */
+  get unavailable() {
+    return this.status === 503;
+  }
 }
 
 async function readError(response, workspaceScoped) {
@@ -35,7 +44,7 @@ async function readError(response, workspaceScoped) {
   // A workspace route answers 404 to a non-member (docs/ARCHITECTURE.md, 4.3).
   else if (response.status === 404 && workspaceScoped) wipe = WIPE_WORKSPACE;
   const error = new ApiError(response.status, body.error || `http_${response.status}`, body.message, wipe);
-  // Seconds to wait after a 429, when the server says.
+  // Seconds to wait after a 429 or a 503, when the server says.
   error.retryAfter = Number(response.headers?.get?.("Retry-After")) || null;
   // Messages by field (`new_password`), in the user's language, where the server names them.
   error.errors = body && typeof body.errors === "object" && body.errors ? body.errors : {};

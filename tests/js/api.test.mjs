@@ -35,6 +35,23 @@ test("a 401 tells the app to wipe everything of the user", async () => {
   assert.equal(error.wipe, WIPE_USER);
 });
 
+test("a 503 says to come back later: unavailable, with its Retry-After, and nothing to wipe", async () => {
+  const { fetch } = fakeServer([
+    [
+      "GET",
+      "/api/v1/session",
+      { status: 503, body: { error: "unavailable", message: "Later." }, headers: { "Retry-After": "5" } },
+    ],
+  ]);
+  const error = await createApi({ fetch }).session().catch((e) => e);
+  assert.ok(error instanceof ApiError);
+  assert.equal(error.unavailable, true);
+  assert.equal(error.offline, false);
+  assert.equal(error.code, "unavailable");
+  assert.equal(error.retryAfter, 5);
+  assert.equal(error.wipe, null);
+});
+
 test("a 404 on a workspace route tells the app to wipe that workspace", async () => {
   const { fetch } = fakeServer([
     ["GET", `/api/v1/workspaces/${WS}/snapshot`, { status: 404, body: { error: "not_found" } }],

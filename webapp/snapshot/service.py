@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import os
 import threading
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -20,6 +22,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
+from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,6 +34,8 @@ from webapp.encoding import b64url, b64url_decode
 from webapp.jsonprovider import dumps_bytes
 from webapp.snapshot import document
 from webapp.workspaces.models import Workspace
+
+log = logging.getLogger(__name__)
 
 ENVELOPE_VERSION = 1
 # The binary envelope: its media type (asked for with Accept) and first bytes.
@@ -120,25 +125,52 @@ MB = 1024 * 1024
 
 class PlaintextCache:
     """Built snapshots by (workspace, revision, class): in process memory (at most `max_bytes`
-    with the patchable documents, `documents`), or Redis if set (the documents stay here)."""
+    with the patchable documents, `documents`), or Redis if set (the documents stay here).
+
+    Redis is only a cache: an error reading or writing it is a miss, and for the next
+    `REDIS_PAUSE_SECONDS` the process memory serves instead (no request waits on a Redis that
+    is down). Keys name one revision's content, so either copy is right.
+    """
+
+    REDIS_PAUSE_SECONDS = 10.0
 
     def __init__(self, redis_url: str = "", max_bytes: int = 64 * MB):
         self.memory: LRU[Any] = LRU(max_bytes, overhead=200)
         self._redis = None
+        self._redis_paused_until = 0.0
         if redis_url:
             import redis
 
-            self._redis = redis.Redis.from_url(redis_url)
+            from webapp.config import REDIS_TIMEOUTS
+
+            self._redis = redis.Redis.from_url(redis_url, **REDIS_TIMEOUTS)
+
+    def _shared(self):  # type: ignore[no-untyped-def]
+        if self._redis is None or time.monotonic() < self._redis_paused_until:
+            return None
+        return self._redis
+
+    def _pause(self, error: Exception) -> None:
+        log.warning("snapshot cache: Redis unavailable, using process memory: %r", error)
+        self._redis_paused_until = time.monotonic() + self.REDIS_PAUSE_SECONDS
 
     def get(self, key: str) -> bytes | None:
-        if self._redis is not None:
-            return self._redis.get("enlace:snapshot:" + key)  # type: ignore[no-any-return]
+        shared = self._shared()
+        if shared is not None:
+            try:
+                return shared.get("enlace:snapshot:" + key)
+            except RedisError as error:
+                self._pause(error)
         return self.memory.get(key)  # type: ignore[no-any-return]
 
     def put(self, key: str, value: bytes) -> None:
-        if self._redis is not None:
-            self._redis.set("enlace:snapshot:" + key, value, ex=3600)
-            return
+        shared = self._shared()
+        if shared is not None:
+            try:
+                shared.set("enlace:snapshot:" + key, value, ex=3600)
+                return
+            except RedisError as error:
+                self._pause(error)
         self.memory.put(key, value)
 
 

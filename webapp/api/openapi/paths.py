@@ -90,12 +90,6 @@ def paths() -> dict[str, Any]:
                     ),
                     "413": _use("TooLarge"),
                     "429": _use("RateLimited"),
-                    "503": json_response(
-                        "Every password-hashing slot is busy (error `unavailable`); wait "
-                        "`Retry-After` seconds.",
-                        ErrorBody,
-                        headers={"Retry-After": {"$ref": "#/components/headers/RetryAfter"}},
-                    ),
                 },
             }
         },
@@ -489,11 +483,6 @@ BEFORE = {"$ref": "#/components/parameters/Before"}
 def account_paths(workspace: list[dict[str, str]]) -> dict[str, Any]:
     """The account and audit operations: what the account and audit pages do, for the app."""
     signed_in = {"401": _use("Unauthorized")}
-    busy = json_response(
-        "Every password-hashing slot is busy (error `unavailable`); wait `Retry-After` seconds.",
-        ErrorBody,
-        headers={"Retry-After": {"$ref": "#/components/headers/RetryAfter"}},
-    )
     return {
         f"{API_PREFIX}/account": {
             "get": {
@@ -547,7 +536,6 @@ def account_paths(workspace: list[dict[str, str]]) -> dict[str, Any]:
                     ),
                     "413": _use("TooLarge"),
                     "429": _use("RateLimited"),
-                    "503": busy,
                 },
             }
         },
