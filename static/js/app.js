@@ -31,7 +31,7 @@ import { EMPTY_POSTER, createPosterChooser } from "./poster-choice.js";
 import { secretProblem, strongUnlockRequired } from "./pin-rules.js";
 import { checkAlertMessage, isLevel, retryMinutes } from "./push.js";
 import { browserEnv, readSwitch, turnOff, turnOn } from "./push-device.js";
-import { createDirectoryIndex } from "./search.js";
+import { createSearchClient } from "./search-client.js";
 import { applyDelta, buildDirectory, deltaChain } from "./snapshot.js";
 import { openStore } from "./store.js";
 import { createTeam } from "./team.js";
@@ -61,7 +61,6 @@ const api = createApi();
 let store = null;
 // Decrypted, in memory only while unlocked: `{key, kid, token, wrapping}` (keyring.js).
 let unlocked = null;
-let index = null;
 // The key and unlock token fetched from the server (`{kid, key, unlock_token}`), until a new PIN
 // or passphrase wraps them.
 let fetchedKey = null;
@@ -69,9 +68,18 @@ const idle = createIdleLock({ minutes: DEFAULT_LOCK_MINUTES, onLock: () => lock(
 // The copy as the server sent it (envelopes opened); `state.directory` shows it with the user's
 // pending edits on top.
 let baseDirectory = null;
-// The workspace whose directory the search index holds.
-let indexedWorkspace = null;
-let indexing = null; // {workspaceId} while an index is being built
+// The search index, in a worker from unlock to lock (search-client.js); until it is ready,
+// search finds names. `enlace:search-ready` and `-saved` mark when it is ready and saved (sealed,
+// for the next unlock): bench/app_bench.py and the browser tests read them.
+const searcher = createSearchClient({
+  startWorker: () => new Worker(new URL("./search-worker.js", import.meta.url), { type: "module" }),
+  onReady(figures) {
+    performance.mark("enlace:search-ready", { detail: figures });
+    runSearch(state.query);
+  },
+  onSaved: (figures) => performance.mark("enlace:search-saved", { detail: figures }),
+});
+let searchAsked = 0; // the last keystroke's search: an older one's answer is not shown
 
 let state = {
   screen: "loading",
@@ -215,7 +223,7 @@ async function keepSession(session) {
   const saved = await store.getMeta(USER, "session");
   const before = saved?.workspaces ?? [];
   const now = new Set(session.workspaces.map((w) => w.id));
-  for (const gone of before.filter((w) => !now.has(w.id))) await store.wipeWorkspace(gone.id);
+  for (const gone of before.filter((w) => !now.has(w.id))) await wipeWorkspace(gone.id);
   const known = new Set(before.map((w) => w.id));
   const joined = saved ? session.workspaces.filter((w) => !known.has(w.id)).map((w) => w.id) : [];
   const removed = before.length - before.filter((w) => now.has(w.id)).length;
@@ -333,7 +341,7 @@ async function backOnline() {
 
 /** A workspace the server no longer shows this user: wipe it here and move on. */
 async function dropWorkspace(workspaceId) {
-  await store.wipeWorkspace(workspaceId);
+  await wipeWorkspace(workspaceId);
   const saved = await store.getMeta(USER, "session");
   const workspaces = (saved?.workspaces ?? []).filter((w) => w.id !== workspaceId);
   await store.setMeta(USER, "session", { ...saved, workspaces });
@@ -342,8 +350,15 @@ async function dropWorkspace(workspaceId) {
   await useWorkspace(workspaces[0].id, state.online);
 }
 
+/** Wipe a workspace's data here; its search worker first, which would save its index again. */
+async function wipeWorkspace(workspaceId) {
+  if (searcher.workspaceId === workspaceId) searcher.close();
+  await store.wipeWorkspace(workspaceId);
+}
+
 async function wipeAndSignIn() {
   unlocked = null;
+  searcher.close();
   api.setUnlockToken(null);
   store?.close();
   await forgetDevice();
@@ -508,7 +523,7 @@ async function wipeAfterWrongPins() {
   await forgetDevice();
   store = null;
   unlocked = null;
-  index = null;
+  searcher.close();
   api.setUnlockToken(null);
   idle.stop();
   update({ screen: "wiped", busy: false, user: null, publicContacts: [], notice: null, lostEdits });
@@ -518,8 +533,7 @@ async function lock() {
   // An open form is sealed as a draft while the key is still here: nothing typed is lost.
   await edits.beforeLock().catch(console.error);
   unlocked = null;
-  index = null;
-  indexing = null;
+  searcher.close();
   baseDirectory = null;
   api.setUnlockToken(null);
   idle.stop();
@@ -567,6 +581,8 @@ async function loadDirectory() {
   const expected = { userId: state.user.id, workspaceId, kid: unlocked.kid };
   const { full, deltas } = await store.getEnvelopes(workspaceId);
   if (!full) return false;
+  // The search worker loads the saved index meanwhile.
+  searcher.prepare(searchTarget());
   const base = await openEnvelope(full, unlocked.key, expected);
   const { chain } = deltaChain(full.revision, deltas);
   const opened = [];
@@ -600,30 +616,14 @@ async function catchUp() {
 }
 
 /**
- * Show a directory (the copy with pending edits). Its search index follows: built afresh for
- * another workspace, else only the records that changed are put again (a save or a delta changes
- * a few of 5,000: rebuilding the index took a 200 ms task).
+ * Show a directory (the copy with pending edits). Its search index follows in the search worker:
+ * made afresh for another workspace (after the directory is drawn: the unlock does not wait for
+ * it), else only the records that changed are sent (a save or a delta changes a few of 5,000).
  */
 function setDirectory(directory) {
-  if (index && indexedWorkspace === state.workspaceId) {
-    index.sync(directory);
-  } else if (indexing?.workspaceId !== state.workspaceId) {
-    // The directory shows first; its index is built just after (for 5,000 contacts, a few
-    // hundred milliseconds on a phone that the unlock need not wait for). Search answers once
-    // it is there, with what was typed meanwhile.
-    const job = { workspaceId: state.workspaceId };
-    indexing = job;
-    index = null; // another workspace's, if any
-    setTimeout(() => {
-      if (indexing !== job || !unlocked || state.workspaceId !== job.workspaceId) return;
-      indexing = null;
-      index = createDirectoryIndex(state.directory);
-      indexedWorkspace = job.workspaceId;
-      update({ results: search(state.query) });
-    }, 0);
-  }
-  // Results from the new copy: the state still holds the old one until this update.
-  update({ directory, results: search(state.query, directory) });
+  update({ directory });
+  if (unlocked) searcher.follow(directory, searchTarget());
+  runSearch(state.query);
 }
 
 /** Read the server's field limits (OpenAPI), kept for offline forms. */
@@ -715,7 +715,7 @@ async function newKey(envelope) {
     return handleApiError(error);
   }
   if (envelope.kid !== fetched.kid) return notice("error_server", "error");
-  for (const workspace of state.workspaces) await store.wipeWorkspace(workspace.id);
+  for (const workspace of state.workspaces) await wipeWorkspace(workspace.id);
   const next = await rewrapKeyring(store, unlocked, { userId: state.user.id, fetched });
   if (!next) {
     // Unlocked by passkey: the PIN that wraps the new key must be chosen again.
@@ -730,14 +730,31 @@ async function newKey(envelope) {
   await fetchChanges();
 }
 
-/** Search the directory: `{contacts, playbooks}` found, best first; null for no query. */
-function search(query, directory = state.directory) {
-  if (!index || !query.trim()) return null;
-  const found = (records, results) => results.map(({ id }) => records.get(id)).filter(Boolean);
-  return {
-    contacts: found(directory.contacts, index.search(query)),
-    playbooks: found(directory.playbooks, index.searchPlaybooks(query)),
-  };
+/** Where the search worker reads and saves the workspace's index (search-client.js). */
+function searchTarget() {
+  const { kid, key } = unlocked;
+  return { userId: state.user.id, workspaceId: state.workspaceId, kid, key };
+}
+
+/**
+ * Search the directory and show what is found: `state.results` is `{contacts, playbooks,
+ * partial}` (records, best first; `partial` while only names are searched), null for no query.
+ * Each keystroke asks again; only the last one's answer is shown.
+ */
+async function runSearch(query) {
+  const asked = ++searchAsked;
+  if (!query.trim() || !state.directory) return update({ results: null });
+  const found = await searcher.search(query, state.directory);
+  const directory = state.directory;
+  if (asked !== searchAsked || !found || !directory) return;
+  const records = (held, ids) => ids.map((id) => held.get(id)).filter(Boolean);
+  update({
+    results: {
+      contacts: records(directory.contacts, found.contacts),
+      playbooks: records(directory.playbooks ?? new Map(), found.playbooks),
+      partial: found.partial,
+    },
+  });
 }
 
 // --- push notifications -------------------------------------------------------------------
@@ -1043,7 +1060,7 @@ const edits = createEditController({
   setDirectory,
   notice,
   editing,
-  getIndex: () => index,
+  searchContacts: (query) => searcher.search(query, state.directory, { contactsOnly: true }),
   getBaseDirectory: () => baseDirectory,
   refresh: () => refresh(),
   handleApiError,
@@ -1157,7 +1174,8 @@ const actions = {
   },
   cancelSignOut: () => update({ confirmSignOut: null }),
   search(query) {
-    update({ query, results: search(query) });
+    update({ query });
+    runSearch(query);
   },
   async toggleFavourite(id) {
     const set = new Set(state.favourites);

@@ -407,3 +407,50 @@ export async function openOutbox(sealed, key, { userId, workspaceId, kid }) {
   }
   return mutation;
 }
+
+// --- the saved search index ----------------------------------------------------------------
+
+/** Return the associated data of a workspace's saved search index. */
+export function searchIndexAad(userId, workspaceId) {
+  return `enlace-search-index:v1:${userId}:${workspaceId}`;
+}
+
+/**
+ * Seal a saved search index (search.js `toJSON`: the contacts' text, as confidential as they
+ * are) under the snapshot key, gzip of its JSON inside: `{kid, iv, aad, ciphertext}`, bytes, to
+ * store beside the envelopes (store.js `putSearchIndex`).
+ */
+export async function sealSearchIndex(saved, key, { kid, userId, workspaceId }) {
+  const data = await gzip(encoder.encode(JSON.stringify(saved)));
+  const iv = randomBytes(IV_BYTES);
+  const aad = searchIndexAad(userId, workspaceId);
+  const params = { name: "AES-GCM", iv, additionalData: encoder.encode(aad), tagLength: 128 };
+  const ciphertext = new Uint8Array(await subtle.encrypt(params, key, data));
+  return { kid, iv, aad, ciphertext };
+}
+
+/** Open a sealed search index of this user, workspace and key; throws EnvelopeError otherwise. */
+export async function openSearchIndex(sealed, key, { kid, userId, workspaceId }) {
+  if (sealed === null || typeof sealed !== "object") {
+    throw new EnvelopeError("format", "not a sealed search index");
+  }
+  if (kid !== undefined && sealed.kid !== kid) {
+    throw new EnvelopeError("kid", "sealed under another key");
+  }
+  // The expected AAD (not the stored one) is what the tag is checked against.
+  const aad = searchIndexAad(userId, workspaceId);
+  if (sealed.aad !== aad) throw new EnvelopeError("aad", "not this workspace's index");
+  const iv = toBytes(sealed.iv);
+  const ciphertext = toBytes(sealed.ciphertext);
+  if (iv.length !== IV_BYTES || ciphertext.length < TAG_BYTES) {
+    throw new EnvelopeError("format", "bad iv or ciphertext length");
+  }
+  const compressed = await decrypt(key, iv, ciphertext, aad);
+  let bytes;
+  try {
+    bytes = await gunzip(compressed);
+  } catch {
+    throw new EnvelopeError("format", "the plaintext is not gzip");
+  }
+  return parseJson(bytes);
+}

@@ -28,7 +28,7 @@ const PICK_RESULTS = 8;
 /**
  * Return `{actions, showDirectory, flush, scheduleFlush, openRoute, afterUnlock, beforeLock,
  * refreshCounts}`. `ctx`: `getState`, `update`, `setDirectory` (shows a directory and indexes
- * it), `notice`, `fail`, `editing` (editing.js), `getIndex`,
+ * it), `notice`, `fail`, `editing` (editing.js), `searchContacts`,
  * `getBaseDirectory`, `refresh` (fetch what changed), `handleApiError`, `navigate(hash)`,
  * `translateCode(code, params)`, `isUnlocked`, `timers` ({setTimeout, clearTimeout}),
  * `registerBackgroundSync`, `now`.
@@ -346,20 +346,20 @@ export function createEditController(ctx) {
 
   // --- inputs -----------------------------------------------------------------------------------
 
-  function search(query) {
-    const index = ctx.getIndex();
+  async function search(query) {
     const form = state().form;
     if (!form) return;
-    const own = form.entityId;
-    const results =
-      index && query.trim()
-        ? index
-            .search(query)
-            .map(({ id }) => state().directory.contacts.get(id))
-            .filter((contact) => contact && contact.id !== own)
-            .slice(0, PICK_RESULTS)
-        : [];
-    setForm({ ...form, backupQuery: query, backupResults: results });
+    setForm({ ...form, backupQuery: query });
+    const found = query.trim() ? await ctx.searchContacts(query) : null;
+    // Only the last keystroke's answer, for the form still open.
+    const current = state().form;
+    if (!current || current.backupQuery !== query) return;
+    const own = current.entityId;
+    const results = (found?.contacts ?? [])
+      .map((id) => state().directory.contacts.get(id))
+      .filter((contact) => contact && contact.id !== own)
+      .slice(0, PICK_RESULTS);
+    setForm({ ...current, backupResults: results });
   }
 
   const form = () => state().form;

@@ -1,7 +1,8 @@
 // Search of the unlocked directory: MiniSearch in memory, forgiving of case, accents and typos
 // (a swapped pair of letters is one typo), names first, phone numbers by any run of their digits,
 // and what a contact or a playbook is for by the words people use for it (the vocabulary's
-// names and SEARCH_WORDS). Never persisted (docs/ARCHITECTURE.md).
+// names and SEARCH_WORDS). Made in the search worker (search-host.js); kept at rest only sealed
+// (docs/ARCHITECTURE.md, 5.1).
 
 import MiniSearch from "../vendor/minisearch.js";
 import {
@@ -42,9 +43,11 @@ const PLAYBOOK = {
   typos: false,
   anyWord: false,
 };
-// Long texts are searched by a prefix from the third letter of the word being typed: two letters
-// are the start of a name, and the start of a word of most notes (at 50,000 contacts, tens of
-// thousands of records to score at each keystroke).
+// Long texts (notes, when to contact, a partner's procedure) are searched by whole words, never
+// by the start of the word being typed, and only from the third letter: "a" and "la" are in every
+// note, and at 50,000 contacts the prefixes of a word being typed ("re", "res", "reem") matched
+// most notes at each keystroke (search p95 70 → 44 ms of CPU, realistic notes, a busy machine).
+// The names, roles, tags and codes still find a word by its start as it is typed.
 const TEXT_PREFIX = 3;
 // A match through the codes a record is filed under (area, kind, emergency service; a
 // playbook's crisis kind), named by a word of the vocabulary (see `named`): as much as an area.
@@ -114,6 +117,8 @@ function vocabularyIndex() {
   return vocabulary;
 }
 
+const areaCodes = new Map(); // area as typed → its code or null: a directory has a few areas
+
 /**
  * Return the code of the vocabulary an area names, or null: its code, or words naming it
  * (`Finanzas`, `Customer service`, `Médico`), read as readiness reads them on the server
@@ -121,9 +126,12 @@ function vocabularyIndex() {
  */
 function areaCode(area) {
   if (!area) return null;
+  if (areaCodes.has(area)) return areaCodes.get(area);
   const words = fold(area).replace(/[-_]/g, " ").split(/\s+/).filter(Boolean).join(" ");
   const code = Object.hasOwn(AREA_WORDS, words) ? AREA_WORDS[words] : words.replaceAll(" ", "_");
-  return vocabularyIndex().has(code) ? code : null;
+  const found = vocabularyIndex().has(code) ? code : null;
+  areaCodes.set(area, found);
+  return found;
 }
 
 function isService(tag) {
@@ -224,19 +232,9 @@ function topicScore(filed, total) {
 
 // --- the indexes ---------------------------------------------------------------------------
 
-/**
- * A search index of records: a MiniSearch index of their text `boost` fields (read by
- * `extract(record, field)`), and the records filed under each code (`topics(record)`).
- *
- * The codes are kept beside MiniSearch, not as one more field of it: a code is shared by
- * thousands of records at 50,000 (a sixth of them are in finance), and MiniSearch scores every
- * posting of a term one by one, which made "reembolsos" (a word of finance) cost 60 ms. Every
- * record of a code scores the same, so a code's match is one number added to each of its records.
- *
- * Returns `{search(words, limit), add(record), remove(id), size}`.
- */
-function createIndex({ boost, texts, typos: forgiving, anyWord }, { extract, topics }, records) {
-  const index = new MiniSearch({
+/** MiniSearch's options for records whose text fields are `boost`'s, read by `extract`. */
+function miniSearchOptions(boost, extract) {
+  return {
     fields: Object.keys(boost),
     idField: "id",
     // Each field's text is folded whole, then split; an empty one is left out (MiniSearch skips
@@ -249,7 +247,27 @@ function createIndex({ boost, texts, typos: forgiving, anyWord }, { extract, top
     tokenize,
     processTerm: (term) => term || null,
     searchOptions: { boost, maxFuzzy: MAX_FUZZY },
-  });
+  };
+}
+
+/**
+ * A search index of records: a MiniSearch index of their text `boost` fields (read by
+ * `extract(record, field)`), and the records filed under each code (`topics(record)`).
+ *
+ * The codes are kept beside MiniSearch, not as one more field of it: a code is shared by
+ * thousands of records at 50,000 (a sixth of them are in finance), and MiniSearch scores every
+ * posting of a term one by one, which made "reembolsos" (a word of finance) cost 60 ms. Every
+ * record of a code scores the same, so a code's match is one number added to each of its records.
+ *
+ * `saved`: `{index, ids, current}`, a MiniSearch index loaded from a saved one, the ids it holds,
+ * and those of the records whose text it holds as they are now: those are filed under their
+ * codes without indexing their text again; every other record is indexed, and what the saved
+ * index holds of records gone is discarded.
+ *
+ * Returns `{search(words, limit), add(record), remove(id), size, toJSON()}`.
+ */
+function createIndex({ boost, texts, typos: forgiving, anyWord }, { extract, topics }, records, saved) {
+  const index = saved ? saved.index : new MiniSearch(miniSearchOptions(boost, extract));
   vocabularyIndex();
   const filed = new Map(); // code → Set of ids
   const codesOf = new Map(); // id → codes
@@ -258,6 +276,10 @@ function createIndex({ boost, texts, typos: forgiving, anyWord }, { extract, top
   function add(record) {
     recent.clear();
     index.add(record);
+    file(record);
+  }
+
+  function file(record) {
     const codes = topics(record);
     codesOf.set(record.id, codes);
     for (const code of codes) {
@@ -276,14 +298,16 @@ function createIndex({ boost, texts, typos: forgiving, anyWord }, { extract, top
 
   const names = Object.keys(boost).filter((field) => !texts.includes(field));
 
-  /** The MiniSearch query of one word: its spellings, prefix in long texts from TEXT_PREFIX. */
+  /**
+   * The MiniSearch query of one word: its spellings in the names (the short fields), by their
+   * start too if it is the word being typed; in the long texts, the word whole (typos forgiven),
+   * from TEXT_PREFIX letters.
+   */
   function wordQuery(word, last) {
-    if (!last || word.length >= TEXT_PREFIX) return spellings(word, last, { forgiving });
-    const queries = [
-      { ...spellings(word, last, { forgiving }), fields: names },
-      { ...spellings(word, false, { forgiving }), fields: texts },
-    ];
-    return { combineWith: "OR", queries };
+    const named = { ...spellings(word, last, { forgiving }), fields: names };
+    if (word.length < TEXT_PREFIX) return named;
+    const written = { ...spellings(word, false, { forgiving }), fields: texts };
+    return { combineWith: "OR", queries: [named, written] };
   }
 
   /**
@@ -318,12 +342,28 @@ function createIndex({ boost, texts, typos: forgiving, anyWord }, { extract, top
     return best(found, limit);
   }
 
-  for (const record of records) add(record);
+  if (saved) {
+    const ids = new Set();
+    for (const record of records) {
+      ids.add(record.id);
+      if (saved.current.has(record.id)) file(record);
+      else {
+        if (index.has(record.id)) index.discard(record.id);
+        add(record);
+      }
+    }
+    const gone = [];
+    for (const id of saved.ids) if (!ids.has(id) && index.has(id)) gone.push(id);
+    if (gone.length) index.discardAll(gone);
+  } else {
+    for (const record of records) add(record);
+  }
 
   return {
     search,
     add,
     remove,
+    toJSON: () => index.toJSON(),
     get size() {
       return index.documentCount;
     },
@@ -469,14 +509,95 @@ function parseQuery(query) {
 }
 
 /**
- * Create the search index of a directory's contacts.
- *
- * Returns `{search(query, {limit}), put(contact), remove(id), size}`; `search` gives
- * `[{id, score}]`, best first. Deleted contacts are never indexed.
+ * What search reads of a contact (`contactText`, `contactTopics`, `digitsOf`): the page sends
+ * only this to the search worker, and a saved index is checked against it (`fingerprint`).
  */
-export function createContactIndex(contacts = []) {
+export function searchable(contact) {
+  return {
+    id: contact.id,
+    deleted: contact.deleted || undefined,
+    name: contact.name,
+    role_title: contact.role_title,
+    organization: contact.organization,
+    area: contact.area,
+    kind: contact.kind,
+    tags: contact.tags,
+    city: contact.city,
+    when_to_contact: contact.when_to_contact,
+    partner: contact.partner?.procedure ? { procedure: contact.partner.procedure } : undefined,
+    notes: contact.notes,
+    phones: Array.isArray(contact.phones) ? contact.phones.map((p) => ({ number: p?.number })) : [],
+  };
+}
+
+/** What search reads of a playbook (`playbookText`, `playbookTopics`). */
+export function searchablePlaybook(playbook) {
+  const { id, deleted, name, crisis_kind, guidance, steps } = playbook;
+  return { id, deleted: deleted || undefined, name, crisis_kind, guidance, steps };
+}
+
+/**
+ * A 32-bit FNV-1a hash of the texts search reads of a contact (`searchable`): a saved index
+ * holds a contact's text as it is now when the hashes are equal (a change that collides, one in
+ * four billion, is indexed at the contact's next change).
+ */
+export function fingerprint(contact) {
+  const { partner, phones, tags } = searchable(contact);
+  const texts = [contact.name, contact.role_title, contact.organization, contact.area, contact.kind,
+    contact.city, contact.when_to_contact, partner?.procedure, contact.notes];
+  if (Array.isArray(tags)) texts.push(...tags.map(String));
+  for (const phone of phones) texts.push(phone.number);
+  let hash = 0x811c9dc5;
+  for (const text of texts) {
+    const value = text == null ? "" : String(text);
+    for (let i = 0; i < value.length; i++) {
+      hash ^= value.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193);
+    }
+    // A separator, so that "ab" + "c" and "a" + "bc" differ.
+    hash ^= 0x1f;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+// A saved index is read only by the code that wrote it: bump when what is indexed or how it is
+// split and folded changes (CONTACT, contactText, tokenize, fold), or MiniSearch's format.
+const SAVED_FORMAT = 1;
+
+/**
+ * Load a contact index saved by `toJSON` (its JSON parsed): the costly part of making the index
+ * from it, which needs no contacts (the search worker does it while the page opens the copy).
+ * Returns what `createContactIndex` takes as `saved`, or null for another format.
+ */
+export function loadContactIndex(saved) {
+  if (saved?.format !== SAVED_FORMAT) return null;
+  const index = MiniSearch.loadJS(saved.index, miniSearchOptions(CONTACT.boost, contactText));
+  return { index, fingerprints: saved.fingerprints };
+}
+
+/**
+ * Create the search index of a directory's contacts, from `saved` (`loadContactIndex`: an index
+ * saved for this copy or an older one) when given: only the contacts changed since are indexed
+ * again.
+ *
+ * Returns `{search(query, {limit}), put(contact), remove(id), size, reindexed, toJSON()}`;
+ * `search` gives `[{id, score}]`, best first; `reindexed`: how many contacts were indexed (not
+ * loaded) since the index was made or loaded. Deleted contacts are never indexed.
+ */
+export function createContactIndex(contacts = [], { saved = null } = {}) {
   const live = contacts.filter((contact) => contact && !contact.deleted);
-  const index = createIndex(CONTACT, { extract: contactText, topics: contactTopics }, live);
+  const records = new Map(live.map((contact) => [contact.id, contact]));
+  let loaded = null;
+  if (saved) {
+    const current = new Set();
+    for (const contact of live) {
+      if (saved.fingerprints[contact.id] === fingerprint(contact)) current.add(contact.id);
+    }
+    loaded = { index: saved.index, ids: Object.keys(saved.fingerprints), current };
+  }
+  const index = createIndex(CONTACT, { extract: contactText, topics: contactTopics }, live, loaded);
+  let reindexed = loaded ? live.length - loaded.current.size : live.length;
   // Phone numbers are matched by any run of their digits with a scan: a few milliseconds at
   // 50,000 contacts, where indexing every suffix doubled the time to build the index.
   const phones = new Map();
@@ -511,6 +632,7 @@ export function createContactIndex(contacts = []) {
   function remove(id) {
     index.remove(id);
     phones.delete(id);
+    records.delete(id);
   }
 
   function put(contact) {
@@ -518,16 +640,58 @@ export function createContactIndex(contacts = []) {
     if (contact.deleted) return;
     index.add(contact);
     phones.set(contact.id, digitsOf(contact));
+    records.set(contact.id, contact);
+    reindexed++;
+  }
+
+  /** The index as plain data (JSON), with what it holds of each contact (`fingerprint`). */
+  function toJSON() {
+    const fingerprints = {};
+    for (const [id, contact] of records) fingerprints[id] = fingerprint(contact);
+    reindexed = 0;
+    return { format: SAVED_FORMAT, index: index.toJSON(), fingerprints };
   }
 
   return {
     search,
     put,
     remove,
+    toJSON,
+    get reindexed() {
+      return reindexed;
+    },
     get size() {
       return index.size;
     },
   };
+}
+
+const foldedNames = new WeakMap(); // contact → its name folded, for `searchNames`
+
+/**
+ * Find contacts by name, or a phone number by its digits, with a scan: what search answers
+ * while the index is being made (after an unlock, in the search worker). `[{id, score}]`,
+ * best first: a name that begins with the first word typed, then one holding every word.
+ */
+export function searchNames(contacts, query, { limit = 50 } = {}) {
+  const parsed = parseQuery(query);
+  if (!parsed) return [];
+  const kept = [];
+  for (const contact of contacts) {
+    if (!contact || contact.deleted) continue;
+    let score = 0;
+    if (parsed.digits) {
+      if (digitsOf(contact).some((number) => number.includes(parsed.digits))) score = 1;
+    } else {
+      let name = foldedNames.get(contact);
+      if (name === undefined) foldedNames.set(contact, (name = fold(contact.name ?? "")));
+      if (parsed.words.every((word) => name.includes(word))) {
+        score = name.startsWith(parsed.words[0]) || name.includes(` ${parsed.words[0]}`) ? 2 : 1;
+      }
+    }
+    if (score) keep(kept, limit, contact.id, score);
+  }
+  return kept;
 }
 
 /**

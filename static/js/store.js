@@ -11,6 +11,8 @@ const DB_VERSION = 2;
 const KEYS_RECORD = "snapshot";
 const USER_SCOPE = ""; // meta of the user, not of one workspace
 const DB_PREFIX = "enlace-";
+// The meta record of a workspace that holds its sealed search index.
+const SEARCH_INDEX = "search_index";
 
 /** Return the name of a user's database. */
 export function databaseName(userId) {
@@ -236,6 +238,19 @@ export async function openStore(userId) {
   }
 
   /**
+   * Keep a workspace's search index, sealed (crypto.js `sealSearchIndex`: it holds the
+   * contacts' text), replacing the last one; a wipe of the workspace removes it with its meta.
+   */
+  async function putSearchIndex(workspaceId, sealed) {
+    await db.put("meta", sealedRecord(sealed), [workspaceId, SEARCH_INDEX]);
+  }
+
+  /** Return a workspace's sealed search index, if any. */
+  async function getSearchIndex(workspaceId) {
+    return db.get("meta", [workspaceId, SEARCH_INDEX]);
+  }
+
+  /**
    * Keep the workspace's public contacts (emergency services) in clear, for quick dial, with the
    * ETag of the answer they came in (sent back: 304 while they are current).
    */
@@ -307,6 +322,8 @@ export async function openStore(userId) {
     getPublic,
     getMeta,
     setMeta,
+    putSearchIndex,
+    getSearchIndex,
     recordFailedUnlock,
     resetFailedUnlocks,
     wipeWorkspace,

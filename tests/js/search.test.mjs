@@ -14,8 +14,12 @@ import {
   createContactIndex,
   createDirectoryIndex,
   createPlaybookIndex,
+  fingerprint,
   fold,
+  loadContactIndex,
   phoneDigits,
+  searchable,
+  searchNames,
   transpositions,
 } from "../../static/js/search.js";
 
@@ -510,4 +514,80 @@ test("the directory's index searches contacts and playbooks and follows the dire
   assert.deepEqual(ids(index.searchPlaybooks("reembolsos")), []);
   assert.deepEqual(ids(index.searchPlaybooks("cobros")), [payments.id], "a changed playbook");
   assert.equal(index.size, 1);
+});
+
+// --- issue 20: search at 50,000 contacts ------------------------------------------------------
+
+test("long texts match whole words (a typo forgiven), never the start of the word being typed", () => {
+  const noted = person("Pedro Gil", { id: "noted", notes: "Le avisan de los reembolsos por correo." });
+  const named = person("Reembolsos Express", { id: "named" });
+  const local = createContactIndex([noted, named]);
+  assert.deepEqual(ids(local.search("reemb")), ["named"], "a name is found by its start");
+  assert.deepEqual(ids(local.search("reembolsos")), ["named", "noted"]);
+  assert.deepEqual(ids(local.search("reembolso")), ["named", "noted"], "one letter short: a typo");
+  assert.deepEqual(ids(local.search("correo")), ["noted"]);
+  // One or two letters are the start of a name, never a word of every note ("a", "la").
+  assert.deepEqual(ids(createContactIndex([noted]).search("lo")), []);
+  assert.deepEqual(ids(createContactIndex([noted]).search("de")), []);
+});
+
+test("a saved index, loaded, answers as the one it was saved from", () => {
+  const saved = loadContactIndex(JSON.parse(JSON.stringify(people.toJSON())));
+  const loaded = createContactIndex(PEOPLE, { saved });
+  assert.equal(loaded.reindexed, 0, "nothing indexed again");
+  assert.equal(loaded.size, people.size);
+  for (const query of ["reembolsos", "abogado", "rodirgo", "foto del pedido", "bomberos", "5512"]) {
+    assert.deepEqual(loaded.search(query), people.search(query), query);
+  }
+});
+
+test("a saved index of an older copy indexes again only the contacts changed, added or gone", () => {
+  const before = [laura, lawyer, rodrigo, mentions];
+  const saved = loadContactIndex(JSON.parse(JSON.stringify(createContactIndex(before).toJSON())));
+  const renamed = { ...rodrigo, name: "Rodrigo Fuentes" };
+  const added = person("Nora Vidal", { notes: "Pasarela de pagos" });
+  const now = [laura, lawyer, renamed, added]; // mentions is gone
+  const loaded = createContactIndex(now, { saved });
+  assert.equal(loaded.reindexed, 2, "the renamed and the added");
+  assert.equal(loaded.size, 4);
+  assert.deepEqual(ids(loaded.search("fuentes")), [rodrigo.id]);
+  assert.deepEqual(ids(loaded.search("salas")), [], "the old name is gone");
+  assert.deepEqual(ids(loaded.search("correo")), [], "the contact gone is gone");
+  assert.deepEqual(ids(loaded.search("pasarela")), [laura.id, added.id], "when to contact, then notes");
+  assert.deepEqual(ids(loaded.search("abogado")), [lawyer.id]);
+  // The same answers as an index built from the contacts as they are now.
+  const built = createContactIndex(now);
+  for (const query of ["rodrigo", "pasarela", "reembolsos", "nora"]) {
+    assert.deepEqual(ids(loaded.search(query)), ids(built.search(query)), query);
+  }
+});
+
+test("a saved index of another format is not used", () => {
+  assert.equal(loadContactIndex({ ...people.toJSON(), format: -1 }), null);
+  assert.equal(loadContactIndex(null), null);
+});
+
+test("a fingerprint changes with what search reads, not with the rest of a contact", () => {
+  const base = person("Ana Paz", { id: "fp", notes: "Turno de noche" });
+  assert.equal(fingerprint(base), fingerprint({ ...base, visibility: "team", version: 7 }));
+  assert.equal(fingerprint(base), fingerprint(searchable(base)));
+  for (const change of [{ name: "Ana Paz Ruiz" }, { notes: "Turno de día" }, { tags: ["vip"] },
+    { phones: [{ number: "+525512345678" }] }, { partner: { procedure: "Llamar" } }]) {
+    assert.notEqual(fingerprint(base), fingerprint({ ...base, ...change }), JSON.stringify(change));
+  }
+});
+
+test("searchNames: every word in the name, a name that begins with the first word first", () => {
+  const contacts = [
+    person("Omar Ruiz", { id: "omar" }),
+    person("Mario Paz", { id: "mario" }),
+    person("María López", { id: "maria" }),
+    person("Deleted Mar", { id: "gone", deleted: true }),
+    person("Ana Vidal", { id: "ana", phones: [{ number: "+525512345678" }], notes: "maria" }),
+  ];
+  assert.deepEqual(ids(searchNames(contacts, "mar")), ["mario", "maria", "omar"]);
+  assert.deepEqual(ids(searchNames(contacts, "MARIA lopez")), ["maria"]);
+  assert.deepEqual(ids(searchNames(contacts, "5512")), ["ana"], "a number by its digits");
+  assert.deepEqual(ids(searchNames(contacts, "  ")), []);
+  assert.equal(searchNames(contacts, "a", { limit: 2 }).length, 2);
 });

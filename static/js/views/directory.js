@@ -146,16 +146,21 @@ export function PlaybookRow({ playbook, state, t }) {
   </li>`;
 }
 
-/** Search results: the playbooks found (a crisis's playbook first), then the contacts. */
+/**
+ * Search results: the playbooks found (a crisis's playbook first), then the contacts. While the
+ * search index is being made (`partial`), names only, said as such rather than "nothing matches".
+ */
 function Results({ results, props }) {
   const { t } = props;
-  const { contacts, playbooks } = results;
+  const { contacts, playbooks, partial } = results;
   const growing = useGrowingLimit(contacts.length);
   const count = contacts.length + playbooks.length;
   // Headed only when both kinds are found; contacts alone look as they always have.
   const headed = playbooks.length > 0;
-  return html`<div data-testid="results">
-    <p class="muted small" role="status">${t(count === 1 ? "results_one" : "results", { count })}</p>
+  return html`<div data-testid="results" data-partial=${partial ? "true" : "false"}>
+    <p class="muted small" role="status">
+      ${t(count === 1 ? "results_one" : "results", { count })}${partial && ` · ${t("results_names_only")}`}
+    </p>
     ${headed &&
     html`<section class="group" data-testid="playbook-results">
       <h2>${t("results_playbooks")}</h2>
@@ -169,7 +174,7 @@ function Results({ results, props }) {
       <${List} contacts=${contacts.slice(0, growing.limit)} props=${props} />
       <${More} growing=${growing} left=${contacts.length - growing.limit} t=${t} />
     </section>`}
-    ${count === 0 && html`<p class="empty">${t("no_results")}</p>`}
+    ${count === 0 && !partial && html`<p class="empty">${t("no_results")}</p>`}
   </div>`;
 }
 
