@@ -262,7 +262,7 @@ def apply(
             )
             for row in chosen
         ]
-        results = sync.apply_locked(session, membership, workspace, mutations)
+        results = sync.apply_locked(session, membership, workspace, mutations, atomic=True)
         refused = [result for result in results if result["status"] != "applied"]
         if refused:
             raise Conflict(_("The directory changed meanwhile: upload the file again."))

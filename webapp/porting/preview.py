@@ -97,12 +97,11 @@ def evaluate(stored: list[dict[str, Any]], known: Known, country: str | None) ->
     rows: list[Row] = []
     for item in stored:
         given = item["fields"]
-        validated, errors = validate("contact", _current_numbers(given), country)
+        values, errors = _checked(item, country)
         errors = {**item.get("errors", {}), **errors}
-        if validated is None or errors:
+        if values is None or errors:
             rows.append(Row(item["row"], ERROR, given, errors))
             continue
-        values = validated.json
         numbers = [phone["number"] for phone in values["phones"]]
         emails = [email["address"].casefold() for email in values["emails"]]
         row = Row(item["row"], NEW, _shown(values, given), {}, values=values)
@@ -137,6 +136,23 @@ def evaluate(stored: list[dict[str, Any]], known: Known, country: str | None) ->
             seen_emails.setdefault(email, row.row)
         rows.append(row)
     return rows
+
+
+def _checked(
+    item: dict[str, Any], country: str | None
+) -> tuple[dict[str, Any] | None, dict[str, str]]:
+    """Return a stored row's validated values or errors, validating it once per country.
+
+    The result is kept in the row (`checked`), so that the preview's rows saved after the
+    upload are not validated again at each fix and at apply (sync validates what it writes).
+    """
+    checked = item.get("checked")
+    if not checked or checked.get("country") != country:
+        validated, errors = validate("contact", _current_numbers(item["fields"]), country)
+        values = validated.json if validated is not None else None
+        checked = {"country": country, "values": values, "errors": errors}
+        item["checked"] = checked
+    return checked["values"], checked["errors"]
 
 
 def counts(rows: list[Row]) -> dict[str, int]:
