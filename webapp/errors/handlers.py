@@ -16,11 +16,8 @@ from werkzeug.wrappers import Response
 from webapp.db import discard_session
 from webapp.errors import OUTAGE_RETRY_SECONDS, ServiceError, error_response, is_outage, messages
 from webapp.extensions import limiter
-<<<<<<< HEAD
-from webapp.security import too_large_message
-=======
 from webapp.i18n import language_without_database
->>>>>>> main
+from webapp.security import too_large_message
 
 log = logging.getLogger(__name__)
 

@@ -70,11 +70,9 @@ def _document(cookie: str) -> dict[str, Any]:
             },
             {"name": "meta", "description": "This document."},
         ],
-<<<<<<< HEAD
-        "paths": {**paths.paths(), **workspace_paths.paths(), **import_paths.paths()},
-=======
-        "paths": responses.with_unavailable({**paths.paths(), **workspace_paths.paths()}),
->>>>>>> main
+        "paths": responses.with_unavailable(
+            {**paths.paths(), **workspace_paths.paths(), **import_paths.paths()}
+        ),
         "components": {
             "schemas": components.schemas(),
             "responses": responses.responses(),
