@@ -29,7 +29,10 @@ def by_row(records) -> dict:
 def test_android_21_export_keeps_accents_split_by_soft_line_breaks_and_custom_labels():
     raw = (FIXTURES / "android_21.vcf").read_bytes()
     # As Android writes it: quoted-printable names folded with "=" and no leading space.
-    assert b"N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:N=C3=BA=C3=B1ez Ib=C3=A1=C3=B1ez;=\r\nJos" in raw
+    assert (
+        b"N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:N=C3=BA=C3=B1ez Ib=C3=A1=C3=B1ez;=\r\nJos"
+        in raw
+    )
     assert b"PHOTO;ENCODING=BASE64;JPEG:" in raw
     records = by_row(read("android_21.vcf"))
     jose = records[1].fields
