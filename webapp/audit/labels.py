@@ -37,6 +37,8 @@ LABELS = {
     "poster.viewed": _l("Office poster opened"),
     "poster.contacts_chosen": _l("Contacts on the office poster chosen"),
     "push.alert_sent": _l("Crisis alert sent"),
+    "import.previewed": _l("Contacts file read for import"),
+    "import.applied": _l("Contacts imported"),
 }
 
 # The kinds of synced records, for the details of a `sync.mutation` event.

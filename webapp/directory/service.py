@@ -113,7 +113,8 @@ def validate(
     json_doc = model.model_dump(mode="json", by_alias=True)
     # Checked on the validated record, whose depth the schema bounds: the input may be nested
     # a thousand levels deep, and walking it would exhaust Python's stack.
-    nul = _nul_paths(json_doc)
+    # A NUL is rare: look for its JSON escape once before walking the record for its paths.
+    nul = _nul_paths(json_doc) if b"\\u0000" in orjson.dumps(json_doc) else []
     if nul:
         return None, dict.fromkeys(nul, _("Remove the NUL character from this text."))
     py_doc = model.model_dump(mode="python", by_alias=True)

@@ -17,6 +17,7 @@ from webapp.db import discard_session
 from webapp.errors import OUTAGE_RETRY_SECONDS, ServiceError, error_response, is_outage, messages
 from webapp.extensions import limiter
 from webapp.i18n import language_without_database
+from webapp.security import too_large_message
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def _service_error(error: ServiceError) -> Response:
         errors = {error.field: error.message} if error.field else None
-        return error_response(error.status, error.message, errors=errors)
+        return error_response(error.status, error.message, code=error.code, errors=errors)
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> Response:
@@ -50,6 +51,8 @@ def init_app(app: Flask) -> None:
             return outage_response(original)
         code = error.code or 500
         description = None if code in messages() else error.description
+        if code == 413:
+            description = too_large_message()
         return error_response(code, description)
 
     @app.errorhandler(Exception)

@@ -141,11 +141,31 @@ def _apply_all(
     twice in one request answers the same result when both mutations are the same (a replay),
     and is rejected on the second when they differ: the first's result would answer for it.
     """
-    mutations = [item for item in items if isinstance(item, Mutation)]
-    user = membership.user
     workspace = begin_write(session, membership.workspace_id)
     before = workspace.revision
+    return apply_locked(session, membership, workspace, items), workspace, before
+
+
+def apply_locked(
+    session: Session,
+    membership: Membership,
+    workspace: Workspace,
+    items: Sequence[Mutation | Refused],
+    *,
+    atomic: bool = False,
+) -> list[dict[str, Any]]:
+    """Apply mutations as `_apply_all` does, in a transaction that already holds the writer lock
+    (`begin_write`), without committing: for a caller that reads under the lock first and then
+    commits its own rows with the changes (an import: all its rows or none).
+
+    `atomic`: the caller rolls the whole transaction back unless every result is `applied`, so
+    no mutation needs a savepoint of its own, and the records named are read in one query. A
+    savepoint, a flush and a lookup per mutation were most of a 5,000-contact import.
+    """
+    mutations = [item for item in items if isinstance(item, Mutation)]
+    user = membership.user
     ctx = Context(session=session, workspace=workspace, user=user, revision=workspace.revision)
+    found = _records(session, mutations) if atomic else None
     seen = {
         row.id: row
         for row in session.scalars(
@@ -175,6 +195,8 @@ def _apply_all(
             continue
         if membership.role == Role.VIEWER.value:
             result = _result(mutation, "rejected", errors=FORBIDDEN)
+        elif found is not None:
+            result = _apply(ctx, mutation, found)
         else:
             with session.begin_nested():
                 result = _apply(ctx, mutation)
@@ -196,7 +218,7 @@ def _apply_all(
     for row in ctx.audit_rows:
         audit.record(session, "sync.mutation", actor_id=user.id, workspace_id=workspace.id, **row)
     session.flush()
-    return results, workspace, before
+    return results
 
 
 def _id_used_twice() -> str:
@@ -241,9 +263,31 @@ def _touch(ctx: Context, entity: Synced) -> None:
     entity.updated_by = ctx.user.id if ctx.user is not None else None
 
 
-def _apply(ctx: Context, mutation: Mutation) -> dict[str, Any]:
+def _records(session: Session, mutations: Sequence[Mutation]) -> dict[uuid.UUID, Synced]:
+    """Return the records the mutations name that exist, by id, read in one query per type."""
+    found: dict[uuid.UUID, Synced] = {}
+    by_type: dict[str, set[uuid.UUID]] = {}
+    for mutation in mutations:
+        by_type.setdefault(mutation.type, set()).add(mutation.entity_id)
+    for entity_type, ids in by_type.items():
+        model = ENTITY_TYPES[entity_type]
+        found.update(
+            (entity.id, entity)
+            for entity in session.scalars(select(model).where(model.id.in_(ids)))  # type: ignore[attr-defined]
+        )
+    return found
+
+
+def _apply(
+    ctx: Context, mutation: Mutation, found: dict[uuid.UUID, Synced] | None = None
+) -> dict[str, Any]:
     model = ENTITY_TYPES[mutation.type]
-    entity = ctx.session.get(model, mutation.entity_id)
+    if found is None:
+        entity = ctx.session.get(model, mutation.entity_id)
+    else:
+        entity = found.get(mutation.entity_id)
+        if entity is not None and not isinstance(entity, model):
+            entity = None
     if entity is not None and entity.workspace_id != ctx.workspace.id:
         return _result(mutation, "rejected", errors={"entity_id": _no_record()})
     if mutation.op == "delete":

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 
-from webapp.api.openapi import components, paths, responses, workspace_paths
+from webapp.api.openapi import components, import_paths, paths, responses, workspace_paths
 
 
 def openapi_document() -> dict[str, Any]:
@@ -64,9 +64,15 @@ def _document(cookie: str) -> dict[str, Any]:
             {"name": "poster", "description": "The office poster's contacts, chosen by an owner."},
             {"name": "account", "description": "The user's account, devices and activity."},
             {"name": "audit", "description": "What happened in a workspace, for its owners."},
+            {
+                "name": "import",
+                "description": "Contacts from a vCard or CSV file: preview, fix, apply.",
+            },
             {"name": "meta", "description": "This document."},
         ],
-        "paths": responses.with_unavailable({**paths.paths(), **workspace_paths.paths()}),
+        "paths": responses.with_unavailable(
+            {**paths.paths(), **workspace_paths.paths(), **import_paths.paths()}
+        ),
         "components": {
             "schemas": components.schemas(),
             "responses": responses.responses(),

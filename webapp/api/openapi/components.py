@@ -21,6 +21,13 @@ from webapp.db import MAX_INT8
 from webapp.directory.models import ENTITY_TYPES
 from webapp.directory.schemas import SCHEMAS
 from webapp.errors import ErrorBody
+from webapp.porting.import_schemas import (
+    ApplyRequest,
+    ImportPreview,
+    ImportResult,
+    ImportUpload,
+    RowFix,
+)
 from webapp.poster.schemas import PosterChoice, PosterChoiceRequest
 from webapp.push.schemas import (
     AlertCreated,
@@ -70,6 +77,8 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     Devices,
     AccountActivity,
     WorkspaceAudit,
+    ImportPreview,
+    ImportResult,
 )
 
 # Request bodies besides the sync protocol's.
@@ -84,6 +93,9 @@ REQUESTS: tuple[type[BaseModel], ...] = (
     PosterChoiceRequest,
     AccountUpdate,
     PasswordChange,
+    ApplyRequest,
+    RowFix,
+    ImportUpload,
 )
 
 
