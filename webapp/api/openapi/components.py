@@ -21,6 +21,7 @@ from webapp.db import MAX_INT8
 from webapp.directory.models import ENTITY_TYPES
 from webapp.directory.schemas import SCHEMAS
 from webapp.errors import ErrorBody
+from webapp.porting.export_schemas import WorkspaceExport
 from webapp.poster.schemas import PosterChoice, PosterChoiceRequest
 from webapp.push.schemas import (
     AlertCreated,
@@ -70,6 +71,7 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     Devices,
     AccountActivity,
     WorkspaceAudit,
+    WorkspaceExport,
 )
 
 # Request bodies besides the sync protocol's.
