@@ -3,6 +3,7 @@
 from webapp.audit.models import AuditEvent
 from webapp.auth.models import User
 from webapp.directory.models import Contact, Incident, IncidentEntry, Playbook
+from webapp.porting.models import ImportPreview
 from webapp.push.models import OutboxMessage, PushDelivery, PushSubscription
 from webapp.sync.models import ProcessedMutation
 from webapp.workspaces.models import Invitation, Membership, Workspace
@@ -12,6 +13,7 @@ __all__ = [
     "Contact",
     "Incident",
     "IncidentEntry",
+    "ImportPreview",
     "Invitation",
     "Membership",
     "OutboxMessage",

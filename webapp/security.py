@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
-from typing import IO
+from collections.abc import Callable
+from typing import IO, Any
 
-from flask import Flask, Request, Response, abort, request
+from flask import Flask, Request, Response, abort, current_app, request
 from flask_login import current_user
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.utils import cached_property
@@ -53,6 +54,12 @@ class LimitedRequest(Request):
     in half. Here such a body is read up to one byte past the limit, and refused if it gets there.
     """
 
+    @property
+    def max_content_length(self) -> int | None:  # type: ignore[override]
+        """The limit of this request's body: its view's own (`body_limit`), else the app's."""
+        limit = getattr(_view(self), "max_content_length", None)
+        return limit if limit is not None else current_app.config["MAX_CONTENT_LENGTH"]
+
     @cached_property
     def stream(self) -> IO[bytes]:
         limit = self.max_content_length
@@ -60,6 +67,34 @@ class LimitedRequest(Request):
         if self.shallow or limit is None or not chunked:
             return get_input_stream(self.environ, max_content_length=limit)
         return io.BytesIO(_read_at_most(self.environ["wsgi.input"], limit))
+
+
+def _view(req: Request) -> Any:
+    """Return the view function this request was routed to, or None."""
+    if req.url_rule is None or not req.endpoint:
+        return None
+    return current_app.view_functions.get(req.endpoint)
+
+
+def body_limit(size: int, message: Callable[[], str]) -> Callable[[Any], Any]:
+    """Let a view take bodies up to `size` bytes (uploads) instead of MAX_CONTENT_LENGTH.
+
+    `message` gives the 413's text in the user's language. Put it under the route decorator:
+    the limit must be known before anything reads the body (the CSRF check reads the form).
+    """
+
+    def decorate(view: Any) -> Any:
+        view.max_content_length = size
+        view.too_large_message = message
+        return view
+
+    return decorate
+
+
+def too_large_message() -> str | None:
+    """Return the 413 text of the view of this request, when it has its own (`body_limit`)."""
+    message = getattr(_view(request), "too_large_message", None)
+    return message() if message is not None else None
 
 
 def _read_at_most(raw: IO[bytes], limit: int) -> bytes:

@@ -38,6 +38,8 @@ LABELS = {
     "poster.contacts_chosen": _l("Contacts on the office poster chosen"),
     "push.alert_sent": _l("Crisis alert sent"),
     "porting.exported": _l("Directory exported to a file"),
+    "import.previewed": _l("Contacts file read for import"),
+    "import.applied": _l("Contacts imported"),
 }
 
 # The kinds of synced records, for the details of a `sync.mutation` event.

@@ -21,11 +21,15 @@ class ServiceError(Exception):
     """A request a service refuses; `message` is safe to show to the user."""
 
     status = 400
+    # The stable code of the answer (`ErrorCode`); None: the status's own (`ERROR_CODES`).
+    code: str | None = None
 
-    def __init__(self, message: str, field: str | None = None):
+    def __init__(self, message: str, field: str | None = None, code: str | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        if code is not None:
+            self.code = code
 
 
 class NotFound(ServiceError):
@@ -38,6 +42,14 @@ class Forbidden(ServiceError):
 
 class Conflict(ServiceError):
     status = 409
+
+
+class Gone(ServiceError):
+    status = 410
+
+
+class TooLarge(ServiceError):
+    status = 413
 
 
 # Every stable, untranslated code an API client may get; the message beside it is in the user's
@@ -54,6 +66,9 @@ ErrorCode = Literal[
     "method_not_allowed",
     "conflict",
     "too_large",
+    "import_has_errors",
+    "import_applied",
+    "import_expired",
     "rate_limited",
     "internal_error",
     "unavailable",

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 
 from webapp.errors import ServiceError, error_response, messages
 from webapp.extensions import limiter
+from webapp.security import too_large_message
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def _service_error(error: ServiceError) -> Response:
         errors = {error.field: error.message} if error.field else None
-        return error_response(error.status, error.message, errors=errors)
+        return error_response(error.status, error.message, code=error.code, errors=errors)
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError) -> Response:
@@ -44,6 +45,8 @@ def init_app(app: Flask) -> None:
     def _http(error: HTTPException) -> Response:
         code = error.code or 500
         description = None if code in messages() else error.description
+        if code == 413:
+            description = too_large_message()
         return error_response(code, description)
 
     @app.errorhandler(Exception)

@@ -1,176 +1,137 @@
-"""Enlace's own CSV template: its columns, their headers in both languages, and the cell rules
-that the CSV export writes and the CSV import reads back (the one definition both use).
-
-A row is one contact. Phones and emails take numbered columns (`phone_1`, `phone_1_label`, …):
-the template offers `TEMPLATE_PHONES` and `TEMPLATE_EMAILS` of them, and an export adds more
-when a contact has more (up to the schema's limits), so nothing the CSV can hold is dropped.
-Kinds, areas and visibility are written as their codes (they read the same in any language);
-`read_code` also takes their names in either language. Tags share one cell, `TAG_SEPARATOR`
-between them. Availability, partner details and backups travel only in the JSON export.
-
-Formula cells: a spreadsheet runs a cell that starts with `=`, `+`, `-`, `@`, a tab or a
-carriage return. `neutralise` prefixes such a cell with `'` (a number like `+34 600 000 000`
-too, which also keeps the spreadsheet from reading it as a number), and `restore` takes exactly
-that prefix off again, so the round trip gives back the same text.
-"""
+"""The CSV template's columns (import reads them, export writes them), the standard labels
+of phones and emails that contact programs write as codes, and the rule for formula cells:
+the CSV export neutralises a cell a spreadsheet would run (`neutralise`), the CSV import takes
+exactly that prefix off again (`restore`), so `+34 600 12 34 56` still reads as a phone."""
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from webapp.directory.schemas import MAX_EMAILS, MAX_PHONES
-from webapp.directory.vocabulary import AREAS, KINDS
-
-LANGUAGES = ("es", "en")
+from flask_babel import lazy_gettext as _l
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the template: its key, and its header in each language."""
+    """One column of the template: what it holds and its header in each language."""
 
     key: str
-    es: str
     en: str
+    es: str
+    example_en: str
+    example_es: str = ""
 
-    def header(self, lang: str) -> str:
-        """Return the header in the language (English for any other)."""
-        return self.es if lang == "es" else self.en
+    def example(self, lang: str) -> str:
+        """Return the example row's value in a language."""
+        return self.example_es if lang == "es" and self.example_es else self.example_en
 
 
-BEFORE_PHONES = (
-    Column("name", "Nombre", "Name"),
-    Column("organization", "Organización", "Organization"),
-    Column("role_title", "Cargo", "Role"),
-    Column("kind", "Tipo", "Kind"),
-    Column("area", "Área", "Area"),
+# The order of the template's columns. Keys: a contact field, or `phone<N>` / `phone<N>_label`
+# / `email<N>` for the Nth phone or email; `tags` is comma separated.
+TEMPLATE: tuple[Column, ...] = (
+    Column("name", "Name", "Nombre", "María Pérez"),
+    Column("organization", "Organization", "Organización", "Protección Civil"),
+    Column("role_title", "Role", "Cargo", "On-call coordinator", "Coordinadora de guardia"),
+    Column("phone1", "Phone 1", "Teléfono 1", "55 1234 5678"),
+    Column("phone1_label", "Phone 1 label", "Etiqueta del teléfono 1", "Mobile", "Móvil"),
+    Column("phone2", "Phone 2", "Teléfono 2", "+52 55 8765 4321"),
+    Column("phone2_label", "Phone 2 label", "Etiqueta del teléfono 2", "Office", "Oficina"),
+    Column("phone3", "Phone 3", "Teléfono 3", ""),
+    Column("phone3_label", "Phone 3 label", "Etiqueta del teléfono 3", ""),
+    Column("email1", "Email 1", "Correo 1", "maria.perez@example.org"),
+    Column("email2", "Email 2", "Correo 2", ""),
+    Column("address", "Address", "Dirección", "Av. Insurgentes Sur 100, Col. Roma"),
+    Column("city", "City", "Ciudad", "Ciudad de México"),
+    Column("country", "Country (2 letters)", "País (2 letras)", "MX"),
+    Column("notes", "Notes", "Notas", "Call the mobile first.", "Llamar primero al móvil."),
+    Column(
+        "tags",
+        "Tags (comma separated)",
+        "Etiquetas (separadas por comas)",
+        "on call, cdmx",
+        "guardia, cdmx",
+    ),
 )
-AFTER_EMAILS = (
-    Column("address", "Dirección", "Address"),
-    Column("city", "Ciudad", "City"),
-    Column("country", "País", "Country"),
-    Column("when_to_contact", "Cuándo llamar", "When to contact"),
-    Column("notes", "Notas", "Notes"),
-    Column("tags", "Etiquetas", "Tags"),
-    Column("visibility", "Visibilidad", "Visibility"),
-)
-TEMPLATE_PHONES = 3
-TEMPLATE_EMAILS = 2
-TAG_SEPARATOR = ", "
 
-# The example row of the downloadable template, by key.
-EXAMPLE = {
-    "es": {
-        "name": "Ana García",
-        "organization": "Seguros del Norte",
-        "role_title": "Gestora de siniestros",
-        "kind": "partner",
-        "area": "legal",
-        "phone_1": "+34 600 123 456",
-        "phone_1_label": "móvil",
-        "email_1": "ana@example.com",
-        "email_1_label": "trabajo",
-        "city": "Madrid",
-        "country": "ES",
-        "tags": "seguros, 24h",
-        "visibility": "team",
-    },
-    "en": {
-        "name": "Ana García",
-        "organization": "Northern Insurance",
-        "role_title": "Claims manager",
-        "kind": "partner",
-        "area": "legal",
-        "phone_1": "+1 202 555 0143",
-        "phone_1_label": "mobile",
-        "email_1": "ana@example.com",
-        "email_1_label": "work",
-        "city": "Washington",
-        "country": "US",
-        "tags": "insurance, 24h",
-        "visibility": "team",
-    },
+
+def header_key(text: str) -> str:
+    """Return a header as compared: lower case, without accents, punctuation or extra spaces."""
+    folded = unicodedata.normalize("NFKD", text.strip().lstrip("\ufeff")).casefold()
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", folded).split())
+
+
+def template_headers(lang: str) -> list[str]:
+    """Return the template's header row in a language (es or en)."""
+    return [column.es if lang == "es" else column.en for column in TEMPLATE]
+
+
+def template_csv(lang: str) -> bytes:
+    """Return the CSV template: UTF-8 with a BOM (so that Excel reads the accents), a header
+    row in the language and one example row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(template_headers(lang))
+    writer.writerow([column.example(lang) for column in TEMPLATE])
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+# Standard labels, by the codes programs write: vCard TYPE values, Apple's `_$!<Mobile>!$_`,
+# Google's and Outlook's English names. Shown in the reader's language.
+_LABELS: dict[str, Callable[[], str]] = {
+    "mobile": lambda: str(_l("Mobile")),
+    "work": lambda: str(_l("Work")),
+    "home": lambda: str(_l("Home")),
+    "main": lambda: str(_l("Main")),
+    "other": lambda: str(_l("Other")),
+    "fax": lambda: str(_l("Fax")),
+    "work fax": lambda: str(_l("Work fax")),
+    "home fax": lambda: str(_l("Home fax")),
+    "pager": lambda: str(_l("Pager")),
+    "assistant": lambda: str(_l("Assistant")),
+    "car": lambda: str(_l("Car")),
+}
+_ALIASES = {
+    "cell": "mobile",
+    "iphone": "mobile",
+    "business": "work",
+    "homefax": "home fax",
+    "workfax": "work fax",
+    "otherfax": "fax",
+    "company main": "main",
+    "primary": "main",
+    "pref": "",
+    "voice": "",
+    "internet": "",
+    "x internet": "",
+    "text": "",
 }
 
 
-def phone_columns(count: int = TEMPLATE_PHONES) -> tuple[Column, ...]:
-    """Return the columns of `count` phones: number, then label, for each."""
-    columns: list[Column] = []
-    for n in range(1, min(count, MAX_PHONES) + 1):
-        columns.append(Column(f"phone_{n}", f"Teléfono {n}", f"Phone {n}"))
-        columns.append(Column(f"phone_{n}_label", f"Etiqueta del teléfono {n}", f"Phone {n} label"))
-    return tuple(columns)
+def standard_label(code: str) -> str | None:
+    """Return a program's label code in the reader's language ("" to drop it), or None when it
+    is not a standard one (a label the user typed, kept as it is)."""
+    key = header_key(code.removeprefix("_$!<").removesuffix(">!$_"))
+    key = _ALIASES.get(key, key)
+    if key == "":
+        return ""
+    label = _LABELS.get(key)
+    return label() if label is not None else None
 
 
-def email_columns(count: int = TEMPLATE_EMAILS) -> tuple[Column, ...]:
-    """Return the columns of `count` emails: address, then label, for each."""
-    columns: list[Column] = []
-    for n in range(1, min(count, MAX_EMAILS) + 1):
-        columns.append(Column(f"email_{n}", f"Correo {n}", f"Email {n}"))
-        columns.append(Column(f"email_{n}_label", f"Etiqueta del correo {n}", f"Email {n} label"))
-    return tuple(columns)
+def label_of(code: str) -> str:
+    """Return the label to keep for a program's label: standard ones translated, others as is."""
+    text = code.strip().removeprefix("* ").strip()
+    standard = standard_label(text)
+    return text if standard is None else standard
 
 
-def columns(phones: int = TEMPLATE_PHONES, emails: int = TEMPLATE_EMAILS) -> tuple[Column, ...]:
-    """Return the template's columns in order, with room for that many phones and emails."""
-    return (
-        BEFORE_PHONES
-        + phone_columns(max(phones, TEMPLATE_PHONES))
-        + email_columns(max(emails, TEMPLATE_EMAILS))
-        + AFTER_EMAILS
-    )
-
-
-def fold(text: str) -> str:
-    """Fold a header or a typed word for comparison: lower case, no accents, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("\ufeff", ""))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().replace("_", " ").split())
-
-
-def _headers() -> dict[str, str]:
-    known: dict[str, str] = {}
-    for column in columns(MAX_PHONES, MAX_EMAILS):
-        for name in (column.key, column.es, column.en):
-            known[fold(name)] = column.key
-    return known
-
-
-HEADERS = _headers()
-
-
-def key_of(header: str) -> str | None:
-    """Return the key a header names (its key or its header in either language), else None."""
-    return HEADERS.get(fold(header))
-
-
-def is_template(headers: list[str]) -> bool:
-    """Tell whether a header row is Enlace's template (it names the name and a first phone)."""
-    keys = {key_of(h) for h in headers}
-    return "name" in keys and "phone_1" in keys
-
-
-def read_code(vocabulary: str, text: str) -> str | None:
-    """Return the code that `text` names in `vocabulary` ("kind" or "area"): the code itself or
-    its name in either language; None when it names none."""
-    table = KINDS if vocabulary == "kind" else AREAS
-    wanted = fold(text)
-    for code, names in table.items():
-        if wanted in (fold(code), *(fold(name) for name in names.values())):
-            return code
-    return None
-
-
-def split_tags(cell: str) -> list[str]:
-    """Return the tags of a cell (separated by commas), without empty ones."""
-    return [tag.strip() for tag in cell.split(",") if tag.strip()]
-
-
-def join_tags(tags: list[str]) -> str:
-    """Return the tags as one cell."""
-    return TAG_SEPARATOR.join(tags)
-
+# --- cells a spreadsheet would run (the export writes them safe, the import reads them back) --
 
 # What makes a spreadsheet run a cell as a formula (OWASP's CSV injection list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -180,8 +141,9 @@ _NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
 def neutralise(cell: str) -> str:
     """Return the cell so that no spreadsheet runs it: `'` before a formula's first character.
 
-    A cell already made of apostrophes and such a character gets one more, so that `restore`
-    always gives back exactly the text that was written.
+    A number like `+34 600 12 34 56` gets it too, which also keeps the spreadsheet from reading
+    it as a number. A cell already made of apostrophes and such a character gets one more, so
+    that `restore` always gives back exactly the text that was written.
     """
     if cell.startswith(FORMULA_STARTS) or _NEUTRALISED.match(cell):
         return "'" + cell
@@ -189,7 +151,8 @@ def neutralise(cell: str) -> str:
 
 
 def restore(cell: str) -> str:
-    """Undo `neutralise`: drop one `'` before a formula's first character, nothing else."""
+    """Undo `neutralise`: drop one `'` before a formula's first character, nothing else (a
+    name like `'Chuy' López` keeps its apostrophe)."""
     if _NEUTRALISED.match(cell):
         return cell[1:]
     return cell

@@ -19,7 +19,7 @@ from typing import Any
 from vobject.base import backslashEscape
 
 from webapp.directory.service import display_number
-from webapp.porting.columns import fold
+from webapp.porting.columns import header_key as fold
 
 # Labels people type (folded) → the vCard type that says the same.
 PHONE_TYPES = {

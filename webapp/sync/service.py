@@ -123,9 +123,22 @@ def _apply_all(
     together. A sealed item that did not open (`Refused`) keeps its result and leaves no
     idempotency record: its mutation id, sealed properly, may still apply.
     """
+    workspace = begin_write(session, membership.workspace_id)
+    return apply_locked(session, membership, workspace, items), workspace
+
+
+def apply_locked(
+    session: Session,
+    membership: Membership,
+    workspace: Workspace,
+    items: Sequence[Mutation | Refused],
+) -> list[dict[str, Any]]:
+    """Apply mutations as `_apply_all` does, in a transaction that already holds the writer lock
+    (`begin_write`), without committing: for a caller that reads under the lock first and then
+    commits its own rows with the changes (an import: all its rows or none).
+    """
     mutations = [item for item in items if isinstance(item, Mutation)]
     user = membership.user
-    workspace = begin_write(session, membership.workspace_id)
     ctx = Context(session=session, workspace=workspace, user=user, revision=workspace.revision)
     seen = {
         row.id: row
@@ -172,7 +185,7 @@ def _apply_all(
     for row in ctx.audit_rows:
         audit.record(session, "sync.mutation", actor_id=user.id, workspace_id=workspace.id, **row)
     session.flush()
-    return results, workspace
+    return results
 
 
 def _result(mutation: Mutation, status: str, **extra: Any) -> dict[str, Any]:

@@ -15,7 +15,14 @@ from typing import Any
 
 from flask import current_app, has_app_context
 
-from webapp.api.openapi import components, export_paths, paths, responses, workspace_paths
+from webapp.api.openapi import (
+    components,
+    export_paths,
+    import_paths,
+    paths,
+    responses,
+    workspace_paths,
+)
 
 
 def openapi_document() -> dict[str, Any]:
@@ -61,10 +68,16 @@ def _document(cookie: str) -> dict[str, Any]:
             {"name": "poster", "description": "The office poster's contacts, chosen by an owner."},
             {"name": "account", "description": "The user's account, devices and activity."},
             {"name": "audit", "description": "What happened in a workspace, for its owners."},
-            {"name": "porting", "description": "Imports and exports of a workspace's directory."},
+            {
+                "name": "import",
+                "description": "Contacts from a vCard or CSV file: preview, fix, apply.",
+            },
+            {"name": "export", "description": "Files of what a member may see: vCard, CSV, JSON."},
             {"name": "meta", "description": "This document."},
         ],
-        "paths": {**paths.paths(), **workspace_paths.paths(), **export_paths.paths()},
+        "paths": {**paths.paths(), **workspace_paths.paths(), **import_paths.paths(),
+            **export_paths.paths(),
+        },
         "components": {
             "schemas": components.schemas(),
             "responses": responses.responses(),

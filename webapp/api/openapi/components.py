@@ -22,6 +22,13 @@ from webapp.directory.models import ENTITY_TYPES
 from webapp.directory.schemas import SCHEMAS
 from webapp.errors import ErrorBody
 from webapp.porting.export_schemas import WorkspaceExport
+from webapp.porting.import_schemas import (
+    ApplyRequest,
+    ImportPreview,
+    ImportResult,
+    ImportUpload,
+    RowFix,
+)
 from webapp.poster.schemas import PosterChoice, PosterChoiceRequest
 from webapp.push.schemas import (
     AlertCreated,
@@ -72,6 +79,8 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     AccountActivity,
     WorkspaceAudit,
     WorkspaceExport,
+    ImportPreview,
+    ImportResult,
 )
 
 # Request bodies besides the sync protocol's.
@@ -86,6 +95,9 @@ REQUESTS: tuple[type[BaseModel], ...] = (
     PosterChoiceRequest,
     AccountUpdate,
     PasswordChange,
+    ApplyRequest,
+    RowFix,
+    ImportUpload,
 )
 
 

@@ -50,7 +50,7 @@ def paths() -> dict[str, Any]:
             "parameters": [WORKSPACE],
             "get": {
                 "operationId": "exportWorkspace",
-                "tags": ["porting"],
+                "tags": ["export"],
                 "summary": "Download what the member may see as vCard, CSV or JSON (owners, "
                 "editors; recent password); audited.",
                 "description": (
