@@ -312,3 +312,77 @@ def test_each_export_is_audited_with_format_and_counts_never_contents(team, app)
     text = repr(events)
     for secret in (ANA["name"], "+525512345678", SECRET["name"], "ana@example.com"):
         assert secret not in text
+
+
+# --- an export read back by the import ---------------------------------------------------------
+
+
+def preview_of(member: Any, body: bytes, filename: str) -> dict[str, Any]:
+    response = member.client.post(
+        f"/api/v1/workspaces/{member.workspace}/imports",
+        data={"file": (io.BytesIO(body), filename)},
+        headers={"X-CSRFToken": member.token()},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201, response.get_data(as_text=True)
+    return response.get_json()
+
+
+@pytest.mark.parametrize(
+    ("query", "filename", "fmt"),
+    [
+        ("format=vcard", "a.vcf", "vcard"),
+        ("format=vcard&version=3.0", "a.vcf", "vcard"),
+        ("format=csv&lang=es", "a.csv", "csv"),
+        ("format=csv&lang=en", "a.csv", "csv"),
+        ("format=json", "a.json", "json"),
+    ],
+)
+def test_an_export_imported_back_previews_as_all_duplicates(team, query, filename, fmt):
+    owner = team["owner"]
+    preview = preview_of(owner, get_export(owner, query).get_data(), filename)
+    assert preview["format"] == fmt
+    assert preview["counts"] == {"new": 0, "duplicate": 3, "error": 0}, preview["rows"]
+    ids = team["ids"]
+    by_name = {
+        columns.restore(row["fields"]["name"]): row["duplicate_of"] for row in preview["rows"]
+    }
+    assert by_name == {
+        ANA["name"]: str(ids["ana"]),
+        FORMULAS["name"]: str(ids["formulas"]),
+        SECRET["name"]: str(ids["secret"]),
+    }
+
+
+def test_a_json_export_moves_its_contacts_into_a_new_workspace_with_their_numbers(
+    team, device, make_user, add_member
+):
+    owner = team["owner"]
+    body = get_export(owner, "format=json").get_data()
+    elsewhere = device(user=owner.user)  # a new workspace of the same owner, another country
+    preview = preview_of(elsewhere, body, "brand.json")
+    assert preview["counts"] == {"new": 3, "duplicate": 0, "error": 0}, preview["rows"]
+    rows = {row["fields"]["name"]: row["fields"] for row in preview["rows"]}
+    ana = rows[ANA["name"]]
+    assert [p["number"] for p in ana["phones"]] == ["+525512345678", "+34600123456"]
+    assert ana["kind"] == "partner"
+    assert rows[SECRET["name"]]["visibility"] == "restricted"  # its own, not the upload's
+    applied = elsewhere.client.post(
+        f"/api/v1/workspaces/{elsewhere.workspace}/imports/{preview['id']}/apply",
+        json={"skip_errors": False, "duplicates": "skip"},
+        headers={"X-CSRFToken": elsewhere.token()},
+    )
+    assert applied.status_code == 200, applied.get_data(as_text=True)
+    assert applied.get_json()["applied"] == 3
+
+
+def test_a_json_file_that_is_not_an_export_is_a_clear_400(team):
+    owner = team["owner"]
+    response = owner.client.post(
+        f"/api/v1/workspaces/{owner.workspace}/imports",
+        data={"file": (io.BytesIO(b'{"contacts": []}'), "x.json")},
+        headers={"X-CSRFToken": owner.token()},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "Enlace" in response.get_json()["message"]

@@ -75,7 +75,10 @@ def _document(cookie: str) -> dict[str, Any]:
             {"name": "export", "description": "Files of what a member may see: vCard, CSV, JSON."},
             {"name": "meta", "description": "This document."},
         ],
-        "paths": {**paths.paths(), **workspace_paths.paths(), **import_paths.paths(),
+        "paths": {
+            **paths.paths(),
+            **workspace_paths.paths(),
+            **import_paths.paths(),
             **export_paths.paths(),
         },
         "components": {
