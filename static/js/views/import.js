@@ -113,7 +113,7 @@ function Chooser({ state, actions, t }) {
           accept=".vcf,.vcard,.csv,.json,text/vcard,text/x-vcard,text/csv,application/json" />
       </div>
       <div class="actions">
-        <button class="primary" type="submit">${t("import_upload")}</button>
+        <button class="primary" type="submit" data-testid="import-upload">${t("import_upload")}</button>
         ${state.canPickContacts &&
         html`<button type="button" data-testid="import-from-phone" onClick=${actions.pickFromPhone}>
           ${t("import_from_phone")}</button>`}
@@ -177,7 +177,7 @@ export function ImportView({ state, actions, t }) {
         <div class="actions">
           <button class="primary" type="button" data-testid="import-apply-button"
             disabled=${status !== "ready" || toApply === 0} onClick=${actions.applyImport}>
-            ${t("import_apply", { count: toApply })}</button>
+            ${toApply === 1 ? t("import_apply_one") : t("import_apply", { count: toApply })}</button>
           <button type="button" onClick=${actions.resetImport}>${t("import_another")}</button>
         </div>
       </section>`}
