@@ -177,7 +177,7 @@ def test_an_export_asks_for_the_password_in_place_then_downloads(
         prompt.get_by_role("button", name=re.compile("Confirm")).click()
     assert re.fullmatch(r"enlace-brand-\d{4}-\d{2}-\d{2}\.csv", download.value.suggested_filename)
     text = Path(download.value.path()).read_text("utf-8-sig")
-    assert "Finanzas" in text and "'+52 55 3333 4444" in text
+    assert "Finanzas" in text and "'+525533334444" in text
     expect(page.get_by_test_id("export-done")).to_be_visible()
 
 

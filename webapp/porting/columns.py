@@ -136,6 +136,7 @@ def label_of(code: str) -> str:
 # What makes a spreadsheet run a cell as a formula (OWASP's CSV injection list).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
+_FIRST = frozenset("=+-@\t\r'")
 
 
 def neutralise(cell: str) -> str:
@@ -145,7 +146,9 @@ def neutralise(cell: str) -> str:
     it as a number. A cell already made of apostrophes and such a character gets one more, so
     that `restore` always gives back exactly the text that was written.
     """
-    if cell.startswith(FORMULA_STARTS) or _NEUTRALISED.match(cell):
+    if not cell or cell[0] not in _FIRST:
+        return cell  # most cells: one look at the first character
+    if cell[0] != "'" or _NEUTRALISED.match(cell):
         return "'" + cell
     return cell
 

@@ -2,8 +2,9 @@
 every cell a spreadsheet would run as a formula neutralised (`columns.neutralise`).
 
 UTF-8 with a byte order mark (Excel reads UTF-8 only with one), comma separated, CRLF line
-ends (RFC 4180). Numbers are written in international form ("+34 600 12 34 56"), which any
-workspace reads back as the same number whatever its country. The template has three phones
+ends (RFC 4180). Numbers are written as stored, in E.164 ("+34600123456"), which any workspace
+reads back as the same number whatever its country (formatting 10,000 numbers for people took
+most of a 5,000-contact export: docs/PERFORMANCE.md). The template has three phones
 and two emails: a contact's further ones share the last column, ` ::: ` between them, as
 Google Contacts writes several values (the import reads them so). What the template has no
 column for (kind, area, visibility, hours, backup, partner details, email labels) travels only
@@ -18,14 +19,32 @@ import io
 import re
 from typing import Any
 
-from webapp.directory.service import display_number
 from webapp.porting.columns import TEMPLATE, neutralise, template_headers
 from webapp.porting.csv_import import MULTI
 
 _PHONE = re.compile(r"^phone(\d)(_label)?$")
 _EMAIL = re.compile(r"^email(\d)$")
-PHONES = sum(1 for column in TEMPLATE if re.match(r"^phone\d$", column.key))
-EMAILS = sum(1 for column in TEMPLATE if _EMAIL.match(column.key))
+
+
+def _layout() -> tuple[tuple[str, Any], ...]:
+    """Where each of the template's cells comes from: (what, which), read once."""
+    layout: list[tuple[str, Any]] = []
+    for column in TEMPLATE:
+        phone, email = _PHONE.match(column.key), _EMAIL.match(column.key)
+        if phone:
+            layout.append(("label" if phone.group(2) else "number", int(phone.group(1)) - 1))
+        elif email:
+            layout.append(("email", int(email.group(1)) - 1))
+        elif column.key == "tags":
+            layout.append(("tags", None))
+        else:
+            layout.append(("field", column.key))
+    return tuple(layout)
+
+
+LAYOUT = _layout()
+PHONES = sum(1 for what, _ in LAYOUT if what == "number")
+EMAILS = sum(1 for what, _ in LAYOUT if what == "email")
 
 
 def _slots(items: list[str], count: int) -> list[str]:
@@ -38,21 +57,18 @@ def _slots(items: list[str], count: int) -> list[str]:
 def row_of(contact: dict[str, Any]) -> list[str]:
     """Return a contact's cells in the template's order (before neutralising)."""
     phones = contact.get("phones") or []
-    # No country: every number in its international form, as any workspace reads it back.
-    numbers = _slots([display_number(p["number"], None) for p in phones], PHONES)
+    numbers = _slots([p["number"] for p in phones], PHONES)
     labels = _slots([p.get("label") or "" for p in phones], PHONES)
     emails = _slots([e["address"] for e in contact.get("emails") or []], EMAILS)
+    sources = {"number": numbers, "label": labels, "email": emails}
     cells = []
-    for column in TEMPLATE:
-        phone, email = _PHONE.match(column.key), _EMAIL.match(column.key)
-        if phone:
-            cells.append((labels if phone.group(2) else numbers)[int(phone.group(1)) - 1])
-        elif email:
-            cells.append(emails[int(email.group(1)) - 1])
-        elif column.key == "tags":
+    for what, which in LAYOUT:
+        if what == "field":
+            cells.append(str(contact.get(which) or ""))
+        elif what == "tags":
             cells.append(", ".join(contact.get("tags") or []))
         else:
-            cells.append(str(contact.get(column.key) or ""))
+            cells.append(sources[what][which])
     return cells
 
 

@@ -1,5 +1,5 @@
 """The vCard export: 4.0 by default (RFC 6350, numbers as `tel:` URIs), 3.0 for older phones
-(RFC 2426, numbers as text).
+(RFC 2426, numbers as E.164 text).
 
 The cards are written line by line with vobject's escaping (`backslashEscape`) and folded at 75
 octets here: building vobject components and serialising them took about 1 ms a card, too slow
@@ -18,7 +18,6 @@ from typing import Any
 
 from vobject.base import backslashEscape
 
-from webapp.directory.service import display_number
 from webapp.porting.columns import header_key as fold
 
 # Labels people type (folded) → the vCard type that says the same.
@@ -98,10 +97,9 @@ def card_of(contact: dict[str, Any], version: str) -> str:
     group = [0]
     for phone in contact.get("phones") or []:
         number = phone["number"]
-        # 4.0: a tel: URI (`;VALUE=uri` after the type); 3.0: the number as people read it.
-        value = (
-            f";VALUE=uri:tel:{number}" if version == "4.0" else f":{display_number(number, None)}"
-        )
+        # 4.0: a tel: URI (`;VALUE=uri` after the type); 3.0: the number as text, in E.164,
+        # which every phone dials from any country.
+        value = f";VALUE=uri:tel:{number}" if version == "4.0" else f":{number}"
         _labelled(lines, "TEL", value, phone.get("label") or "", PHONE_TYPES, group)
     for email in contact.get("emails") or []:
         value = f":{_text(email['address'])}"
