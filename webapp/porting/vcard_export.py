@@ -49,19 +49,18 @@ LINE = 75  # octets a line may take before it is folded (both RFCs)
 
 def fold_line(line: str) -> str:
     """Return a content line folded at 75 octets (never inside a character), CRLF-ended."""
-    if len(line) < LINE // 4 or len(line.encode("utf-8")) <= LINE:
+    data = line.encode("utf-8")
+    if len(data) <= LINE:
         return line + "\r\n"
-    parts: list[str] = []
-    current, size = [], 0
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > LINE:
-            parts.append("".join(current))
-            current, size = [" "], 1  # a folded line starts with one space
-        current.append(char)
-        size += width
-    parts.append("".join(current))
-    return "\r\n".join(parts) + "\r\n"
+    parts, start, limit = [], 0, LINE
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: step back to its start
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, LINE - 1  # a folded line starts with one space
+    parts.append(data[start:])
+    return b"\r\n ".join(parts).decode("utf-8") + "\r\n"
 
 
 def _text(value: str) -> str:
