@@ -46,9 +46,10 @@ FORBIDDEN = {
         *PANELS,
     },
 }
-# The crisis toolkit creates workspaces with their defaults through sync, and the audit pages
-# read auth and workspaces: they sit on top, and no feature below may import them.
-TOP = {"toolkit", "activity"}
+# The crisis toolkit creates workspaces with their defaults through sync, the audit pages read
+# auth and workspaces, and import (`porting`) writes through sync: they sit on top, and no
+# feature below may import them.
+TOP = {"toolkit", "activity", "porting"}
 
 
 def imported_packages(package: str) -> dict[str, set[str]]:

@@ -4,6 +4,7 @@ the workspace's country are given."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +68,24 @@ def _shown(values: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# Mexico's mobile numbers lost their "1" after +52 in 2019; phones still hold contacts saved
+# before, which phonenumbers now reads as too long.
+_MEXICAN_MOBILE = re.compile(r"^\s*(\+|00)\s*52[\s().-]*1[\s().-]*((?:\d[\s().-]*){10})$")
+
+
+def _current_numbers(fields: dict[str, Any]) -> dict[str, Any]:
+    """Return the fields with old Mexican mobile numbers (+52 1 …) in today's form."""
+    phones = fields.get("phones")
+    if not isinstance(phones, list):
+        return fields
+    changed = []
+    for phone in phones:
+        number = phone.get("number") if isinstance(phone, dict) else None
+        match = _MEXICAN_MOBILE.match(number) if isinstance(number, str) else None
+        changed.append({**phone, "number": "+52 " + match.group(2)} if match else phone)
+    return {**fields, "phones": changed}
+
+
 def evaluate(stored: list[dict[str, Any]], known: Known, country: str | None) -> list[Row]:
     """Decide each stored row's status against the known contacts and the rows before it.
 
@@ -78,7 +97,7 @@ def evaluate(stored: list[dict[str, Any]], known: Known, country: str | None) ->
     rows: list[Row] = []
     for item in stored:
         given = item["fields"]
-        validated, errors = validate("contact", given, country)
+        validated, errors = validate("contact", _current_numbers(given), country)
         errors = {**item.get("errors", {}), **errors}
         if validated is None or errors:
             rows.append(Row(item["row"], ERROR, given, errors))

@@ -116,7 +116,7 @@ def _plain_21(card: list[str]) -> list[str]:
 
 def _record(row: int, lines: list[str]) -> Record:
     try:
-        card = vobject.readOne("\r\n".join(lines), ignoreUnreadable=True)
+        card = vobject.readOne("\r\n".join(lines))
         return Record(row, _fields(card))
     except Exception:  # vobject raises many kinds of error on a malformed card
         return Record(row, {}, {"_": _("This card could not be read: check it in your contacts.")})
