@@ -67,6 +67,7 @@ def upload(page: Page, text: str = CARDS, name: str = "contactos.vcf") -> None:
     expect(page.get_by_test_id("import-counts")).to_be_visible()
 
 
+@pytest.mark.both_databases  # the apply's one transaction, then the directory from the server
 def test_an_owner_previews_fixes_leaves_out_and_applies_at_390px(
     live_server: Any, new_context: Callable[..., Any], device: Any, make_user: Any
 ) -> None:
@@ -75,7 +76,7 @@ def test_an_owner_previews_fixes_leaves_out_and_applies_at_390px(
     upload(page)
 
     expect(page.get_by_test_id("import-counts")).to_have_text(
-        "1 new · 1 already there · 2 need fixing"
+        "New: 1 · Already there: 1 · Need fixing: 2"
     )
     errors = page.get_by_test_id("import-group-error")
     ramon = errors.locator('[data-row="3"]')
@@ -95,7 +96,7 @@ def test_an_owner_previews_fixes_leaves_out_and_applies_at_390px(
     errors.locator('[data-row="4"]').get_by_role("button", name="Leave out").click()
     expect(page.get_by_test_id("import-group-error")).to_have_count(0)
     expect(page.get_by_test_id("import-counts")).to_have_text(
-        "2 new · 1 already there · 0 need fixing"
+        "New: 2 · Already there: 1 · Need fixing: 0"
     )
 
     page.get_by_test_id("import-apply-button").click()
@@ -213,6 +214,6 @@ def test_a_contact_shared_from_the_phone_lands_in_the_preview(
     expect(page.get_by_test_id("unlock")).to_be_visible()  # a new page load: locked again
     unlock(page)
     expect(page.get_by_test_id("import-counts")).to_have_text(
-        "1 new · 0 already there · 0 need fixing"
+        "New: 1 · Already there: 0 · Need fixing: 0"
     )
     expect(page.get_by_test_id("import-group-new")).to_contain_text("Lucía Méndez")
