@@ -1,6 +1,7 @@
 /* Enlace service worker. Events are wired at the bottom; each kind of request has one named
  * strategy (squoosh's src/sw). Flask serves this file at /sw.js and fills in VERSION (a hash of
- * the precached files) and PRECACHE (their URLs), so a new deploy is a new worker.
+ * the precached files) and PRECACHE (their URLs), and points the imports below at this deploy's
+ * versioned static addresses (webapp/wire.py), so a new deploy is a new worker.
  * A module worker (registered with type "module"): push handling shares the app's modules, so
  * the local database has one schema (store.js) and one envelope check (crypto.js). */
 
@@ -21,10 +22,20 @@ const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 /** Put every file of this version's app shell in its cache. */
 async function precache() {
   const cache = await caches.open(SHELL_CACHE);
-  // Without cookies: the shell is the same for everyone, and a page fetched with the session
-  // could carry (and consume) a flash message meant for the user's next page.
-  const requests = PRECACHE.map((url) => new Request(url, { cache: "reload", credentials: "omit" }));
-  await cache.addAll(requests);
+  await cache.addAll(PRECACHE.map(precacheRequest));
+}
+
+/**
+ * How a file of the shell is fetched for the precache. Static files have versioned addresses
+ * kept immutable in the browser's HTTP cache, so the ones the page already loaded come from
+ * there: each file crosses the network once. Pages are asked of the network, without cookies: the shell
+ * is the same for everyone, and a page fetched with the session could carry (and consume) a
+ * flash message meant for the user's next page.
+ */
+function precacheRequest(url) {
+  if (url.startsWith("/static/")) return new Request(url);
+  // Revalidated, never taken unchecked: /app answers 304 when the page's copy is this one.
+  return new Request(url, { cache: "no-cache", credentials: "omit" });
 }
 
 /** Delete the caches of older versions (only ours: those with our prefix). */

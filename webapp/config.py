@@ -48,6 +48,19 @@ def _count(env: dict[str, str], name: str, default: int, minimum: int) -> int:
     return value
 
 
+def _megabytes(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of megabytes, not {raw!r}") from None
+    if not 1 <= value <= 65536:
+        raise ValueError(f"{name} must be between 1 and 65536 megabytes, not {value}")
+    return value
+
+
 def _seconds(env: dict[str, str], name: str, default: float, low: float, high: float) -> float:
     raw = env.get(name, "").strip()
     if not raw:
@@ -154,6 +167,10 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         "SIGNUP": signup_mode(env.get("ENLACE_SIGNUP", "open")),
         # Accounts created (or taken emails tried) per address at /signup; Flask-Limiter syntax.
         "SIGNUP_RATE_LIMIT": rate_limit(env, "ENLACE_SIGNUP_RATE_LIMIT", "10 per hour"),
+        # Per process, in megabytes: each record's JSON as the snapshots list it, and the built
+        # snapshots (the patchable documents, the plaintexts and deltas made from them).
+        "RECORD_CACHE_MB": _megabytes(env, "ENLACE_RECORD_CACHE_MB", 96),
+        "SNAPSHOT_CACHE_MB": _megabytes(env, "ENLACE_SNAPSHOT_CACHE_MB", 64),
         # Changes per page of a pull (the one place for it); a delta envelope holds every page.
         "SYNC_PAGE_SIZE": 500,
         # Per user, across devices: generous for background sync, a wall against a runaway loop.

@@ -1,6 +1,8 @@
 // The app's conversation with the server (docs/ARCHITECTURE.md: session, envelopes, public list, sync).
 // No DOM: `fetch` is passed in, so `node --test` drives it with a fake server.
 
+import { ENVELOPE_TYPE, readBinaryEnvelope } from "./crypto.js";
+
 /** What the caller must wipe after an answer: everything of the user, or one workspace. */
 export const WIPE_USER = "user";
 export const WIPE_WORKSPACE = "workspace";
@@ -97,24 +99,39 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     return response.json();
   }
 
-  /** Fetch the envelope: `{envelope, etag, bytes}`, or null when the held one is current (304). */
+  /**
+   * Fetch the envelope: `{envelope, etag, bytes}`, or null when the held one is current (304).
+   * Asked for in the binary format (its ciphertext as raw bytes, a third smaller than base64);
+   * a server that answers JSON is read as well. The page and the worker both come here.
+   */
   async function snapshot(workspaceId, { etag = null, since = null } = {}) {
     const query = since === null || since === undefined ? "" : `?since=${encodeURIComponent(since)}`;
-    const headers = etag ? { "If-None-Match": etag } : {};
+    const headers = { Accept: `${ENVELOPE_TYPE}, application/json;q=0.5` };
+    if (etag) headers["If-None-Match"] = etag;
     const path = `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/snapshot${query}`;
     const response = await send(path, { headers, workspaceScoped: true });
     if (response.status === 304) return null;
     if (!response.ok) throw await readError(response, true);
+    const tag = response.headers.get("ETag");
+    if ((response.headers.get("Content-Type") || "").startsWith(ENVELOPE_TYPE)) {
+      const body = await response.arrayBuffer();
+      return { envelope: readBinaryEnvelope(body), etag: tag, bytes: body.byteLength };
+    }
     const text = await response.text();
-    return { envelope: JSON.parse(text), etag: response.headers.get("ETag"), bytes: text.length };
+    return { envelope: JSON.parse(text), etag: tag, bytes: text.length };
   }
 
-  /** Return the workspace's public contacts (emergency services) in clear. */
-  async function publicContacts(workspaceId) {
+  /**
+   * Return the workspace's public contacts (emergency services) in clear: `{body, etag}`, or
+   * null when the list held (its `etag`) is still current (304).
+   */
+  async function publicContacts(workspaceId, { etag = null } = {}) {
     const path = `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/public`;
-    const response = await send(path, { workspaceScoped: true });
+    const headers = etag ? { "If-None-Match": etag } : {};
+    const response = await send(path, { headers, workspaceScoped: true });
+    if (response.status === 304) return null;
     if (!response.ok) throw await readError(response, true);
-    return response.json();
+    return { body: await response.json(), etag: response.headers.get("ETag") };
   }
 
   /** Send a state change with the CSRF token; a refused token is renewed once and sent again. */

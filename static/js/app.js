@@ -289,8 +289,12 @@ async function loadPublic(online) {
   const id = state.workspaceId;
   if (online) {
     try {
-      const body = await api.publicContacts(id);
-      await store.putPublic(id, body.contacts, new Date().toISOString());
+      // The list held answers 304 while it is current (its ETag kept beside it).
+      const held = await store.getPublic(id);
+      const answer = await api.publicContacts(id, { etag: held?.etag ?? null });
+      const now = new Date().toISOString();
+      if (answer) await store.putPublic(id, answer.body.contacts, now, answer.etag);
+      else await store.putPublic(id, held.contacts, now, held.etag);
     } catch (error) {
       if (!(error instanceof ApiError) || !error.offline) return handleApiError(error);
     }
