@@ -9,6 +9,7 @@ import { appUrl } from "/static/js/push.js";
 import { flushSealedOutboxes, OUTBOX_SYNC_TAG } from "/static/js/outbox-worker.js";
 import { handlePush, renewSubscription } from "/static/js/push-worker.js";
 import { deviceLanguage, OFFLINE_PATH, offlineUrl } from "/static/js/offline-page.js";
+import { createShareInbox, isShare } from "/static/js/share-target.js";
 
 const VERSION = "__ENLACE_VERSION__";
 const PRECACHE = ["__ENLACE_PRECACHE__"];
@@ -151,7 +152,11 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(removeOldCaches().then(() => self.clients.claim()));
 });
 
+// A file shared into the app (share-target.js): in this worker's memory until the page takes it.
+const shared = createShareInbox();
+
 self.addEventListener("fetch", (event) => {
+  if (isShare(event.request, self.location.origin)) return event.respondWith(shared.receive(event.request));
   const answer = route(event.request);
   if (answer) event.respondWith(answer);
 });
@@ -161,6 +166,7 @@ self.addEventListener("message", (event) => {
   if (type === "skip-waiting") self.skipWaiting();
   if (type === "wipe") event.waitUntil(wipeData());
   if (type === "version") event.ports[0]?.postMessage(VERSION);
+  if (type === "take-shared-file") event.source?.postMessage({ type: "shared-file", file: shared.take() });
 });
 
 self.addEventListener("push", (event) => {

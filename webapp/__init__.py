@@ -22,6 +22,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from webapp.extensions import csrf, limiter
     from webapp.keys import instance_keys, secure_instance, vapid_key, vapid_public_key
     from webapp.pages import routes as page_routes
+    from webapp.porting import export_routes as porting_export
     from webapp.porting import import_routes
     from webapp.poster import routes as poster_routes
     from webapp.push import routes as push_routes
@@ -85,4 +86,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(import_routes.bp)
     app.register_blueprint(push_routes.bp)
     app.register_blueprint(workspace_api.bp)
+    app.register_blueprint(porting_export.bp)
     return app

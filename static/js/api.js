@@ -58,9 +58,11 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
   // answers that hold directory data in clear need it. Dropped on lock.
   let unlockToken = null;
 
-  async function send(path, { method = "GET", body, headers = {}, workspaceScoped = false } = {}) {
+  async function send(path, { method = "GET", body, form, headers = {}, workspaceScoped = false } = {}) {
     const init = { method, headers: { Accept: "application/json", ...headers }, credentials: "same-origin" };
-    if (body !== undefined) {
+    // A multipart body (a file): the browser writes its Content-Type with the boundary.
+    if (form !== undefined) init.body = form;
+    else if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
@@ -142,9 +144,9 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
   }
 
   /** Send a state change with the CSRF token; a refused token is renewed once and sent again. */
-  async function write(method, path, body, workspaceScoped = false) {
+  async function write(method, path, body, workspaceScoped = false, form = undefined) {
     if (!csrfToken) await session();
-    const post = () => send(path, { method, body, workspaceScoped });
+    const post = () => send(path, { method, body, form, workspaceScoped });
     let response = await post();
     if (response.status === 400) {
       const error = await readError(response.clone ? response.clone() : response, workspaceScoped);
@@ -354,7 +356,66 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     return (await write("PUT", path, { contacts }, true)).json();
   }
 
+  // --- import and export (docs/ARCHITECTURE.md, 4.13 and 4.14) ---
+
+  /**
+   * Upload a contacts file (a File or Blob) for a preview: `{id, format, rows, counts, …}`.
+   * ApiError 413 too large, 400 not a contacts file (its message says why), 403 `locked`.
+   */
+  async function importFile(workspaceId, file, filename, lang) {
+    const form = new FormData();
+    form.append("file", file, filename);
+    return (await write("POST", workspacePath(workspaceId, "imports", lang), undefined, false, form)).json();
+  }
+
+  /** Return the preview of an upload as it stands (ApiError 410 `import_expired` after an hour). */
+  async function importPreview(workspaceId, importId, lang) {
+    const response = await send(workspacePath(workspaceId, `imports/${encodeURIComponent(importId)}`, lang));
+    if (!response.ok) throw await readError(response, false);
+    return response.json();
+  }
+
+  /** Replace a row's fields with the user's correction; return the whole preview. */
+  async function fixImportRow(workspaceId, importId, row, fields, lang) {
+    const path = workspacePath(workspaceId, `imports/${encodeURIComponent(importId)}/rows/${row}`, lang);
+    return (await write("PATCH", path, { fields })).json();
+  }
+
+  /** Leave a row out of the import; return the whole preview. */
+  async function skipImportRow(workspaceId, importId, row, lang) {
+    const path = workspacePath(workspaceId, `imports/${encodeURIComponent(importId)}/rows/${row}`, lang);
+    return (await write("DELETE", path)).json();
+  }
+
+  /** Write the preview's rows: `{applied, skipped, revision}` (409 `import_has_errors`). */
+  async function applyImport(workspaceId, importId, choices, lang) {
+    const path = workspacePath(workspaceId, `imports/${encodeURIComponent(importId)}/apply`, lang);
+    return (await write("POST", path, choices)).json();
+  }
+
+  /**
+   * Download an export: `{blob, filename}`. ApiError 403 `reauthentication_required` wants the
+   * password first (password-gate.js).
+   */
+  async function exportFile(workspaceId, format, { version = null, lang = null } = {}) {
+    const query = new URLSearchParams({ format });
+    if (version) query.set("version", version);
+    if (lang) query.set("lang", lang);
+    const path = `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/export?${query}`;
+    const response = await send(path);
+    if (!response.ok) throw await readError(response, false);
+    const disposition = response.headers.get("Content-Disposition") ?? "";
+    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `enlace.${format}`;
+    return { blob: await response.blob(), filename };
+  }
+
   return {
+    importFile,
+    importPreview,
+    fixImportRow,
+    skipImportRow,
+    applyImport,
+    exportFile,
     account,
     saveAccount,
     changePassword,

@@ -27,6 +27,7 @@ import {
 } from "./keyring.js";
 import { createPasskeyWrap, passkeysAvailable, unlockWithPasskey } from "./passkey.js";
 import { createPasswordGate } from "./password-gate.js";
+import { IMPORT_VIEW, createPorting } from "./porting.js";
 import { EMPTY_POSTER, createPosterChooser } from "./poster-choice.js";
 import { secretProblem, strongUnlockRequired } from "./pin-rules.js";
 import { checkAlertMessage, isLevel, retryMinutes } from "./push.js";
@@ -128,7 +129,12 @@ let state = {
   workspaceSettings: null, // the workspace screen: team.js
   password: null, // {busy, error} while a change waits for the password (password-gate.js)
   canShare: typeof navigator.share === "function", // the Web Share API: invitation links
+  importer: null, // the Import screen: porting.js
+  exporting: null, // the workspace screen's export: {format, busy, error, done}
+  canPickContacts: Boolean(navigator.contacts?.select), // the Contact Picker API (Android)
 };
+// A file shared from another app (Web Share Target), held in memory until the app is unlocked.
+let sharedFile = null;
 
 function update(patch) {
   state = { ...state, ...patch };
@@ -153,6 +159,12 @@ function routeOf(hash) {
   if (accountViews.includes(view)) return { view };
   if (views.includes(view)) return { view };
   if (TEAM_VIEWS.includes(view)) return { view };
+  // `#import?shared`: the service worker holds a file shared into the app (manifest share_target);
+  // `?shared=lost`: the server got the share instead, and kept nothing.
+  if (view === IMPORT_VIEW) {
+    const shared = new URLSearchParams(query).get("shared");
+    return { view, shared: shared === "", sharedLost: shared === "lost" };
+  }
   return { view: "directory" };
 }
 
@@ -573,7 +585,29 @@ async function openCopy(online) {
   await incidents.openRoute(state.route);
   if (state.route.view === "conflicts") await edits.openConflicts();
   if (state.route.view === "poster") await poster.open();
+  if (state.route.view === IMPORT_VIEW) await openImport();
   if (online) await edits.flush();
+}
+
+// --- import and export (porting.js) --------------------------------------------------------
+
+/** The Import screen opened: a file shared into the app goes up for its preview once unlocked. */
+async function openImport() {
+  const worker = navigator.serviceWorker?.controller;
+  if (state.route.sharedLost || (state.route.shared && !sharedFile && !worker)) {
+    location.replace(`#${IMPORT_VIEW}`);
+    return update({ importer: { ...(state.importer ?? {}), workspaceId: state.workspaceId, status: "idle", preview: null, error: { key: "import_shared_lost" } } });
+  }
+  if (state.route.shared && !sharedFile) {
+    // The worker keeps a shared file in memory only; it hands it over once.
+    worker.postMessage({ type: "take-shared-file" });
+    return;
+  }
+  if (!sharedFile || !unlocked) return;
+  const file = sharedFile;
+  sharedFile = null;
+  location.replace(`#${IMPORT_VIEW}`);
+  await porting.upload(file, file.name);
 }
 
 async function loadDirectory() {
@@ -839,6 +873,14 @@ async function onWorkerMessage(message) {
   if (message?.type === "outbox-flushed") {
     await edits.refreshCounts();
     if (unlocked) await refresh();
+  }
+  if (message?.type === "shared-file") {
+    if (!message.file) {
+      return update({ importer: { ...(state.importer ?? {}), workspaceId: state.workspaceId, status: "idle", error: { key: "import_shared_lost" } } });
+    }
+    sharedFile = message.file;
+    if (!unlocked) return notice("import_shared_waiting");
+    return openImport();
   }
   if (message?.type === "open") {
     const known = state.workspaces.some((w) => w.id === message.workspace);
@@ -1145,6 +1187,25 @@ async function renewSession() {
   await refresh();
 }
 
+// Import (the preview, its rows, the apply) and export (through the password gate).
+const porting = createPorting({
+  api,
+  gate,
+  getState: () => state,
+  update,
+  handleApiError,
+  refresh: () => refresh(),
+  contacts: navigator.contacts,
+  save(blob, name) {
+    // Saved by the browser from memory: nothing of it is kept by the app.
+    const url = URL.createObjectURL(blob);
+    const link = Object.assign(document.createElement("a"), { href: url, download: name });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  },
+  fail,
+});
+
 // The poster's chooser asks the password in place, without leaving or locking the app.
 const poster = createPosterChooser({ api, getState: () => state, update, handleApiError, fail });
 
@@ -1152,6 +1213,7 @@ const actions = {
   ...edits.actions,
   ...team.actions,
   ...poster.actions,
+  ...porting.actions,
   ...incidents.actions,
   install: () => promptInstall().catch(fail),
   setPin: (secret, confirm, kind) => setPin(secret, confirm, kind).catch(fail),
@@ -1257,6 +1319,7 @@ window.addEventListener("hashchange", () => {
   if (state.route.view === "status") openSettings().catch(fail);
   if (state.route.view === "conflicts") edits.openConflicts().catch(fail);
   if (state.route.view === "poster" && unlocked) poster.open().catch(fail);
+  if (state.route.view === IMPORT_VIEW) openImport().catch(fail);
   edits.openRoute(state.route).catch(fail);
   incidents.openRoute(state.route).catch(fail);
 });

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from webapp.audit import service as audit
@@ -60,6 +61,10 @@ def describe(event: AuditEvent) -> Described:
             detail += f" {OPERATIONS[details['op']]}"
         if isinstance(details.get("fields"), list):
             fields = ", ".join(str(name) for name in details["fields"])
+    if event.action == "porting.exported" and isinstance(details.get("contacts"), int):
+        # The format and how many, never whom (the event keeps no contents).
+        fmt = {"vcard": "vCard", "csv": "CSV", "json": "JSON"}.get(str(details.get("format")), "")
+        detail = _("%(format)s, %(count)s contacts", format=fmt, count=details["contacts"])
     if event.action == "auth.sign_in_failed" and details.get("email") and not event.subject_id:
         detail = str(details["email"])
     return Described(label=audit_label(event.action), detail=detail, fields=fields)

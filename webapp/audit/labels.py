@@ -37,6 +37,7 @@ LABELS = {
     "poster.viewed": _l("Office poster opened"),
     "poster.contacts_chosen": _l("Contacts on the office poster chosen"),
     "push.alert_sent": _l("Crisis alert sent"),
+    "porting.exported": _l("Directory exported to a file"),
     "import.previewed": _l("Contacts file read for import"),
     "import.applied": _l("Contacts imported"),
 }

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, make_response, redirect, render_template,
 from flask_babel import force_locale
 from flask_login import current_user
 
+from webapp.extensions import csrf
 from webapp.i18n import requested_language
 from webapp.pages import shell
 
@@ -31,6 +32,15 @@ def app_shell() -> Response:
     response = make_response(render_template("pages/app.html", modules=shell.app_modules()))
     response.add_etag()
     return response.make_conditional(request)
+
+
+@bp.post("/app/share")
+@csrf.exempt  # it reads nothing of the request and changes nothing
+def shared_file() -> Response:
+    """Answer a share (the manifest's share_target) that no service worker caught: the file is
+    not kept anywhere, and the Import screen asks to share it again (static/js/share-target.js).
+    """
+    return redirect("/app#import?shared=lost", code=303)
 
 
 @bp.get("/sw.js")

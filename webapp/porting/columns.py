@@ -1,5 +1,7 @@
-"""The CSV template's columns (import reads them, export writes them) and the standard labels
-of phones and emails that contact programs write as codes."""
+"""The CSV template's columns (import reads them, export writes them), the standard labels
+of phones and emails that contact programs write as codes, and the rule for formula cells:
+the CSV export neutralises a cell a spreadsheet would run (`neutralise`), the CSV import takes
+exactly that prefix off again (`restore`), so `+34 600 12 34 56` still reads as a phone."""
 
 from __future__ import annotations
 
@@ -127,3 +129,33 @@ def label_of(code: str) -> str:
     text = code.strip().removeprefix("* ").strip()
     standard = standard_label(text)
     return text if standard is None else standard
+
+
+# --- cells a spreadsheet would run (the export writes them safe, the import reads them back) --
+
+# What makes a spreadsheet run a cell as a formula (OWASP's CSV injection list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NEUTRALISED = re.compile(r"^'+[=+\-@\t\r]")
+_FIRST = frozenset("=+-@\t\r'")
+
+
+def neutralise(cell: str) -> str:
+    """Return the cell so that no spreadsheet runs it: `'` before a formula's first character.
+
+    A number like `+34 600 12 34 56` gets it too, which also keeps the spreadsheet from reading
+    it as a number. A cell already made of apostrophes and such a character gets one more, so
+    that `restore` always gives back exactly the text that was written.
+    """
+    if not cell or cell[0] not in _FIRST:
+        return cell  # most cells: one look at the first character
+    if cell[0] != "'" or _NEUTRALISED.match(cell):
+        return "'" + cell
+    return cell
+
+
+def restore(cell: str) -> str:
+    """Undo `neutralise`: drop one `'` before a formula's first character, nothing else (a
+    name like `'Chuy' López` keeps its apostrophe)."""
+    if _NEUTRALISED.match(cell):
+        return cell[1:]
+    return cell

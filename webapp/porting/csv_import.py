@@ -18,7 +18,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from webapp.errors import ServiceError
-from webapp.porting.columns import TEMPLATE, header_key, label_of
+from webapp.porting.columns import TEMPLATE, header_key, label_of, restore
 from webapp.porting.files import MAX_RECORDS, Record, no_records, too_many_records
 
 MULTI = " ::: "
@@ -248,7 +248,8 @@ def _fields(slots: list[Slot | None], cells: list[str]) -> dict[str, Any]:
     addresses: dict[str, dict[str, str]] = defaultdict(dict)
     tags: list[str] = []
     for slot, cell in zip(slots, cells, strict=False):
-        value = cell.strip()
+        # An export's formula-safe cell ("'+34 600…") reads as what was written.
+        value = restore(cell).strip()
         if slot is None or not value:
             continue
         kind = slot.kind

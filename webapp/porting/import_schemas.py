@@ -56,7 +56,7 @@ class ImportResult(BaseModel):
 
 class ImportPreview(BaseModel):
     id: uuid.UUID
-    format: Literal["csv", "vcard"]
+    format: Literal["csv", "vcard", "json"]
     expires_at: datetime = Field(description="An hour after the upload; then 410.")
     applied: ImportResult | None = Field(
         description="The apply's answer once applied (the rows are then dropped), else null."

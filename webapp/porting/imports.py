@@ -21,7 +21,7 @@ from webapp.directory.models import Contact, Visibility
 from webapp.directory.service import only_visible
 from webapp.directory.vocabulary import KINDS
 from webapp.errors import Conflict, Gone, NotFound, ServiceError
-from webapp.porting import csv_import, vcard_import
+from webapp.porting import csv_import, json_import, vcard_import
 from webapp.porting.files import Record, decode, is_vcard
 from webapp.porting.models import ImportPreview
 from webapp.porting.preview import DUPLICATE, ERROR, NEW, Known, Row, counts, evaluate
@@ -58,13 +58,16 @@ def check_choices(visibility: str | None, kind: str | None) -> tuple[str, str]:
 
 
 def read_file(data: bytes) -> tuple[str, list[Record]]:
-    """Return an uploaded file's format (`vcard` or `csv`) and its records.
+    """Return an uploaded file's format (`vcard`, `csv`, or `json`: Enlace's own export) and
+    its records.
 
     :raises ServiceError: for a file that is empty, binary, neither vCard nor CSV, or too long.
     """
     text = decode(data)
     if is_vcard(text):
         return "vcard", vcard_import.read(text)
+    if json_import.is_export(text):
+        return "json", json_import.read(text)
     return "csv", csv_import.read(text)
 
 
@@ -81,8 +84,11 @@ def create(
     The rows are checked against the directory in a read, before the short write.
     """
     for record in records:
-        record.fields["visibility"] = visibility
-        record.fields["kind"] = kind
+        # An Enlace JSON export's contacts keep their own kind and visibility; other files'
+        # rows take the upload's.
+        own = record.fields if fmt == "json" else {}
+        record.fields["visibility"] = own.get("visibility") or visibility
+        record.fields["kind"] = own.get("kind") or kind
     stored = [record.stored() for record in records]
     begin_read(session)
     rows = evaluate(stored, known(session, membership), membership.workspace.country)

@@ -12,6 +12,8 @@ import { PlaybookFormView } from "./playbook-form.js";
 import { DirectoryView } from "./directory.js";
 import { QuickDial, ReauthView, SetPinView, UnlockView, WipedView } from "./lock.js";
 import { PlaybooksView, PlaybookView } from "./playbooks.js";
+import { IMPORT_VIEW } from "../porting.js";
+import { ImportView } from "./import.js";
 import { PosterChoicesView } from "./poster-choices.js";
 import { ReadinessView } from "./readiness.js";
 import { StatusView } from "./status.js";
@@ -55,7 +57,7 @@ function Tabs({ state, t }) {
     (name === "playbooks" && view === "playbook") ||
     (name === "playbooks" && ["incidents", "incident", "report", "run"].includes(view)) ||
     (name === "status" &&
-      ["readiness", "members", "workspace", "poster", "account", "activity", "audit"].includes(view));
+      ["readiness", "members", "workspace", "poster", IMPORT_VIEW, "account", "activity", "audit"].includes(view));
   return html`<nav class="tabs" aria-label=${t("sections")}>
     ${TABS.map(
       ([name, href, label]) =>
@@ -105,6 +107,8 @@ function MainView(props) {
       return html`<${WorkspaceSettingsView} ...${props} />`;
     case "poster":
       return html`<${PosterChoicesView} ...${props} />`;
+    case IMPORT_VIEW:
+      return html`<${ImportView} ...${props} />`;
     case "account":
       return html`<${AccountView} ...${props} />`;
     case "activity":

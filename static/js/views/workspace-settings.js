@@ -31,6 +31,38 @@ function PolicyCard({ data, busy, actions, t }) {
   </section>`;
 }
 
+const EXPORTS = [
+  ["vcard", null, "export_vcard", "export_vcard_hint"],
+  ["vcard", "3.0", "export_vcard3", null],
+  ["csv", null, "export_csv", "export_csv_hint"],
+  ["json", null, "export_json", "export_json_hint"],
+];
+
+/** Exports (owners, editors): what each file is for, and that it leaves Enlace's protection. */
+function ExportCard({ state, actions, t }) {
+  const exporting = state.exporting;
+  const busy = Boolean(exporting?.busy);
+  return html`<section class="card" data-testid="export-section" aria-labelledby="export-title">
+    <h2 id="export-title">${t("export_title")}</h2>
+    <p>${t("export_intro")}</p>
+    <p class="notice notice-warn" data-testid="export-warning">${t("export_warning")}</p>
+    <ul class="export-formats">
+      ${EXPORTS.map(
+        ([format, version, label, hint]) => html`<li key=${label}>
+          <button type="button" data-testid=${`export-${format}${version ? `-${version}` : ""}`}
+            disabled=${busy || !state.online} onClick=${() => actions.exportAs(format, version)}>
+            ${t(label)}</button>
+          ${hint && html`<p class="hint">${t(hint)}</p>`}
+        </li>`,
+      )}
+    </ul>
+    ${busy && html`<p role="status">${t("export_busy")}</p>`}
+    ${!state.online && html`<p class="hint">${t("export_offline")}</p>`}
+    ${exporting?.error && html`<p class="notice notice-error" role="alert">${t(exporting.error)}</p>`}
+    ${exporting?.done && html`<p role="status" data-testid="export-done">${t("export_done", { name: exporting.done })}</p>`}
+  </section>`;
+}
+
 /** The workspace screen. */
 export function WorkspaceSettingsView(props) {
   const { state, actions, t } = props;
@@ -44,6 +76,7 @@ export function WorkspaceSettingsView(props) {
   const data = held?.data ?? null;
   const role = data?.role ?? known?.role;
   const owner = role === "owner";
+  const editor = role === "owner" || role === "editor";
   return html`<article data-testid="workspace-screen">
     <a class="back" href="#status">← ${t("tab_status")}</a>
     <h1>${data?.name ?? known?.name ?? t("workspace")}</h1>
@@ -56,6 +89,7 @@ export function WorkspaceSettingsView(props) {
     <nav class="actions workspace-links" aria-label=${t("workspace_settings")}>
       ${owner && html`<a class="button" href="#members" data-testid="open-members">${t("members")}</a>`}
       <a class="button" href="#readiness">${t("readiness")}</a>
+      ${editor && html`<a class="button" href="#import" data-testid="open-import">${t("import_open")}</a>`}
     </nav>
     ${!data && held?.status === "offline" && html`<section class="card"><p>${t("team_offline")}</p></section>`}
     ${!data && held?.status === "error" &&
@@ -64,6 +98,7 @@ export function WorkspaceSettingsView(props) {
       <button type="button" onClick=${actions.loadSettings}>${t("try_again")}</button>
     </section>`}
     ${data && owner && html`<${PolicyCard} data=${data} busy=${Boolean(held.busy)} actions=${actions} t=${t} />`}
+    ${editor && html`<${ExportCard} state=${state} actions=${actions} t=${t} />`}
     ${data && !owner &&
     html`<section class="card" data-testid="unlock-policy">
       <h2>${t("unlock_policy_title")}</h2>

@@ -15,7 +15,14 @@ from typing import Any
 
 from flask import current_app, has_app_context
 
-from webapp.api.openapi import components, import_paths, paths, responses, workspace_paths
+from webapp.api.openapi import (
+    components,
+    export_paths,
+    import_paths,
+    paths,
+    responses,
+    workspace_paths,
+)
 
 
 def openapi_document() -> dict[str, Any]:
@@ -68,10 +75,16 @@ def _document(cookie: str) -> dict[str, Any]:
                 "name": "import",
                 "description": "Contacts from a vCard or CSV file: preview, fix, apply.",
             },
+            {"name": "export", "description": "Files of what a member may see: vCard, CSV, JSON."},
             {"name": "meta", "description": "This document."},
         ],
         "paths": responses.with_unavailable(
-            {**paths.paths(), **workspace_paths.paths(), **import_paths.paths()}
+            {
+                **paths.paths(),
+                **workspace_paths.paths(),
+                **import_paths.paths(),
+                **export_paths.paths(),
+            }
         ),
         "components": {
             "schemas": components.schemas(),

@@ -21,6 +21,7 @@ from webapp.db import MAX_INT8
 from webapp.directory.models import ENTITY_TYPES
 from webapp.directory.schemas import SCHEMAS
 from webapp.errors import ErrorBody
+from webapp.porting.export_schemas import WorkspaceExport
 from webapp.porting.import_schemas import (
     ApplyRequest,
     ImportPreview,
@@ -77,6 +78,7 @@ ANSWERS: tuple[type[BaseModel], ...] = (
     Devices,
     AccountActivity,
     WorkspaceAudit,
+    WorkspaceExport,
     ImportPreview,
     ImportResult,
 )
