@@ -303,23 +303,22 @@ class Device:
         if answer.status_code != 302:
             raise self.refuse(answer)
         self.sign_ins += 1
-        self.read_session()
+        self.key = b""
+        self.ready()
+
+    def fetch_key(self) -> None:
         key = self.call("key", "GET", "/api/v1/keys/snapshot")
         if key.status_code != 200:
             raise self.refuse(key)
-        data = key.json()
-        self.kid, self.key, self.unlock = (
-            data["kid"],
-            b64url_decode(data["key"]),
-            data["unlock_token"],
+        self.take_key(key.json())
+
+    def subscribe(self) -> None:
+        answer = self.call(
+            "push subscribe", "POST", "/api/v1/push/subscriptions", json=self.shared.subscribe()
         )
-        if not self.subscribed:
-            answer = self.call(
-                "push subscribe", "POST", "/api/v1/push/subscriptions", json=self.shared.subscribe()
-            )
-            if answer.status_code not in (200, 201):
-                raise self.refuse(answer)
-            self.subscribed = True
+        if answer.status_code not in (200, 201):
+            raise self.refuse(answer)
+        self.subscribed = True
 
     def take_key(self, data: dict[str, Any]) -> None:
         self.kid, self.key, self.unlock = (
@@ -328,13 +327,10 @@ class Device:
             data["unlock_token"],
         )
 
-    def new_key(self, copy_: Copy, kid: str) -> None:
+    def new_key(self, kid: str) -> None:
         """An envelope under another key: fetch the key again and download afresh, as the
         app's `newKey` does. Nothing here rotates keys, so it is noted in the report."""
-        key = self.call("key", "GET", "/api/v1/keys/snapshot")
-        if key.status_code != 200:
-            raise self.refuse(key)
-        self.take_key(key.json())
+        self.fetch_key()
         if self.kid != kid:
             self.shared.ledger.violation(
                 "envelope under a key the server does not give", f"{self.name}: {kid}"
@@ -360,11 +356,17 @@ class Device:
                 )
 
     def ready(self) -> None:
-        """Make sure the device is signed in and holds a CSRF token."""
+        """Make sure the device is signed in, holds a CSRF token and its key, and has
+        subscribed to push (what the app does after sign-in, again after a failure)."""
         if self.http is None:
             self.sign_in()
-        elif not self.csrf:
+            return
+        if not self.csrf:
             self.read_session()
+        if not self.key:
+            self.fetch_key()
+        if not self.subscribed:
+            self.subscribe()
 
     # -- the copy ----------------------------------------------------------------------------
 
@@ -467,9 +469,7 @@ class Device:
             raise self.refuse(response)
         envelope = response.json()
         if envelope["kid"] != self.kid:
-            self.shared.ledger.violation(
-                "envelope under another key", f"{self.name}: {envelope['kid']}"
-            )
+            self.new_key(envelope["kid"])
             return
         base = envelope.get("base")
         revision = envelope["revision"]
