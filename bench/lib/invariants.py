@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,10 @@ class Check:
     ok: bool
     detail: str
     examples: list[str] = field(default_factory=list)
+
+
+def ids(workspaces: Any) -> list[uuid.UUID]:
+    return [uuid.UUID(str(w)) for w in workspaces]
 
 
 def changed_version(ack: Ack) -> tuple[int, bool] | None:
@@ -105,7 +110,7 @@ def exactly_once(engine: Engine, ledger: Ledger, seeded: dict[str, set[str]]) ->
                     Contact.role_title,
                     Contact.notes,
                     Contact.visibility,
-                ).where(Contact.workspace_id.in_(list(seeded)))
+                ).where(Contact.workspace_id.in_(ids(seeded)))
             )
         }
         audit = Counter(
@@ -113,7 +118,7 @@ def exactly_once(engine: Engine, ledger: Ledger, seeded: dict[str, set[str]]) ->
             for (details,) in connection.execute(
                 select(AuditEvent.details).where(
                     AuditEvent.action == "sync.mutation",
-                    AuditEvent.workspace_id.in_(list(seeded)),
+                    AuditEvent.workspace_id.in_(ids(seeded)),
                 )
             )
         )
@@ -186,11 +191,12 @@ def revisions(engine: Engine, workspaces: list[str]) -> Check:
     with engine.connect() as connection:
         for workspace_id in workspaces:
             revision = connection.scalar(
-                select(Workspace.revision).where(Workspace.id == workspace_id)
+                select(Workspace.revision).where(Workspace.id == uuid.UUID(workspace_id))
             )
             events = connection.scalar(
                 select(func.count()).where(
-                    AuditEvent.action == "sync.mutation", AuditEvent.workspace_id == workspace_id
+                    AuditEvent.action == "sync.mutation",
+                    AuditEvent.workspace_id == uuid.UUID(workspace_id),
                 )
             )
             seen: list[int] = []
@@ -198,7 +204,9 @@ def revisions(engine: Engine, workspaces: list[str]) -> Check:
                 table = model.__table__  # type: ignore[attr-defined]
                 seen.extend(
                     connection.scalars(
-                        select(table.c.revision).where(table.c.workspace_id == workspace_id)
+                        select(table.c.revision).where(
+                            table.c.workspace_id == uuid.UUID(workspace_id)
+                        )
                     )
                 )
             repeated = [r for r, n in Counter(seen).items() if n > 1]
@@ -239,7 +247,7 @@ def visible_ids(engine: Engine, workspace_id: str, full: bool) -> set[str]:
         for model in ENTITY_TYPES.values():
             table = model.__table__  # type: ignore[attr-defined]
             query = select(table.c.id).where(
-                table.c.workspace_id == workspace_id, table.c.deleted.is_(False)
+                table.c.workspace_id == uuid.UUID(workspace_id), table.c.deleted.is_(False)
             )
             if not full and "visibility" in table.c:
                 query = query.where(table.c.visibility != "restricted")
