@@ -576,17 +576,32 @@ def main() -> int:
     stop = threading.Event()
     exit_status = 0
     try:
-        if args.database_url:
-            url = pg_url(args.database_url)
+        existing = args.database_url
+        if not existing:
+            try:
+                pg = PrivatePostgres(workdir)
+            except RuntimeError as error:
+                # No PostgreSQL binaries here (or no postgres user to run them as root).
+                existing = os.environ.get("ENLACE_BENCH_DATABASE_URL", "")
+                if not existing:
+                    print(f"  skipped: {error}, and ENLACE_BENCH_DATABASE_URL is not set")
+                    return 0
+                log(f"{error}: ENLACE_BENCH_DATABASE_URL instead")
+        if existing:
+            url = pg_url(existing)
             check_loopback_url(url)
             log("an existing database: the PostgreSQL faults are skipped")
         else:
-            pg = PrivatePostgres(workdir)
+            assert pg is not None
             pg.start()
             url = pg.create_database(DATABASE)
             log(f"private PostgreSQL on port {pg.port} ({pg.bin.parent.name})")
         reset_postgres(url)
-        redis = PrivateRedis(workdir)
+        try:
+            redis = PrivateRedis(workdir)
+        except RuntimeError as error:
+            print(f"  skipped: {error}")
+            return 0
         redis.start()
         instance = workdir / "instance"
         seeding = time.perf_counter()

@@ -182,18 +182,22 @@ class PrivatePostgres:
         self.folder = Path(tempfile.mkdtemp(prefix="enlace-bench-pg-"))
         self.data = self.folder / "data"
         self.log_path = workdir / "postgresql.log"
-        if os.geteuid() == 0:
-            shutil.chown(self.folder, "postgres", "postgres")
-        self._run(
-            "initdb",
-            "-D",
-            str(self.data),
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "--encoding=UTF8",
-            "--no-instructions",
-        )
+        try:
+            if os.geteuid() == 0:
+                shutil.chown(self.folder, "postgres", "postgres")
+            self._run(
+                "initdb",
+                "-D",
+                str(self.data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-instructions",
+            )
+        except (OSError, LookupError, RuntimeError) as error:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise RuntimeError(f"cannot make a PostgreSQL cluster: {error}") from error
         settings = (
             f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
             f"unix_socket_directories = '{self.folder}'\nmax_connections = 200\n"
