@@ -227,7 +227,8 @@ class Device:
                 )
             )
             raise Failed("timeout") from None
-        except requests.ConnectionError:
+        except requests.RequestException:
+            # Refused, reset, or cut off mid-answer (a worker killed while sending its body).
             recorder.record(
                 Call(
                     kind,
