@@ -50,6 +50,8 @@ def app_environment(database_url: str, instance: Path, **extra: str) -> dict[str
 class Process:
     """A child process in its own group, its output in a log file; `stop()` ends the group."""
 
+    stop_signal = signal.SIGTERM
+
     def __init__(self, args: list[str], env: dict[str, str], log_path: Path):
         self.args = args
         self.log_path = log_path
@@ -71,10 +73,10 @@ class Process:
         return self.process.poll() is None
 
     def stop(self, timeout: float = 15) -> int | None:
-        """SIGTERM the group, then SIGKILL if it lingers; return the exit status."""
+        """Signal the group (SIGTERM), then SIGKILL if it lingers; return the exit status."""
         if self.process.poll() is None:
             with suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
+                os.killpg(self.process.pid, self.stop_signal)
             try:
                 self.process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -88,6 +90,9 @@ class Process:
 
 class Gunicorn(Process):
     """gunicorn with the production app factory (`webapp:create_app()`) on 127.0.0.1."""
+
+    # Quick shutdown: a bench has nothing left to answer, and a graceful one waits for workers.
+    stop_signal = signal.SIGINT
 
     def __init__(self, env: dict[str, str], log_path: Path, workers: int = 2):
         self.port = free_port()
