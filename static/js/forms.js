@@ -3,6 +3,8 @@
 // input changes it (by path, `phones.0.number`, the same paths the server's errors use), and the
 // values a save hands to edit.js. Plain data: no DOM, no storage.
 
+import { VISIBILITY } from "./labels.js";
+
 /** Tell whether the user may edit the open workspace's directory (owners and editors). */
 export function canEdit({ workspaces, workspaceId }) {
   const role = (workspaces ?? []).find((w) => w.id === workspaceId)?.role;
@@ -51,7 +53,7 @@ const CONTACT_DEFAULTS = {
   partner: null,
   notes: "",
   tags: [],
-  visibility: "team",
+  visibility: VISIBILITY.TEAM,
 };
 
 const PLAYBOOK_DEFAULTS = {
@@ -61,7 +63,7 @@ const PLAYBOOK_DEFAULTS = {
   steps: [],
   contact_ids: [],
   guidance: "",
-  visibility: "team",
+  visibility: VISIBILITY.TEAM,
 };
 
 const DEFAULTS = { contact: CONTACT_DEFAULTS, playbook: PLAYBOOK_DEFAULTS };

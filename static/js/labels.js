@@ -2,9 +2,9 @@
 // (`finance`, `customer_service`, `medical`); the views show these names and search finds them.
 // The tables come from the server's vocabulary (webapp/directory/vocabulary.py, `make labels`).
 
-import { AREA_LABELS, CRISIS_KIND_LABELS, KIND_LABELS } from "./data/labels.js";
+import { AREA_LABELS, CRISIS_KIND_LABELS, KIND_LABELS, VISIBILITY } from "./data/labels.js";
 
-export { AREA_LABELS, CRISIS_KIND_LABELS, KIND_LABELS };
+export { AREA_LABELS, CRISIS_KIND_LABELS, KIND_LABELS, VISIBILITY };
 
 /** Return a code's name from a table in a language; a code not in it is shown as typed. */
 function label(table, code, lang) {
@@ -26,4 +26,12 @@ export function kindLabel(kind, lang = "es") {
 /** Return a crisis kind's name in a language. */
 export function crisisKindLabel(kind, lang = "es") {
   return label(CRISIS_KIND_LABELS, kind, lang);
+}
+
+/**
+ * Return the choices of a form's visibility field, in the order given: `[level, name, about]`,
+ * the name and its explanation translated by `t` (`visibility_team`, `visibility_team_about`…).
+ */
+export function visibilityChoices(levels, t) {
+  return levels.map((level) => [level, t(`visibility_${level}`), t(`visibility_${level}_about`)]);
 }

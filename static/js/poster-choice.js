@@ -5,7 +5,7 @@
 // `node --test` drives it with a fake server.
 
 import { ApiError } from "./api.js";
-import { AREA_LABELS, KIND_LABELS, areaLabel, kindLabel } from "./labels.js";
+import { AREA_LABELS, KIND_LABELS, VISIBILITY, areaLabel, kindLabel } from "./labels.js";
 
 /**
  * The screen's state (`state.poster`): `status` is "idle", "loading", "ready", "offline",
@@ -54,7 +54,7 @@ export function rowsOf(data, selected, lang) {
     name: c.name,
     place: placeOf(c, lang),
     afterHours: c.after_hours === true,
-    restricted: c.visibility === "restricted",
+    restricted: c.visibility === VISIBILITY.RESTRICTED,
     changed: c.changed === true,
     checked: ticked.has(c.id),
     disabled: full && !ticked.has(c.id),

@@ -5,6 +5,7 @@
 
 import { deleteDB, openDB } from "../vendor/idb.js";
 import { EnvelopeError, toBytes } from "./crypto.js";
+import { VISIBILITY } from "./labels.js";
 
 const DB_VERSION = 2;
 const KEYS_RECORD = "snapshot";
@@ -227,7 +228,7 @@ export async function openStore(userId) {
 
   /** Keep the workspace's public contacts (emergency services) in clear, for quick dial. */
   async function putPublic(workspaceId, contacts, fetchedAt) {
-    if (contacts.some((contact) => contact?.visibility !== "public")) {
+    if (contacts.some((contact) => contact?.visibility !== VISIBILITY.PUBLIC)) {
       throw new TypeError("only public contacts are kept in clear");
     }
     await db.put("public", { workspaceId, contacts, fetchedAt });

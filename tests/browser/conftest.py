@@ -59,9 +59,31 @@ def _is_browser_test(item: pytest.Item) -> bool:
     return HERE in Path(str(item.path)).resolve().parents
 
 
+def _on_second_database(item: pytest.Item) -> bool:
+    """Tell whether a browser test is the PostgreSQL copy of a test not marked `both_databases`.
+
+    A browser test checks what the page does; the server under it is the same code on either
+    database, and tests/api runs that code on both. So a browser test runs on SQLite only, and
+    on PostgreSQL too where the database's own behaviour reaches the screen (concurrent sync,
+    the push queue, the key rewrap) — those are marked `both_databases`.
+    """
+    callspec = getattr(item, "callspec", None)
+    if callspec is None or callspec.params.get("backend") != "postgresql":
+        return False
+    return item.get_closest_marker("both_databases") is None
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests of this folder `browser`; skip them when Chromium is missing (not in CI)."""
+    """Mark the tests of this folder `browser`; skip them when Chromium is missing (not in CI).
+
+    Deselect the PostgreSQL copies of browser tests not marked `both_databases`.
+    """
     skip = chromium_missing() and not in_ci()
+    deselected = [item for item in items if _is_browser_test(item) and _on_second_database(item)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        dropped = set(deselected)
+        items[:] = [item for item in items if item not in dropped]
     for item in items:
         if not _is_browser_test(item):
             continue

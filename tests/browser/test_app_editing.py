@@ -141,6 +141,7 @@ def test_a_bad_phone_shows_the_servers_message_on_its_input_and_keeps_what_was_t
     expect(page.get_by_test_id("sync-banner")).to_have_count(0)
 
 
+@pytest.mark.both_databases
 def test_the_same_field_changed_on_two_phones_is_a_conflict_the_user_settles(
     live_server: Any, new_context: Callable[..., Any], device: Any
 ) -> None:
@@ -238,6 +239,7 @@ def registration_id(context: Any, page: Page) -> tuple[Any, str]:
     return cdp, live[0]["registrationId"]
 
 
+@pytest.mark.both_databases
 def test_the_service_worker_sends_the_sealed_outbox_with_the_app_closed(
     live_server: Any, new_context: Callable[..., Any], device: Any
 ) -> None:
@@ -432,6 +434,7 @@ def test_in_spanish_a_form_error_and_a_conflict_read_in_spanish(
     assert contact_names(owner)["Restaurante La Esquina"]["role_title"] == "Encargado"
 
 
+@pytest.mark.both_databases
 def test_done_when_an_editor_adds_one_edits_one_offline_and_the_other_member_sees_both(
     live_server: Any, new_context: Callable[..., Any], device: Any
 ) -> None:

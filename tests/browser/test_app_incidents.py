@@ -129,6 +129,7 @@ def call_and_log(page: Page, name: str, outcome: str) -> None:
     question.get_by_role("button", name=outcome, exact=True).click()
 
 
+@pytest.mark.both_databases
 def test_offline_a_playbook_is_run_down_the_list_and_the_whole_log_reaches_the_team(
     live_server: Any,
     new_context: Callable[..., Any],

@@ -105,6 +105,7 @@ def test_a_401_wipes_the_users_data_and_goes_to_sign_in(
     assert page.evaluate(DATABASES) == []
 
 
+@pytest.mark.both_databases
 def test_a_removed_members_device_wipes_that_workspace_and_rewraps_the_new_key(
     live_server: Any,
     new_context: Callable[..., Any],

@@ -82,6 +82,7 @@ def subscriptions_of(url: str, email: str) -> set[str]:
     )
 
 
+@pytest.mark.both_databases
 @pytest.mark.slow
 def test_a_change_made_in_the_browser_reaches_the_other_member_and_not_its_author(
     browser: Browser | None, database: str, tmp_path: Path

@@ -90,6 +90,7 @@ def test_the_sign_up_and_new_workspace_pages_read_well(
     shot(page, f"new-workspace-{locale}-{scheme}", full_page=True)
 
 
+@pytest.mark.both_databases
 def test_done_when_a_newcomer_sets_up_guadalajara_invites_finds_and_moves_around_unlocked(
     live_server: Any, new_context: Callable[..., Any]
 ) -> None:

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from webapp import emergency_numbers
+from webapp.directory.models import Visibility
 
 LANGUAGES = ("es", "en")
 Names = dict[str, str]
@@ -204,6 +205,7 @@ def client_data() -> dict[str, Any]:
         "QUICK_DIAL_RANKED": emergency_numbers.QUICK_DIAL_RANKED,
         "SERVICE_TAG": emergency_numbers.SERVICE_TAG,
         "SERVICE_LABELS": emergency_numbers.SERVICE_LABELS,
+        "VISIBILITY": {level.name: level.value for level in Visibility},
     }
 
 

@@ -98,3 +98,8 @@ export const SERVICE_LABELS = Object.freeze({
   "poison_control": {"es": "Toxicología", "en": "Poison control"},
   "maritime_rescue": {"es": "Rescate marítimo", "en": "Maritime rescue"},
 });
+export const VISIBILITY = Object.freeze({
+  "PUBLIC": "public",
+  "TEAM": "team",
+  "RESTRICTED": "restricted",
+});

@@ -4,7 +4,7 @@
 
 import { html } from "../../vendor/htm-preact.js";
 import { availabilityMode, WEEKDAYS } from "../forms.js";
-import { AREA_LABELS, KIND_LABELS } from "../labels.js";
+import { AREA_LABELS, KIND_LABELS, VISIBILITY, visibilityChoices } from "../labels.js";
 import { Field, FieldError, FormErrors, inputId, Radios, SaveBar, Select, useFocusFirstError } from "./form-parts.js";
 
 /** Every path an input of this form shows (others are said at the top). */
@@ -199,11 +199,7 @@ export function ContactFormView(props) {
     event.preventDefault();
     actions.formSave();
   };
-  const visibility = [
-    ["team", t("visibility_team"), t("visibility_team_about")],
-    ["restricted", t("visibility_restricted"), t("visibility_restricted_about")],
-    ["public", t("visibility_public"), t("visibility_public_about")],
-  ];
+  const visibility = visibilityChoices([VISIBILITY.TEAM, VISIBILITY.RESTRICTED, VISIBILITY.PUBLIC], t);
   const p = { form, actions, t, state };
   return html`<article class="edit-form" data-testid="contact-form">
     <h1>${form.isNew ? t("new_contact") : t("edit_contact")}</h1>

@@ -3,7 +3,7 @@
 // and visibility. Its values live in `state.form`; every change goes through `actions`.
 
 import { html } from "../../vendor/htm-preact.js";
-import { CRISIS_KIND_LABELS } from "../labels.js";
+import { CRISIS_KIND_LABELS, VISIBILITY, visibilityChoices } from "../labels.js";
 import { Field, FieldError, FormErrors, inputId, Radios, SaveBar, Select, useFocusFirstError } from "./form-parts.js";
 
 function MoveButtons({ actions, path, index, count, t, name }) {
@@ -90,13 +90,11 @@ export function PlaybookFormView(props) {
     ...Object.entries(CRISIS_KIND_LABELS).map(([code, names]) => [code, names[state.lang] ?? names.es]),
   ];
   const severities = ["low", "medium", "high", "critical"].map((s) => [s, t(`severity_${s}`)]);
-  const visibility = [
-    ["team", t("visibility_team"), t("visibility_team_about")],
-    ["restricted", t("visibility_restricted"), t("visibility_restricted_about")],
-  ];
-  if (form.values.visibility === "public") {
-    visibility.push(["public", t("visibility_public"), t("visibility_public_about")]);
-  }
+  // Public means "on the public list and the poster", which hold contacts only: a playbook is
+  // offered that level only when it already has it, so that editing it changes nothing else.
+  const levels = [VISIBILITY.TEAM, VISIBILITY.RESTRICTED];
+  if (form.values.visibility === VISIBILITY.PUBLIC) levels.push(VISIBILITY.PUBLIC);
+  const visibility = visibilityChoices(levels, t);
   const submit = (event) => {
     event.preventDefault();
     actions.formSave();
