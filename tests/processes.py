@@ -17,9 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+from sqlalchemy import text
 
 from tests.helpers import PASSWORD, mutation
 from tests.pushservice import PushService
+from webapp.db import make_engine
 from webapp.keys import vapid_key, vapid_public_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -156,3 +158,26 @@ def change_http(http: requests.Session, base_url: str, workspace: str, name: str
     assert answer.status_code == 200, answer.text
     assert answer.json()["results"][0]["status"] == "applied"
     return answer.json()["cursor"]
+
+
+def wait_for_drained(url: str, push: PushService, timeout: float = 90.0) -> bool:
+    """Wait until no outbox message or delivery is left and no request is in flight."""
+    engine = make_engine(url)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with engine.connect() as conn:
+                waiting = conn.scalar(
+                    text(
+                        "SELECT (SELECT count(*) FROM outbox_messages)"
+                        " + (SELECT count(*) FROM push_deliveries)"
+                    )
+                )
+            with push.lock:
+                in_flight = bool(push.in_flight)
+            if not waiting and not in_flight:
+                return True
+            push.wait_for(lambda: False, timeout=0.2)  # wakes when a message arrives
+        return False
+    finally:
+        engine.dispose()

@@ -25,11 +25,12 @@ from tests.processes import (
     init_team,
     process,
     subscribe_http,
+    wait_for_drained,
     wait_until_serving,
 )
 from tests.pushservice import PushService
 from webapp import create_app
-from webapp.db import get_engine, make_engine, session_scope
+from webapp.db import get_engine, session_scope
 
 
 @pytest.mark.slow
@@ -69,29 +70,6 @@ def test_under_enlace_run_a_change_reaches_the_other_member_and_not_its_author(t
 
 
 # --- gunicorn ×2 + push-worker ×2 on PostgreSQL ------------------------------------------------
-
-
-def wait_for_drained(url: str, push: PushService, timeout: float = 90.0) -> bool:
-    """Wait until no outbox message or delivery is left and no request is in flight."""
-    engine = make_engine(url)
-    deadline = time.monotonic() + timeout
-    try:
-        while time.monotonic() < deadline:
-            with engine.connect() as conn:
-                waiting = conn.scalar(
-                    text(
-                        "SELECT (SELECT count(*) FROM outbox_messages)"
-                        " + (SELECT count(*) FROM push_deliveries)"
-                    )
-                )
-            with push.lock:
-                in_flight = bool(push.in_flight)
-            if not waiting and not in_flight:
-                return True
-            push.wait_for(lambda: False, timeout=0.2)  # wakes when a message arrives
-        return False
-    finally:
-        engine.dispose()
 
 
 def worker_ports(pid: int) -> set[int]:

@@ -23,7 +23,13 @@ from tests.browser.app_helpers import PHONE, READY, set_pin, sign_in, wait_until
 from tests.browser.conftest import CI_MESSAGE, TIMEOUT_MS
 from tests.conftest import PG_URL
 from tests.helpers import reset_postgres, sign_in_http, worker_database
-from tests.processes import enlace_run, environment, init_team, subscribe_http
+from tests.processes import (
+    enlace_run,
+    environment,
+    init_team,
+    subscribe_http,
+    wait_for_drained,
+)
 from tests.pushservice import PushService
 from webapp.db import make_engine
 
@@ -120,9 +126,9 @@ def test_a_change_made_in_the_browser_reaches_the_other_member_and_not_its_autho
             finally:
                 context.close()
             assert arrived, f"nothing within 90 s: {push.errors} {log.read_text()[-2000:]}"
-            # Anything sent twice, or to A's device, has arrived by the end of the next
-            # coalescing window (1 s here).
-            time.sleep(1.5)
+            # Anything sent twice, or to A's device, is sent before the queue is empty and
+            # nothing is in flight: wait for that rather than for a while.
+            assert wait_for_drained(database, push), "the push queue never emptied"
 
     assert change["workspace"] == workspace
     assert change["status"] == "applied"
