@@ -393,7 +393,17 @@ def convergence(
     )
 
 
-def push_state(engine: Any, push: PushService, timeout: float = 30) -> dict[str, Any]:
+def phase_at(phases: list[Phase], moment: float) -> str:
+    """The phase a moment of the run (seconds since its start) fell in."""
+    for phase in phases:
+        if phase.start <= moment <= (phase.end or float("inf")):
+            return phase.name
+    return "sign-in burst" if phases and moment < phases[0].start else "settle"
+
+
+def push_state(
+    engine: Any, push: PushService, recorder: Recorder, phases: list[Phase], timeout: float = 30
+) -> dict[str, Any]:
     """Wait for the push queue to drain; report what was sent and what is left."""
     from webapp.push.models import OutboxMessage, PushDelivery
 
@@ -414,15 +424,20 @@ def push_state(engine: Any, push: PushService, timeout: float = 30) -> dict[str,
         received = [r for r in push.received if r.status == 201 and not r.abandoned]
         errors = list(push.errors)
     per_subscription: dict[str, Counter[tuple[Any, Any]]] = defaultdict(Counter)
+    # The push service stamps arrivals with time.time(); the run counts from its own start.
+    offset = time.time() - recorder.now()
+    duplicates: Counter[str] = Counter()
     for item in received:
         if item.payload.get("type") == "directory-changed":
             key = (item.payload["workspace"], item.payload["revision"])
             per_subscription[item.token][key] += 1
-    duplicates = sum(n - 1 for c in per_subscription.values() for n in c.values() if n > 1)
+            if per_subscription[item.token][key] > 1:
+                duplicates[phase_at(phases, item.at - offset)] += 1
     return {
         "messages": len(received),
         "subscriptions reached": len(per_subscription),
-        "sent twice": duplicates,
+        "sent twice": sum(duplicates.values()),
+        "sent twice, by phase of the second": dict(duplicates),
         "waiting deliveries": waiting,
         "never attempted": stuck,
         "outbox rows": outbox,
@@ -673,7 +688,7 @@ def main() -> int:
                         f"acknowledged of {ledger.queued:,} queued",
                     )
                 )
-            push_figures = push_state(engine, push)
+            push_figures = push_state(engine, push, recorder, schedule.phases)
         finally:
             engine.dispose()
 
