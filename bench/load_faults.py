@@ -548,6 +548,15 @@ def report(
     for error in push["push service errors"]:
         print(f"  push service error: {error}")
 
+    wrong = [c for c in calls if html_error(c) or bad_5xx(c)]
+    if wrong:
+        print("\n== answers that miss the targets (first of each kind)")
+        seen: set[tuple[str, str]] = set()
+        for call in wrong:
+            if (call.path, label(call)) in seen:
+                continue
+            seen.add((call.path, label(call)))
+            print(f"  {call.phase}: {call.path} -> {label(call)}: {call.excerpt[:160]}")
     html = sum(html_error(c) for c in calls)
     bad = sum(bad_5xx(c) for c in calls)
     # Devices never sign out: a 401 tells a signed-in phone to wipe its copy (api.js).
@@ -725,13 +734,17 @@ def main() -> int:
     finally:
         stop.set()
         stopping = time.perf_counter()
-        for process in reversed(processes):
-            process.stop()
+        steps: list[tuple[str, Any]] = [(" ".join(p.args[-2:]), p.stop) for p in processes[::-1]]
         if redis is not None:
-            redis.stop()
+            steps.append(("redis-server", redis.stop))
         if pg is not None:
-            pg.destroy()
-        push.__exit__(None, None, None)
+            steps.append(("PostgreSQL", pg.destroy))
+        steps.append(("push service", lambda: push.__exit__(None, None, None)))
+        for name, step in steps:
+            began = time.perf_counter()
+            step()
+            if time.perf_counter() - began > 3:
+                log(f"{name} took {time.perf_counter() - began:.0f} s to stop")
         log(f"stopped everything in {time.perf_counter() - stopping:.1f} s")
         if args.keep or exit_status:
             print(f"  logs kept in {workdir}")

@@ -55,6 +55,8 @@ class Call:
     body: str  # "json", "html", "other" or "empty"
     retry_after: bool
     api: bool  # under /api/
+    path: str = ""
+    excerpt: str = ""  # the start of an error answer's body: what the report shows of it
 
 
 class Recorder:
@@ -243,6 +245,9 @@ class Device:
             )
             raise Failed("conn") from None
         retry_after = response.headers.get("Retry-After")
+        error = response.status_code >= 500 or (
+            response.status_code >= 400 and "html" in response.headers.get("Content-Type", "")
+        )
         recorder.record(
             Call(
                 kind,
@@ -253,6 +258,8 @@ class Device:
                 body_class(response),
                 retry_after is not None,
                 path.startswith("/api/"),
+                f"{method} {path.split('?')[0]}",
+                " ".join(response.text[:300].split()) if error else "",
             )
         )
         return response
