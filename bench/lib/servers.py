@@ -51,6 +51,7 @@ class Process:
     """A child process in its own group, its output in a log file; `stop()` ends the group."""
 
     stop_signal = signal.SIGTERM
+    stop_timeout = 15.0
 
     def __init__(self, args: list[str], env: dict[str, str], log_path: Path):
         self.args = args
@@ -72,13 +73,13 @@ class Process:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    def stop(self, timeout: float = 15) -> int | None:
+    def stop(self, timeout: float | None = None) -> int | None:
         """Signal the group (SIGTERM), then SIGKILL if it lingers; return the exit status."""
         if self.process.poll() is None:
             with suppress(ProcessLookupError):
                 os.killpg(self.process.pid, self.stop_signal)
             try:
-                self.process.wait(timeout=timeout)
+                self.process.wait(timeout=timeout or self.stop_timeout)
             except subprocess.TimeoutExpired:
                 with suppress(ProcessLookupError):
                     os.killpg(self.process.pid, signal.SIGKILL)
@@ -93,6 +94,7 @@ class Gunicorn(Process):
 
     # Quick shutdown: a bench has nothing left to answer, and a graceful one waits for workers.
     stop_signal = signal.SIGINT
+    stop_timeout = 5.0
 
     def __init__(self, env: dict[str, str], log_path: Path, workers: int = 2):
         self.port = free_port()
