@@ -466,14 +466,18 @@ def failed(call: Call) -> bool:
 
 
 def html_error(call: Call) -> bool:
-    return not isinstance(call.status, str) and call.status >= 400 and call.body == "html"
+    """An HTML error where it does not belong: from the API, or a page's 5xx that is not
+    "come back later" (the sign-in form may well answer 429 or 503 as a page)."""
+    if isinstance(call.status, str) or call.status < 400 or call.body != "html":
+        return False
+    return call.api or bad_5xx(call)
 
 
 def bad_5xx(call: Call) -> bool:
-    """A 5xx that is not the one a client can act on: 503 with Retry-After, not HTML."""
+    """A 5xx that is not the one a client can act on: 503 with Retry-After (JSON from the API)."""
     if isinstance(call.status, str) or call.status < 500:
         return False
-    return not (call.status == 503 and call.retry_after and call.body != "html")
+    return not (call.status == 503 and call.retry_after and (call.body != "html" or not call.api))
 
 
 def report(
@@ -548,7 +552,7 @@ def report(
     for error in push["push service errors"]:
         print(f"  push service error: {error}")
 
-    wrong = [c for c in calls if html_error(c) or bad_5xx(c)]
+    wrong = [c for c in calls if html_error(c) or bad_5xx(c) or c.status == 401]
     if wrong:
         print("\n== answers that miss the targets (first of each kind)")
         seen: set[tuple[str, str]] = set()

@@ -294,22 +294,26 @@ class Device:
         self.http = requests.Session()
         self.http.headers.update({"User-Agent": USER_AGENT, "Accept-Language": "en"})
         self.csrf = self.unlock = ""
-        page = self.call("sign-in page", "GET", "/login")
-        if page.status_code != 200:
-            raise self.refuse(page)
-        answer = self.call(
-            "sign-in",
-            "POST",
-            "/login",
-            data={
-                "email": self.email,
-                "password": self.shared.password,
-                "csrf_token": csrf_from(page.text),
-            },
-            allow_redirects=False,
-        )
-        if answer.status_code != 302:
-            raise self.refuse(answer)
+        try:
+            page = self.call("sign-in page", "GET", "/login")
+            if page.status_code != 200:
+                raise self.refuse(page)
+            answer = self.call(
+                "sign-in",
+                "POST",
+                "/login",
+                data={
+                    "email": self.email,
+                    "password": self.shared.password,
+                    "csrf_token": csrf_from(page.text),
+                },
+                allow_redirects=False,
+            )
+            if answer.status_code != 302:
+                raise self.refuse(answer)
+        except Failed:
+            self.http = None  # not signed in: the next attempt starts at the form again
+            raise
         self.sign_ins += 1
         self.key = b""
         self.ready()
