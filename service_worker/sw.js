@@ -1,6 +1,7 @@
 /* Enlace service worker. Events are wired at the bottom; each kind of request has one named
  * strategy (squoosh's src/sw). Flask serves this file at /sw.js and fills in VERSION (a hash of
- * the precached files) and PRECACHE (their URLs), so a new deploy is a new worker.
+ * the precached files) and PRECACHE (their URLs), and points the imports below at this deploy's
+ * versioned static addresses (webapp/wire.py), so a new deploy is a new worker.
  * A module worker (registered with type "module"): push handling shares the app's modules, so
  * the local database has one schema (store.js) and one envelope check (crypto.js). */
 
@@ -20,10 +21,20 @@ const SHELL_CACHE = `${PREFIX}shell-${VERSION}`;
 /** Put every file of this version's app shell in its cache. */
 async function precache() {
   const cache = await caches.open(SHELL_CACHE);
-  // Without cookies: the shell is the same for everyone, and a page fetched with the session
-  // could carry (and consume) a flash message meant for the user's next page.
-  const requests = PRECACHE.map((url) => new Request(url, { cache: "reload", credentials: "omit" }));
-  await cache.addAll(requests);
+  await cache.addAll(PRECACHE.map(precacheRequest));
+}
+
+/**
+ * How a file of the shell is fetched for the precache. Static files have versioned addresses
+ * kept immutable in the browser's HTTP cache, so the ones the page already loaded come from
+ * there: each file crosses the network once. Pages are asked of the network, without cookies: the shell
+ * is the same for everyone, and a page fetched with the session could carry (and consume) a
+ * flash message meant for the user's next page.
+ */
+function precacheRequest(url) {
+  if (url.startsWith("/static/")) return new Request(url);
+  // Revalidated, never taken unchecked: /app answers 304 when the page's copy is this one.
+  return new Request(url, { cache: "no-cache", credentials: "omit" });
 }
 
 /** Delete the caches of older versions (only ours: those with our prefix). */
@@ -53,16 +64,27 @@ async function offlinePage() {
   return (await caches.match(offlineUrl(lang))) || Response.error();
 }
 
-/** Pages: always the network (sign-in state lives there); offline, the cached page or a notice. */
+/** The page as the shell cache holds it (the app at `/app`), or undefined. */
+async function cachedPage(request) {
+  // The notice itself is never matched by path alone: its copies differ by `?lang=`.
+  if (new URL(request.url).pathname === OFFLINE_PATH) return undefined;
+  return caches.match(request, { ignoreSearch: true });
+}
+
+/**
+ * Pages: always the network (sign-in state lives there); offline, the cached page or a notice.
+ * A 503 (the server's database is away: "come back later") also opens the cached page, so the
+ * app starts on the copy it holds; without one, the server's own page says to wait.
+ */
 async function networkFirstPage(request) {
+  let response;
   try {
-    return await fetch(request);
+    response = await fetch(request);
   } catch (error) {
-    // The notice itself is never matched by path alone: its copies differ by `?lang=`.
-    const notice = new URL(request.url).pathname === OFFLINE_PATH;
-    const cached = notice ? null : await caches.match(request, { ignoreSearch: true });
-    return cached || (await offlinePage());
+    return (await cachedPage(request)) || (await offlinePage());
   }
+  if (response.status === 503) return (await cachedPage(request)) || response;
+  return response;
 }
 
 /** Choose the strategy for a request; undefined lets the browser do as it would without us. */

@@ -12,7 +12,7 @@ from webapp.config import ROOT, from_env
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Create the Flask application; `overrides` replace settings read from the environment."""
-    from webapp import converters, db, i18n, jsonprovider, security, templating
+    from webapp import converters, db, i18n, jsonprovider, security, templating, wire
     from webapp.activity import routes as activity_routes
     from webapp.api import account as account_api
     from webapp.api import routes as api_routes
@@ -39,7 +39,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         __name__,
         instance_path=str(config["INSTANCE_PATH"]),
         template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        static_folder=None,  # served by webapp/wire.py, under versioned URLs
     )
     app.config.update(config)
     secure_instance(app.instance_path, app.config["DATABASE_URL"])
@@ -66,6 +66,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     init_login(app)
     security.init_app(app)
+    wire.init_app(app)
     error_handlers.init_app(app)
     templating.init_app(app)
 

@@ -48,6 +48,19 @@ def _count(env: dict[str, str], name: str, default: int, minimum: int) -> int:
     return value
 
 
+def _megabytes(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of megabytes, not {raw!r}") from None
+    if not 1 <= value <= 65536:
+        raise ValueError(f"{name} must be between 1 and 65536 megabytes, not {value}")
+    return value
+
+
 def _seconds(env: dict[str, str], name: str, default: float, low: float, high: float) -> float:
     raw = env.get(name, "").strip()
     if not raw:
@@ -71,6 +84,9 @@ def vapid_subject(value: str) -> str:
         )
     return value
 
+
+# A Redis that stops answering (not only one that refuses connections) must not hold requests.
+REDIS_TIMEOUTS = {"socket_connect_timeout": 2.0, "socket_timeout": 2.0}
 
 SIGNUP_MODES = ("open", "invite")
 
@@ -133,6 +149,12 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         # Flask-WTF tokens live as long as the session; the API refreshes them on a CSRF refusal.
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down must not stop the directory: the limiter counts in process memory until
+        # Redis answers again, and a limiter error never fails a request. (The sign-in failure
+        # counters do not fall back: they answer 503, webapp/auth/limits.py.)
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": dict(REDIS_TIMEOUTS) if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": False,
         "RATELIMIT_STRATEGY": "moving-window",
         # Password re-entry window for actions that expose or change a lot; it is also how long
@@ -142,9 +164,12 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         # Argon2id cost; tests lower it through overrides, the product never does.
         "ARGON2_TIME_COST": 3,
         "ARGON2_MEMORY_COST": 64 * 1024,
-        # Each hash takes ARGON2_MEMORY_COST KiB (64 MiB): at most this many run at once, and a
-        # request waits this long for a turn before it gets 503 (never a 500).
-        "ARGON2_MAX_CONCURRENT": _count(env, "ENLACE_ARGON2_MAX_CONCURRENT", 4, 1),
+        # Each hash takes ARGON2_MEMORY_COST KiB (64 MiB): at most this many run at once in a
+        # process, at most ARGON2_MAX_WAITING more wait for a turn, at most this long; past
+        # that a request gets 503 (never a 500). Together they stay well below the threads of
+        # a process (README's gunicorn command: 16), so sign-ins never take every thread.
+        "ARGON2_MAX_CONCURRENT": _count(env, "ENLACE_ARGON2_MAX_CONCURRENT", 2, 1),
+        "ARGON2_MAX_WAITING": _count(env, "ENLACE_ARGON2_MAX_WAITING", 6, 0),
         "ARGON2_WAIT_SECONDS": 20.0,
         "BABEL_DEFAULT_LOCALE": "es",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "webapp" / "translations"),
@@ -154,6 +179,10 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         "SIGNUP": signup_mode(env.get("ENLACE_SIGNUP", "open")),
         # Accounts created (or taken emails tried) per address at /signup; Flask-Limiter syntax.
         "SIGNUP_RATE_LIMIT": rate_limit(env, "ENLACE_SIGNUP_RATE_LIMIT", "10 per hour"),
+        # Per process, in megabytes: each record's JSON as the snapshots list it, and the built
+        # snapshots (the patchable documents, the plaintexts and deltas made from them).
+        "RECORD_CACHE_MB": _megabytes(env, "ENLACE_RECORD_CACHE_MB", 96),
+        "SNAPSHOT_CACHE_MB": _megabytes(env, "ENLACE_SNAPSHOT_CACHE_MB", 64),
         # Changes per page of a pull (the one place for it); a delta envelope holds every page.
         "SYNC_PAGE_SIZE": 500,
         # Per user, across devices: generous for background sync, a wall against a runaway loop.

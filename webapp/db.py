@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -131,6 +132,21 @@ def get_session() -> Session:
         writes = has_request_context() and request.method not in SAFE_METHODS
         g.db_session = db["sessionmaker"](bind=db["writer"]) if writes else db["sessionmaker"]()
     return g.db_session
+
+
+def discard_session() -> None:
+    """Roll back and close this request's session after a failure, if it opened one.
+
+    The connection may be dead (the database went away): its errors are ignored, and the pool
+    drops it, so the next request starts on a fresh connection once the database is back.
+    """
+    session: Session | None = g.pop("db_session", None)
+    if session is None:
+        return
+    with contextlib.suppress(Exception):
+        session.rollback()
+    with contextlib.suppress(Exception):
+        session.close()
 
 
 def begin_read(session: Session) -> None:

@@ -8,15 +8,20 @@ from functools import wraps
 from typing import Any
 
 from babel.core import parse_locale
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import inspect
+from werkzeug.wrappers import Response
 
 from webapp.errors import ServiceError
 from webapp.extensions import babel
 
 LANG_COOKIE = "enlace_lang"
+# The signed-in account's language, kept in the session cookie so that an answer made while the
+# database is down (the 503 page) still speaks it.
+SESSION_LANGUAGE = "lang"
 
 
 def select_locale() -> str:
@@ -36,6 +41,37 @@ def select_locale() -> str:
     return (
         request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def language_without_database() -> str:
+    """Return the reader's language without asking the database (the answer to an outage).
+
+    The app's `?lang=`, then the account's language as this browser's session last saw it, then
+    the one chosen on the sign-in page, then Accept-Language. Never loads the signed-in user.
+    """
+    languages = current_app.config["LANGUAGES"]
+    for chosen in (
+        request.args.get("lang"),
+        session.get(SESSION_LANGUAGE),
+        request.cookies.get(LANG_COOKIE),
+    ):
+        if chosen in languages:
+            return chosen
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+def _remember_language(response: Response) -> Response:
+    # Only a user this request loaded already, and only an attribute already in memory: this
+    # runs after an outage's answer too, when any query would fail again.
+    user = g.get("_login_user")
+    if user is None or not user.is_authenticated:
+        return response
+    locale = inspect(user).dict.get("locale")
+    if locale in current_app.config["LANGUAGES"] and session.get(SESSION_LANGUAGE) != locale:
+        session[SESSION_LANGUAGE] = locale
+    return response
 
 
 def browser_locales() -> list[tuple[str, str | None]]:
@@ -97,6 +133,7 @@ def in_requested_language(view: Callable[..., Any]) -> Callable[..., Any]:
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel and expose the current language to templates."""
     babel.init_app(app, locale_selector=select_locale)
+    app.after_request(_remember_language)
 
     @app.context_processor
     def _language() -> dict[str, object]:

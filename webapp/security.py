@@ -12,6 +12,10 @@ from werkzeug.utils import cached_property
 from werkzeug.wsgi import get_input_stream
 
 from webapp.errors import wants_json_response
+from webapp.wire import STATIC_ENDPOINTS
+
+# The service worker script: a worker's CSP is its own script's.
+WORKER_ENDPOINT = "pages.service_worker"
 
 CSP = "; ".join(
     [
@@ -79,9 +83,17 @@ def _read_at_most(raw: IO[bytes], limit: int) -> bytes:
 def _signed_in_page(response: Response) -> bool:
     return (
         response.mimetype == "text/html"
-        and request.endpoint != "static"
+        and request.endpoint not in STATIC_ENDPOINTS
         and current_user.is_authenticated
     )
+
+
+def _document(response: Response) -> bool:
+    """Tell whether the answer is a document or the service worker's script (which carry the
+    policy headers), not JSON, a module or an image."""
+    if request.endpoint in STATIC_ENDPOINTS:
+        return False
+    return response.mimetype == "text/html" or request.endpoint == WORKER_ENDPOINT
 
 
 def init_app(app: Flask) -> None:
@@ -96,17 +108,24 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Permissions-Policy"] = PERMISSIONS
-        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
-        if app.config["PUBLIC_URL"].startswith("https://"):
-            response.headers["Strict-Transport-Security"] = "max-age=31536000"
+        if _document(response):
+            # Policies that only a document (or the worker, whose script carries its own CSP)
+            # reads: an API answer or a module script would carry about 600 bytes for nothing.
+            response.headers.setdefault("Content-Security-Policy", CSP)
+            response.headers["Referrer-Policy"] = "same-origin"
+            response.headers["X-Frame-Options"] = "DENY"
+            response.headers["Permissions-Policy"] = PERMISSIONS
+            response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+            if app.config["PUBLIC_URL"].startswith("https://"):
+                response.headers["Strict-Transport-Security"] = "max-age=31536000"
         if wants_json_response() and "Cache-Control" not in response.headers:
             response.headers["Cache-Control"] = "no-store"
-        elif _signed_in_page(response):
+        elif "no-store" not in response.headers.get("Cache-Control", "") and _signed_in_page(
+            response
+        ):
+            # (An answer that is no-store already needs no user: the outage page must not
+            # load one from a database that is down.)
             # What a signed-in user sees (members, invitation links, their activity) must not
             # stay in a browser or proxy cache after they sign out.
             response.headers["Cache-Control"] = "no-store"

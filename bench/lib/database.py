@@ -93,6 +93,7 @@ def add_contacts(
     from webapp.workspaces.models import Role
 
     contacts: dict[str, dict[str, Any]] = {}
+    ids: list[str] = []
     started = time.perf_counter()
     with app.app_context(), session_scope(app) as session:
         user = session.get(User, owner_id)
@@ -100,8 +101,9 @@ def add_contacts(
         for start in range(0, count, BATCH):
             batch = []
             for index in range(start, min(start + BATCH, count)):
-                fields = make_contact(rnd, index)
+                fields = make_contact(rnd, index, ids)
                 entity_id = uuid.uuid4()
+                ids.append(str(entity_id))
                 contacts[str(entity_id)] = {"version": 1, "role_title": fields["role_title"]}
                 batch.append(
                     Mutation(

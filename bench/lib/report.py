@@ -45,6 +45,11 @@ TARGETS: dict[str, tuple[float, str, str]] = {
     "incident_start_call": (200.0, "ms", "le"),
     "incident_entry_shown": (50.0, "ms", "le"),
     "incident_report_300": (2000.0, "ms", "le"),
+    "wire_cold_visit": (150.0 * 1024, "B", "le"),
+    "wire_cold_twice": (0.0, "files", "le"),
+    "wire_first_sync": (600.0 * 1024, "B", "le"),
+    "wire_delta": (1536.0, "B", "le"),
+    "wire_public_304": (1024.0, "B", "le"),
 }
 LABELS = {
     "noop_p50": "no-op sync p50 (in-process)",
@@ -79,6 +84,11 @@ LABELS = {
     "incident_start_call": "Start → first Call button, offline (median)",
     "incident_entry_shown": "entry logged → in the timeline (median)",
     "incident_report_300": "report of 300 entries: drawn + A4 PDF",
+    "wire_cold_visit": "cold first visit, signed out, on the wire",
+    "wire_cold_twice": "files downloaded twice on that visit",
+    "wire_first_sync": "new device: sign-in to synced copy, on the wire",
+    "wire_delta": "1-change catch-up (binary delta) with headers",
+    "wire_public_304": "public list unchanged: 304 with headers",
 }
 
 
@@ -112,7 +122,7 @@ def fmt(name: str, value: float | None) -> str:
     unit = TARGETS[name][1]
     if unit == "B":
         return f"{value:,.0f} B"
-    if unit in ("req/s", "msg/s", "requests"):
+    if unit in ("req/s", "msg/s", "requests", "files"):
         return f"{value:,.0f} {unit}"
     if unit == "×":
         return f"{value:,.1f} ×" if value < 10 else f"{value:,.0f} ×"

@@ -1,6 +1,8 @@
 // The app's conversation with the server (docs/ARCHITECTURE.md: session, envelopes, public list, sync).
 // No DOM: `fetch` is passed in, so `node --test` drives it with a fake server.
 
+import { ENVELOPE_TYPE, readBinaryEnvelope } from "./crypto.js";
+
 /** What the caller must wipe after an answer: everything of the user, or one workspace. */
 export const WIPE_USER = "user";
 export const WIPE_WORKSPACE = "workspace";
@@ -19,6 +21,15 @@ export class ApiError extends Error {
   get offline() {
     return this.status === 0;
   }
+
+  /**
+   * Tell whether the server said "come back later" (503 `unavailable`: its database or Redis
+   * is away, or it is too busy), with `retryAfter` seconds: no error of the request, nothing
+   * to drop; the app acts as offline until then.
+   */
+  get unavailable() {
+    return this.status === 503;
+  }
 }
 
 async function readError(response, workspaceScoped) {
@@ -33,7 +44,7 @@ async function readError(response, workspaceScoped) {
   // A workspace route answers 404 to a non-member (docs/ARCHITECTURE.md, 4.3).
   else if (response.status === 404 && workspaceScoped) wipe = WIPE_WORKSPACE;
   const error = new ApiError(response.status, body.error || `http_${response.status}`, body.message, wipe);
-  // Seconds to wait after a 429, when the server says.
+  // Seconds to wait after a 429 or a 503, when the server says.
   error.retryAfter = Number(response.headers?.get?.("Retry-After")) || null;
   // Messages by field (`new_password`), in the user's language, where the server names them.
   error.errors = body && typeof body.errors === "object" && body.errors ? body.errors : {};
@@ -95,24 +106,39 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     return response.json();
   }
 
-  /** Fetch the envelope: `{envelope, etag, bytes}`, or null when the held one is current (304). */
+  /**
+   * Fetch the envelope: `{envelope, etag, bytes}`, or null when the held one is current (304).
+   * Asked for in the binary format (its ciphertext as raw bytes, a third smaller than base64);
+   * a server that answers JSON is read as well. The page and the worker both come here.
+   */
   async function snapshot(workspaceId, { etag = null, since = null } = {}) {
     const query = since === null || since === undefined ? "" : `?since=${encodeURIComponent(since)}`;
-    const headers = etag ? { "If-None-Match": etag } : {};
+    const headers = { Accept: `${ENVELOPE_TYPE}, application/json;q=0.5` };
+    if (etag) headers["If-None-Match"] = etag;
     const path = `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/snapshot${query}`;
     const response = await send(path, { headers, workspaceScoped: true });
     if (response.status === 304) return null;
     if (!response.ok) throw await readError(response, true);
+    const tag = response.headers.get("ETag");
+    if ((response.headers.get("Content-Type") || "").startsWith(ENVELOPE_TYPE)) {
+      const body = await response.arrayBuffer();
+      return { envelope: readBinaryEnvelope(body), etag: tag, bytes: body.byteLength };
+    }
     const text = await response.text();
-    return { envelope: JSON.parse(text), etag: response.headers.get("ETag"), bytes: text.length };
+    return { envelope: JSON.parse(text), etag: tag, bytes: text.length };
   }
 
-  /** Return the workspace's public contacts (emergency services) in clear. */
-  async function publicContacts(workspaceId) {
+  /**
+   * Return the workspace's public contacts (emergency services) in clear: `{body, etag}`, or
+   * null when the list held (its `etag`) is still current (304).
+   */
+  async function publicContacts(workspaceId, { etag = null } = {}) {
     const path = `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/public`;
-    const response = await send(path, { workspaceScoped: true });
+    const headers = etag ? { "If-None-Match": etag } : {};
+    const response = await send(path, { headers, workspaceScoped: true });
+    if (response.status === 304) return null;
     if (!response.ok) throw await readError(response, true);
-    return response.json();
+    return { body: await response.json(), etag: response.headers.get("ETag") };
   }
 
   /** Send a state change with the CSRF token; a refused token is renewed once and sent again. */

@@ -168,7 +168,9 @@ async function start() {
     if (!(error instanceof ApiError)) throw error;
     if (error.wipe === WIPE_USER) return wipeAndSignIn();
     // A server in trouble is no reason to hide the copy this device holds: open it offline.
-    if (!error.offline) update({ notice: { key: "error_server", kind: "error" } });
+    // One that said "come back later" (503) is asked again after its Retry-After.
+    if (error.unavailable) comeBackLater(error);
+    else if (!error.offline) update({ notice: { key: "error_server", kind: "error" } });
   }
   const userId = session ? session.user.id : lastUserId();
   if (!userId) return update({ screen: "first-use-offline" });
@@ -277,8 +279,12 @@ async function loadPublic(online) {
   const id = state.workspaceId;
   if (online) {
     try {
-      const body = await api.publicContacts(id);
-      await store.putPublic(id, body.contacts, new Date().toISOString());
+      // The list held answers 304 while it is current (its ETag kept beside it).
+      const held = await store.getPublic(id);
+      const answer = await api.publicContacts(id, { etag: held?.etag ?? null });
+      const now = new Date().toISOString();
+      if (answer) await store.putPublic(id, answer.body.contacts, now, answer.etag);
+      else await store.putPublic(id, held.contacts, now, held.etag);
     } catch (error) {
       if (!(error instanceof ApiError) || !error.offline) return handleApiError(error);
     }
@@ -294,6 +300,7 @@ async function handleApiError(error) {
   if (unlocked && (error.code === "locked" || error.code === "reauthentication_required")) {
     return askPasswordForToken();
   }
+  if (error.unavailable) return comeBackLater(error);
   if (error.offline) {
     // `navigator.onLine` can be true while requests fail (a bad connection, or the first
     // moments after `online`): try again soon, then less and less often.
@@ -303,6 +310,25 @@ async function handleApiError(error) {
     return update({ online: false });
   }
   notice("error_server", "error");
+}
+
+/**
+ * The server said "come back later" (503 `unavailable`, with Retry-After): no error for the
+ * user. The app shows itself offline, keeps its copy and outbox, and after the wait does what
+ * the connection's return does; another 503 waits again, longer.
+ */
+function comeBackLater(error) {
+  clearTimeout(retryTimer);
+  const wait = Math.max(retryMs, (Number(error.retryAfter) || 0) * 1000);
+  retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+  retryTimer = setTimeout(() => backOnline().catch(fail), wait);
+  update({ online: false });
+}
+
+/** The connection is back (or the server asked to come back now): refresh and send. */
+async function backOnline() {
+  update({ online: true });
+  await Promise.all([unlocked ? refresh() : null, edits.flush()]);
 }
 
 /** A workspace the server no longer shows this user: wipe it here and move on. */
@@ -1221,11 +1247,7 @@ navigator.serviceWorker?.addEventListener("message", (event) => {
 });
 watchInstall(window);
 onInstallChange(() => update({ install: installState() }));
-window.addEventListener("online", () => {
-  update({ online: true });
-  if (unlocked) refresh().catch(fail);
-  edits.flush().catch(fail);
-});
+window.addEventListener("online", () => backOnline().catch(fail));
 window.addEventListener("offline", () => update({ online: false }));
 document.addEventListener("visibilitychange", onVisibility);
 for (const type of ACTIVITY) {

@@ -208,6 +208,53 @@ function checkShape(envelope) {
   return { iv, ciphertext };
 }
 
+// --- the binary envelope (docs/ARCHITECTURE.md, 4.5) -----------------------------------------
+
+/** The binary envelope's media type (asked for with Accept) and first bytes ("ENV1"). */
+export const ENVELOPE_TYPE = "application/vnd.enlace.envelope";
+const BINARY_MAGIC = [0x45, 0x4e, 0x56, 0x31];
+
+/**
+ * Read a binary envelope (magic, header length as 4 bytes big-endian, JSON header of the public
+ * fields, 12-byte iv, ciphertext with its tag) into the same object as a JSON envelope, with
+ * `iv` and `ciphertext` as bytes. Checks only its layout: checkEnvelope and openEnvelope check
+ * it as they check any envelope. Throws EnvelopeError.
+ */
+export function readBinaryEnvelope(buffer) {
+  const bytes = toBytes(buffer);
+  if (bytes.length < 8 || BINARY_MAGIC.some((byte, i) => bytes[i] !== byte)) {
+    throw new EnvelopeError("format", "not a binary envelope");
+  }
+  const length = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4);
+  const start = 8 + length;
+  if (start + IV_BYTES + TAG_BYTES > bytes.length) {
+    throw new EnvelopeError("format", "a binary envelope cut short");
+  }
+  const header = parseHeader(bytes.subarray(8, start));
+  const fields = new Set(["v", "alg", "kid", "revision", "base", "aad"]);
+  if (Object.keys(header).some((name) => !fields.has(name))) {
+    throw new EnvelopeError("format", "unknown field in a binary envelope");
+  }
+  return {
+    ...header,
+    iv: bytes.slice(start, start + IV_BYTES),
+    ciphertext: bytes.slice(start + IV_BYTES),
+  };
+}
+
+function parseHeader(bytes) {
+  let header;
+  try {
+    header = JSON.parse(strictDecoder.decode(bytes));
+  } catch {
+    throw new EnvelopeError("format", "the envelope's header is not JSON");
+  }
+  if (header === null || typeof header !== "object" || Array.isArray(header)) {
+    throw new EnvelopeError("format", "the envelope's header is not an object");
+  }
+  return header;
+}
+
 /**
  * Open a full or delta envelope after checking it is the one asked for; return its plaintext.
  *

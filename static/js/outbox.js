@@ -212,7 +212,8 @@ export function createOutbox({
     const asked = Number(error.retryAfter) > 0 ? Number(error.retryAfter) * 1000 : 0;
     const delay = Math.max(retryDelay(state.attempts, random), asked);
     state.retryAt = now() + delay;
-    report.offline = Boolean(error.offline);
+    // No answer, or the server's "come back later" (503): the same for whoever shows it.
+    report.offline = Boolean(error.offline || error.unavailable);
     report.error = error.code ?? "error";
     report.retryInMs = delay;
   }
@@ -256,7 +257,8 @@ export function createOutbox({
    * happened: `{sent, applied, conflict, rejected, deferred, results, changes, changesWithheld,
    * cursor, more, offline, error, retryInMs}`. One flush at a time per workspace: a call while
    * one runs joins it (and makes it look for newly queued mutations before it ends). A cut
-   * connection, 429 or 5xx leaves everything queued and sets the retry delay; other errors
+   * connection, 429 or 5xx leaves everything queued and sets the retry delay (`offline` for a
+   * cut connection and a 503, which asks to come back after its Retry-After); other errors
    * (401, 404: wipe) are thrown. The clear wire form needs the key (opens each mutation).
    */
   function flush(workspaceId, cursor = 0) {

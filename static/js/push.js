@@ -17,7 +17,8 @@ const STALE_CONTACTS = "stale-contacts";
 /** Where a tap on "incident started" leads: the newest open incident (the payload names none). */
 export const LATEST_INCIDENT_HASH = "incident/latest";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const ICON = "/static/icons/icon-192.png";
+// Beside this module, at the same (versioned) static address the worker precached.
+const ICON = new URL("../icons/icon-192.png", import.meta.url).pathname;
 
 function isRevision(value) {
   return Number.isSafeInteger(value) && value >= 0;

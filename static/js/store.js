@@ -226,12 +226,15 @@ export async function openStore(userId) {
     await db.delete("drafts", [workspaceId, draftId]);
   }
 
-  /** Keep the workspace's public contacts (emergency services) in clear, for quick dial. */
-  async function putPublic(workspaceId, contacts, fetchedAt) {
+  /**
+   * Keep the workspace's public contacts (emergency services) in clear, for quick dial, with the
+   * ETag of the answer they came in (sent back: 304 while they are current).
+   */
+  async function putPublic(workspaceId, contacts, fetchedAt, etag = null) {
     if (contacts.some((contact) => contact?.visibility !== VISIBILITY.PUBLIC)) {
       throw new TypeError("only public contacts are kept in clear");
     }
-    await db.put("public", { workspaceId, contacts, fetchedAt });
+    await db.put("public", { workspaceId, contacts, fetchedAt, etag });
   }
 
   /** Return the public contacts kept for a workspace, if any. */

@@ -11,11 +11,13 @@ import { forgetDevice, lastUserId } from "./wipe.js";
 /** Register /sw.js and wire the update offer to the banner in the page, if any. */
 export async function registerServiceWorker(banner = document.getElementById("update-banner")) {
   if (!("serviceWorker" in navigator)) return null;
-  // A module worker (it imports the app's modules); its imports never from the HTTP cache.
+  // A module worker (it imports the app's modules). The script itself is always fetched
+  // afresh; its imports have versioned addresses (a deploy is new ones), so they may come from
+  // the HTTP cache, where the page's own loads left them.
   const registration = await navigator.serviceWorker.register("/sw.js", {
     scope: "/",
     type: "module",
-    updateViaCache: "none",
+    updateViaCache: "imports",
   });
   // The first install takes control without a reload; only an update the user accepted does.
   let accepted = false;

@@ -226,7 +226,9 @@ def test_sign_out_everywhere_ends_every_session(app, make_user):
 
 
 def test_security_headers_on_pages_and_api(client):
-    for path in ("/login", "/api/v1/session", "/static/css/app.css"):
+    # Documents carry the policies; every answer says nosniff (tests/api/test_wire.py checks
+    # that JSON and module scripts go without the document policies).
+    for path in ("/login", "/app", "/sw.js"):
         response = client.get(path)
         response.close()
         csp = response.headers["Content-Security-Policy"]
@@ -236,6 +238,10 @@ def test_security_headers_on_pages_and_api(client):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"] == "same-origin"
         assert "camera=()" in response.headers["Permissions-Policy"]
+    for path in ("/api/v1/session", "/static/css/app.css"):
+        response = client.get(path)
+        response.close()
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_pages_have_no_inline_script(client, auth, make_user, make_workspace):

@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 
 from tests.conftest import Auth, csrf_from
+from webapp.wire import STATIC_ENDPOINTS
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def html_pages(app: Flask, values: dict[str, str]) -> list[str]:
     """Return every GET page of the app (not the API, not static files), its parameters filled."""
     paths = []
     for rule in app.url_map.iter_rules():
-        if "GET" not in (rule.methods or ()) or rule.endpoint == "static":
+        if "GET" not in (rule.methods or ()) or rule.endpoint in STATIC_ENDPOINTS:
             continue
         if rule.rule.startswith("/api/"):
             continue

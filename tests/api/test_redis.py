@@ -142,12 +142,17 @@ def test_a_slot_given_back_after_its_window_ended_frees_no_extra_attempt(make_ap
     from webapp.extensions import limiter
 
     app = make_app("worker-1", RATELIMIT_STORAGE_URI=REDIS_URL, REDIS_URL=REDIS_URL)
-    key = limits.address_key(f"test-{uuid.uuid4()}")
+    key = limits.account_key(f"test-{uuid.uuid4()}@example.com")
     with app.app_context():
         attempt = limits.reserve(key)
-        limiter.storage.clear(f"{limits.PREFIX}/{key}")  # its window ends meanwhile
+        limiter.storage.clear(f"{limits.IN_FLIGHT_PREFIX}/{key}")  # its window ends meanwhile
         attempt.not_a_failure()
-        for _ in range(limits.FAILURES):
+        held = [limits.reserve(key) for _ in range(limits.IN_FLIGHT)]
+        with pytest.raises(limits.TooManyFailures):
             limits.reserve(key)
+        for attempt in held:
+            attempt.failed()
+        for _ in range(limits.FAILURES - limits.IN_FLIGHT):
+            limits.reserve(key).failed()
         with pytest.raises(limits.TooManyFailures):
             limits.reserve(key)

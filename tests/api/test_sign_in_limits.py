@@ -1,8 +1,9 @@
 """Failure limits of sign-in, re-authentication, the account page and invitation sign-up.
 
 The parallel test runs a real threaded HTTP server: 30 wrong passwords for one account sent at
-once must not slip past the limit (each is counted before its password is checked), none may
-be a 5xx (SQLite's "database is locked" while auditing) and every checked failure is audited.
+once must not slip past the limit (the account's in-flight cap admits at most what its failures
+leave room for), none may be a 5xx (SQLite's "database is locked" while auditing) and every
+checked failure is audited.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD, Auth, change_password, csrf_from
 from webapp.audit.models import AuditEvent
+from webapp.auth.service import HashSlots
 from webapp.db import session_scope
 
 PARALLEL = 30
@@ -83,9 +85,25 @@ def test_parallel_wrong_passwords_cannot_slip_past_the_limit(
     for answer in answers:
         if answer.status_code == 429:
             assert 0 < int(answer.headers["Retry-After"]) <= 61
-    # Every checked failure is in the audit log, and so is the limit being reached.
     assert audit_count(app, "auth.sign_in_failed") == checked
-    assert audit_count(app, "auth.sign_in_limited") >= 1
+    # Guesses one after another: every one is checked until ten have failed, then none.
+    more = [
+        sessions[i]
+        .post(
+            f"{live_url}/login",
+            data={"email": "ana@example.com", "password": f"more {i}", "csrf_token": tokens[i]},
+            allow_redirects=False,
+            timeout=TIMEOUT,
+        )
+        .status_code
+        for i in range(11 - checked)
+    ]
+    assert more == [200] * (10 - checked) + [429]
+    assert len(verifications) == 10
+    # Every checked failure is in the audit log, and so is the limit being reached.
+    assert audit_count(app, "auth.sign_in_failed") == 10
+    assert audit_count(app, "auth.sign_in_limited") == 1
+    checked = 10
     # The right password is refused too until the minute is over, and is not even checked.
     right = sessions[0].post(
         f"{live_url}/login",
@@ -305,7 +323,7 @@ def test_waiting_too_long_for_a_password_hash_is_a_503_not_a_500(make_app, make_
 
     with busy.app_context():
         slots = hash_slots()
-    assert slots.acquire()
+    assert slots.acquire(timeout=0)
     try:
         response = Auth(busy.test_client()).login("ana@example.com")
     finally:
@@ -326,3 +344,116 @@ def test_a_probe_through_an_invitation_is_on_the_workspaces_audit_page(
             select(AuditEvent).where(AuditEvent.action == "invitation.signup_existing_email")
         ).all()
         assert len(events) == 1 and events[0].workspace_id is not None
+
+
+class WatchedSlots(threading.BoundedSemaphore):
+    """A semaphore of password-hashing slots that tells the test how many requests wait."""
+
+    def __init__(self, value: int):
+        super().__init__(value)
+        self.waiting = 0
+        self.changed = threading.Condition()
+
+    def acquire(self, blocking: bool = True, timeout: float | None = None) -> bool:
+        if not blocking:  # a look, not a wait
+            return super().acquire(False)
+        with self.changed:
+            self.waiting += 1
+            self.changed.notify_all()
+        try:
+            return super().acquire(blocking, timeout)
+        finally:
+            with self.changed:
+                self.waiting -= 1
+                self.changed.notify_all()
+
+
+def test_an_office_signing_in_at_once_is_not_refused_while_waiting_for_hashing(make_app, make_user):
+    # Sixteen colleagues behind one address (one NAT) sign in together, after "sign out
+    # everywhere", while every password-hashing slot is taken: waiting for a slot is no failure.
+    people = 16
+    users = [make_user(email=f"staff{i}@example.com") for i in range(people)]
+    office = make_app("office", ARGON2_WAIT_SECONDS=120)
+    slots = WatchedSlots(1)
+    office.extensions["enlace_hash_slots"] = HashSlots(1, waiting=people)
+    office.extensions["enlace_hash_slots"].semaphore = slots
+    clients = [office.test_client() for _ in users]
+    for browser in clients:
+        browser.environ_base["REMOTE_ADDR"] = "192.0.2.44"
+    tokens = [Auth(browser).token() for browser in clients]
+    answered: list[int] = []
+
+    def sign_in(i: int) -> int:
+        data = {"email": users[i].email, "password": PASSWORD, "csrf_token": tokens[i]}
+        status = clients[i].post("/login", data=data).status_code
+        with slots.changed:
+            answered.append(status)
+            slots.changed.notify_all()
+        return status
+
+    assert slots.acquire()  # every slot busy (someone else's hash)
+    with ThreadPoolExecutor(people) as pool:
+        futures = [pool.submit(sign_in, i) for i in range(people)]
+        with slots.changed:
+            # Each is either waiting for the slot or answered already (refused without waiting).
+            assert slots.changed.wait_for(
+                lambda: slots.waiting + len(answered) == people, timeout=TIMEOUT
+            )
+        slots.release()
+        statuses = [future.result(timeout=TIMEOUT) for future in futures]
+    assert statuses == [302] * people
+
+
+def test_sign_ins_past_the_hashing_slots_and_places_to_wait_are_refused_at_once(
+    make_app, make_user
+):
+    # 50 devices signing in together must not take every thread of a process (each waiting
+    # sign-in holds one): past ARGON2_MAX_CONCURRENT + ARGON2_MAX_WAITING, 503 at once.
+    users = [make_user(email=f"device{i}@example.com") for i in range(3)]
+    busy = make_app("busy", ARGON2_WAIT_SECONDS=120)
+    slots = WatchedSlots(1)
+    busy.extensions["enlace_hash_slots"] = HashSlots(1, waiting=2)
+    busy.extensions["enlace_hash_slots"].semaphore = slots
+    clients = [busy.test_client() for _ in users]
+    tokens = [Auth(browser).token() for browser in clients]
+    answered: dict[int, Any] = {}
+
+    def sign_in(i: int) -> int:
+        data = {"email": users[i].email, "password": PASSWORD, "csrf_token": tokens[i]}
+        response = clients[i].post("/login", data=data)
+        with slots.changed:
+            answered[i] = response
+            slots.changed.notify_all()
+        return response.status_code
+
+    assert slots.acquire()  # every slot busy
+    with ThreadPoolExecutor(3) as pool:
+        waiting = [pool.submit(sign_in, i) for i in range(2)]
+        with slots.changed:
+            assert slots.changed.wait_for(lambda: slots.waiting == 2, timeout=TIMEOUT)
+        third = pool.submit(sign_in, 2)
+        with slots.changed:
+            # Answered while the slot is still taken: it never waited.
+            assert slots.changed.wait_for(lambda: 2 in answered, timeout=TIMEOUT)
+        slots.release()
+        assert [future.result(timeout=TIMEOUT) for future in waiting] == [302, 302]
+    refused = third.result(timeout=TIMEOUT)
+    assert refused == 503
+    assert int(answered[2].headers["Retry-After"]) > 0
+    # A refusal for lack of room is no failure: the same person signs in right after.
+    assert Auth(clients[2]).login(users[2].email).status_code == 302
+
+
+def test_a_third_attempt_at_one_account_while_two_are_checked_waits_a_few_seconds(app):
+    from webapp.auth import limits
+
+    key = limits.account_key("ana@example.com")
+    with app.test_request_context():
+        first, second = limits.reserve(key), limits.reserve(key)
+        with pytest.raises(limits.TooManyFailures) as refused:
+            limits.reserve(key)
+        assert refused.value.in_flight
+        assert refused.value.retry_after == limits.IN_FLIGHT_RETRY_SECONDS
+        first.not_a_failure()
+        second.failed()
+        limits.reserve(key).not_a_failure()  # a slot is free again, and nothing was lost

@@ -102,7 +102,7 @@ def test_chromium_finds_nothing_that_stops_installing_the_app(
 def test_the_installability_check_sees_a_manifest_without_icons(profile_context: Any) -> None:
     page = profile_context.new_page()
     page.route(
-        "**/static/manifest.webmanifest",
+        "**/static/**/manifest.webmanifest",  # at the versioned address the page links
         lambda route: route.fulfill(
             content_type="application/manifest+json",
             body='{"name": "Enlace", "start_url": "/app", "display": "standalone"}',

@@ -11,6 +11,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from webapp.pages import shell
+from webapp.wire import static_prefix
 
 CONTROLLED = "navigator.serviceWorker.controller !== null"
 # The controlling worker says which version it is.
@@ -89,3 +90,37 @@ def test_a_new_version_is_offered_and_applied_only_when_the_user_asks(
     shells = page.evaluate("caches.keys().then(k => k.filter(n => n.startsWith('enlace-shell-')))")
     assert shells == ["enlace-shell-0123456789abcdef"]
     expect(banner).to_be_hidden()
+
+
+def test_a_cold_first_visit_downloads_each_file_once(
+    live_server: Any, new_context: Callable[..., Any]
+) -> None:
+    # What reached the server, as (path, status): the page's loads and the worker's precache.
+    seen: list[tuple[str, int]] = []
+    app = live_server.app
+    inner = app.wsgi_app
+
+    def counting(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        def start(status: str, headers: Any, exc_info: Any = None) -> Any:
+            seen.append((environ["PATH_INFO"], int(status.split()[0])))
+            return start_response(status, headers, exc_info)
+
+        return inner(environ, start)
+
+    app.wsgi_app = counting
+    page = new_context().new_page()
+    page.goto("/app")  # signed out: the shell loads, then sends the visitor to /login
+    page.wait_for_url("**/login**")
+    wait_until(page, CONTROLLED)  # installed (the precache is complete) and in control
+
+    downloads = [path for path, status in seen if status == 200]
+    files = [path for path in downloads if path.startswith("/static/")]
+    assert sorted(path for path in set(files) if files.count(path) > 1) == []
+    # Every file at this deploy's versioned address (the worker's imports included), none
+    # a second time at its plain one; and the whole precache list is there.
+    prefix = static_prefix()
+    assert [path for path in files if not path.startswith(prefix + "/")] == []
+    precached = {url for url in shell.shell_urls() if url.startswith("/static/")}
+    assert precached <= set(files)
+    # The shell page itself: the precache revalidates the page's copy (304), no second body.
+    assert downloads.count("/app") == 1

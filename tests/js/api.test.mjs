@@ -35,6 +35,23 @@ test("a 401 tells the app to wipe everything of the user", async () => {
   assert.equal(error.wipe, WIPE_USER);
 });
 
+test("a 503 says to come back later: unavailable, with its Retry-After, and nothing to wipe", async () => {
+  const { fetch } = fakeServer([
+    [
+      "GET",
+      "/api/v1/session",
+      { status: 503, body: { error: "unavailable", message: "Later." }, headers: { "Retry-After": "5" } },
+    ],
+  ]);
+  const error = await createApi({ fetch }).session().catch((e) => e);
+  assert.ok(error instanceof ApiError);
+  assert.equal(error.unavailable, true);
+  assert.equal(error.offline, false);
+  assert.equal(error.code, "unavailable");
+  assert.equal(error.retryAfter, 5);
+  assert.equal(error.wipe, null);
+});
+
 test("a 404 on a workspace route tells the app to wipe that workspace", async () => {
   const { fetch } = fakeServer([
     ["GET", `/api/v1/workspaces/${WS}/snapshot`, { status: 404, body: { error: "not_found" } }],
@@ -271,4 +288,43 @@ test("members and settings: reads wipe a workspace that is gone, writes carry th
   const writes = seen.filter((r) => r.method !== "GET");
   assert.equal(writes.length, 5);
   assert.ok(writes.every((r) => r.headers["X-CSRFToken"] === "token-1"));
+});
+
+test("envelopes are asked for in the binary format and read from it", async () => {
+  const { DELTA_BINARY } = await import("./fixtures.mjs");
+  const { b64urlDecode } = await import("../../static/js/crypto.js");
+  const body = b64urlDecode(DELTA_BINARY.binary);
+  const seen = [];
+  const fetch = async (url, init) => {
+    seen.push(init);
+    return new Response(body, {
+      headers: { "Content-Type": "application/vnd.enlace.envelope", ETag: '"7-9-k-f-MX"' },
+    });
+  };
+  const answer = await createApi({ fetch }).snapshot(WS, { since: 7 });
+  assert.match(seen[0].headers.Accept, /^application\/vnd\.enlace\.envelope\b/);
+  assert.equal(answer.etag, '"7-9-k-f-MX"');
+  assert.equal(answer.bytes, body.byteLength);
+  assert.equal(answer.envelope.aad, DELTA_BINARY.envelope.aad);
+  assert.equal(answer.envelope.base, 7);
+  assert.ok(answer.envelope.ciphertext instanceof Uint8Array);
+});
+
+test("the public list held is sent back by its ETag; a 304 keeps it", async () => {
+  const list = { workspace: WS, revision: 3, contacts: [] };
+  const { fetch, seen } = fakeServer([
+    [
+      "GET",
+      `/api/v1/workspaces/${WS}/public`,
+      (init) =>
+        init.headers["If-None-Match"] === 'W/"p-1"'
+          ? { status: 304 }
+          : { body: list, headers: { ETag: 'W/"p-1"' } },
+    ],
+  ]);
+  const api = createApi({ fetch });
+  const first = await api.publicContacts(WS);
+  assert.deepEqual(first, { body: list, etag: 'W/"p-1"' });
+  assert.equal(await api.publicContacts(WS, { etag: first.etag }), null);
+  assert.equal(seen[1].headers["If-None-Match"], 'W/"p-1"');
 });

@@ -12,12 +12,13 @@ import {
   openEnvelope,
   openOutbox,
   randomBytes,
+  readBinaryEnvelope,
   sealEnvelope,
   sealOutbox,
   unwrapSnapshotKey,
   wrapSnapshotKey,
 } from "../../static/js/crypto.js";
-import { FULL, DELTA, OUTBOX } from "./fixtures.mjs";
+import { FULL, DELTA, DELTA_BINARY, OUTBOX } from "./fixtures.mjs";
 
 const OTHER_USER = "99999999-9999-4999-8999-999999999999";
 // Far below the product's 600,000: the wrap format is what is tested here, not the cost.
@@ -292,4 +293,56 @@ test("the page seals a mutation in the outbox format, and it opens only for its 
   assert.doesNotMatch(JSON.stringify(sealed), /WhatsApp/);
   assert.deepEqual(await openOutbox(sealed, k, meta), OUTBOX.plaintext);
   await refused(openOutbox(sealed, k, { ...meta, userId: OTHER_USER }), "aad");
+});
+
+// --- the binary envelope: the ciphertext as raw bytes, checked as any envelope ----------------
+
+const binaryBody = () => b64urlDecode(DELTA_BINARY.binary);
+
+/** The binary delta with its JSON header rewritten by `edit` (its length prefix follows). */
+function withHeader(edit) {
+  const body = binaryBody();
+  const length = new DataView(body.buffer).getUint32(4);
+  const header = new TextEncoder().encode(edit(new TextDecoder().decode(body.subarray(8, 8 + length))));
+  const out = new Uint8Array(8 + header.length + body.length - 8 - length);
+  out.set(body.subarray(0, 4));
+  new DataView(out.buffer).setUint32(4, header.length);
+  out.set(header, 8);
+  out.set(body.subarray(8 + length), 8 + header.length);
+  return out;
+}
+
+test("a binary delta made by the server reads to its fields and opens to its changes", async () => {
+  const envelope = readBinaryEnvelope(binaryBody().buffer);
+  for (const [name, value] of Object.entries(DELTA_BINARY.envelope)) {
+    assert.deepEqual(envelope[name], value, name);
+  }
+  const plain = await openEnvelope(envelope, await key(), expected(DELTA_BINARY, { base: 7 }));
+  assert.deepEqual(plain, DELTA_BINARY.plaintext);
+});
+
+test("a binary delta keeps the AAD checks: another user, base or revision is refused", async () => {
+  const envelope = readBinaryEnvelope(binaryBody());
+  const k = await key();
+  await refused(openEnvelope(envelope, k, expected(DELTA_BINARY, { base: 6 })), "revision");
+  const stranger = { ...expected(DELTA_BINARY, { base: 7 }), userId: OTHER_USER };
+  await refused(openEnvelope(envelope, k, stranger), "aad");
+  await refused(openEnvelope(envelope, k, expected(DELTA_BINARY, { base: 7, kid: "k-other" })), "kid");
+});
+
+test("a tampered binary envelope is refused", async () => {
+  const k = await key();
+  const want = expected(DELTA_BINARY, { base: 7 });
+  // A flipped bit of the ciphertext: the tag does not check.
+  const flipped = binaryBody();
+  flipped[flipped.length - 20] ^= 1;
+  await refused(openEnvelope(readBinaryEnvelope(flipped), k, want), "decrypt");
+  // A header rewritten to claim another revision: its AAD no longer matches what is asked.
+  const moved = withHeader((header) => header.replace(":7:9", ":7:8").replace('"revision":9', '"revision":8'));
+  await refused(openEnvelope(readBinaryEnvelope(moved), k, expected(DELTA_BINARY, { base: 7 })), "decrypt");
+  // Cut short, or not an envelope at all.
+  assert.throws(() => readBinaryEnvelope(binaryBody().slice(0, 40)), EnvelopeError);
+  assert.throws(() => readBinaryEnvelope(new TextEncoder().encode('{"v": 1}')), EnvelopeError);
+  const extra = withHeader((header) => header.replace('"v":1', '"v":1,"x":2'));
+  assert.throws(() => readBinaryEnvelope(extra), EnvelopeError);
 });

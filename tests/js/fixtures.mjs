@@ -8,3 +8,5 @@ export const fixture = (name) =>
 export const FULL = fixture("full.json");
 export const DELTA = fixture("delta.json");
 export const OUTBOX = fixture("outbox.json");
+// The same delta in the binary format (the whole answer body, base64url in `binary`).
+export const DELTA_BINARY = fixture("delta-binary.json");

@@ -104,6 +104,22 @@ test("a cut connection keeps everything and throws, so the browser retries the s
   again.close();
 });
 
+test("a server whose database is away (503) keeps everything and throws, so the browser retries", async () => {
+  const store = await openStore(USER);
+  await queued(store, 2);
+  store.close();
+  const { fetch } = server(() =>
+    Response.json(
+      { error: "unavailable", message: "Try again in a moment." },
+      { status: 503, headers: { "Retry-After": "5" } },
+    ),
+  );
+  await assert.rejects(flushSealedOutboxes({ fetch }), /offline/);
+  const again = await openStore(USER);
+  assert.deepEqual((await again.listOutbox(WS)).map((i) => i.status), ["pending", "pending"]);
+  again.close();
+});
+
 test("another user's copy on this device is never sent under the signed-in session", async () => {
   const store = await openStore("someone-else");
   await store.addOutbox(WS, "x", { kid: "k", iv: new Uint8Array(12), aad: "a", ciphertext: new Uint8Array(16) });

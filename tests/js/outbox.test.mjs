@@ -324,6 +324,35 @@ test("a busy server's Retry-After is waited; a 401 is thrown with everything kep
   store.close();
 });
 
+test("a 503 (the server's database is away) keeps every mutation, waits its Retry-After and reads as offline", async () => {
+  const store = await freshStore();
+  const server = fakeServer({ [ANA.id]: ANA });
+  let away = true;
+  const unavailable = () =>
+    Object.assign(new ApiError(503, "unavailable", "Try again in a moment."), { retryAfter: 5 });
+  const send = (body) => (away ? Promise.reject(unavailable()) : server.handle(body));
+  let clock = 0;
+  const outbox = outboxOf(store, send, { now: () => clock });
+  const made = [notes("uno"), notes("dos", "uno")];
+  for (const mutation of made) await outbox.add(WS, mutation);
+
+  const report = await outbox.flush(WS);
+  assert.equal(report.offline, true, "shown as offline, not as an error");
+  assert.equal(report.error, "unavailable");
+  assert.equal(report.sent, 0);
+  assert.equal(report.retryInMs, 5_000);
+  assert.equal(outbox.nextRetryMs(WS), 5_000);
+  assert.deepEqual(await outbox.pending(WS), made);
+
+  clock += 5_000;
+  away = false;
+  const back = await outbox.flush(WS);
+  assert.equal(back.applied, 2);
+  assert.equal(outbox.nextRetryMs(WS), null);
+  assert.equal(server.entities.get(ANA.id).notes, "dos");
+  store.close();
+});
+
 test("an answer lost after the server applied: the resend applies nothing twice", async () => {
   const store = await freshStore();
   const server = fakeServer({ [ANA.id]: ANA });

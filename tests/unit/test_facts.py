@@ -71,12 +71,13 @@ def test_a_stored_id_reads_as_a_uuid_or_none():
 def test_the_snapshot_caches_forget_the_least_recently_used_first():
     from webapp.snapshot.service import LRU, PlaintextCache
 
-    cache: LRU[str] = LRU(2)
+    cache: LRU[str] = LRU(2)  # two bytes
     cache.put_many({"a": b"1", "b": b"2"})
     assert cache.get_many(["a"]) == {"a": b"1"}  # now b is the oldest
     cache.put_many({"c": b"3"})
     assert cache.get_many(["a", "b", "c"]) == {"a": b"1", "c": b"3"}
-    plain = PlaintextCache(size=1)
+    assert cache.stats() == {"entries": 2, "bytes": 2, "max_bytes": 2, "evictions": 1}
+    plain = PlaintextCache(max_bytes=1 + 200)  # one entry: its byte and its bookkeeping
     plain.put("x", b"1")
     plain.put("y", b"2")
     assert plain.get("x") is None and plain.get("y") == b"2"

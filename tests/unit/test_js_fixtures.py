@@ -21,7 +21,15 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from webapp.directory.service import validate
 from webapp.encoding import b64url, b64url_decode
-from webapp.snapshot.service import COLLECTIONS, aad, envelope, open_envelope
+from webapp.snapshot.service import (
+    COLLECTIONS,
+    aad,
+    as_binary,
+    envelope,
+    open_envelope,
+    read_binary,
+    seal,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "js" / "fixtures"
 # A key for tests only: it protects nothing but these fixtures.
@@ -208,12 +216,22 @@ def _fixture(envelope_: dict[str, Any], plaintext: dict[str, Any]) -> dict[str, 
     }
 
 
+def binary_delta_fixture() -> dict[str, Any]:
+    """Return the delta in the binary format (`binary`: the whole answer body, base64url), and
+    its public fields as `envelope`."""
+    at = SimpleNamespace(**{**vars(WORKSPACE), "revision": DELTA_REVISION})
+    data = _gzip_json(delta_document())
+    sealed = seal(USER, at, data, KID, KEY, base=DELTA_BASE)  # type: ignore[arg-type]
+    return {**_fixture(sealed.fields, delta_document()), "binary": b64url(as_binary(sealed))}
+
+
 def build_fixtures() -> dict[str, dict[str, Any]]:
     """Return the fixture files' contents, freshly encrypted."""
     full = envelope(USER, WORKSPACE, _gzip_json(snapshot_document()), KID, KEY)  # type: ignore[arg-type]
     return {
         "full.json": _fixture(full, snapshot_document()),
         "delta.json": _fixture(delta_envelope(delta_document()), delta_document()),
+        "delta-binary.json": binary_delta_fixture(),
         "outbox.json": _fixture(seal_outbox(outbox_mutation()), outbox_mutation()),
     }
 
@@ -232,10 +250,10 @@ def committed() -> dict[str, dict[str, Any]]:
 def _unsealed_fields(content: dict[str, Any]) -> dict[str, Any]:
     """Return a fixture without what differs on each encryption (iv and ciphertext)."""
     sealed = {k: v for k, v in content["envelope"].items() if k not in ("iv", "ciphertext")}
-    return {**content, "envelope": sealed}
+    return {**{k: v for k, v in content.items() if k != "binary"}, "envelope": sealed}
 
 
-@pytest.mark.parametrize("name", ["full.json", "delta.json", "outbox.json"])
+@pytest.mark.parametrize("name", ["full.json", "delta.json", "delta-binary.json", "outbox.json"])
 def test_committed_js_fixture_is_what_the_python_code_makes_today(committed, name):
     assert _unsealed_fields(committed[name]) == _unsealed_fields(build_fixtures()[name])
 
@@ -250,6 +268,14 @@ def test_committed_delta_opens_with_its_aad_to_its_changes(committed):
     content = committed["delta.json"]
     assert content["envelope"]["aad"] == delta_aad(DELTA_BASE, DELTA_REVISION)
     assert open_envelope(content["envelope"], KEY) == delta_document()
+
+
+def test_committed_binary_delta_reads_as_the_json_one_and_opens_to_its_changes(committed):
+    content = committed["delta-binary.json"]
+    body = read_binary(b64url_decode(content["binary"]))
+    assert {k: v for k, v in body.items() if k not in ("iv", "ciphertext")} == content["envelope"]
+    assert body["aad"] == delta_aad(DELTA_BASE, DELTA_REVISION)
+    assert open_envelope(body, KEY) == delta_document()
 
 
 def test_committed_outbox_mutation_opens_as_the_server_would(committed):

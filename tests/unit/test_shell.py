@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
 from webapp.pages import shell
+from webapp.wire import static_prefix
 
 
 def test_service_worker_is_served_at_the_root_without_http_caching(client):
@@ -17,22 +19,27 @@ def test_service_worker_is_served_at_the_root_without_http_caching(client):
     body = response.get_data(as_text=True)
     assert "__ENLACE_" not in body  # every placeholder was filled in
     assert f'const VERSION = "{shell.shell_version()}"' in body
+    # Its imports are the versioned files the page loads, not a second copy at plain addresses.
+    assert f'from "{static_prefix()}/js/push.js"' in body
+    assert 'from "/static/js/' not in body
 
 
 def test_every_precached_url_answers_so_the_install_cannot_fail(client):
     urls = shell.shell_urls()
     assert "/offline?lang=es" in urls and "/offline?lang=en" in urls  # one notice per language
-    assert "/static/css/app.css" in urls
-    assert "/static/manifest.webmanifest" in urls
-    assert "/static/icons/icon-192.png" in urls
+    prefix = static_prefix()  # the versioned addresses the pages load
+    assert f"{prefix}/css/app.css" in urls
+    assert f"{prefix}/manifest.webmanifest" in urls
+    assert f"{prefix}/icons/icon-192.png" in urls
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         response.close()
 
 
-def test_the_manifest_is_served_as_a_web_app_manifest(client):
-    response = client.get("/static/manifest.webmanifest")
+@pytest.mark.parametrize("address", ["/static", static_prefix()])
+def test_the_manifest_is_served_as_a_web_app_manifest(client, address):
+    response = client.get(f"{address}/manifest.webmanifest")
     assert response.mimetype == "application/manifest+json"
     manifest = response.get_json(force=True)
     response.close()
@@ -42,7 +49,8 @@ def test_the_manifest_is_served_as_a_web_app_manifest(client):
     sizes = {(icon["sizes"], icon.get("purpose", "any")) for icon in manifest["icons"]}
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
     for icon in manifest["icons"]:
-        answer = client.get(icon["src"])
+        # Beside the manifest: at the versioned address, the icons the worker precached.
+        answer = client.get(urljoin(f"{address}/manifest.webmanifest", icon["src"]))
         assert answer.status_code == 200, icon["src"]
         answer.close()
 
@@ -77,7 +85,7 @@ def test_notes_and_licences_are_not_precached(fake_root: Path):
         "/app",
         "/offline?lang=es",
         "/offline?lang=en",
-        "/static/css/app.css",
+        f"{static_prefix()}/css/app.css",
     ]
 
 
@@ -99,7 +107,7 @@ def test_the_app_shell_holds_no_user_data_nor_token(client, auth, make_user, mak
     page = client.get("/app").get_data(as_text=True)
     for private in ("Pizzería", "Ana Pérez", "ana@example.com", "csrf_token", str(user.id)):
         assert private not in page
-    assert '<script type="module" src="/static/js/app.js">' in page
+    assert f'<script type="module" src="{static_prefix()}/js/app.js">' in page
 
 
 def test_the_shell_preloads_every_module_the_app_imports_and_only_those(client):
@@ -115,7 +123,7 @@ def test_the_shell_preloads_every_module_the_app_imports_and_only_those(client):
         for line in html.splitlines()
         if 'rel="modulepreload"' in line
     ]
-    assert preloaded == [f"/static/{name}" for name in modules]
+    assert preloaded == [f"{static_prefix()}/{name}" for name in modules]
     assert set(preloaded) <= precached  # offline, each one comes from the worker's cache
 
 

@@ -50,17 +50,15 @@ def refused(error: ServiceError) -> Response:
     return error_response(error.status, error.message, headers={"Retry-After": str(retry)})
 
 
-def reserve_attempt(email: str, user: User | None = None) -> limits.Attempt | Response:
-    """Count a password attempt for the account and this address, or answer the refusal (429).
+def reserve_attempt(email: str) -> limits.Attempt | Response:
+    """Admit a password attempt for the account from this address, or answer the refusal (429).
 
-    Sign-in, /reauth and /account share these counters. The first refusal of a window is audited.
+    Sign-in, /reauth and /account share these counters (webapp/auth/limits.py).
     """
     try:
         return limits.reserve(limits.account_key(email), limits.address_key(client_address()))
     except limits.TooManyFailures as error:
-        if error.newly_reached:
-            service.record_wrong_password("auth.sign_in_limited", user, email, by_user=False)
-        if request.endpoint == "auth.login":
+        if request.endpoint == "auth.login" and not error.in_flight:
             error.message = _("Too many failed sign-ins. Wait a minute, then try again.")
         return refused(error)
 
@@ -68,27 +66,28 @@ def reserve_attempt(email: str, user: User | None = None) -> limits.Attempt | Re
 def check_password(
     attempt: limits.Attempt, user: User | None, email: str, password: str, failure: str
 ) -> Response | bool:
-    """Check a password whose attempt is counted already; audit a wrong one at once.
+    """Check a password whose attempt was admitted; count and audit a wrong one at once.
 
     Returns whether the password is right, or the refusal to answer with (503).
     """
-    get_session().commit()  # hold no write lock while hashing
-    try:
-        right = service.verify_password(user, password)
-    except service.HashingBusy as error:
-        attempt.not_a_failure()
-        return refused(error)
-    if right:
-        attempt.not_a_failure()  # a success is no failure, and resets none of the earlier ones
-    else:
-        by_user = failure != "auth.sign_in_failed"  # /reauth and /account: the user typed it
-        service.record_wrong_password(failure, user, email, by_user=by_user)
-    return right
+    with attempt:  # settled as no failure unless counted below (right, busy, an error)
+        get_session().commit()  # hold no write lock while hashing
+        try:
+            right = service.verify_password(user, password)
+        except service.HashingBusy as error:
+            return refused(error)
+        if not right:
+            reached = attempt.failed()
+            by_user = failure != "auth.sign_in_failed"  # /reauth and /account: the user typed it
+            service.record_wrong_password(failure, user, email, by_user=by_user)
+            if reached:  # this failure used up the account's or the address's allowance
+                service.record_wrong_password("auth.sign_in_limited", user, email, by_user=False)
+        return right
 
 
 def check_own_password(user: User, password: str, failure: str) -> Response | bool:
     """Check the signed-in user's password (re-authentication, the account page)."""
-    attempt = reserve_attempt(user.email, user)
+    attempt = reserve_attempt(user.email)
     if isinstance(attempt, Response):
         return attempt
     return check_password(attempt, user, user.email, password, failure)
@@ -143,7 +142,11 @@ def login() -> Response | str:
         if isinstance(attempt, Response):
             return attempt
         session = get_session()
-        user = service.find_user(session, email)
+        try:
+            user = service.find_user(session, email)
+        except BaseException:
+            attempt.not_a_failure()  # the database failed: the slot goes back, nothing checked
+            raise
         right = check_password(attempt, user, email, form.password.data, "auth.sign_in_failed")
         if isinstance(right, Response):
             return right

@@ -46,13 +46,49 @@ class HashingBusy(ServiceError):
 _slots_lock = threading.Lock()
 
 
-def hash_slots() -> threading.BoundedSemaphore:
-    """Return the app's semaphore that caps concurrent Argon2 hashes (each takes 64 MiB)."""
+class HashSlots:
+    """The process's password-hashing slots: at most `slots` Argon2 hashes at once (each takes
+    ARGON2_MEMORY_COST), and at most `waiting` requests waiting for one.
+
+    A request past both is refused at once (503): a burst of sign-ins then holds at most
+    slots + waiting of a process's threads, and the others go on serving syncs and pages
+    (README, "Running on PostgreSQL with gunicorn").
+    """
+
+    def __init__(self, slots: int, waiting: int):
+        self.semaphore = threading.BoundedSemaphore(slots)
+        self.max_waiting = waiting
+        self.waiting = 0
+        self._lock = threading.Lock()
+
+    def acquire(self, timeout: float) -> bool:
+        """Take a slot, waiting up to `timeout` seconds if there is room to wait; else False."""
+        if self.semaphore.acquire(blocking=False):
+            return True
+        with self._lock:
+            if self.waiting >= self.max_waiting:
+                return False
+            self.waiting += 1
+        try:
+            return self.semaphore.acquire(timeout=timeout)
+        finally:
+            with self._lock:
+                self.waiting -= 1
+
+    def release(self) -> None:
+        """Give a slot back."""
+        self.semaphore.release()
+
+
+def hash_slots() -> HashSlots:
+    """Return the app's password-hashing slots (ARGON2_MAX_CONCURRENT, ARGON2_MAX_WAITING)."""
     extensions = current_app.extensions
     with _slots_lock:
         if "enlace_hash_slots" not in extensions:
-            limit = int(current_app.config["ARGON2_MAX_CONCURRENT"])
-            extensions["enlace_hash_slots"] = threading.BoundedSemaphore(limit)
+            extensions["enlace_hash_slots"] = HashSlots(
+                int(current_app.config["ARGON2_MAX_CONCURRENT"]),
+                int(current_app.config["ARGON2_MAX_WAITING"]),
+            )
         return extensions["enlace_hash_slots"]
 
 

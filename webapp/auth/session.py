@@ -19,6 +19,7 @@ from webapp.auth.models import User
 from webapp.db import begin_read, end_read, get_session, session_scope
 from webapp.errors import error_response, wants_json_response
 from webapp.extensions import client_address, login_manager
+from webapp.wire import STATIC_ENDPOINTS
 
 AUTH_AT = "auth_at"
 # The header a device sends its unlock token in while the app is unlocked.
@@ -43,7 +44,7 @@ def init_login(app: Flask) -> None:
         # Load the signed-in user before the view opens the request's transaction: noting the
         # device's use writes in a transaction of its own, which on SQLite must not wait for a
         # write lock this request already holds.
-        if request.endpoint != "static":
+        if request.endpoint not in STATIC_ENDPOINTS:
             _ = current_user.is_authenticated
 
     @login_manager.unauthorized_handler

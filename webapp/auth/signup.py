@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from webapp.audit import service as audit
 from webapp.auth import limits, service
 from webapp.auth.models import User
-from webapp.errors import Conflict, ServiceError
+from webapp.errors import Conflict
 
 
 def create_account(
@@ -29,27 +29,24 @@ def create_account(
 ) -> User:
     """Create an account (Argon2id, the password rules of `service.create_user`).
 
-    The attempt is counted against `counters` before anything else; it keeps its slot only when
-    the email is taken, and `audit_taken` then records it (at once: the session holds nothing).
+    The attempt is admitted by `counters` before anything else (limits.reserve); it counts as
+    a failure only when the email is taken, and `audit_taken` then records it (at once: the
+    session holds nothing).
 
     :raises limits.TooManyFailures: when a counter has too many taken emails or failed sign-ins;
     :raises service.HashingBusy: when no password-hashing slot came free;
     :raises Conflict: when an account has this email;
     :raises ServiceError: for another field's error (its `field` names it).
     """
-    attempt = limits.reserve(*counters)
-    session.commit()  # hold no write lock while the password is hashed
-    try:
-        user = service.create_user(session, email, name, password, locale=locale)
-    except Conflict:
-        session.rollback()  # hold no write lock: the audit row is written on its own
-        audit_taken()
-        raise
-    except ServiceError:  # HashingBusy, or a field's error: its secret was never checked
-        attempt.not_a_failure()
-        raise
-    attempt.not_a_failure()
-    return user
+    with limits.reserve(*counters) as attempt:
+        session.commit()  # hold no write lock while the password is hashed
+        try:
+            return service.create_user(session, email, name, password, locale=locale)
+        except Conflict:
+            session.rollback()  # hold no write lock: the audit row is written on its own
+            attempt.failed()
+            audit_taken()
+            raise
 
 
 def sign_up(

@@ -12,7 +12,7 @@ import phonenumbers
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from pydantic import ValidationError
-from sqlalchemy import JSON, Select, Text, cast, or_, select
+from sqlalchemy import JSON, Select, Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from webapp.directory.models import ENTITY_TYPES, Contact, Synced, Visibility, is_restricted
@@ -350,21 +350,34 @@ def only_visible(
     return query.where(shown)
 
 
+def _public(workspace: Workspace) -> tuple[Any, ...]:
+    return (
+        Contact.workspace_id == workspace.id,
+        Contact.visibility == Visibility.PUBLIC.value,
+        Contact.deleted.is_(False),
+    )
+
+
 def public_contacts(session: Session, workspace: Workspace) -> list[dict[str, Any]]:
     """Return the workspace's public contacts (emergency services), by name, as the API sends
     them (each phone with its `display`)."""
-    rows = session.scalars(
-        select(Contact)
-        .where(
-            Contact.workspace_id == workspace.id,
-            Contact.visibility == Visibility.PUBLIC.value,
-            Contact.deleted.is_(False),
-        )
-        .order_by(Contact.name)
-    )
+    rows = session.scalars(select(Contact).where(*_public(workspace)).order_by(Contact.name))
     return [
         {"id": str(c.id), "version": c.version, **api_record(c, workspace.country)} for c in rows
     ]
+
+
+def public_version(session: Session, workspace: Workspace) -> str:
+    """Return a tag that changes whenever the public list does: how many public contacts there
+    are, the newest revision among them, and the country their phones' `display` are for.
+
+    Every change to a contact takes a new revision, so a list that gained or changed a contact
+    has a newer one; a list that only lost contacts (deleted, or no longer public) is shorter.
+    """
+    count, newest = session.execute(
+        select(func.count(), func.max(Contact.revision)).where(*_public(workspace))
+    ).one()
+    return f"{count}-{newest or 0}-{workspace.country}"
 
 
 def list_changes(

@@ -12,9 +12,12 @@ from typing import Literal
 from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import exc as sa_exc
 from werkzeug.wrappers import Response
 
 API_PREFIX = "/api/"
+# Seconds a client is asked to wait when the database or Redis cannot be reached (503).
+OUTAGE_RETRY_SECONDS = 5
 
 
 class ServiceError(Exception):
@@ -93,6 +96,27 @@ def wants_json_response() -> bool:
     return request.path.startswith(API_PREFIX)
 
 
+def is_outage(error: BaseException) -> bool:
+    """Tell whether an error means the database or Redis cannot be reached right now.
+
+    Such an error is no bug of the request: it answers 503 `unavailable` with Retry-After.
+    Connection failures, a server going down or restarting, a pool with no free connection
+    (SQLAlchemy's TimeoutError) and SQLite's "database is locked" are all OperationalError or a
+    connection invalidated under SQLAlchemy; Redis says ConnectionError or TimeoutError (the
+    `limits` library may wrap them in its StorageError).
+    """
+    if isinstance(error, (sa_exc.OperationalError, sa_exc.TimeoutError)):
+        return True
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    from limits.errors import StorageError
+    from redis import exceptions as redis_errors
+
+    if isinstance(error, StorageError):
+        return True
+    return isinstance(error, (redis_errors.ConnectionError, redis_errors.TimeoutError))
+
+
 def messages() -> dict[int, tuple[str, str]]:
     """Return the title and default message of each status, in the user's language."""
     return {
@@ -123,8 +147,12 @@ def error_response(
     code: str | None = None,
     errors: dict[str, str] | None = None,
     headers: dict[str, str] | None = None,
+    page: str | None = None,
 ) -> Response:
-    """Return the error answer: JSON for API clients, the error page for browsers."""
+    """Return the error answer: JSON for API clients, the error page for browsers.
+
+    `page` replaces the error page (the outage's answer, made without the database).
+    """
     title, default = messages().get(status, (str(status), ""))
     message = message or default
     if wants_json_response():
@@ -136,7 +164,8 @@ def error_response(
         response = jsonify(body.model_dump(exclude_defaults=True))
         response.status_code = status
     else:
-        page = render_template("errors/error.html", status=status, title=title, message=message)
+        if page is None:
+            page = render_template("errors/error.html", status=status, title=title, message=message)
         response = make_response(page, status)
     for key, value in (headers or {}).items():
         response.headers[key] = value

@@ -5,15 +5,18 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import Flask
+from flask import Flask, current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.wrappers import Response
 
-from webapp.errors import ServiceError, error_response, messages
+from webapp.db import discard_session
+from webapp.errors import OUTAGE_RETRY_SECONDS, ServiceError, error_response, is_outage, messages
 from webapp.extensions import limiter
+from webapp.i18n import language_without_database
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +45,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:
+        original = getattr(error, "original_exception", None)  # an error Flask did not handle
+        if original is not None and is_outage(original):
+            return outage_response(original)
         code = error.code or 500
         description = None if code in messages() else error.description
         return error_response(code, description)
@@ -50,5 +56,35 @@ def init_app(app: Flask) -> None:
     def _unexpected(error: Exception) -> Response:
         if isinstance(error, HTTPException):
             return _http(error)
+        if is_outage(error):
+            return outage_response(error)
         log.exception("unhandled error", exc_info=error)
         return error_response(InternalServerError.code)
+
+
+def outage_response(error: BaseException) -> Response:
+    """Answer 503 `unavailable` with Retry-After: the database or Redis cannot be reached.
+
+    Nothing here may ask the database: the request's session is rolled back and dropped (the
+    next request starts on a fresh connection), the language comes from the request itself,
+    and the page is a template of its own, rendered without Flask's context processors (which
+    would load the signed-in user).
+    """
+    log.warning("answering 503, a dependency is unavailable: %r", error)
+    discard_session()
+    lang = language_without_database()
+    with force_locale(lang):
+        message = _(
+            "Enlace cannot reach its data right now. Try again in a moment; the app keeps "
+            "working with the copy on this device."
+        )
+        page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+            lang=lang, title=_("Back in a moment"), message=message
+        )
+        return error_response(
+            503,
+            message,
+            code="unavailable",
+            headers={"Retry-After": str(OUTAGE_RETRY_SECONDS), "Cache-Control": "no-store"},
+            page=page,
+        )

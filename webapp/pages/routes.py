@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, redirect, render_template, url_for
+from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_login import current_user
 
@@ -21,12 +21,16 @@ def index() -> Response:
 
 
 @bp.get("/app")
-def app_shell() -> str:
+def app_shell() -> Response:
     """Serve the app shell: no user data and no token, so the service worker may keep it.
 
     The page itself asks /api/v1/session who is signed in (and sends a stranger to /login).
+    With an ETag: the worker's precache revalidates the copy the page just loaded (304) instead
+    of downloading it again.
     """
-    return render_template("pages/app.html", modules=shell.app_modules())
+    response = make_response(render_template("pages/app.html", modules=shell.app_modules()))
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @bp.get("/sw.js")

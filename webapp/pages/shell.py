@@ -9,11 +9,15 @@ from functools import cache
 from pathlib import Path
 
 from webapp.config import LANGUAGES, ROOT
+from webapp.wire import static_prefix
 
 STATIC = ROOT / "static"
 SERVICE_WORKER = ROOT / "service_worker" / "sw.js"
 # What the app needs to start with no connection; licences, notes and sources stay out.
 SHELL_SUFFIXES = {".js", ".mjs", ".css", ".png", ".svg", ".webmanifest", ".woff2"}
+# Icons only an install reads (the browser fetches them itself, online): 40 KB that a first
+# visit would download for nothing.
+INSTALL_ONLY = {"icons/icon-512.png", "icons/icon-maskable-512.png", "icons/apple-touch-icon.png"}
 # Pages the worker keeps besides static files (neither holds user data nor a CSRF token): the
 # shell, and the offline notice once per language (static/js/offline-page.js picks one).
 OFFLINE_PATH = "/offline"
@@ -33,6 +37,8 @@ SHELL_TEMPLATES = [
 # paths (tests/js/vendor.test.mjs checks), so the graph can be read without a parser.
 STATIC_IMPORT = re.compile(r"""(?:\bfrom\s*|\bimport\s*)(["'])(\.\.?/[^"']+)\1""")
 APP_ENTRY = "js/app.js"
+# The worker's own imports, which name absolute /static/ addresses.
+WORKER_IMPORT = re.compile(r"""(\bfrom\s*["'])/static/""")
 
 
 @cache
@@ -56,13 +62,18 @@ def shell_files() -> list[Path]:
     return sorted(
         path
         for path in STATIC.rglob("*")
-        if path.is_file() and path.suffix in SHELL_SUFFIXES and "tests" not in path.parts
+        if path.is_file()
+        and path.suffix in SHELL_SUFFIXES
+        and "tests" not in path.parts
+        and path.relative_to(STATIC).as_posix() not in INSTALL_ONLY
     )
 
 
 def shell_urls() -> list[str]:
-    """Return the URLs the service worker precaches."""
-    files = [f"/static/{path.relative_to(STATIC).as_posix()}" for path in shell_files()]
+    """Return the URLs the service worker precaches: static files at this deploy's versioned
+    addresses, the ones the pages load (webapp/wire.py)."""
+    prefix = static_prefix()
+    files = [f"{prefix}/{path.relative_to(STATIC).as_posix()}" for path in shell_files()]
     return SHELL_PAGES + files
 
 
@@ -79,6 +90,9 @@ def shell_version(extra: list[Path] | None = None) -> str:
 def service_worker_source(extra: list[Path] | None = None) -> str:
     """Return the worker's JavaScript with its version and precache list filled in."""
     source = SERVICE_WORKER.read_text(encoding="utf-8")
+    # The worker's imports at the versioned addresses: the same files the page loaded (and the
+    # HTTP cache holds), not a second copy at the plain ones.
+    source = WORKER_IMPORT.sub(lambda match: match.group(1) + static_prefix() + "/", source)
     return source.replace("__ENLACE_VERSION__", shell_version(extra)).replace(
         '["__ENLACE_PRECACHE__"]', json.dumps(shell_urls())
     )

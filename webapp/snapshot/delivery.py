@@ -3,16 +3,17 @@ without the request (the key, 304 or not, a delta or the full snapshot)."""
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import ETags
 
 from webapp.auth.models import User
 from webapp.auth.service import ensure_key, user_key
-from webapp.db import IMMEDIATE
+from webapp.db import IMMEDIATE, begin_snapshot_read
 from webapp.snapshot import service
 from webapp.workspaces.models import Workspace
+from webapp.workspaces.service import current_workspace
 
 
 class Plan(NamedTuple):
@@ -25,8 +26,9 @@ class Plan(NamedTuple):
 
 class Answer(NamedTuple):
     etag: str
-    body: dict[str, Any]
+    sealed: service.Sealed  # written out as JSON or binary, as the device asked
     base: int | None  # the delta's base revision, None for a full snapshot
+    revision: int  # the revision sent (a later one than asked when the read began again)
 
 
 def key_of(session: Session, user: User) -> tuple[str, bytes]:
@@ -85,7 +87,28 @@ def answer(
     page_size: int,
 ) -> Answer:
     """Encrypt for the user the delta from `since` when it is much smaller than the snapshot,
-    else the full snapshot (read in the caller's snapshot transaction)."""
+    else the full snapshot (read in the caller's snapshot transaction).
+
+    When another request already brought this process's snapshot past the revision this read
+    sees, the read begins again at the current revision (a document is only patched forward).
+    """
+    try:
+        return _answer(session, user, workspace, full, since, key, page_size)
+    except service.Outdated:
+        begin_snapshot_read(session)
+        workspace = current_workspace(session, workspace.id)
+        return _answer(session, user, workspace, full, since, key, page_size)
+
+
+def _answer(
+    session: Session,
+    user: User,
+    workspace: Workspace,
+    full: bool,
+    since: int | None,
+    key: tuple[str, bytes],
+    page_size: int,
+) -> Answer:
     kid, secret = key
     data = (
         None
@@ -97,6 +120,7 @@ def answer(
         data = service.plaintext(session, workspace, full)
     return Answer(
         etag=service.etag(kid, workspace.revision, full, workspace.country, base=base),
-        body=service.envelope(user, workspace, data, kid, secret, base=base),
+        sealed=service.seal(user, workspace, data, kid, secret, base=base),
         base=base,
+        revision=workspace.revision,
     )

@@ -14,7 +14,7 @@ from webapp.auth.service import new_unlock_token
 from webapp.auth.session import UNLOCK_HEADER, recently_authenticated, unlock_token_valid
 from webapp.converters import query_int
 from webapp.db import begin_snapshot_read, get_session, session_scope
-from webapp.directory.service import public_contacts
+from webapp.directory.service import public_contacts, public_version
 from webapp.errors import error_response
 from webapp.snapshot import delivery, service
 from webapp.snapshot.schemas import SnapshotKey
@@ -78,7 +78,9 @@ def snapshot(workspace_id: uuid.UUID) -> Response:
         request.if_none_match,
     )
     if plan.unchanged is not None:
-        return Response(status=304, headers=_cache_headers(plan.unchanged))
+        unchanged = Response(status=304, headers=_cache_headers(plan.unchanged))
+        unchanged.no_compression = True  # type: ignore[attr-defined]
+        return unchanged
     begin_snapshot_read(session)  # reads one consistent revision
     workspace = workspaces.current_workspace(session, workspace_id)
     page_size = current_app.config["SYNC_PAGE_SIZE"]
@@ -88,37 +90,58 @@ def snapshot(workspace_id: uuid.UUID) -> Response:
         "snapshot.fetched",
         actor_id=user.id,
         workspace_id=workspace_id,
-        revision=workspace.revision,
+        revision=sent.revision,
         base=sent.base,
         kid=key[0],
     )
-    # Described by SnapshotEnvelope, not validated through it: its pattern check of a
-    # ciphertext of hundreds of KB would cost more than the encryption (a hot path).
-    response = jsonify(sent.body)
+    if _wants_binary():
+        response = Response(service.as_binary(sent.sealed), mimetype=service.BINARY_TYPE)
+    else:
+        # Described by SnapshotEnvelope, not validated through it: its pattern check of a
+        # ciphertext of hundreds of KB would cost more than the encryption (a hot path).
+        response = jsonify(service.as_json(sent.sealed))
     response.headers.update(_cache_headers(sent.etag))
+    # The ciphertext does not compress: a compressed JSON envelope only undoes base64, which the
+    # binary one does not have. And the ETag must stay the one the device sends back.
+    response.no_compression = True  # type: ignore[attr-defined]
     return response
+
+
+def _wants_binary() -> bool:
+    """Tell whether the device asked for the binary envelope (Accept), else JSON."""
+    best = request.accept_mimetypes.best_match(["application/json", service.BINARY_TYPE])
+    return best == service.BINARY_TYPE
 
 
 def _cache_headers(tag: str) -> dict[str, str]:
     # no-store: the browser's HTTP cache would keep a removed workspace's envelope where no wipe
     # reaches it (its key is still wrapped under the PIN until the next online unlock). Devices
-    # keep the ETag themselves and send If-None-Match, so 304s need no HTTP cache.
-    return {"ETag": f'"{tag}"', "Cache-Control": "no-store", "Vary": "Cookie"}
+    # keep the ETag themselves and send If-None-Match, so 304s need no HTTP cache. The ETag
+    # names the envelope's contents, in either format (JSON or binary, by Accept).
+    return {"ETag": f'"{tag}"', "Cache-Control": "no-store", "Vary": "Cookie, Accept"}
 
 
 @bp.get("/workspaces/<uuid:workspace_id>/public")
 @login_required
 def public(workspace_id: uuid.UUID) -> Response:
-    """Return the workspace's public contacts in clear, for quick dial while locked."""
+    """Return the workspace's public contacts in clear, for quick dial while locked; 304 to a
+    device that holds the current list (its ETag in If-None-Match)."""
     member_of(workspace_id, Role.VIEWER)
     session = get_session()
     workspace = workspaces.current_workspace(session, workspace_id)
+    # Weak: the same list in any encoding, and whatever the workspace's revision in the body.
+    tag = "p-" + public_version(session, workspace)
+    headers = {"ETag": f'W/"{tag}"', "Cache-Control": "no-store"}
+    if request.if_none_match.contains_weak(tag):
+        return Response(status=304, headers=headers)
     # Described by PublicContacts, not validated through it: stored records are sent as they
     # are, so a record saved under older rules still reaches the quick-dial screen.
-    return jsonify(
+    response = jsonify(
         {
             "workspace": str(workspace_id),
             "revision": workspace.revision,
             "contacts": public_contacts(session, workspace),
         }
     )
+    response.headers.update(headers)
+    return response

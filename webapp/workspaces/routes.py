@@ -262,7 +262,9 @@ def accept(token: str) -> Response | str | tuple[str, int]:
                 address=client_address(),
             )
         except TooManyFailures as error:
-            return error_response(429, headers={"Retry-After": str(error.retry_after)})
+            return error_response(
+                429, error.message, headers={"Retry-After": str(error.retry_after)}
+            )
         except HashingBusy as error:
             return error_response(
                 503, error.message, headers={"Retry-After": str(error.retry_after)}

@@ -45,7 +45,10 @@ def _document(cookie: str) -> dict[str, Any]:
                 "`X-CSRFToken` header with the token from `GET /api/v1/session`; fetch a fresh "
                 "one when a request is refused with error `csrf`.\n\n"
                 'Errors under /api/ are JSON: `{"error": <stable code>, "message": '
-                "<text in the user's language>}`, plus `errors` (by field path) where known."
+                "<text in the user's language>}`, plus `errors` (by field path) where known.\n\n"
+                "Any operation may answer 503 with error `unavailable` and `Retry-After` when "
+                "the server cannot reach its database or Redis: wait, then send the same "
+                "request again (mutation ids make a resent sync safe)."
             ),
         },
         "tags": [
@@ -63,7 +66,7 @@ def _document(cookie: str) -> dict[str, Any]:
             {"name": "audit", "description": "What happened in a workspace, for its owners."},
             {"name": "meta", "description": "This document."},
         ],
-        "paths": {**paths.paths(), **workspace_paths.paths()},
+        "paths": responses.with_unavailable({**paths.paths(), **workspace_paths.paths()}),
         "components": {
             "schemas": components.schemas(),
             "responses": responses.responses(),

@@ -21,6 +21,7 @@ from webapp.push.schemas import (
 )
 from webapp.readiness.schemas import Readiness
 from webapp.snapshot.schemas import PublicContacts, SnapshotEnvelope, SnapshotKey
+from webapp.snapshot.service import BINARY_TYPE
 from webapp.sync.schemas import SyncRequest, SyncResponse
 
 API_PREFIX = "/api/v1"
@@ -30,6 +31,13 @@ SESSION_AND_CSRF = [{"session": [], "csrf": []}]
 
 
 LANG = {"$ref": "#/components/parameters/Lang"}
+
+
+def _with_binary(response: dict[str, Any]) -> dict[str, Any]:
+    """Add the binary envelope's media type beside the JSON one."""
+    content = response["content"]
+    content[BINARY_TYPE] = {"schema": {"type": "string", "format": "binary"}}
+    return response
 
 
 def _use(name: str) -> dict[str, str]:
@@ -82,12 +90,6 @@ def paths() -> dict[str, Any]:
                     ),
                     "413": _use("TooLarge"),
                     "429": _use("RateLimited"),
-                    "503": json_response(
-                        "Every password-hashing slot is busy (error `unavailable`); wait "
-                        "`Retry-After` seconds.",
-                        ErrorBody,
-                        headers={"Retry-After": {"$ref": "#/components/headers/RetryAfter"}},
-                    ),
                 },
             }
         },
@@ -167,10 +169,17 @@ def paths() -> dict[str, Any]:
                     }
                 ],
                 "responses": {
-                    "200": json_response(
-                        "The encrypted snapshot (Cache-Control: private, no-cache).",
-                        SnapshotEnvelope,
-                        headers={"ETag": {"$ref": "#/components/headers/ETag"}},
+                    "200": _with_binary(
+                        json_response(
+                            "The encrypted snapshot (Cache-Control: no-store). With `Accept: "
+                            f"{BINARY_TYPE}` the same envelope in binary: `ENV1`, the header's "
+                            "length (4 bytes, big-endian), a JSON header of the public fields "
+                            "(`v`, `alg`, `kid`, `revision`, `base` for a delta, `aad`), the "
+                            "12-byte `iv`, then the ciphertext with its tag as raw bytes. The "
+                            "ETag names the contents, in either format.",
+                            SnapshotEnvelope,
+                            headers={"ETag": {"$ref": "#/components/headers/ETag"}},
+                        )
                     ),
                     "304": {
                         "description": "The device's copy (If-None-Match) is current.",
@@ -189,8 +198,25 @@ def paths() -> dict[str, Any]:
                 "tags": ["snapshot"],
                 "summary": "The workspace's public contacts in clear, for quick dial while locked.",
                 "security": SESSION,
+                "parameters": [
+                    {
+                        "name": "If-None-Match",
+                        "in": "header",
+                        "required": False,
+                        "description": "The (weak) ETag of the list the device holds.",
+                        "schema": {"type": "string"},
+                    }
+                ],
                 "responses": {
-                    "200": json_response("The public contacts.", PublicContacts),
+                    "200": json_response(
+                        "The public contacts, with a weak ETag that changes with the list.",
+                        PublicContacts,
+                        headers={"ETag": {"$ref": "#/components/headers/ETag"}},
+                    ),
+                    "304": {
+                        "description": "The device's list (If-None-Match) is current.",
+                        "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
+                    },
                     "401": _use("Unauthorized"),
                     "403": _use("Forbidden"),
                     "404": _use("NotFound"),
@@ -457,11 +483,6 @@ BEFORE = {"$ref": "#/components/parameters/Before"}
 def account_paths(workspace: list[dict[str, str]]) -> dict[str, Any]:
     """The account and audit operations: what the account and audit pages do, for the app."""
     signed_in = {"401": _use("Unauthorized")}
-    busy = json_response(
-        "Every password-hashing slot is busy (error `unavailable`); wait `Retry-After` seconds.",
-        ErrorBody,
-        headers={"Retry-After": {"$ref": "#/components/headers/RetryAfter"}},
-    )
     return {
         f"{API_PREFIX}/account": {
             "get": {
@@ -515,7 +536,6 @@ def account_paths(workspace: list[dict[str, str]]) -> dict[str, Any]:
                     ),
                     "413": _use("TooLarge"),
                     "429": _use("RateLimited"),
-                    "503": busy,
                 },
             }
         },

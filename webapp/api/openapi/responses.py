@@ -48,7 +48,28 @@ def responses() -> dict[str, Any]:
             "Too many requests (error `rate_limited`); wait `Retry-After` seconds.",
             headers={"Retry-After": {"$ref": "#/components/headers/RetryAfter"}},
         ),
+        "Unavailable": _error(
+            UNAVAILABLE,
+            headers={"Retry-After": {"$ref": "#/components/headers/RetryAfter"}},
+        ),
     }
+
+
+UNAVAILABLE = (
+    "Come back later (error `unavailable`): the server cannot reach its database or Redis "
+    "right now, or every password-hashing slot is busy. Nothing was changed; wait "
+    "`Retry-After` seconds and send the same request again. Not a removal: keep local data "
+    "and queued mutations."
+)
+
+
+def with_unavailable(paths: dict[str, Any]) -> dict[str, Any]:
+    """Add the 503 `unavailable` answer to every operation: any of them may meet an outage."""
+    for item in paths.values():
+        for operation in item.values():
+            if isinstance(operation, dict) and "responses" in operation:  # not `parameters`
+                operation["responses"]["503"] = {"$ref": "#/components/responses/Unavailable"}
+    return paths
 
 
 def parameters() -> dict[str, Any]:
