@@ -15,16 +15,12 @@ guarantees: see bench/sync_bench.py.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -35,76 +31,12 @@ import requests  # noqa: E402
 
 from bench.lib.clients import OWNER, PASSWORD, USER_AGENT  # noqa: E402
 from bench.lib.runner import Run, main  # noqa: E402
+from bench.lib.servers import Gunicorn, app_environment  # noqa: E402
 from tests.helpers import sign_in_http  # noqa: E402
 from webapp.db import get_engine  # noqa: E402
 
 FIGURES = ["throughput"]
 SECONDS = 10
-
-
-def free_port() -> int:
-    """Return a TCP port free on 127.0.0.1."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Gunicorn:
-    """gunicorn -w 2 on 127.0.0.1 in its own process group; stopped on exit."""
-
-    def __init__(self, database_url: str, instance: Path, log_path: Path):
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ENLACE_")}
-        env.update(
-            {
-                "ENLACE_DATABASE_URL": database_url,
-                "ENLACE_INSTANCE_PATH": str(instance),
-                "ENLACE_SYNC_RATE_LIMIT": "1000000/minute",
-            }
-        )
-        self.log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-w",
-                "2",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "webapp:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def wait_ready(self, timeout: float = 30) -> None:
-        """Wait until the sign-in page answers."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {self.process.returncode}")
-            with suppress(requests.RequestException):
-                if requests.get(self.base + "/login", timeout=2).status_code == 200:
-                    return
-            time.sleep(0.2)
-        raise RuntimeError("gunicorn did not start in time")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            with suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=5)
-        self.log.close()
 
 
 def wrk_load(
@@ -188,7 +120,8 @@ def python_load(
 def measure(run: Run) -> None:
     """Measure no-op syncs per second through gunicorn on the seeded workspace."""
     get_engine(run.app).dispose()  # gunicorn's workers are the only clients from here on
-    server = Gunicorn(run.database_url, run.instance, run.workdir / "gunicorn.log")
+    env = app_environment(run.database_url, run.instance, ENLACE_SYNC_RATE_LIMIT="1000000/minute")
+    server = Gunicorn(env, run.workdir / "gunicorn.log", workers=2)
     try:
         server.wait_ready()
         with sign_in_http(

@@ -63,11 +63,8 @@ def prepare_database(backend: str, workdir: Path) -> str:
 def seed(app: Flask, rnd: random.Random, count: int = CONTACTS) -> Seeded:
     """Create the owner, an editor, the workspace and `count` contacts through the sync service."""
     from webapp.auth import service as auth
-    from webapp.auth.models import User
-    from webapp.sync import service as sync
-    from webapp.sync.schemas import Mutation
     from webapp.workspaces import service as workspaces
-    from webapp.workspaces.models import Role, Workspace
+    from webapp.workspaces.models import Workspace
 
     with app.app_context(), session_scope(app) as session:
         owner = auth.create_user(session, OWNER, "Bench Owner", PASSWORD)
@@ -75,6 +72,25 @@ def seed(app: Flask, rnd: random.Random, count: int = CONTACTS) -> Seeded:
         workspace = workspaces.create_workspace(session, "Bench", owner, "MX", "Ciudad de México")
         workspaces.add_member(session, workspace.id, editor, "editor")
         workspace_id, owner_id = workspace.id, owner.id
+
+    contacts, seconds = add_contacts(app, workspace_id, owner_id, rnd, count)
+    with app.app_context(), session_scope(app) as session:
+        revision = session.get(Workspace, workspace_id).revision  # type: ignore[union-attr]
+    return Seeded(str(workspace_id), contacts, revision, seconds)
+
+
+def add_contacts(
+    app: Flask, workspace_id: Any, owner_id: Any, rnd: random.Random, count: int
+) -> tuple[dict[str, dict[str, Any]], float]:
+    """Add `count` realistic contacts as the owner, through the sync service, in batches.
+
+    Return {entity id: {"version", "role_title"}} and the seconds it took.
+    """
+    from webapp.auth.models import User
+    from webapp.sync import service as sync
+    from webapp.sync.schemas import Mutation
+    from webapp.workspaces import service as workspaces
+    from webapp.workspaces.models import Role
 
     contacts: dict[str, dict[str, Any]] = {}
     ids: list[str] = []
@@ -107,7 +123,4 @@ def seed(app: Flask, rnd: random.Random, count: int = CONTACTS) -> Seeded:
             session.expunge_all()
             user = session.get(User, owner_id)
             assert user is not None
-    seconds = time.perf_counter() - started
-    with app.app_context(), session_scope(app) as session:
-        revision = session.get(Workspace, workspace_id).revision  # type: ignore[union-attr]
-    return Seeded(str(workspace_id), contacts, revision, seconds)
+    return contacts, time.perf_counter() - started

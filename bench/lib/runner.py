@@ -105,7 +105,7 @@ def run_backend(backend: str, args: argparse.Namespace, measure: Callable[[Run],
     return results
 
 
-def _terminate(signum: int, _frame: Any) -> None:
+def terminate(signum: int, _frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
@@ -133,7 +133,7 @@ def main(
     if args.contacts < 10:
         parser.error("--contacts must be at least 10")
     # SIGTERM unwinds like Ctrl-C, so `finally` blocks stop servers and remove folders.
-    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGTERM, terminate)
 
     backends = ["sqlite"]
     if os.environ.get("ENLACE_BENCH_DATABASE_URL"):

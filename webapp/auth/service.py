@@ -455,9 +455,13 @@ def ensure_key(session: Session, user_id: uuid.UUID) -> None:
     """Give the user a snapshot key if they have none yet.
 
     Under a row lock (SQLite: the writer's `BEGIN IMMEDIATE`), so that two first requests at
-    once cannot make two keys and hand out one that is already replaced.
+    once cannot make two keys and hand out one that is already replaced. The row is read again
+    under the lock (`populate_existing`): the request's user was loaded before it, and the
+    session keeps loaded objects as they were (no expiry on commit), so it would still show
+    no key after another request made one.
     """
-    user = session.scalars(select(User).where(User.id == user_id).with_for_update()).one()
+    query = select(User).where(User.id == user_id).with_for_update()
+    user = session.scalars(query.execution_options(populate_existing=True)).one()
     if user.snapshot_key_enc is None or user.snapshot_kid is None:
         rotate_key(user)
 
