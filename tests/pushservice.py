@@ -74,6 +74,10 @@ class QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+# How long a held request waits for its client to go (hold_in_flight).
+HOLD_SECONDS = 30.0
+
+
 class PushService:
     """Start with `with PushService() as push:`; `push.subscribe()` gives a subscription."""
 
@@ -86,6 +90,7 @@ class PushService:
         self.requests = 0
         self.connections = 0
         self.in_flight: dict[int, str] = {}  # client port -> token, while answering slowly
+        self.held: set[int] = set()  # client ports answered only once the client is gone
         self.lock = threading.RLock()
         self.cond = threading.Condition(self.lock)
         self.decrypt = True
@@ -212,9 +217,17 @@ class PushService:
             with self.lock:
                 self.in_flight[port] = token
             time.sleep(self.delay)
-            abandoned = self._client_gone(handler.connection)
+            # Held (hold_in_flight): wait for the client to go, however slow its death is on a
+            # busy machine; the check and the release are one step under the lock, so a request
+            # is either held before it is answered or not held at all.
             with self.lock:
-                self.in_flight.pop(port, None)
+                held = port in self.held
+                if not held:
+                    self.in_flight.pop(port, None)
+            abandoned = self._client_gone(handler.connection, wait=HOLD_SECONDS if held else 0.0)
+            if held:
+                with self.lock:
+                    self.in_flight.pop(port, None)
         record = Received(token, payload, headers, jwt, status, time.time(), abandoned)
         with self.cond:
             self.received.append(record)
@@ -222,9 +235,18 @@ class PushService:
         if not abandoned:
             self._reply(handler, status, extra)
 
+    def hold_in_flight(self, ports: set[int]) -> set[int]:
+        """Hold the requests now in flight from these client ports: they are answered only
+        once their client is gone (or after HOLD_SECONDS). Returns the ports held: a test that
+        then kills their process knows the kill lands mid-send."""
+        with self.lock:
+            hit = set(self.in_flight) & ports
+            self.held |= hit
+            return hit
+
     @staticmethod
-    def _client_gone(connection: socket.socket) -> bool:
-        readable, _, _ = select.select([connection], [], [], 0)
+    def _client_gone(connection: socket.socket, wait: float = 0.0) -> bool:
+        readable, _, _ = select.select([connection], [], [], wait)
         if not readable:
             return False
         try:

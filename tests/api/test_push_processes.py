@@ -164,9 +164,7 @@ def test_gunicorn_and_two_push_workers_deliver_each_change_once_even_when_one_is
             deadline = time.monotonic() + 20
             killed = False
             while time.monotonic() < deadline and not killed:
-                with push.lock:
-                    in_flight = set(push.in_flight)
-                if in_flight & worker_ports(worker_a.pid):
+                if push.hold_in_flight(worker_ports(worker_a.pid)):
                     os.kill(worker_a.pid, signal.SIGKILL)
                     killed = True
                 else:
