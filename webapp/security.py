@@ -8,6 +8,7 @@ from typing import IO, Any
 
 from flask import Flask, Request, Response, abort, current_app, request
 from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import get_input_stream
@@ -49,6 +50,20 @@ def _has_nul() -> bool:
     return any("\x00" in value for value in values if isinstance(value, str))
 
 
+class NamedFields(ImmutableMultiDict):  # type: ignore[type-arg]
+    """A request's form fields or files by name, without the multipart parts that have none.
+
+    RFC 7578 gives every part a name; Werkzeug keeps a part without one under the key None,
+    and Flask-WTF's CSRF check (which runs first, on every form) fails on that key with a 500.
+    Such a part is nobody's field: it is left out, and the view sees what it would see anyway.
+    """
+
+    def __init__(self, mapping: Any = None) -> None:
+        if isinstance(mapping, list):
+            mapping = [(name, value) for name, value in mapping if name is not None]
+        super().__init__(mapping)
+
+
 class LimitedRequest(Request):
     """A request whose body is refused with 413 past MAX_CONTENT_LENGTH, however it is sent.
 
@@ -57,6 +72,8 @@ class LimitedRequest(Request):
     MAX_CONTENT_LENGTH bytes as if they were the whole body, and answers 400 for a JSON body cut
     in half. Here such a body is read up to one byte past the limit, and refused if it gets there.
     """
+
+    parameter_storage_class = NamedFields
 
     @property
     def max_content_length(self) -> int | None:  # type: ignore[override]

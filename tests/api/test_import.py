@@ -460,6 +460,27 @@ def test_an_upload_without_the_file_field_is_400(device):
     assert refused.status_code == 400 and "file" in refused.get_json()["errors"]
 
 
+def test_a_form_part_without_a_name_is_ignored_not_a_500(device):
+    # Found by the OpenAPI fuzzing: Werkzeug keeps a nameless part under the key None, on which
+    # the CSRF check failed before any view ran.
+    owner = device()
+    boundary = "b0undary"
+    card = fixture("android_21.vcf")
+    body = (
+        f"--{boundary}\r\nContent-Disposition: form-data\r\n\r\nno name\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.vcf"\r\n'
+        "Content-Type: text/vcard\r\n\r\n"
+    ).encode() + card + f"\r\n--{boundary}--\r\n".encode()
+    answer = owner.client.post(
+        BASE.format(workspace_id=owner.workspace),
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        headers={"X-CSRFToken": owner.token()},
+    )
+    assert answer.status_code == 201, answer.get_data(as_text=True)
+    assert answer.get_json()["counts"]["new"] > 0
+
+
 def test_bad_fix_and_apply_bodies_are_400(device):
     owner = device()
     preview = preview_of(owner, fixture("vcard_40.vcf"))

@@ -15,6 +15,7 @@ from tests.toolkit import put, seed_numbers
 from webapp.audit.models import AuditEvent
 from webapp.auth.session import AUTH_AT
 from webapp.db import session_scope
+from webapp.wire import static_prefix
 from webapp.workspaces.models import Workspace
 
 
@@ -100,7 +101,7 @@ def test_public_numbers_in_service_order_and_the_workspace_language(app, device,
     assert '<span class="poster-number">911</span>' in html
     assert "<svg" in html and "<script>" not in html  # the QR code, no inline script
     assert 'lang="es"' in html and "En una emergencia, llama" in html  # the workspace's language
-    assert "data-print" in html and "/static/js/print.js" in html
+    assert "data-print" in html and f"{static_prefix()}/js/print.js" in html
     with app.app_context(), session_scope(app) as session:
         session.execute(
             update(Workspace)
