@@ -467,10 +467,14 @@ def test_a_form_part_without_a_name_is_ignored_not_a_500(device):
     boundary = "b0undary"
     card = fixture("android_21.vcf")
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data\r\n\r\nno name\r\n"
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.vcf"\r\n'
-        "Content-Type: text/vcard\r\n\r\n"
-    ).encode() + card + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f"--{boundary}\r\nContent-Disposition: form-data\r\n\r\nno name\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.vcf"\r\n'
+            "Content-Type: text/vcard\r\n\r\n"
+        ).encode()
+        + card
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     answer = owner.client.post(
         BASE.format(workspace_id=owner.workspace),
         data=body,
