@@ -35,30 +35,25 @@ def push_endpoints(raw: str) -> list[str]:
     return entries
 
 
-def _count(env: dict[str, str], name: str, default: int, minimum: int) -> int:
+def _count(
+    env: dict[str, str], name: str, default: int, minimum: int, maximum: int = 1000, unit: str = ""
+) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
-    if not minimum <= value <= 1000:
-        raise ValueError(f"{name} must be between {minimum} and 1000, not {value}")
+        of = f" of {unit}" if unit else ""
+        raise ValueError(f"{name} must be a whole number{of}, not {raw!r}") from None
+    if not minimum <= value <= maximum:
+        units = f" {unit}" if unit else ""
+        raise ValueError(f"{name} must be between {minimum} and {maximum}{units}, not {value}")
     return value
 
 
 def _megabytes(env: dict[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"{name} must be a whole number of megabytes, not {raw!r}") from None
-    if not 1 <= value <= 65536:
-        raise ValueError(f"{name} must be between 1 and 65536 megabytes, not {value}")
-    return value
+    return _count(env, name, default, 1, 65536, "megabytes")
 
 
 def _seconds(env: dict[str, str], name: str, default: float, low: float, high: float) -> float:
