@@ -7,11 +7,14 @@ Run from the repository root (``make bench`` runs every bench/*.py script):
 A counting proxy (bench/lib/proxy.py) sits between the clients and the app (Werkzeug, threaded,
 on loopback) and counts each answer as it crosses: status line, headers, compressed body.
 Figures (issue 20):
-- cold first visit, signed out: a fresh Chromium opens /app (the shell, which sends the visitor
-  to /login) until the service worker controls the page (its precache complete); every answer's
-  bytes, and how many files came twice;
+- cold first visit, signed out: a fresh Chromium opens /app (the shell's page, which sends a
+  visitor without a session to /login) until the sign-in page is loaded and the network idle (no
+  service worker is installed for a visitor: static/js/boot.js); every answer's bytes;
 - new device's first sync: a fresh Chromium signs in through the form, chooses a PIN, and waits
-  for the directory and the worker: every answer (pages, shell, key, envelope, public list);
+  for the directory and the worker (installed at sign-in, its precache complete): every answer
+  (pages, shell, key, envelope, public list);
+- files downloaded twice: on the cold visit, and on the first sync (the page's loads and the
+  worker's precache);
 - 1-change catch-up: an owner's device holding the full envelope asks `?since=` after an
   editor's one change, in the binary format, with its ETag: the answer with its headers;
 - public list unchanged: the same device asks for the public list with the ETag it holds.
@@ -36,7 +39,6 @@ from webapp.snapshot import service  # noqa: E402
 
 FIGURES = ["wire_cold_visit", "wire_cold_twice", "wire_first_sync", "wire_delta", "wire_public_304"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
-CONTROLLED = "navigator.serviceWorker.controller !== null"
 BROWSER_ENCODINGS = {"Accept-Encoding": "gzip, deflate, br"}
 
 
@@ -73,11 +75,9 @@ def browser_figures(run: Run, base: str, proxy: CountingProxy) -> None:
             proxy.reset()
             page.goto("/app")
             page.wait_for_url("**/login**")
-            wait_for(page, CONTROLLED)
+            page.wait_for_load_state("networkidle")
             cold = proxy.reset()
-            twice = downloaded_twice(cold)
             results.show("wire_cold_visit", total(cold), breakdown(cold))
-            results.show("wire_cold_twice", len(twice), ", ".join(twice[:5]) or "each file once")
             context.close()
 
             context = browser.new_context(base_url=base, viewport={"width": 360, "height": 740})
@@ -90,6 +90,8 @@ def browser_figures(run: Run, base: str, proxy: CountingProxy) -> None:
             envelope = [e for e in first if "/snapshot" in e.path and "/keys/" not in e.path]
             detail = f"{breakdown(first)}; envelope {kib(total(envelope))}"
             results.show("wire_first_sync", total(first), detail)
+            twice = downloaded_twice(cold) + downloaded_twice(first)
+            results.show("wire_cold_twice", len(twice), ", ".join(twice[:5]) or "each file once")
             context.close()
         finally:
             browser.close()

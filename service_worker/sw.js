@@ -28,14 +28,16 @@ async function precache() {
 /**
  * How a file of the shell is fetched for the precache. Static files have versioned addresses
  * kept immutable in the browser's HTTP cache, so the ones the page already loaded come from
- * there: each file crosses the network once. Pages are asked of the network, without cookies: the shell
- * is the same for everyone, and a page fetched with the session could carry (and consume) a
- * flash message meant for the user's next page.
+ * there: each file crosses the network once. Pages are revalidated, never taken unchecked. The
+ * worker is installed once signed in (static/js/boot.js), so `/app` asked with the session is
+ * the page just loaded and answers 304 (a precache is not a navigation: the server leaves any
+ * flash message for the user's next page). The offline notices are asked without cookies: a
+ * server page with a session holds the user's name and a sign-out form.
  */
 function precacheRequest(url) {
   if (url.startsWith("/static/")) return new Request(url);
-  // Revalidated, never taken unchecked: /app answers 304 when the page's copy is this one.
-  return new Request(url, { cache: "no-cache", credentials: "omit" });
+  const credentials = new URL(url, self.location.origin).pathname === "/app" ? "same-origin" : "omit";
+  return new Request(url, { cache: "no-cache", credentials });
 }
 
 /** Delete the caches of older versions (only ours: those with our prefix). */

@@ -18,6 +18,8 @@ from webapp.wire import STATIC_ENDPOINTS
 
 # The service worker script: a worker's CSP is its own script's.
 WORKER_ENDPOINT = "pages.service_worker"
+# The app shell: the same page for everyone, whose route sets its own Cache-Control.
+SHELL_ENDPOINT = "pages.app_shell"
 
 CSP = "; ".join(
     [
@@ -133,9 +135,11 @@ def _read_at_most(raw: IO[bytes], limit: int) -> bytes:
 
 
 def _signed_in_page(response: Response) -> bool:
+    # The app shell holds nothing of the user's and says itself how it is cached.
     return (
         response.mimetype == "text/html"
         and request.endpoint not in STATIC_ENDPOINTS
+        and request.endpoint != SHELL_ENDPOINT
         and current_user.is_authenticated
     )
 

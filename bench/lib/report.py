@@ -105,7 +105,7 @@ LABELS = {
     "incident_entry_shown": "entry logged → in the timeline (median)",
     "incident_report_300": "report of 300 entries: drawn + A4 PDF",
     "wire_cold_visit": "cold first visit, signed out, on the wire",
-    "wire_cold_twice": "files downloaded twice on that visit",
+    "wire_cold_twice": "files downloaded twice (cold visit; first sync)",
     "wire_first_sync": "new device: sign-in to synced copy, on the wire",
     "wire_delta": "1-change catch-up (binary delta) with headers",
     "wire_public_304": "public list unchanged: 304 with headers",

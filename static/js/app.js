@@ -5,6 +5,7 @@
 import { html, render } from "../vendor/htm-preact.js";
 import { addPage, eventsFailure, passwordProblem, refusal } from "./account.js";
 import { ApiError, WIPE_USER, WIPE_WORKSPACE, createApi } from "./api.js";
+import { SIGN_IN } from "./boot.js";
 import { updateCopy } from "./copy.js";
 import { openEnvelope, toBytes } from "./crypto.js";
 import { limitsFromOpenApi } from "./edit.js";
@@ -49,7 +50,6 @@ import { App } from "./views/app.js";
 const USER = ""; // the store's scope for what belongs to the user, not one workspace
 const MAX_FAILED_UNLOCKS = 10;
 const DEFAULT_LOCK_MINUTES = 5;
-const LOGIN = "/login?next=/app";
 // Records the app has forms for (`#new/<type>`, `#edit/<type>/<id>`); above `state`, whose
 // first route is read at once.
 const FORM_TYPES = ["contact", "playbook"];
@@ -374,7 +374,7 @@ async function wipeAndSignIn() {
   api.setUnlockToken(null);
   store?.close();
   await forgetDevice();
-  location.assign(LOGIN);
+  location.assign(SIGN_IN);
 }
 
 // --- PIN, unlock, lock ------------------------------------------------------------------

@@ -51,12 +51,31 @@ def test_every_signed_in_page_says_no_store(app, owner):
         if response.mimetype != "text/html" or response.status_code in (301, 302, 303):
             continue
         seen.append(path)
+        if path == "/app":  # the shell: nothing of the user's (see the test below)
+            assert response.headers["Cache-Control"] == "private, no-cache"
+            continue
         assert "no-store" in response.headers.get("Cache-Control", ""), path
     assert {"/app", "/account", f"/workspaces/{values['workspace_id']}/members"} <= set(seen)
     assert f"/workspaces/{values['workspace_id']}/audit" in seen
     assert f"/invite/{values['token']}" in seen
     # The page that shows the one-time invitation link.
     assert "no-store" in owner["invitation_page"].headers["Cache-Control"]
+
+
+def test_the_app_shell_is_kept_only_privately_and_not_at_all_with_a_flash(app, owner):
+    # The same page for everyone signed in: the browser keeps it (revalidated each time) so that
+    # the worker's precache answers 304 instead of downloading it again.
+    client = owner["auth"].client
+    assert client.get("/app").headers["Cache-Control"] == "private, no-cache"
+    # A page that shows a flash message is the user's own.
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Welcome! You joined Pizzería La Esquina.")]
+    precache = client.get("/app", headers={"Sec-Fetch-Mode": "cors"})  # the worker's, not a visit
+    assert "Pizzería" not in precache.get_data(as_text=True)
+    assert precache.headers["Cache-Control"] == "private, no-cache"
+    shown = client.get("/app", headers={"Sec-Fetch-Mode": "navigate"})
+    assert "Pizzería" in shown.get_data(as_text=True)  # left for the page the user opens
+    assert shown.headers["Cache-Control"] == "no-store"
 
 
 def test_a_signed_in_users_error_page_is_not_cached_either(owner):

@@ -64,13 +64,16 @@ def create(device: Any, name: str, **fields: Any) -> str:
     return str(entity_id)
 
 
-def sign_in(page: Page, email: str, password: str = PASSWORD, origin: str = "") -> None:
-    """Sign in through the form (on another origin if given) and land on the app."""
-    page.goto(f"{origin}/login?next=/app")
+def sign_in(
+    page: Page, email: str, password: str = PASSWORD, origin: str = "", to: str = "/app"
+) -> None:
+    """Sign in through the form (on another origin if given) and land on the app, or on the
+    server page `to` (the service worker is installed there too, without opening the app)."""
+    page.goto(f"{origin}/login?next={to}")
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password]").fill(password)
     page.locator("form button[type=submit]").first.click()
-    page.wait_for_url("**/app")
+    page.wait_for_url(f"**{to}")
 
 
 def set_pin(page: Page, pin: str = PIN) -> None:

@@ -99,7 +99,9 @@ def test_chromium_finds_nothing_that_stops_installing_the_app(
     assert installability_errors(profile_context, page) == []
 
 
-def test_the_installability_check_sees_a_manifest_without_icons(profile_context: Any) -> None:
+def test_the_installability_check_sees_a_manifest_without_icons(
+    profile_context: Any, make_user: Any
+) -> None:
     page = profile_context.new_page()
     page.route(
         "**/static/**/manifest.webmanifest",  # at the versioned address the page links
@@ -108,6 +110,6 @@ def test_the_installability_check_sees_a_manifest_without_icons(profile_context:
             body='{"name": "Enlace", "start_url": "/app", "display": "standalone"}',
         ),
     )
-    page.goto("/login")
+    sign_in(page, make_user().email, to="/account")  # the worker is installed at sign-in
     wait_until(page, READY)
     assert installability_errors(profile_context, page) != []

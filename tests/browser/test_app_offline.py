@@ -85,11 +85,12 @@ def test_a_user_without_workspace_creates_one_and_lands_in_it(
 
 
 def test_first_use_without_a_connection_says_to_connect_once(
-    live_server: Any, new_context: Callable[..., Any]
+    live_server: Any, new_context: Callable[..., Any], make_user: Any
 ) -> None:
     context = new_context(**PHONE)
     page = context.new_page()
-    page.goto("/login")
+    # Signed in on a server page (the worker is installed at sign-in), the app never opened.
+    sign_in(page, make_user().email, to="/account")
     wait_until(page, READY)
     context.set_offline(True)
     page.goto("/app")

@@ -163,10 +163,11 @@ def test_the_offline_notice_speaks_the_apps_language_not_the_browsers(
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_text("Sin conexión")).to_have_count(0)
 
-    # Nobody's app on an English browser: the browser's language.
+    # Nobody's app on an English browser (signed in on a server page, the app never opened):
+    # the browser's language.
     other = new_context(locale="en-US", **PHONE_390)
     fresh = other.new_page()
-    fresh.goto("/login")
+    sign_in(fresh, make_user(locale="es").email, to="/account")
     wait_until(fresh, CONTROLLED)
     other.set_offline(True)
     fresh.goto("/login?again")

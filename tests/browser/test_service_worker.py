@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from tests.browser.app_helpers import sign_in
 from webapp.pages import shell
 from webapp.wire import static_prefix
 
@@ -32,11 +33,11 @@ def wait_until(page: Any, expression: str, timeout_s: float = 10.0) -> None:
 
 
 def test_a_page_that_needs_the_network_shows_the_offline_notice_with_its_styles(
-    live_server: Any, new_context: Callable[..., Any]
+    live_server: Any, new_context: Callable[..., Any], make_user: Any
 ) -> None:
     context = new_context(locale="es-ES")
     page = context.new_page()
-    page.goto("/login")
+    sign_in(page, make_user().email, to="/account")  # the worker is installed at sign-in
     wait_until(page, CONTROLLED)
 
     context.set_offline(True)
@@ -52,21 +53,24 @@ def test_a_page_that_needs_the_network_shows_the_offline_notice_with_its_styles(
 
 
 def test_without_the_worker_the_same_visit_fails_offline(
-    live_server: Any, new_context: Callable[..., Any]
+    live_server: Any, new_context: Callable[..., Any], make_user: Any
 ) -> None:
     context = new_context(service_workers="block")
     page = context.new_page()
-    page.goto("/login")
+    sign_in(page, make_user().email, to="/account")
     context.set_offline(True)
     with pytest.raises(PlaywrightError, match="ERR_INTERNET_DISCONNECTED"):
         page.goto("/login?again")
 
 
 def test_a_new_version_is_offered_and_applied_only_when_the_user_asks(
-    live_server: Any, new_context: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+    live_server: Any,
+    new_context: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+    make_user: Any,
 ) -> None:
     page = new_context().new_page()
-    page.goto("/login")
+    sign_in(page, make_user().email, to="/account")
     wait_until(page, CONTROLLED)
     first = page.evaluate(ASK_VERSION)
     assert first == shell.shell_version()
@@ -92,8 +96,8 @@ def test_a_new_version_is_offered_and_applied_only_when_the_user_asks(
     expect(banner).to_be_hidden()
 
 
-def test_a_cold_first_visit_downloads_each_file_once(
-    live_server: Any, new_context: Callable[..., Any]
+def test_a_visitor_gets_the_sign_in_page_without_the_app_and_each_file_comes_once(
+    live_server: Any, new_context: Callable[..., Any], make_user: Any
 ) -> None:
     # What reached the server, as (path, status): the page's loads and the worker's precache.
     seen: list[tuple[str, int]] = []
@@ -109,10 +113,19 @@ def test_a_cold_first_visit_downloads_each_file_once(
 
     app.wsgi_app = counting
     page = new_context().new_page()
-    page.goto("/app")  # signed out: the shell loads, then sends the visitor to /login
+    page.goto("/app")  # no session, nothing on this device: sent to sign in at once
     page.wait_for_url("**/login**")
-    wait_until(page, CONTROLLED)  # installed (the precache is complete) and in control
+    expect(page.locator("input[name=email]")).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    visit = [path for path, status in seen if status == 200 and path.startswith("/static/")]
+    # None of the app's modules but the small one that decides (static/js/boot.js), and no
+    # worker to precache them.
+    app_modules = {f"{static_prefix()}/{module}" for module in shell.app_modules()}
+    assert sorted(app_modules & set(visit)) == [f"{static_prefix()}/js/boot.js"]
+    assert page.evaluate("navigator.serviceWorker.getRegistration().then(r => r ?? null)") is None
 
+    sign_in(page, make_user().email)  # the worker is installed now, and precaches the app
+    wait_until(page, CONTROLLED)
     downloads = [path for path, status in seen if status == 200]
     files = [path for path in downloads if path.startswith("/static/")]
     assert sorted(path for path in set(files) if files.count(path) > 1) == []
@@ -122,5 +135,6 @@ def test_a_cold_first_visit_downloads_each_file_once(
     assert [path for path in files if not path.startswith(prefix + "/")] == []
     precached = {url for url in shell.shell_urls() if url.startswith("/static/")}
     assert precached <= set(files)
-    # The shell page itself: the precache revalidates the page's copy (304), no second body.
-    assert downloads.count("/app") == 1
+    # The shell page: the visitor's, the signed-in page's, then the precache revalidates the
+    # page's copy (304), no third body.
+    assert [status for path, status in seen if path == "/app"] == [200, 200, 304]

@@ -102,27 +102,37 @@ def test_the_app_shell_holds_no_user_data_nor_token(client, auth, make_user, mak
     user = make_user(email="ana@example.com", name="Ana Pérez")
     make_workspace(name="Pizzería La Esquina", owner=user)
     anonymous = client.get("/app")
-    assert anonymous.status_code == 200  # the worker precaches it without cookies
+    assert anonymous.status_code == 200  # a device whose worker holds someone's copy
     auth.login("ana@example.com")
     page = client.get("/app").get_data(as_text=True)
     for private in ("Pizzería", "Ana Pérez", "ana@example.com", "csrf_token", str(user.id)):
         assert private not in page
-    assert f'<script type="module" src="{static_prefix()}/js/app.js">' in page
+    assert f'<script type="module" src="{static_prefix()}/js/boot.js">' in page
 
 
-def test_the_shell_preloads_every_module_the_app_imports_and_only_those(client):
+def preloads(html: str) -> list[str]:
+    return [
+        line.split('href="')[1].split('"')[0]
+        for line in html.splitlines()
+        if 'rel="modulepreload"' in line
+    ]
+
+
+def test_the_shell_preloads_every_module_the_app_imports_and_only_those(client, auth, make_user):
     modules = shell.app_modules()
     assert modules[0] == "js/app.js"
     for name in ("vendor/minisearch.js", "js/views/directory.js", "js/availability.js"):
         assert name in modules  # two and three levels of imports down
     assert "js/sw-bridge.js" not in modules  # the pages' script, not the app's
     precached = set(shell.shell_urls())
+    # A visitor without a session is sent to sign in (static/js/boot.js): no module for them.
+    visitor = client.get("/app").get_data(as_text=True)
+    assert preloads(visitor) == []
+    assert "data-session" not in visitor
+    auth.login(make_user().email)
     html = client.get("/app").get_data(as_text=True)
-    preloaded = [
-        line.split('href="')[1].split('"')[0]
-        for line in html.splitlines()
-        if 'rel="modulepreload"' in line
-    ]
+    assert "<html " in html and "data-session" in html
+    preloaded = preloads(html)
     assert preloaded == [f"{static_prefix()}/{name}" for name in modules]
     assert set(preloaded) <= precached  # offline, each one comes from the worker's cache
 

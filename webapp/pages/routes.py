@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    get_flashed_messages,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_login import current_user
 
@@ -25,11 +34,20 @@ def index() -> Response:
 def app_shell() -> Response:
     """Serve the app shell: no user data and no token, so the service worker may keep it.
 
-    The page itself asks /api/v1/session who is signed in (and sends a stranger to /login).
-    With an ETag: the worker's precache revalidates the copy the page just loaded (304) instead
-    of downloading it again.
+    The page itself asks /api/v1/session who is signed in. A visitor without a session gets the
+    page without the app's modules, and static/js/boot.js sends them to /login unless a service
+    worker (someone signed in here before) controls the page. With an ETag: the worker's
+    precache revalidates the copy the page just loaded (304) instead of downloading it again;
+    it is not a navigation, so it neither shows nor consumes a flash message.
     """
-    response = make_response(render_template("pages/app.html", modules=shell.app_modules()))
+    # Browsers send Sec-Fetch-Mode; a client that does not is taken as navigating.
+    navigation = request.headers.get("Sec-Fetch-Mode", "navigate") == "navigate"
+    flashes = navigation and bool(get_flashed_messages())
+    page = render_template("pages/app.html", modules=shell.app_modules(), navigation=navigation)
+    response = make_response(page)
+    # The same page for everyone signed in, so kept (privately) like the worker keeps it; one
+    # that shows a flash ("You joined …") is the user's own and kept nowhere.
+    response.headers["Cache-Control"] = "no-store" if flashes else "private, no-cache"
     response.add_etag()
     return response.make_conditional(request)
 
