@@ -222,6 +222,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _compress(response: Response) -> Response:
-        if getattr(response, "no_compression", False):
-            return response
-        return compress.after_request(response)
+        if not getattr(response, "no_compression", False):
+            response = compress.after_request(response)
+        # The HTTP server (Werkzeug's, gunicorn) always sends its own Date; Werkzeug's
+        # `make_conditional` (Flask-Compress calls it, and the shell's route) adds a second.
+        del response.headers["Date"]
+        return response

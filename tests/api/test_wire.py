@@ -4,6 +4,7 @@ binary envelope, the public list's 304, and which answers carry the document pol
 from __future__ import annotations
 
 import gzip
+import socket
 import uuid
 
 import brotli
@@ -12,6 +13,7 @@ from cryptography.exceptions import InvalidTag
 
 from tests.api.test_snapshot import key_of, seed
 from tests.conftest import mutation
+from tests.helpers import serve
 from webapp import wire
 from webapp.snapshot import service
 from webapp.wire import STATIC, static_prefix
@@ -212,3 +214,23 @@ def test_the_public_list_answers_304_while_it_is_current(device):
     owner.sync(mutation(public, {"visibility": "team"}, base_version=2))
     gone = owner.client.get(url, headers=newer)
     assert gone.status_code == 200 and gone.get_json()["contacts"] == []
+
+
+def test_an_answer_over_http_carries_one_date(app):
+    # The server sends its own Date; a second one (Werkzeug's `make_conditional`, which
+    # compression and the shell's ETag call) is bytes on every answer for nothing.
+    with serve(app) as server:
+        for path in ("/login", "/app", "/static/css/app.css"):
+            with socket.create_connection(("127.0.0.1", server.server_port), timeout=30) as conn:
+                conn.sendall(
+                    f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept-Encoding: br\r\n"
+                    "Connection: close\r\n\r\n".encode()
+                )
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = conn.recv(65536)
+                    assert chunk, path
+                    head += chunk
+            lines = head.split(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
+            assert "Content-Encoding: br" in lines, path
+            assert len([line for line in lines if line.lower().startswith("date:")]) == 1, path
