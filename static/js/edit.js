@@ -317,12 +317,25 @@ function applyOne(collections, mutation) {
   // comes back as a conflict for the user to settle.
   if (!held && mutation.base_version !== null) return;
   const record = held ?? { id, version: null, revision: null };
-  records.set(id, { ...record, ...mutation.fields, pending: true });
+  // Applied by the server already (outbox.js `overlay`): shown, but not as waiting to be sent.
+  records.set(id, { ...record, ...mutation.fields, pending: mutation.applied !== true });
+}
+
+/**
+ * Tell whether the copy holds what an applied mutation made: its record at `version` or later,
+ * or, for a delete, no more. Without a version (an older answer), it is taken as held.
+ */
+export function copyHolds(directory, mutation, version) {
+  if (!Number.isSafeInteger(version) || !Object.hasOwn(COLLECTIONS, mutation?.type)) return true;
+  const record = directory?.[COLLECTIONS[mutation.type]]?.get(mutation.entity_id);
+  if (mutation.op === "delete") return !record || (record.version ?? 0) >= version;
+  return Boolean(record) && (record.version ?? 0) >= version;
 }
 
 /**
  * Return a copy of the directory (from buildDirectory) with the pending mutations applied on
- * top, in order, each record they touch marked `pending: true`; the input is not changed. The
+ * top, in order, each record they touch marked `pending: true` (`false` for those marked
+ * `applied`: outbox.js `overlay`); the input is not changed. The
  * copy shares what it did not change with the input: treat it as read-only, apply the server's
  * changes to the directory itself and call this again.
  */

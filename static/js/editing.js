@@ -5,7 +5,7 @@
 
 import { openOutbox, sealOutbox } from "./crypto.js";
 import { createDrafts } from "./drafts.js";
-import { applyPending, buildDelete, buildPut, checkFields } from "./edit.js";
+import { applyPending, buildDelete, buildPut, checkFields, copyHolds } from "./edit.js";
 import { createOutbox } from "./outbox.js";
 
 /** How long a deleted record can be brought back before its delete is sent. */
@@ -118,10 +118,16 @@ export function createEditing({ getStore, api, getKeyring, getUserId, now = Date
     return outboxOf().flush(workspaceId, cursor);
   }
 
-  /** Return the directory as the user sees it: the copy with their pending edits on top. */
+  /**
+   * Return the directory as the user sees it: the copy with their edits on top, those pending
+   * and those applied that the copy does not hold yet (a connection cut between the server's
+   * answer and the copy's update must not make an edit vanish).
+   */
   async function withPending(workspaceId, directory) {
-    const pending = await outboxOf().pending(workspaceId);
-    return pending.length ? applyPending(directory, pending) : directory;
+    const shown = await outboxOf().overlay(workspaceId, (mutation, version) =>
+      copyHolds(directory, mutation, version),
+    );
+    return shown.length ? applyPending(directory, shown) : directory;
   }
 
   return {

@@ -1,5 +1,5 @@
-// The outbox: each save's mutation, sealed in IndexedDB until the server has answered it
-// (docs/ARCHITECTURE.md, 5 and 4.3). No DOM and no timers: the store, the
+// The outbox: each save's mutation, sealed in IndexedDB until the server has answered it and,
+// when applied, until the copy holds it (docs/ARCHITECTURE.md, 5 and 4.3). No DOM and no timers: the store, the
 // seal, the request and the clock are passed in, and the app schedules retries from
 // nextRetryMs(), so node tests drive every path.
 
@@ -162,7 +162,9 @@ export function createOutbox({
   }
 
   /**
-   * Keep each result: applied leaves the outbox; conflict and rejected stay, their result
+   * Keep each result: applied stays as "applied" with its version until the copy holds it
+   * (`overlay`: an answer received just before the connection dropped must not make the edit
+   * vanish until the copy catches up); conflict and rejected stay, their result
    * sealed. A result that cannot be sealed now (locked) leaves the mutation pending: sent again
    * later, the server answers the same result (mutation ids are idempotent).
    */
@@ -177,7 +179,9 @@ export function createOutbox({
       }
       report.results.push(result);
       if (result.status === "applied") {
-        await store.removeOutbox(workspaceId, item.mutationId);
+        const version = Number.isSafeInteger(result.version) ? result.version : null;
+        if (version === null) await store.removeOutbox(workspaceId, item.mutationId);
+        else await store.markApplied(workspaceId, item.mutationId, version);
         report.applied += 1;
       } else if (UNSETTLED.has(result.status) && (await markUnsettled(workspaceId, item, result))) {
         report[result.status] += 1;
@@ -289,11 +293,30 @@ export function createOutbox({
   /** Return how many mutations are pending, in conflict and rejected (no key needed). */
   async function counts(workspaceId) {
     const tally = { pending: 0, conflict: 0, rejected: 0 };
-    for (const { status } of await store.listOutbox(workspaceId)) tally[status] += 1;
+    for (const { status } of await store.listOutbox(workspaceId)) {
+      if (Object.hasOwn(tally, status)) tally[status] += 1;
+    }
     return tally;
   }
 
-  /** Return the pending mutations, opened, in order (for applyPending). */
+  /**
+   * Return what to show on top of the copy, opened, in order: the pending mutations, and the
+   * applied ones the copy does not hold yet, marked `applied: true`. An applied one the copy
+   * holds (`holds(mutation, version)`, edit.js `copyHolds`) leaves the outbox here.
+   */
+  async function overlay(workspaceId, holds) {
+    const shown = [];
+    for (const item of await store.listOutbox(workspaceId)) {
+      if (item.status !== "pending" && item.status !== "applied") continue;
+      const mutation = await open(item.sealed, workspaceId);
+      if (item.status === "pending") shown.push(mutation);
+      else if (holds(mutation, item.version)) await store.removeOutbox(workspaceId, item.mutationId);
+      else shown.push({ ...mutation, applied: true });
+    }
+    return shown;
+  }
+
+  /** Return the pending mutations, opened, in order. */
   async function pending(workspaceId) {
     const queued = await store.listOutbox(workspaceId);
     const waiting = queued.filter((item) => item.status === "pending");
@@ -339,5 +362,5 @@ export function createOutbox({
     await store.removeOutbox(workspaceId, mutationId);
   }
 
-  return { add, flush, nextRetryMs, counts, pending, unsettled, settle, discard };
+  return { add, flush, nextRetryMs, counts, pending, overlay, unsettled, settle, discard };
 }

@@ -184,11 +184,12 @@ export async function openStore(userId) {
   /** Return a workspace's queued mutations in the order they were made. */
   async function listOutbox(workspaceId) {
     const records = await db.getAll("outbox", workspaceRange(workspaceId));
-    return records.map(({ mutationId, status, sealed, result }) => ({
+    return records.map(({ mutationId, status, sealed, result, version = null }) => ({
       mutationId,
       status,
       sealed,
       result,
+      version,
     }));
   }
 
@@ -203,6 +204,18 @@ export async function openStore(userId) {
     const tx = db.transaction("outbox", "readwrite");
     const record = await findOutbox(tx, workspaceId, mutationId);
     if (record) tx.store.put({ ...record, status, result });
+    await tx.done;
+    return Boolean(record);
+  }
+
+  /**
+   * Keep a mutation the server applied until the copy holds it (outbox.js `overlay`): its
+   * record's version after it, in the clear (a number: nothing of the directory).
+   */
+  async function markApplied(workspaceId, mutationId, version) {
+    const tx = db.transaction("outbox", "readwrite");
+    const record = await findOutbox(tx, workspaceId, mutationId);
+    if (record) tx.store.put({ ...record, status: "applied", version, result: null });
     await tx.done;
     return Boolean(record);
   }
@@ -312,6 +325,7 @@ export async function openStore(userId) {
     deleteDeltas,
     addOutbox,
     listOutbox,
+    markApplied,
     markOutbox,
     removeOutbox,
     putDraft,

@@ -59,7 +59,9 @@ async function unsentEdits() {
   if (!userId || !(await storedUserIds()).includes(userId)) return 0;
   const store = await openStore(userId);
   try {
-    return await store.db.count("outbox");
+    // Those the server applied wait only for the copy to hold them (outbox.js `overlay`).
+    const queued = await store.db.getAll("outbox");
+    return queued.filter((item) => item.status !== "applied").length;
   } finally {
     store.close();
   }

@@ -117,6 +117,42 @@ def test_an_edit_made_offline_survives_a_reload_and_reaches_the_server_online(
     expect(page.get_by_test_id("pending")).to_have_count(0)
 
 
+def test_a_save_the_server_took_stays_shown_while_the_copy_cannot_catch_up(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    owner = device()
+    create(owner, "Operaciones", phones=[{"number": "+525511112222"}])
+    context, page = open_app(new_context, owner.user.email)
+    wait_until(page, READY)
+    # The server takes the save; the copy's update after it never arrives (the connection
+    # dropped between the two).
+    context.route("**/snapshot*", lambda route: route.abort("internetdisconnected"))
+    page.get_by_test_id("new-contact").click()
+    fill(page, "name", "Lucía Finanzas")
+    fill(page, "phones.0.number", "+52 55 1234 5678")
+    page.get_by_test_id("contact-form").get_by_role("button", name="Save").click()
+    eventually(lambda: contact_names(owner).get("Lucía Finanzas"))
+
+    # Opened again from this phone's copy: the contact is there, not as waiting to be sent.
+    page.reload()
+    unlock(page)
+    expect(page.get_by_role("heading", name="Lucía Finanzas")).to_be_visible()  # its page
+    expect(page.get_by_test_id("pending")).to_have_count(0)
+    page.get_by_role("link", name="Directory", exact=True).click()
+    directory = page.get_by_test_id("directory")
+    expect(directory).to_contain_text("Lucía Finanzas")
+    expect(directory).to_contain_text("Operaciones")
+    expect(directory.locator(".pending-mark")).to_have_count(0)
+    assert "Lucía Finanzas" not in page.evaluate(DUMP_STORAGE), "readable at rest"
+
+    # The copy catches up: the same contact, once.
+    context.unroute("**/snapshot*")
+    page.get_by_role("link", name="Status").click()
+    page.get_by_role("button", name="Check now").click()
+    page.get_by_role("link", name="Directory", exact=True).click()
+    expect(directory.get_by_text("Lucía Finanzas")).to_have_count(1)
+
+
 def test_a_bad_phone_shows_the_servers_message_on_its_input_and_keeps_what_was_typed(
     live_server: Any, new_context: Callable[..., Any], device: Any
 ) -> None:

@@ -52,7 +52,11 @@ test("the sealed outbox goes as it is kept, in order, with the CSRF token, and a
   store.close();
   const { fetch, requests } = server((body) =>
     Response.json({
-      results: body.sealed.map((item) => ({ id: item.aad.split(":").at(-1), status: "applied" })),
+      results: body.sealed.map((item) => ({
+        id: item.aad.split(":").at(-1),
+        status: "applied",
+        version: 1,
+      })),
       cursor: body.cursor,
       more: false,
     }),
@@ -66,7 +70,11 @@ test("the sealed outbox goes as it is kept, in order, with the CSRF token, and a
   assert.equal(body.mutations, undefined, "nothing travels in clear");
   assert.equal(body.cursor, FULL.envelope.revision, "from the revision held, not 0");
   const again = await openStore(USER);
-  assert.deepEqual(await again.listOutbox(WS), []);
+  // Applied: nothing left to send; each waits (sealed) until the app's copy holds it.
+  assert.deepEqual(
+    (await again.listOutbox(WS)).map((item) => [item.status, item.version]),
+    [["applied", 1], ["applied", 1], ["applied", 1]],
+  );
   again.close();
 });
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 
 import { ApiError } from "../../static/js/api.js";
 import { b64urlDecode, importSnapshotKey, openOutbox, sealOutbox } from "../../static/js/crypto.js";
-import { buildDelete, buildPut, sameValue } from "../../static/js/edit.js";
+import { applyPending, buildDelete, buildPut, copyHolds, sameValue } from "../../static/js/edit.js";
 import { createOutbox, keepMine, MAX_BATCH, retryDelay } from "../../static/js/outbox.js";
 import { openStore } from "../../static/js/store.js";
 import { FULL } from "./fixtures.mjs";
@@ -155,7 +155,10 @@ async function storedTexts(store) {
 const notes = (text, before = ANA.notes) =>
   buildPut("contact", { ...ANA, notes: before }, { notes: text });
 
-test("mutations are sealed at rest and sent in the order they were made, then leave", async () => {
+/** The statuses left in the outbox (applied ones wait for the copy: see `overlay`). */
+const statuses = async (store) => (await store.listOutbox(WS)).map((item) => item.status);
+
+test("mutations are sealed at rest and sent in the order they were made, then wait for the copy", async () => {
   const store = await freshStore();
   const server = fakeServer({ [ANA.id]: ANA });
   const outbox = outboxOf(store, server.handle);
@@ -190,8 +193,52 @@ test("mutations are sealed at rest and sent in the order they were made, then le
     [ANA.id, made[1].entity_id, ANA.id],
   );
   assert.equal(server.entities.get(ANA.id).notes, "tres");
-  assert.deepEqual(await store.listOutbox(WS), []);
+  assert.deepEqual(await statuses(store), ["applied", "applied", "applied"]);
+  assert.deepEqual(await outbox.counts(WS), { pending: 0, conflict: 0, rejected: 0 });
+  assert.deepEqual(await outbox.pending(WS), []);
   assert.equal(outbox.nextRetryMs(WS), null);
+});
+
+test("an applied edit stays shown until the copy holds it, then leaves the outbox", async () => {
+  const store = await freshStore();
+  const server = fakeServer({ [ANA.id]: ANA });
+  const outbox = outboxOf(store, server.handle);
+  const entry = buildPut("contact", null, { name: "Marta Quintero" });
+  const gone = buildDelete("contact", { ...ANA, version: ANA.version + 1 });
+  await outbox.add(WS, notes("uno"));
+  await outbox.add(WS, entry);
+  assert.equal((await outbox.flush(WS)).applied, 2);
+  await outbox.add(WS, gone); // pending still
+  const holds = (copy) => (mutation, version) => copyHolds(copy, mutation, version);
+
+  // The answer came, then the connection dropped: the copy is still the old one.
+  const old = { contacts: new Map([[ANA.id, ANA]]) };
+  const shown = await outbox.overlay(WS, holds(old));
+  assert.deepEqual(
+    shown.map((m) => [m.entity_id, m.op, m.applied === true]),
+    [
+      [ANA.id, "put", true],
+      [entry.entity_id, "put", true],
+      [ANA.id, "delete", false],
+    ],
+  );
+  const seen = applyPending(old, shown.slice(0, 2));
+  assert.equal(seen.contacts.get(ANA.id).notes, "uno");
+  assert.equal(seen.contacts.get(entry.entity_id).name, "Marta Quintero", "not vanished");
+  assert.equal(seen.contacts.get(entry.entity_id).pending, false, "saved, not waiting to be sent");
+  assert.equal(applyPending(old, shown).contacts.has(ANA.id), false, "the pending delete");
+
+  // The copy caught up with the first edit only: that one leaves, the rest stays.
+  const partly = { contacts: new Map([[ANA.id, server.entities.get(ANA.id)]]) };
+  assert.equal((await outbox.overlay(WS, holds(partly))).length, 2);
+  assert.deepEqual(await statuses(store), ["applied", "pending"]);
+
+  // Sent and caught up: the delete is held once the copy no longer has the record.
+  assert.equal((await outbox.flush(WS)).applied, 1);
+  const current = { contacts: new Map([[entry.entity_id, server.entities.get(entry.entity_id)]]) };
+  assert.deepEqual(await outbox.overlay(WS, holds(current)), []);
+  assert.deepEqual(await store.listOutbox(WS), []);
+  store.close();
 });
 
 test("nothing of a queued mutation or of a kept conflict is readable at rest", async () => {
@@ -381,7 +428,7 @@ test("an answer lost after the server applied: the resend applies nothing twice"
   assert.equal(report.applied, 2);
   assert.equal(server.entities.get(ANA.id).version, 4, "applied once");
   assert.equal(server.entities.get(created.entity_id).version, 1, "created once");
-  assert.deepEqual(await store.listOutbox(WS), []);
+  assert.deepEqual(await statuses(store), ["applied", "applied"]);
   store.close();
 });
 
