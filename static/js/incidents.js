@@ -3,7 +3,7 @@
 // its JSON download), all from the decrypted copy in memory. Times are the device's clock,
 // stored in UTC and shown in the workspace's time zone. No DOM: node-tested.
 
-import { entriesInOrder } from "./runner.js";
+import { compareInstants, entriesInOrder } from "./runner.js";
 
 const OPEN = new Set(["open", "monitoring"]);
 
@@ -18,10 +18,6 @@ export function timeline(directory, incidentId) {
     (entry) => entry.incident_id === incidentId,
   );
   return entriesInOrder(entries);
-}
-
-function startedKey(incident) {
-  return String(incident.started_at ?? "");
 }
 
 /**
@@ -42,7 +38,7 @@ export function incidentList(directory) {
     })
     .sort(
       (a, b) =>
-        Number(b.open) - Number(a.open) || startedKey(b.incident).localeCompare(startedKey(a.incident)),
+        Number(b.open) - Number(a.open) || compareInstants(b.incident.started_at, a.incident.started_at),
     );
 }
 

@@ -43,10 +43,19 @@ export function callOrder(directory, playbook, now, { timeZone } = {}) {
     });
 }
 
+/**
+ * Compare two of the protocol's dates by the instant they name. Their text cannot be compared:
+ * the server writes `…:01Z` on a whole second and `…:01.500000Z` otherwise, a device `…:01.000Z`.
+ * A missing or unreadable date comes first.
+ */
+export function compareInstants(a, b) {
+  return (Date.parse(a ?? "") || 0) - (Date.parse(b ?? "") || 0);
+}
+
 /** Return an incident's entries in the order they happened (`at`, then as the server took them). */
 export function entriesInOrder(entries) {
   return [...entries].sort((a, b) => {
-    const at = String(a.at ?? "").localeCompare(String(b.at ?? ""));
+    const at = compareInstants(a.at, b.at);
     if (at !== 0) return at;
     // Pending entries (no revision yet) come after those the server took.
     return (a.revision ?? Infinity) - (b.revision ?? Infinity);

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -177,7 +178,7 @@ def test_offline_a_playbook_is_run_down_the_list_and_the_whole_log_reaches_the_t
     assert [(i["title"], i["status"], i["playbook_id"]) for i in incidents] == [
         (STORM, "open", team["playbook"])
     ]
-    entries.sort(key=lambda e: e["at"])
+    entries.sort(key=lambda e: datetime.fromisoformat(e["at"]))
     assert [(e["kind"], e["contact_id"], e["outcome"]) for e in entries[:2]] == [
         ("call", team["ana"], "no_answer"),
         ("call", team["beto"], "answered"),

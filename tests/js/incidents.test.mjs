@@ -71,6 +71,18 @@ test("the timeline is in the order things happened, ties in the order the server
   );
 });
 
+test("entries and incidents are ordered by instant, whatever the length of their date's text", () => {
+  // The server writes a whole second without a fraction; a device writes milliseconds.
+  const whole = { id: "w", incident_id: "i", kind: "call", at: "2026-12-03T21:05:01Z", revision: 3 };
+  const later = { id: "l", incident_id: "i", kind: "call", at: "2026-12-03T21:05:01.500000Z", revision: 2 };
+  const mine = { id: "m", incident_id: "i", kind: "note", at: "2026-12-03T21:05:01.900Z", pending: true };
+  const first = { id: "i", title: "A", status: "open", started_at: "2026-12-03T21:05:00.250000Z" };
+  const second = { id: "j", title: "B", status: "open", started_at: "2026-12-03T21:05:01Z" };
+  const mixed = directoryOf({ incidents: [first, second], entries: [mine, later, whole] });
+  assert.deepEqual(timeline(mixed, "i").map((entry) => entry.id), ["w", "l", "m"]);
+  assert.deepEqual(incidentList(mixed).map((item) => item.incident.id), ["j", "i"]);
+});
+
 test("the report names the workspace, the incident and every entry with local time and author", () => {
   const t = translator("es");
   const report = reportModel(directory, "storm", { lang: "es", t, now: new Date("2026-12-03T22:00:00Z") });
