@@ -13,10 +13,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 from sqlalchemy import select
 
-from tests.browser.app_helpers import create, set_pin, sign_in, unlock
+from tests.browser.app_helpers import create, eventually, set_pin, sign_in, unlock
 from tests.browser.test_app_accessibility import serious_issues
 from tests.conftest import PASSWORD
 from webapp.audit.models import AuditEvent
@@ -193,6 +193,35 @@ def test_an_owner_sets_up_the_team_without_typing_the_pin_again(
     expect(page.get_by_test_id("unlock")).to_have_count(0)
     assert page.evaluate("window.__unlockShown") == 0
     assert loads == []
+
+
+def test_the_workspace_screens_links_stay_put_while_its_details_arrive(
+    live_server: Any, new_context: Callable[..., Any], device: Any, make_user: Any, add_member: Any
+) -> None:
+    team(live_server.app, device, make_user, add_member)
+    page = open_app(new_context, live_server, service_workers="block")
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:
+        held.append(route)
+
+    page.route("**/api/v1/workspaces/*/settings*", hold)
+    sign_in(page, "olga@example.com")
+    set_pin(page)
+    page.goto("/app#workspace")
+
+    # The server has not answered yet: the role the session knows holds the details' line.
+    link = page.get_by_test_id("open-import")
+    expect(link).to_be_visible()
+    eventually(lambda: page.evaluate("0") == 0 and held)  # route handlers run while we talk
+    expect(page.get_by_test_id("workspace-details")).to_have_text("Propietario")
+    before = link.bounding_box()
+    for route in held:
+        route.continue_()
+    expect(page.get_by_test_id("workspace-details")).to_have_text(
+        "Guadalajara, México · Propietario"
+    )
+    assert link.bounding_box() == before, "the link moved under the finger"
 
 
 def test_share_hands_the_link_to_the_phone_where_the_browser_can(

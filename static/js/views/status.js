@@ -51,11 +51,14 @@ export function StatusView({ state, actions, t }) {
   const owner = workspace?.role === "owner";
   const base = workspace ? `/workspaces/${encodeURIComponent(workspace.id)}` : "";
   const asOf = state.directory?.generatedAt;
+  // The line is there before the first check too, so that the links below do not move under a
+  // finger when it arrives.
+  const checked = state.syncedAt ? t("checked_at", { when: dateTime(state.syncedAt, state.lang) }) : "\u00a0";
   return html`<h1>${t("tab_status")}</h1>
     <section class="card" data-testid="status">
       <p><strong>${state.online ? t("online") : t("offline")}</strong></p>
       <p>${asOf ? t("data_as_of", { when: dateTime(asOf, state.lang) }) : t("no_data_yet")}</p>
-      ${state.syncedAt && html`<p class="muted small">${t("checked_at", { when: dateTime(state.syncedAt, state.lang) })}</p>`}
+      <p class="muted small">${checked}</p>
       <p data-testid="outbox-state">${t("outbox_state", {
         pending: state.sync?.pending ?? 0,
         unsettled: (state.sync?.conflict ?? 0) + (state.sync?.rejected ?? 0),

@@ -77,13 +77,17 @@ export function WorkspaceSettingsView(props) {
   const role = data?.role ?? known?.role;
   const owner = role === "owner";
   const editor = role === "owner" || role === "editor";
+  // The details line is there before the server answers (with the role the session knows), so
+  // that the links below it do not move under a finger when the city arrives.
+  const details = data
+    ? `${data.city}, ${data.country_name} · ${t(`role_${data.role}`)}`
+    : role
+      ? t(`role_${role}`)
+      : "\u00a0";
   return html`<article data-testid="workspace-screen">
     <a class="back" href="#status">← ${t("tab_status")}</a>
     <h1>${data?.name ?? known?.name ?? t("workspace")}</h1>
-    ${data &&
-    html`<p class="muted" data-testid="workspace-details">
-      ${data.city}, ${data.country_name} · ${t(`role_${data.role}`)}
-    </p>`}
+    <p class="muted" data-testid="workspace-details">${details}</p>
     <${PasswordPrompt} ...${props} />
     ${held?.error && html`<p class="notice notice-error" role="alert" data-testid="team-error">${held.error}</p>`}
     <nav class="actions workspace-links" aria-label=${t("workspace_settings")}>
