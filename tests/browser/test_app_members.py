@@ -210,17 +210,17 @@ def test_the_workspace_screens_links_stay_put_while_its_details_arrive(
     set_pin(page)
     page.goto("/app#workspace")
 
-    # The server has not answered yet: the role the session knows holds the details' line.
+    # The server has not answered yet: the details line is written from the copy and the session.
     link = page.get_by_test_id("open-import")
     expect(link).to_be_visible()
     eventually(lambda: page.evaluate("0") == 0 and held)  # route handlers run while we talk
-    expect(page.get_by_test_id("workspace-details")).to_have_text("Propietario")
+    details = page.get_by_test_id("workspace-details")
+    expect(details).to_have_text("Guadalajara, México · Propietario")
     before = link.bounding_box()
     for route in held:
         route.continue_()
-    expect(page.get_by_test_id("workspace-details")).to_have_text(
-        "Guadalajara, México · Propietario"
-    )
+    expect(page.get_by_test_id("unlock-policy")).to_be_visible()  # the server's answer is shown
+    expect(details).to_have_text("Guadalajara, México · Propietario")
     assert link.bounding_box() == before, "the link moved under the finger"
 
 

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import { translator } from "../../static/js/i18n.js";
-import { availabilityNote, firstPhone } from "../../static/js/views/format.js";
+import { availabilityNote, countryName, firstPhone } from "../../static/js/views/format.js";
 
 const t = translator("en");
 const office = {
@@ -71,4 +71,12 @@ test("minutes read as people say them", async () => {
   assert.equal(duration(90), "1 h 30 min");
   assert.equal(duration(null), "");
   assert.equal(duration(-5), "");
+});
+
+test("a country is named in the reader's language, as the server names it", () => {
+  assert.equal(countryName("MX", "es"), "México");
+  assert.equal(countryName("MX", "en"), "Mexico");
+  assert.equal(countryName("ES", "es"), "España");
+  assert.equal(countryName("", "es"), "");
+  assert.equal(countryName(undefined, "en"), "");
 });

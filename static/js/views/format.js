@@ -10,6 +10,16 @@ export function dateTime(value, lang) {
   return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" }).format(date);
 }
 
+/** Name a country (ISO 3166 code) in a language, as the server's `country_name` does; "" if unknown. */
+export function countryName(code, lang) {
+  if (!code) return "";
+  try {
+    return new Intl.DisplayNames([lang], { type: "region" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
 /** Format an instant as a weekday and time (the next opening), in a language. */
 export function weekdayTime(date, lang) {
   return new Intl.DateTimeFormat(lang, { weekday: "short", hour: "numeric", minute: "2-digit" })

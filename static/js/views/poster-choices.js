@@ -93,6 +93,7 @@ export function PosterChoicesView(props) {
     </article>`;
   }
   const loading = poster.status === "idle" || poster.status === "loading";
+  // The print link comes with the choices, not before them: they would push it down under a finger.
   return html`<article data-testid="poster-choices">
     <a class="back" href="#status">← ${t("tab_status")}</a>
     <h1>${t("poster_title")}</h1>
@@ -112,6 +113,6 @@ export function PosterChoicesView(props) {
       <button type="button" onClick=${actions.posterRetry}>${t("try_again")}</button>
     </section>`}
     ${poster.status === "ready" && html`<${Chooser} ...${props} />`}
-    <${PrintLink} ...${props} />
+    ${!loading && html`<${PrintLink} ...${props} />`}
   </article>`;
 }

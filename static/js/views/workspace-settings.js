@@ -5,6 +5,7 @@
 import { html } from "../../vendor/htm-preact.js";
 import { useEffect } from "../../vendor/preact-hooks.js";
 import { POLICIES } from "../team.js";
+import { countryName } from "./format.js";
 import { PasswordPrompt } from "./password-prompt.js";
 
 function PolicyCard({ data, busy, actions, t }) {
@@ -77,13 +78,13 @@ export function WorkspaceSettingsView(props) {
   const role = data?.role ?? known?.role;
   const owner = role === "owner";
   const editor = role === "owner" || role === "editor";
-  // The details line is there before the server answers (with the role the session knows), so
-  // that the links below it do not move under a finger when the city arrives.
-  const details = data
-    ? `${data.city}, ${data.country_name} · ${t(`role_${data.role}`)}`
-    : role
-      ? t(`role_${role}`)
-      : "\u00a0";
+  // Nothing that arrives with the server's answer may push a control down under a finger: the
+  // details line is written from the copy until then (its city and country, the session's role),
+  // and the unlock rule comes after the export buttons.
+  const copy = state.directory?.workspace?.id === workspaceId ? state.directory.workspace : null;
+  const place = [data?.city ?? copy?.city, data?.country_name ?? countryName(copy?.country, lang)];
+  const details =
+    [place.filter(Boolean).join(", "), role && t(`role_${role}`)].filter(Boolean).join(" · ") || "\u00a0";
   return html`<article data-testid="workspace-screen">
     <a class="back" href="#status">← ${t("tab_status")}</a>
     <h1>${data?.name ?? known?.name ?? t("workspace")}</h1>
@@ -101,8 +102,8 @@ export function WorkspaceSettingsView(props) {
       <p>${t("error_server")}</p>
       <button type="button" onClick=${actions.loadSettings}>${t("try_again")}</button>
     </section>`}
-    ${data && owner && html`<${PolicyCard} data=${data} busy=${Boolean(held.busy)} actions=${actions} t=${t} />`}
     ${editor && html`<${ExportCard} state=${state} actions=${actions} t=${t} />`}
+    ${data && owner && html`<${PolicyCard} data=${data} busy=${Boolean(held.busy)} actions=${actions} t=${t} />`}
     ${data && !owner &&
     html`<section class="card" data-testid="unlock-policy">
       <h2>${t("unlock_policy_title")}</h2>
