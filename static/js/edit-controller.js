@@ -36,6 +36,7 @@ const PICK_RESULTS = 8;
 export function createEditController(ctx) {
   const { editing, timers } = ctx;
   let draftTimer = null;
+  let draftWrite = Promise.resolve(); // the draft write in flight, if any
   let flushTimer = null;
   let undoTimer = null;
   const state = () => ctx.getState();
@@ -172,11 +173,29 @@ export function createEditController(ctx) {
   // --- drafts -----------------------------------------------------------------------------------
 
   async function saveDraftNow() {
+    cancelDraftTimer();
+    const form = state().form;
+    // A form being saved is no draft: its values are on their way to the outbox.
+    if (!form || form.saving || !ctx.isUnlocked()) return;
+    const write = editing.saveDraft(workspaceId(), form.draftId, draftOf(form));
+    draftWrite = write.catch(() => {});
+    await write;
+  }
+
+  function cancelDraftTimer() {
     timers.clearTimeout(draftTimer);
     draftTimer = null;
-    const form = state().form;
-    if (!form || !ctx.isUnlocked()) return;
-    await editing.saveDraft(workspaceId(), form.draftId, draftOf(form));
+  }
+
+  /**
+   * Remove a form's draft once it is saved or cancelled. The debounced draft write may be in
+   * flight (its timer fired while the save awaited the outbox): it lands first, or it would bring
+   * the draft back after the removal.
+   */
+  async function dropDraft(form) {
+    cancelDraftTimer();
+    await draftWrite;
+    await editing.removeDraft(workspaceId(), form.draftId);
   }
 
   function saveDraftSoon() {
@@ -213,6 +232,7 @@ export function createEditController(ctx) {
   async function save() {
     const form = state().form;
     if (!form || form.saving) return;
+    cancelDraftTimer();
     setForm({ ...form, saving: true });
     const values = valuesToSave(form.type, form.values, form.held);
     const { errors, mutation } = await editing.save(
@@ -222,9 +242,12 @@ export function createEditController(ctx) {
       values,
       state().limits,
     );
-    if (errors) return setForm(withErrors(form, translated(errors), ctx.now()));
+    if (errors) {
+      setForm(withErrors(form, translated(errors), ctx.now()));
+      return saveDraftSoon(); // the values typed last before Save are kept as a draft too
+    }
     if (form.rejectedId) await editing.discard(workspaceId(), form.rejectedId);
-    await editing.removeDraft(workspaceId(), form.draftId);
+    await dropDraft(form);
     ctx.update({ form: null });
     if (!mutation) {
       if (form.rejectedId) await showDirectory();
@@ -241,7 +264,7 @@ export function createEditController(ctx) {
 
   async function cancel() {
     const form = state().form;
-    if (form) await editing.removeDraft(workspaceId(), form.draftId);
+    if (form) await dropDraft(form);
     ctx.update({ form: null });
     ctx.navigate(!form || form.isNew ? (form?.type === "playbook" ? "#playbooks" : "#") : pathOf(form));
   }
