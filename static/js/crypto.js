@@ -2,6 +2,7 @@
 // WebCrypto only, no DOM: runs in the page, the service worker and Node 20 (`node --test`).
 
 import { deriveWrappingKey as deriveWithKdf } from "./kdf.js";
+import { CompactError, expand, isCompact } from "./compact.js";
 
 const subtle = globalThis.crypto.subtle;
 const encoder = new TextEncoder();
@@ -271,11 +272,20 @@ export async function openEnvelope(envelope, key, expected) {
   } catch {
     throw new EnvelopeError("format", "the plaintext is not gzip");
   }
-  const plaintext = parseJson(bytes);
+  let plaintext = parseJson(bytes);
   if (plaintext === null || typeof plaintext !== "object") {
     throw new EnvelopeError("format", "the plaintext is not an object");
   }
   const isDelta = envelope.base !== undefined;
+  if (!isDelta && isCompact(plaintext)) {
+    // The compact snapshot (webapp/snapshot/compact.py): everything past here sees records.
+    try {
+      plaintext = expand(plaintext);
+    } catch (error) {
+      if (!(error instanceof CompactError)) throw error;
+      throw new EnvelopeError("format", `the compact snapshot does not read: ${error.message}`);
+    }
+  }
   if (isDelta && !Array.isArray(plaintext.changes)) {
     throw new EnvelopeError("format", "a delta without changes");
   }

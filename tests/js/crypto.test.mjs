@@ -18,7 +18,7 @@ import {
   unwrapSnapshotKey,
   wrapSnapshotKey,
 } from "../../static/js/crypto.js";
-import { FULL, DELTA, DELTA_BINARY, OUTBOX } from "./fixtures.mjs";
+import { FULL, FULL_COMPACT, DELTA, DELTA_BINARY, OUTBOX } from "./fixtures.mjs";
 
 const OTHER_USER = "99999999-9999-4999-8999-999999999999";
 // Far below the product's 600,000: the wrap format is what is tested here, not the cost.
@@ -167,6 +167,30 @@ test("malformed envelopes are refused as format errors", async () => {
   ]) {
     await refused(openEnvelope(bad, k, expected(FULL)), "format");
   }
+});
+
+test("a full snapshot in the compact format opens to the same records", async () => {
+  const k = await key();
+  const opened = await openEnvelope(FULL_COMPACT.envelope, k, expected(FULL_COMPACT));
+  assert.deepEqual(opened, FULL_COMPACT.plaintext);
+  assert.deepEqual(opened, FULL.plaintext);
+});
+
+test("an authentic compact snapshot that does not read is a format error", async () => {
+  const k = await key();
+  const aad = `enlace-snapshot:v1:${FULL.user_id}:${FULL.workspace_id}:7`;
+  const broken = { v: 2, revision: 7, contacts: { rows: 1, columns: [["id", "id", "AAAA"]] } };
+  const iv = randomBytes(12);
+  const gzipped = await new Response(
+    new Blob([JSON.stringify(broken)]).stream().pipeThrough(new CompressionStream("gzip")),
+  ).arrayBuffer();
+  const ciphertext = await globalThis.crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(aad) },
+    k,
+    gzipped,
+  );
+  const envelope = { ...FULL.envelope, iv: b64urlEncode(iv), ciphertext: b64urlEncode(ciphertext) };
+  await refused(openEnvelope(envelope, k, expected(FULL)), "format");
 });
 
 test("an authentic envelope whose plaintext is not gzip is a format error, not a crash", async () => {

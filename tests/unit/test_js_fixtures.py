@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from webapp.directory.service import validate
 from webapp.encoding import b64url, b64url_decode
+from webapp.snapshot.compact import compact, expand
 from webapp.snapshot.service import (
     COLLECTIONS,
     aad,
@@ -230,6 +231,12 @@ def build_fixtures() -> dict[str, dict[str, Any]]:
     full = envelope(USER, WORKSPACE, _gzip_json(snapshot_document()), KID, KEY)  # type: ignore[arg-type]
     return {
         "full.json": _fixture(full, snapshot_document()),
+        # The same snapshot in the compact format (webapp/snapshot/compact.py); its plaintext
+        # is what the page must read it as: the records.
+        "full-compact.json": _fixture(
+            envelope(USER, WORKSPACE, _gzip_json(compact(snapshot_document())), KID, KEY),  # type: ignore[arg-type]
+            snapshot_document(),
+        ),
         "delta.json": _fixture(delta_envelope(delta_document()), delta_document()),
         "delta-binary.json": binary_delta_fixture(),
         "outbox.json": _fixture(seal_outbox(outbox_mutation()), outbox_mutation()),
@@ -253,7 +260,9 @@ def _unsealed_fields(content: dict[str, Any]) -> dict[str, Any]:
     return {**{k: v for k, v in content.items() if k != "binary"}, "envelope": sealed}
 
 
-@pytest.mark.parametrize("name", ["full.json", "delta.json", "delta-binary.json", "outbox.json"])
+@pytest.mark.parametrize(
+    "name", ["full.json", "full-compact.json", "delta.json", "delta-binary.json", "outbox.json"]
+)
 def test_committed_js_fixture_is_what_the_python_code_makes_today(committed, name):
     assert _unsealed_fields(committed[name]) == _unsealed_fields(build_fixtures()[name])
 
@@ -262,6 +271,12 @@ def test_committed_full_snapshot_opens_with_the_server_code_to_its_document(comm
     content = committed["full.json"]
     assert content["envelope"]["aad"] == aad(USER.id, WORKSPACE.id, WORKSPACE.revision)
     assert open_envelope(content["envelope"], KEY) == snapshot_document()
+
+
+def test_committed_compact_snapshot_opens_to_the_same_document(committed):
+    opened = open_envelope(committed["full-compact.json"]["envelope"], KEY)
+    assert opened["v"] == 2
+    assert expand(opened) == snapshot_document()
 
 
 def test_committed_delta_opens_with_its_aad_to_its_changes(committed):

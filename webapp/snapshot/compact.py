@@ -1,0 +1,259 @@
+"""The snapshot's compact plaintext (format 2): the same document, one column per field.
+
+The full snapshot is most of a new device's first sync. As records (format 1) its 5,000
+realistic contacts are 766 KB of gzip, and gzip cannot do better on rows of JSON: each field's
+values sit 1 KB apart, between the others. Here each collection is a list of columns, each with
+a codec that the document names, so the decoder needs no schema of its own
+(`static/js/compact.js` reads what this writes; docs/DECISIONS.md, session 8, has the figures):
+
+- `id`: the records' ids as one string, the base64url of each id's 16 bytes, 22 characters
+  each (a UUID's text is 36);
+- `delta`: integers as the difference from the row before (revisions, in revision order);
+- `ref:<collection>` / `refs:<collection>`: ids of other records (a backup, a playbook's
+  contacts, an entry's incident) as the row of that record in its collection, or as the
+  22-character base64url when the record is not in the document (hidden from this class);
+- `phones`: each phone as `[label, number, whatsapp 0|1, display]`, the display as the lengths
+  of its digit groups (`244` for "33 5069 3776") when its digits are the number's last ones,
+  negative for an international display (`-2324` for "+34 612 34 56 78"), else as text; a
+  phone of another shape is kept as it is;
+- `json`: the values as they are.
+
+A key some records lack is listed by row in the column's fourth item, so a decoded record has
+exactly the keys it had. `expand(compact(document)) == document` for every document
+(tests/unit/test_compact.py), and the same fixture is read back in JavaScript
+(tests/js/compact.test.mjs).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from webapp.directory.models import ENTITY_TYPES
+from webapp.encoding import b64url, b64url_decode
+
+FORMAT = 2
+# Collection name -> the collections its reference fields point into.
+_REFERENCES: dict[str, dict[str, str]] = {
+    model.__tablename__: {  # type: ignore[attr-defined]
+        field: ENTITY_TYPES[ref.type].__tablename__  # type: ignore[attr-defined]
+        for field, ref in model.REFERENCES.items()
+    }
+    for model in ENTITY_TYPES.values()
+}
+_COLLECTIONS = tuple(_REFERENCES)
+_CANONICAL = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_PHONE_KEYS = frozenset({"label", "number", "whatsapp", "display"})
+_ID_LENGTH = 22
+
+
+class FormatError(ValueError):
+    """A compact document this code cannot read."""
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) and _CANONICAL.match(value) is not None
+
+
+def _id_text(value: str) -> str:
+    return b64url(uuid.UUID(value).bytes)
+
+
+def _id_of(text: str) -> str:
+    try:
+        data = b64url_decode(text)
+    except (ValueError, TypeError) as error:
+        raise FormatError("an id is not base64url") from error
+    if len(data) != 16 or b64url(data) != text:  # canonical only, as the browser reads it
+        raise FormatError("an id is not 16 bytes")
+    return str(uuid.UUID(bytes=data))
+
+
+# --- phones -------------------------------------------------------------------------------
+
+
+def _groups(display: str, number: str) -> int | None:
+    """Return a display's digit-group lengths as one integer (`244`), when its digits are the
+    number's last digits and every group has 1-9 of them; negative (`-2424`) for an
+    international display, "+" and every digit of the number; else None (kept as text)."""
+    sign = 1
+    if display.startswith("+"):
+        display, sign = display[1:], -1
+    groups = display.split(" ")
+    if not all(group.isdigit() and group.isascii() and 0 < len(group) < 10 for group in groups):
+        return None
+    digits = "".join(groups)
+    if len(groups) > 15 or not number.endswith(digits):
+        return None
+    if sign < 0 and number != "+" + digits:
+        return None
+    return sign * int("".join(str(len(group)) for group in groups))
+
+
+def _phone(item: Any) -> Any:
+    if not isinstance(item, dict) or set(item) != _PHONE_KEYS:
+        return item
+    label, number, whatsapp, display = (item[k] for k in ("label", "number", "whatsapp", "display"))
+    if not (
+        isinstance(label, str)
+        and isinstance(number, str)
+        and isinstance(whatsapp, bool)
+        and isinstance(display, str)
+    ):
+        return item
+    groups = _groups(display, number)
+    return [label, number, int(whatsapp), display if groups is None else groups]
+
+
+def _unphone(item: Any) -> Any:
+    if not isinstance(item, list):
+        return item
+    if len(item) != 4:
+        raise FormatError("a phone is not [label, number, whatsapp, display]")
+    label, number, whatsapp, display = item
+    if isinstance(display, int) and not isinstance(display, bool):
+        lengths = [int(digit) for digit in str(abs(display))]
+        if sum(lengths) > len(number):
+            raise FormatError("a phone's display is longer than its number")
+        digits = number[len(number) - sum(lengths) :]
+        parts, at = [], 0
+        for length in lengths:
+            parts.append(digits[at : at + length])
+            at += length
+        display = ("+" if display < 0 else "") + " ".join(parts)
+    return {"label": label, "number": number, "whatsapp": bool(whatsapp), "display": display}
+
+
+# --- columns ------------------------------------------------------------------------------
+
+
+def _codec(collection: str, key: str, values: list[Any]) -> str:
+    present = [value for value in values if value is not None]
+    if key == "id" and len(present) == len(values) and all(map(_is_id, values)):
+        return "id"
+    if key in ("revision", "version") and all(type(v) is int for v in values):
+        return "delta" if key == "revision" else "json"
+    target = _REFERENCES.get(collection, {}).get(key)
+    if target:
+        if all(_is_id(value) for value in present):
+            return f"ref:{target}"
+        if all(isinstance(v, list) and all(map(_is_id, v)) for v in present):
+            return f"refs:{target}"
+    if key == "phones" and all(isinstance(value, list) for value in present):
+        return "phones"
+    return "json"
+
+
+def _encode(codec: str, values: list[Any], rows: dict[str, dict[str, int]]) -> Any:
+    if codec == "id":
+        return "".join(_id_text(value) for value in values)
+    if codec == "delta":
+        out, last = [], 0
+        for value in values:
+            out.append(value - last)
+            last = value
+        return out
+    if codec.startswith(("ref:", "refs:")):
+        where = rows[codec.split(":", 1)[1]]
+
+        def ref(value: str) -> int | str:
+            row = where.get(value)
+            return row if row is not None else _id_text(value)
+
+        if codec.startswith("ref:"):
+            return [None if value is None else ref(value) for value in values]
+        return [None if value is None else [ref(each) for each in value] for value in values]
+    if codec == "phones":
+        return [None if value is None else [_phone(item) for item in value] for value in values]
+    return values
+
+
+def compact(document: dict[str, Any]) -> dict[str, Any]:
+    """Return the compact form (format 2) of a full snapshot's plaintext (format 1)."""
+    rows = {
+        name: {record["id"]: index for index, record in enumerate(document.get(name, []))}
+        for name in _COLLECTIONS
+    }
+    out: dict[str, Any] = {key: value for key, value in document.items() if key not in rows}
+    out["v"] = FORMAT
+    for name in _COLLECTIONS:
+        records: list[dict[str, Any]] = document.get(name, [])
+        keys: dict[str, None] = {}
+        for record in records:
+            keys.update(dict.fromkeys(record))
+        columns = []
+        for key in keys:
+            values = [record.get(key) for record in records]
+            absent = [index for index, record in enumerate(records) if key not in record]
+            codec = _codec(name, key, values) if not absent else "json"
+            column = [key, codec, _encode(codec, values, rows)]
+            if absent:
+                column.append(absent)
+            columns.append(column)
+        out[name] = {"rows": len(records), "columns": columns}
+    return out
+
+
+def _decode(codec: str, data: Any, count: int, ids: dict[str, list[str]]) -> list[Any]:
+    if codec == "id":
+        if not isinstance(data, str) or len(data) != count * _ID_LENGTH:
+            raise FormatError("the ids do not match the rows")
+        return [_id_of(data[i : i + _ID_LENGTH]) for i in range(0, len(data), _ID_LENGTH)]
+    if not isinstance(data, list) or len(data) != count:
+        raise FormatError("a column does not match the rows")
+    if codec == "delta":
+        out, last = [], 0
+        for value in data:
+            last += value
+            out.append(last)
+        return out
+    if codec.startswith(("ref:", "refs:")):
+        target = ids.get(codec.split(":", 1)[1])
+        if target is None:
+            raise FormatError(f"unknown codec {codec!r}")
+
+        def deref(value: int | str) -> str:
+            return target[value] if isinstance(value, int) else _id_of(value)
+
+        if codec.startswith("ref:"):
+            return [None if value is None else deref(value) for value in data]
+        return [None if value is None else [deref(each) for each in value] for value in data]
+    if codec == "phones":
+        return [None if value is None else [_unphone(item) for item in value] for value in data]
+    if codec == "json":
+        return data
+    raise FormatError(f"unknown codec {codec!r}")
+
+
+def expand(document: dict[str, Any]) -> dict[str, Any]:
+    """Return the full snapshot's plaintext (format 1) that a compact document holds.
+
+    :raises FormatError: when it is not a compact document this code reads.
+    """
+    if document.get("v") != FORMAT:
+        raise FormatError("not a compact snapshot")
+    tables = {name: document.get(name, {"rows": 0, "columns": []}) for name in _COLLECTIONS}
+    # Ids first: a reference may point into a collection that comes later.
+    ids: dict[str, list[str]] = {}
+    for name, table in tables.items():
+        column = next((c for c in table["columns"] if c[0] == "id"), None)
+        if column is None:
+            ids[name] = []
+        elif column[1] == "id":
+            ids[name] = _decode("id", column[2], table["rows"], ids)
+        else:
+            ids[name] = list(column[2])
+    out: dict[str, Any] = {k: v for k, v in document.items() if k not in tables}
+    out["v"] = 1
+    for name, table in tables.items():
+        count = table["rows"]
+        records: list[dict[str, Any]] = [{} for _ in range(count)]
+        for column in table["columns"]:
+            key, codec, data = column[0], column[1], column[2]
+            absent = set(column[3]) if len(column) > 3 else set()
+            for index, value in enumerate(_decode(codec, data, count, ids)):
+                if index not in absent:
+                    records[index][key] = value
+        out[name] = records
+    return out
