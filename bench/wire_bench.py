@@ -57,6 +57,20 @@ def breakdown(exchanges: list[Exchange]) -> str:
     )
 
 
+def largest(exchanges: list[Exchange], count: int = 8) -> str:
+    """Name the answers that weigh most, ids shortened (where a figure's bytes went)."""
+    heaviest = sorted(exchanges, key=lambda e: e.received, reverse=True)[:count]
+    return ", ".join(f"{_short(e.path)} {kib(e.received)}" for e in heaviest)
+
+
+def _short(path: str) -> str:
+    parts = [
+        part[:8] + "…" if len(part) == 36 and part.count("-") == 4 else part
+        for part in path.split("/")
+    ]
+    return "/".join(parts)
+
+
 def wait_for(page, expression: str) -> None:  # type: ignore[no-untyped-def]
     while not page.evaluate(expression):
         page.wait_for_timeout(50)
@@ -88,7 +102,11 @@ def browser_figures(run: Run, base: str, proxy: CountingProxy) -> None:
             wait_for(page, READY)
             first = proxy.reset()
             envelope = [e for e in first if "/snapshot" in e.path and "/keys/" not in e.path]
-            detail = f"{breakdown(first)}; envelope {kib(total(envelope))}"
+            others = [e for e in first if not e.path.startswith("/static/")]
+            detail = (
+                f"{breakdown(first)}; envelope {kib(total(envelope))}; "
+                f"heaviest besides static files: {largest(others)}"
+            )
             results.show("wire_first_sync", total(first), detail)
             twice = downloaded_twice(cold) + downloaded_twice(first)
             results.show("wire_cold_twice", len(twice), ", ".join(twice[:5]) or "each file once")
