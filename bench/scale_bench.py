@@ -5,9 +5,9 @@
         .venv/bin/python bench/scale_bench.py
 
 Seeding 50,000 realistic contacts takes minutes per backend. The figures with a target here
-are the fresh process's first snapshot (it patches the document an earlier process saved) and
-the peak memory of a process (ru_maxrss, in a process of its own: patching, and building from
-nothing); the rest are printed for comparison with 5,000.
+are the fresh process's first snapshot (it adds the tail to the checkpoint an earlier process
+saved) and the peak memory of a process (ru_maxrss, in a process of its own: from the
+checkpoint, and building from nothing); the rest are printed for comparison with 5,000.
 """
 
 from __future__ import annotations

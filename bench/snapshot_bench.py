@@ -6,12 +6,12 @@ Run from the repository root (``make bench`` runs every bench/*.py script):
     ENLACE_BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/enlace_c \\
         .venv/bin/python bench/snapshot_bench.py
 
-Figures, in process (Flask test client): the snapshot right after a change (the document
-patched), the first device's catch-up after one change (`?since=`: the delta, its size decision
-and the patch), a second member's snapshot (cache hit: encryption only), the 304 of an
+Figures, in process (Flask test client): the snapshot right after a change (the checkpoint's
+tail compressed), the first device's catch-up after one change (`?since=`: the delta, its size
+decision and the tail), a second member's snapshot (cache hit: encryption only), the 304 of an
 unchanged one, the delta envelope after one change next to the full one; then in processes of
-their own (bench/lib/fresh.py) the first snapshot of a fresh process, which patches the
-document an earlier process saved, with its peak memory, and for comparison one with nothing
+their own (bench/lib/fresh.py) the first snapshot of a fresh process, which adds the tail
+to the checkpoint an earlier process saved, with its peak memory, and for comparison one with nothing
 saved (a full build: every record serialized and compressed). bench/scale_bench.py runs the
 same at 50,000 contacts. Options and guarantees: see bench/sync_bench.py.
 """
@@ -73,7 +73,7 @@ def measure(run: Run, first_figure: str = "snapshot_first", peak_figure: str | N
     log(f"first build in the bench's process: {build:.0f} ms")
     results.extra["first_build_ms"] = build
 
-    # Right after a change: the plaintext cache misses, the document is patched.
+    # Right after a change: the plaintext cache misses, the checkpoint gets a new tail.
     times = []
     for _ in range(10):
         editor.send(owner)
@@ -164,7 +164,7 @@ def measure(run: Run, first_figure: str = "snapshot_first", peak_figure: str | N
         f"{len(delta):,} B against {len(full):,} B",
     )
 
-    # A fresh process (a restart, a new worker): it patches the document saved by this one,
+    # A fresh process (a restart, a new worker): it adds the tail to the checkpoint saved here,
     # after a few more changes. Time of its first snapshot, and its peak memory.
     runs = []
     for _ in range(3):
@@ -192,7 +192,7 @@ def measure(run: Run, first_figure: str = "snapshot_first", peak_figure: str | N
         results.show(
             peak_figure,
             worst,
-            f"patching {peak:.0f} MB, building from nothing {cold_run['peak_mb']:.0f} MB",
+            f"from the saved checkpoint {peak:.0f} MB, building from nothing {cold_run['peak_mb']:.0f} MB",
         )
 
 

@@ -122,7 +122,7 @@ export function expand(document) {
   }
   const out = {};
   for (const [key, value] of Object.entries(document)) {
-    if (!Object.hasOwn(tables, key)) out[key] = value;
+    if (!Object.hasOwn(tables, key) && key !== "base" && key !== "changes") out[key] = value;
   }
   out.v = 1;
   for (const name of names) {
@@ -138,5 +138,32 @@ export function expand(document) {
     }
     out[name] = records;
   }
+  if (document.changes !== undefined) applyTail(out, document.changes);
   return out;
+}
+
+/**
+ * Apply the sync changes that follow the columns (the server compresses the columns once per
+ * checkpoint and only these per revision): a changed record leaves its place and, unless
+ * deleted or hidden, comes last — revision order, as the server lists a fresh build.
+ */
+function applyTail(out, changes) {
+  if (!Array.isArray(changes)) throw new CompactError("changes is not a list");
+  const moved = Object.fromEntries(Object.values(COLLECTIONS).map((name) => [name, new Map()]));
+  for (const change of changes) {
+    const name = Object.hasOwn(COLLECTIONS, change?.type) ? COLLECTIONS[change.type] : null;
+    if (!name) continue; // a type this code does not know, as in a delta
+    const id = change.entity_id;
+    moved[name].delete(id); // a later change of it comes later
+    const record =
+      change.deleted || !change.data
+        ? null
+        : { id, version: change.version, revision: change.revision, ...change.data };
+    moved[name].set(id, record);
+  }
+  for (const [name, changed] of Object.entries(moved)) {
+    if (!changed.size) continue;
+    const kept = out[name].filter((record) => !changed.has(record.id));
+    out[name] = [...kept, ...[...changed.values()].filter((record) => record !== null)];
+  }
 }

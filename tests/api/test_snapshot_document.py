@@ -1,5 +1,5 @@
-"""The full snapshot patched after each change equals a fresh build; the caches are bounded in
-bytes (webapp/snapshot/document.py, service.py)."""
+"""The full snapshot as a checkpoint and its tail reads as a fresh build does; the caches are
+bounded in bytes (webapp/snapshot/document.py, service.py)."""
 
 from __future__ import annotations
 
@@ -16,18 +16,23 @@ from tests.conftest import Auth, SyncClient, mutation
 from webapp.db import begin_snapshot_read, session_scope
 from webapp.directory.service import list_changes
 from webapp.jsonprovider import dumps_bytes
-from webapp.snapshot import document, persist, service
+from webapp.snapshot import compact, persist, service
 from webapp.workspaces.models import Workspace
 
 GENERATED = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def small_chunks(monkeypatch):
-    """Chunks of about 3 records, cut every 5 at most: a few contacts cross many chunks."""
-    monkeypatch.setattr(document, "CHUNK", 3)
-    monkeypatch.setattr(document, "MAX_CHUNK", 5)
+def fixed_time(monkeypatch):
+    """One `generated_at` for every revision, so that two builds can be compared."""
     monkeypatch.setattr(service, "utcnow", lambda: GENERATED)
+
+
+def records(plaintext):
+    """Return the snapshot as the browser reads it: the compact document expanded."""
+    document = json.loads(gzip.decompress(plaintext))
+    assert document["v"] == 2
+    return compact.expand(document)
 
 
 def made(app, workspace_id, full, fresh=False):
@@ -140,8 +145,16 @@ class Directory:
                 self.live[entity_id] = (entity_type, result["version"])
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_patched_snapshot_equals_a_fresh_build_byte_for_byte(app, device, small_chunks, seed):
+@pytest.mark.parametrize(
+    ("seed", "share"),
+    [(1, 0), (2, 0), (3, service.TAIL_SHARE), (4, 2)],
+    ids=["tails only", "tails only", "the server's share", "a new checkpoint often"],
+)
+def test_a_checkpoint_and_its_tail_read_as_a_fresh_build(
+    app, device, fixed_time, monkeypatch, seed, share
+):
+    # share 0: the first checkpoint stays and every change goes to its tail.
+    monkeypatch.setattr(service, "TAIL_SHARE", share)
     owner = device()
     directory = Directory(owner, random.Random(seed))
     workspace_id = owner.workspace_obj.id
@@ -151,9 +164,13 @@ def test_a_patched_snapshot_equals_a_fresh_build_byte_for_byte(app, device, smal
             patched, expected = made(app, workspace_id, full)
             if step % 5 == 4 or step == 29:
                 rebuilt, _expected = made(app, workspace_id, full, fresh=True)
-                assert patched == rebuilt, f"step {step}, full={full}"
-            snapshot = json.loads(gzip.decompress(patched))
+                assert records(patched) == records(rebuilt), f"step {step}, full={full}"
+            snapshot = records(patched)
             held, listed = as_listed(snapshot, expected)
+            # Revision order, as a fresh build lists them: a changed record comes last.
+            assert [r["revision"] for r in snapshot["contacts"]] == sorted(
+                r["revision"] for r in snapshot["contacts"]
+            )
             assert held == listed, f"step {step}, full={full}"
             if not full:
                 restricted = [r for _t, r in held if r.get("visibility") == "restricted"]
@@ -203,7 +220,7 @@ def test_an_apps_record_cache_counts_the_records_it_holds_and_their_bytes(app, d
 
 
 def test_a_small_record_cache_still_makes_the_same_snapshot(
-    make_app, make_user, make_workspace, small_chunks
+    make_app, make_user, make_workspace, fixed_time
 ):
     app = make_app("tiny-cache", RECORD_CACHE_MB=1)
     with app.app_context():
@@ -220,12 +237,13 @@ def test_a_small_record_cache_still_makes_the_same_snapshot(
     with app.app_context():
         assert service.record_cache().stats()["bytes"] <= 4_000
     rebuilt, _expected = made(app, workspace_id, True, fresh=True)
-    assert patched == rebuilt
+    assert records(patched) == records(rebuilt)
 
 
-def test_a_new_process_patches_the_document_an_earlier_one_saved(
-    make_app, make_user, make_workspace, small_chunks, monkeypatch
+def test_a_new_process_adds_the_tail_to_the_checkpoint_an_earlier_one_saved(
+    make_app, make_user, make_workspace, fixed_time, monkeypatch
 ):
+    monkeypatch.setattr(service, "TAIL_SHARE", 0)  # the saved checkpoint stays the checkpoint
     first = make_app("shared")
     user = make_user()
     workspace_id = make_workspace(owner=user).id
@@ -243,24 +261,24 @@ def test_a_new_process_patches_the_document_an_earlier_one_saved(
     patched, _expected = made(later, workspace_id, True)
     assert builds == []
     monkeypatch.undo()
-    monkeypatch.setattr(document, "CHUNK", 3)
-    monkeypatch.setattr(document, "MAX_CHUNK", 5)
     monkeypatch.setattr(service, "utcnow", lambda: GENERATED)
     rebuilt, _expected = made(later, workspace_id, True, fresh=True)
-    assert patched == rebuilt
+    assert records(patched) == records(rebuilt)
+    assert len(patched) > len(rebuilt)  # the tail: the later one was a new checkpoint
 
 
-def test_a_saved_document_of_a_later_revision_than_the_database_is_rebuilt(
-    app, device, small_chunks
+def test_a_saved_checkpoint_of_a_later_revision_than_the_database_is_rebuilt(
+    app, device, fixed_time
 ):
     owner = device()
     owner.sync(*(mutation(uuid.uuid4(), {"name": f"Persona {n}"}) for n in range(5)))
     made(app, owner.workspace_obj.id, True)
     with app.app_context():
         [saved] = persist.folder().iterdir()
-        doc = persist.load(persist._key().decrypt(*_split(saved.read_bytes()), persist._aad(saved)))
-        doc.revision += 100  # as if the database were restored from an older backup
-        persist.save(owner.workspace_obj.id, "MX", "full", doc)
+        sealed = saved.read_bytes()
+        checkpoint = persist.load(persist._key().decrypt(*_split(sealed), persist._aad(saved)))
+        checkpoint.revision += 100  # as if the database were restored from an older backup
+        persist.save(owner.workspace_obj.id, "MX", "full", checkpoint)
     app.extensions.pop("enlace_snapshot_cache", None)
     from tests.api.test_snapshot import open_snapshot
 

@@ -14,6 +14,17 @@ test("a compact document expands to the records the server compacted", () => {
   assert.deepEqual(expand(fixture.compact), fixture.document);
 });
 
+test("the changes after the columns are applied: moved last, deleted, added, unknown skipped", () => {
+  const { compact, document } = fixture.with_changes;
+  const read = expand(compact);
+  assert.deepEqual(read, document);
+  assert.deepEqual(
+    read.contacts.slice(-2).map((contact) => contact.name),
+    ["Nueva", "Otra vez"],
+  );
+  assert.equal("changes" in read || "base" in read, false);
+});
+
 test("phones come back with their display, national and international", () => {
   const [first] = expand(fixture.compact).contacts;
   assert.deepEqual(

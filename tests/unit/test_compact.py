@@ -211,9 +211,94 @@ def test_a_document_this_code_cannot_read_is_refused(spoil):
         expand(document)
 
 
+def with_changes() -> tuple[dict[str, Any], dict[str, Any]]:
+    """Return a compact document followed by sync changes (as the server's tail carries them),
+    and the document it must read as: a changed record moved to the end, a deleted one and a
+    hidden one gone, a new one last, a type this code does not know skipped."""
+    before = realistic_document(6)
+    columns = compact(before)
+    changed = {
+        k: v for k, v in before["contacts"][1].items() if k not in ("id", "version", "revision")
+    }
+    changed["name"] = "Nombre cambiado"
+    new_id = _id("new")
+    changes = [
+        {
+            "type": "contact",
+            "entity_id": before["contacts"][1]["id"],
+            "version": 5,
+            "revision": 20,
+            "deleted": False,
+            "data": changed,
+        },
+        {
+            "type": "contact",
+            "entity_id": before["contacts"][2]["id"],
+            "version": 2,
+            "revision": 21,
+            "deleted": True,
+            "data": None,
+        },
+        {
+            "type": "contact",
+            "entity_id": new_id,
+            "version": 1,
+            "revision": 22,
+            "deleted": False,
+            "data": {"name": "Nueva", "phones": []},
+        },
+        {
+            "type": "playbook",
+            "entity_id": before["playbooks"][0]["id"],
+            "version": 2,
+            "revision": 23,
+            "deleted": True,
+            "data": None,
+        },  # hidden from this class now
+        {
+            "type": "recipe",
+            "entity_id": _id("x"),
+            "version": 1,
+            "revision": 24,
+            "deleted": False,
+            "data": {"name": "?"},
+        },
+        {
+            "type": "contact",
+            "entity_id": before["contacts"][1]["id"],
+            "version": 6,
+            "revision": 25,
+            "deleted": False,
+            "data": changed | {"name": "Otra vez"},
+        },
+    ]
+    columns |= {"base": before["revision"], "revision": 25, "changes": changes}
+    after = copy.deepcopy(before)
+    moved = after["contacts"][1] | {"name": "Otra vez", "version": 6, "revision": 25}
+    after["contacts"] = [c for i, c in enumerate(after["contacts"]) if i not in (1, 2)]
+    after["contacts"] += [
+        {"id": new_id, "version": 1, "revision": 22, "name": "Nueva", "phones": []},
+        moved,
+    ]
+    after["playbooks"] = after["playbooks"][1:]
+    after["revision"] = 25
+    return columns, after
+
+
+def test_the_changes_after_the_columns_are_applied_in_revision_order():
+    columns, after = with_changes()
+    assert expand(json.loads(dumps_bytes(columns))) == after
+    assert [c["name"] for c in expand(columns)["contacts"]][-2:] == ["Nueva", "Otra vez"]
+
+
 def test_committed_js_fixture_is_what_the_python_code_makes_today():
     document = odd_document()
-    fresh = {"document": document, "compact": compact(document)}
+    columns, after = with_changes()
+    fresh = {
+        "document": document,
+        "compact": compact(document),
+        "with_changes": {"compact": columns, "document": after},
+    }
     if os.environ.get("ENLACE_WRITE_JS_FIXTURES") == "1":
         FIXTURE.write_text(json.dumps(fresh, ensure_ascii=False) + "\n", encoding="utf-8")
     assert json.loads(FIXTURE.read_text("utf-8")) == json.loads(json.dumps(fresh))

@@ -2,13 +2,12 @@
 vCard, CSV (the import template's columns) or JSON (the whole workspace).
 
 Every format reads one document: the snapshot's plaintext for the member's visibility class
-(`snapshot.service.plaintext`, cached per revision, scoped by `directory.service.only_visible`),
+(`snapshot.service.document_of`: the plaintext cached per revision, read back as records; scoped by `directory.service.only_visible`),
 so an export never holds a record the member's own offline copy would not.
 """
 
 from __future__ import annotations
 
-import gzip
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 from webapp.db import utcnow
 from webapp.directory.service import iso
 from webapp.porting import csv_export, vcard_export
-from webapp.snapshot.service import COLLECTIONS, plaintext
+from webapp.snapshot.service import COLLECTIONS, document_of
 from webapp.workspaces.models import Workspace
 
 Format = Literal["vcard", "csv", "json"]
@@ -51,7 +50,7 @@ class Export:
 def visible_document(session: Session, workspace: Workspace, full: bool) -> dict[str, Any]:
     """Return every live record the class may see: `{"contacts": [...], "playbooks": [...],
     "incidents": [...], "incident_entries": [...]}` as the API sends them."""
-    document = orjson.loads(gzip.decompress(plaintext(session, workspace, full)))
+    document = document_of(session, workspace, full)
     return {collection: document[collection] for collection in COLLECTIONS.values()}
 
 

@@ -19,7 +19,13 @@ a codec that the document names, so the decoder needs no schema of its own
 - `json`: the values as they are.
 
 A key some records lack is listed by row in the column's fourth item, so a decoded record has
-exactly the keys it had. `expand(compact(document)) == document` for every document
+exactly the keys it had.
+
+A document may end with the sync changes since it was made (`"base"`, the revision of its
+columns, and `"changes"`, as a delta lists them): the server compresses the columns once per
+checkpoint and only this tail per revision (snapshot/document.py). Reading applies them: a
+changed record leaves its place and, unless deleted or hidden, comes last, so the records stay
+in revision order, as a fresh build lists them. `expand(compact(document)) == document` for every document
 (tests/unit/test_compact.py), and the same fixture is read back in JavaScript
 (tests/js/compact.test.mjs).
 """
@@ -43,6 +49,7 @@ _REFERENCES: dict[str, dict[str, str]] = {
     for model in ENTITY_TYPES.values()
 }
 _COLLECTIONS = tuple(_REFERENCES)
+_COLLECTION_OF = {t: model.__tablename__ for t, model in ENTITY_TYPES.items()}  # type: ignore[attr-defined]
 _CANONICAL = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _PHONE_KEYS = frozenset({"label", "number", "whatsapp", "display"})
 _ID_LENGTH = 22
@@ -57,7 +64,7 @@ def _is_id(value: Any) -> bool:
 
 
 def _id_text(value: str) -> str:
-    return b64url(uuid.UUID(value).bytes)
+    return b64url(bytes.fromhex(value.replace("-", "")))  # a canonical id (`_is_id`)
 
 
 def _id_of(text: str) -> str:
@@ -169,30 +176,62 @@ def _encode(codec: str, values: list[Any], rows: dict[str, dict[str, int]]) -> A
     return values
 
 
-def compact(document: dict[str, Any]) -> dict[str, Any]:
-    """Return the compact form (format 2) of a full snapshot's plaintext (format 1)."""
+class Columns:
+    """One collection's records gathered field by field (a build adds its rows as they come,
+    without keeping the records)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, list[Any]] = {}
+        self.absent: dict[str, list[int]] = {}
+        self.count = 0
+
+    def add(self, record: dict[str, Any]) -> None:
+        for key in record:
+            if key not in self.values:
+                self.values[key] = [None] * self.count
+                self.absent[key] = list(range(self.count))
+        for key, values in self.values.items():
+            if key in record:
+                values.append(record[key])
+            else:
+                values.append(None)
+                self.absent[key].append(self.count)
+        self.count += 1
+
+
+def compact_columns(tables: dict[str, Columns], head: dict[str, Any]) -> dict[str, Any]:
+    """Return the compact document of the collections gathered in `tables`, after `head`'s
+    keys (the workspace, the revision…)."""
+    empty = Columns()
     rows = {
-        name: {record["id"]: index for index, record in enumerate(document.get(name, []))}
-        for name in _COLLECTIONS
+        name: {value: index for index, value in enumerate(table.values.get("id", []))}
+        for name, table in tables.items()
     }
-    out: dict[str, Any] = {key: value for key, value in document.items() if key not in rows}
+    out: dict[str, Any] = dict(head)
     out["v"] = FORMAT
     for name in _COLLECTIONS:
-        records: list[dict[str, Any]] = document.get(name, [])
-        keys: dict[str, None] = {}
-        for record in records:
-            keys.update(dict.fromkeys(record))
+        table = tables.get(name, empty)
         columns = []
-        for key in keys:
-            values = [record.get(key) for record in records]
-            absent = [index for index, record in enumerate(records) if key not in record]
+        for key, values in table.values.items():
+            absent = table.absent[key]
             codec = _codec(name, key, values) if not absent else "json"
             column = [key, codec, _encode(codec, values, rows)]
             if absent:
                 column.append(absent)
             columns.append(column)
-        out[name] = {"rows": len(records), "columns": columns}
+        out[name] = {"rows": table.count, "columns": columns}
     return out
+
+
+def compact(document: dict[str, Any]) -> dict[str, Any]:
+    """Return the compact form (format 2) of a full snapshot's plaintext (format 1)."""
+    tables = {}
+    for name in _COLLECTIONS:
+        tables[name] = table = Columns()
+        for record in document.get(name, []):
+            table.add(record)
+    head = {key: value for key, value in document.items() if key not in tables}
+    return compact_columns(tables, head)
 
 
 def _decode(codec: str, data: Any, count: int, ids: dict[str, list[str]]) -> list[Any]:
@@ -226,6 +265,11 @@ def _decode(codec: str, data: Any, count: int, ids: dict[str, list[str]]) -> lis
     raise FormatError(f"unknown codec {codec!r}")
 
 
+def is_compact(document: Any) -> bool:
+    """Tell whether a plaintext is a compact document (format 2)."""
+    return isinstance(document, dict) and document.get("v") == FORMAT
+
+
 def expand(document: dict[str, Any]) -> dict[str, Any]:
     """Return the full snapshot's plaintext (format 1) that a compact document holds.
 
@@ -244,7 +288,9 @@ def expand(document: dict[str, Any]) -> dict[str, Any]:
             ids[name] = _decode("id", column[2], table["rows"], ids)
         else:
             ids[name] = list(column[2])
-    out: dict[str, Any] = {k: v for k, v in document.items() if k not in tables}
+    out: dict[str, Any] = {
+        k: v for k, v in document.items() if k not in tables and k not in ("base", "changes")
+    }
     out["v"] = 1
     for name, table in tables.items():
         count = table["rows"]
@@ -256,4 +302,33 @@ def expand(document: dict[str, Any]) -> dict[str, Any]:
                 if index not in absent:
                     records[index][key] = value
         out[name] = records
+    if "changes" in document:
+        _apply(out, document["changes"])
     return out
+
+
+def _apply(out: dict[str, Any], changes: Any) -> None:
+    """Apply the sync changes after the columns' revision to the records, in order."""
+    if not isinstance(changes, list):
+        raise FormatError("changes is not a list")
+    moved: dict[str, dict[str, dict[str, Any] | None]] = {name: {} for name in _COLLECTIONS}
+    for change in changes:
+        name = _COLLECTION_OF.get(change.get("type")) if isinstance(change, dict) else None
+        if name is None:
+            continue  # a type this code does not know, as a delta's
+        entity_id = change["entity_id"]
+        moved[name].pop(entity_id, None)  # a later change of it comes later
+        record = None
+        if not change.get("deleted") and change.get("data") is not None:
+            record = {
+                "id": entity_id,
+                "version": change["version"],
+                "revision": change["revision"],
+                **change["data"],
+            }
+        moved[name][entity_id] = record
+    for name in _COLLECTIONS:
+        if not moved[name]:
+            continue
+        kept = [r for r in out[name] if r["id"] not in moved[name]]
+        out[name] = kept + [record for record in moved[name].values() if record is not None]

@@ -97,7 +97,7 @@ def answer(
     else the full snapshot (read in the caller's snapshot transaction).
 
     When another request already brought this process's snapshot past the revision this read
-    sees, the read begins again at the current revision (a document is only patched forward).
+    sees, the read begins again at the current revision (a checkpoint only moves forward).
     """
     try:
         return _answer(session, user, workspace, full, since, key, page_size)

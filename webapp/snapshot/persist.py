@@ -1,5 +1,5 @@
-"""Patchable snapshot documents kept in the instance folder, so that a new process (a restart, a
-new gunicorn worker) patches the last one saved instead of serializing every record again.
+"""Snapshot checkpoints kept in the instance folder, so that a new process (a restart, a new
+gunicorn worker) adds the tail to the last one saved instead of compacting every record again.
 
 One file per (workspace, country, class) under `<instance>/snapshots/`, written whole to a
 temporary file then renamed (readers never see half a file), AES-256-GCM under a key derived
@@ -26,18 +26,17 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 
 from webapp.directory.models import ENTITY_TYPES
-from webapp.snapshot import document
+from webapp.snapshot import compact, document
 
 # Bump when a record's JSON in the snapshot changes in a way the fields below do not show.
-FORMAT = 2
+FORMAT = 3
 _KEY_LABEL = b"enlace-snapshot-document:v1"
-_RECORD = struct.Struct("<16sQ?")  # id, version, ends a chunk
 
 
 def _fingerprint() -> str:
     """What the saved JSON depends on besides the records: formats, fields, phone formatting."""
     fields = {name: list(model.FIELDS) for name, model in ENTITY_TYPES.items()}  # type: ignore[attr-defined]
-    facts = [FORMAT, document.CHUNK, document.MAX_CHUNK, document.LEVEL, fields]
+    facts = [FORMAT, compact.FORMAT, document.LEVEL, document.WINDOW, fields]
     facts.append(phonenumbers.__version__)
     return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -62,79 +61,53 @@ def _aad(path: Path) -> bytes:
     return f"enlace-snapshot-document:v{FORMAT}:{path.name}".encode()
 
 
-def dump(doc: document.Document) -> bytes:
-    """Return the document's bytes: a JSON header, then each chunk's records and piece."""
-    blobs: list[bytes] = []
-    collections = []
-    for collection in doc.collections:
-        chunks = []
-        for chunk in collection.chunks:
-            assert chunk.piece is not None, "only a packed document is saved"
-            piece = chunk.piece
-            if chunk.saved is None:
-                chunk.saved = b"".join(_RECORD.pack(r[0].bytes, r[1], r[2]) for r in chunk.records)
-            blobs.append(chunk.saved)
-            blobs.append(piece.data)
-            chunks.append(
-                [len(chunk.records), len(piece.data), piece.raw_size, piece.crc, piece.shift]
-            )
-        collections.append(
-            {"type": collection.entity_type, "name": collection.name, "chunks": chunks}
-        )
+def dump(checkpoint: document.Checkpoint) -> bytes:
+    """Return the checkpoint's bytes: a JSON header, the body piece, the tail's dictionary."""
+    body = checkpoint.body
     header = json.dumps(
-        {"fingerprint": FINGERPRINT, "revision": doc.revision, "collections": collections}
+        {
+            "fingerprint": FINGERPRINT,
+            "revision": checkpoint.revision,
+            "records": checkpoint.records,
+            "body": [len(body.data), body.raw_size, body.crc, body.shift],
+        }
     ).encode()
-    return struct.pack("<I", len(header)) + header + b"".join(blobs)
+    return struct.pack("<I", len(header)) + header + body.data + checkpoint.window
 
 
-def load(data: bytes) -> document.Document | None:
-    """Return the document saved in `data`, or None when it was saved by other code."""
+def load(data: bytes) -> document.Checkpoint | None:
+    """Return the checkpoint saved in `data`, or None when it was saved by other code."""
     (size,) = struct.unpack_from("<I", data)
     header: dict[str, Any] = json.loads(data[4 : 4 + size])
     if header.get("fingerprint") != FINGERPRINT:
         return None
-    offset = 4 + size
-    collections = []
-    for saved in header["collections"]:
-        collection = document.Collection(saved["type"], saved["name"], [])
-        before: document.Chunk | None = None
-        for count, length, raw_size, crc, shift in saved["chunks"]:
-            end = offset + count * _RECORD.size
-            saved_records = data[offset:end]
-            records = [
-                (uuid.UUID(bytes=raw_id), version, ends)
-                for raw_id, version, ends in _RECORD.iter_unpack(saved_records)
-            ]
-            offset = end
-            piece = document.Piece(data[offset : offset + length], raw_size, crc, shift)
-            offset += length
-            chunk = document.Chunk(records, piece=piece, after=before.stamp if before else None)
-            chunk.saved = saved_records
-            collection.chunks.append(chunk)
-            collection.where.update((record[0], chunk) for record in records)
-            before = chunk
-        collections.append(collection)
-    return document.Document(header["revision"], collections)
+    length, raw_size, crc, shift = header["body"]
+    start = 4 + size
+    body = document.Piece(data[start : start + length], raw_size, crc, shift)
+    window = data[start + length :]
+    if len(body.data) != length or len(window) != min(raw_size, document.WINDOW):
+        raise ValueError("a checkpoint cut short")
+    return document.Checkpoint(header["revision"], body, window, header["records"])
 
 
-def save(workspace_id: uuid.UUID, country: str, kind: str, doc: document.Document) -> None:
-    """Write the document for processes to come (atomically; a failure only loses the copy)."""
+def save(workspace_id: uuid.UUID, country: str, kind: str, checkpoint: document.Checkpoint) -> None:
+    """Write the checkpoint for processes to come (atomically; a failure only loses the copy)."""
     path = _path(workspace_id, country, kind)
     try:
         path.parent.mkdir(mode=0o700, exist_ok=True)
         nonce = os.urandom(12)
-        sealed = nonce + _key().encrypt(nonce, dump(doc), _aad(path))
+        sealed = nonce + _key().encrypt(nonce, dump(checkpoint), _aad(path))
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(sealed)
         os.replace(temporary, path)
     except OSError as error:
-        current_app.logger.warning("snapshot document not saved: %s", error)
+        current_app.logger.warning("snapshot checkpoint not saved: %s", error)
 
 
-def restore(workspace_id: uuid.UUID, country: str, kind: str) -> document.Document | None:
-    """Return the document saved for the class, or None (none, another code's, or unreadable)."""
+def restore(workspace_id: uuid.UUID, country: str, kind: str) -> document.Checkpoint | None:
+    """Return the checkpoint saved for the class, or None (none, another code's, unreadable)."""
     path = _path(workspace_id, country, kind)
     try:
         sealed = path.read_bytes()
@@ -147,5 +120,5 @@ def restore(workspace_id: uuid.UUID, country: str, kind: str) -> document.Docume
 
 
 def forget(workspace_id: uuid.UUID, country: str, kind: str) -> None:
-    """Remove the saved document (it is of a revision the database does not have)."""
+    """Remove the saved checkpoint (it is of a revision the database does not have)."""
     _path(workspace_id, country, kind).unlink(missing_ok=True)

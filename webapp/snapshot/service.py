@@ -1,10 +1,10 @@
 """The encrypted offline snapshot: per-user keys, the shared plaintext, the per-user envelope.
 
 The plaintext of a revision is made once per visibility class (with or without restricted
-records) and cached; only the AES-256-GCM encryption is done per user. It is patched from the
-previous revision's (`document.py`), not rebuilt, and each record's JSON is kept once
-(`RecordCache`); both caches are bounded in bytes (ENLACE_RECORD_CACHE_MB,
-ENLACE_SNAPSHOT_CACHE_MB).
+records) and cached; only the AES-256-GCM encryption is done per user. It is the compact
+document (`compact.py`): a checkpoint compressed once and the revision's tail of changes
+(`document.py`), and each record's JSON is kept once (`RecordCache`); both caches are bounded in
+bytes (ENLACE_RECORD_CACHE_MB, ENLACE_SNAPSHOT_CACHE_MB).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any, Generic, NamedTuple, TypeVar
 
+import orjson
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 from redis.exceptions import RedisError
@@ -32,7 +33,7 @@ from webapp.directory.models import ENTITY_TYPES
 from webapp.directory.service import iso, list_changes, only_visible, raw_columns, raw_data
 from webapp.encoding import b64url, b64url_decode
 from webapp.jsonprovider import dumps_bytes
-from webapp.snapshot import document, persist
+from webapp.snapshot import compact, document, persist
 from webapp.workspaces.models import Workspace
 
 log = logging.getLogger(__name__)
@@ -240,46 +241,16 @@ def record_json(entity_type: str, row: Any, country: str | None) -> bytes:
 
 
 class Outdated(Exception):
-    """The process's document is newer than the revision this transaction reads."""
+    """The process's checkpoint is newer than the revision this transaction reads."""
 
 
 def _table(entity_type: str) -> Any:
     return ENTITY_TYPES[entity_type].__table__  # type: ignore[attr-defined]
 
 
-def _resolver(session: Session, workspace: Workspace) -> document.Resolver:
-    """Return how a document finds its records' JSON: the record cache, else the database."""
-    country = workspace.country
-    store = record_cache()
-
-    def resolve(entity_type: str, wanted: list[tuple[uuid.UUID, int]]) -> dict[Any, bytes]:
-        keys = [(entity_type, record_id, version, country) for record_id, version in wanted]
-        found = {(key[1], key[2]): value for key, value in store.get_many(keys).items()}
-        missing = [record_id for record_id, version in wanted if (record_id, version) not in found]
-        table = _table(entity_type)
-        columns = raw_columns(entity_type)
-        for start in range(0, len(missing), 500):
-            built: dict[RecordKey, bytes] = {}
-            query = select(*columns).where(
-                table.c.workspace_id == workspace.id, table.c.id.in_(missing[start : start + 500])
-            )
-            for row in session.execute(query):
-                built[(entity_type, row.id, row.version, country)] = record_json(
-                    entity_type, row, country
-                )
-            store.put_many(built)
-            found.update({(key[1], key[2]): value for key, value in built.items()})
-        if len(found) < len(set(wanted)):
-            raise Outdated("a record changed after the document's revision")
-        return found
-
-    return resolve
-
-
-def _build(session: Session, workspace: Workspace, full: bool) -> document.Document:
-    """Build the class's document at the workspace's revision from scratch."""
-    collections = []
-    found: dict[Any, bytes] = {}
+def _records(session: Session, workspace: Workspace, full: bool) -> Iterable[tuple[str, bytes]]:
+    """Yield (collection, record JSON) of every live record the class sees, in revision order
+    per collection, from the record cache or the database (a cold cache: one scan, streamed)."""
     country = workspace.country
     store = record_cache()
     for entity_type, name in COLLECTIONS.items():
@@ -287,78 +258,77 @@ def _build(session: Session, workspace: Workspace, full: bool) -> document.Docum
         live = (table.c.workspace_id == workspace.id) & table.c.deleted.is_(False)
         query = only_visible(select(table.c.id, table.c.version).where(live), model, full)
         rows = session.execute(query.order_by(table.c.revision)).all()
-        records = [(row.id, row.version, document.ends_chunk(row.id)) for row in rows]
         keys = [(entity_type, row.id, row.version, country) for row in rows]
-        cached = store.get_many(keys)
-        if len(keys) - len(cached) > len(keys) // 2:
+        found = store.get_many(keys)
+        if len(keys) - len(found) > len(keys) // 2:
             # A cold cache (a fresh process): one scan beats hundreds of id look-ups. Plain
-            # rows, not ORM objects: thousands of records, none of them changed here.
+            # rows, not ORM objects; yield_per: a server-side cursor on PostgreSQL.
             scan = only_visible(select(*raw_columns(entity_type)).where(live), model, full)
-            # yield_per: streamed (a server-side cursor on PostgreSQL), not all rows at once.
-            scan = scan.execution_options(yield_per=1000)
-            for rows_part in session.execute(scan).partitions():
+            for part in session.execute(scan.execution_options(yield_per=1000)).partitions():
                 built = {}
-                for row in rows_part:
+                for row in part:
                     key = (entity_type, row.id, row.version, country)
-                    value = cached.get(key)
-                    if value is None:
-                        value = built[key] = record_json(entity_type, row, country)
-                    found[(entity_type, row.id, row.version)] = value
+                    if key not in found:
+                        built[key] = record_json(entity_type, row, country)
+                found.update(built)
                 store.put_many(built)
-        else:
-            found.update({(key[0], key[1], key[2]): value for key, value in cached.items()})
-        collections.append(document.Collection(entity_type, name, records))
-    built_document = document.Document(workspace.revision, collections)
-    resolve = _resolver(session, workspace)
-
-    def from_scan(entity_type: str, wanted: list[tuple[uuid.UUID, int]]) -> dict[Any, bytes]:
-        hits = {key: found.get((entity_type, *key)) for key in wanted}
-        missing = [key for key, value in hits.items() if value is None]
-        if missing:
-            hits.update(resolve(entity_type, missing))
-        return hits  # type: ignore[return-value]
-
-    for collection in collections:
-        collection.pack(from_scan)
-    return built_document
-
-
-def _patch(session: Session, workspace: Workspace, full: bool, doc: document.Document) -> bool:
-    """Bring the document from its revision to the workspace's; False when rebuilding is
-    cheaper (more records changed than half of those it holds)."""
-    changes = []
-    total = 0
-    for collection in doc.collections:
-        model, table = ENTITY_TYPES[collection.entity_type], _table(collection.entity_type)
-        since = (table.c.workspace_id == workspace.id) & (table.c.revision > doc.revision)
-        changed = list(session.scalars(select(table.c.id).where(since)))
-        appended: list[document.Record] = []
-        if changed:
-            query = only_visible(
-                select(table.c.id, table.c.version).where(since & table.c.deleted.is_(False)),
-                model,
-                full,
+        missing = [key[1] for key in keys if key not in found]
+        for start in range(0, len(missing), 500):
+            query = select(*raw_columns(entity_type)).where(
+                table.c.workspace_id == workspace.id, table.c.id.in_(missing[start : start + 500])
             )
-            appended = [
-                (row.id, row.version, document.ends_chunk(row.id))
-                for row in session.execute(query.order_by(table.c.revision))
-            ]
-        total += len(changed)
-        changes.append((collection, changed, appended))
-    if total > max(64, sum(len(c) for c in doc.collections) // 2):
-        return False
-    for collection, changed, appended in changes:
-        collection.patch(changed, appended)
-    doc.revision = workspace.revision
-    resolve = _resolver(session, workspace)
-    for collection in doc.collections:
-        collection.pack(resolve)
-    return True
+            built = {
+                (entity_type, row.id, row.version, country): record_json(entity_type, row, country)
+                for row in session.execute(query)
+            }
+            found.update(built)
+            store.put_many(built)
+        for key in keys:
+            value = found.get(key)
+            if value is None:
+                raise Outdated("a record changed after the checkpoint's revision")
+            yield name, value
+
+
+def _build(session: Session, workspace: Workspace, full: bool) -> document.Checkpoint:
+    """Make the class's checkpoint at the workspace's revision: every record it sees, compact."""
+    tables = {name: compact.Columns() for name in COLLECTIONS.values()}
+    for name, data in _records(session, workspace, full):
+        tables[name].add(orjson.loads(data))
+    body = dumps_bytes(compact.compact_columns(tables, {}))
+    assert body.endswith(b"}")
+    count = sum(table.count for table in tables.values())
+    return document.Checkpoint.of(workspace.revision, body[:-1], count)
+
+
+def _tail(session: Session, workspace: Workspace, full: bool, since: int, page_size: int) -> bytes:
+    """Return the tail of the revision after a checkpoint at `since`: the workspace, the
+    revisions and the changes since, as a delta from `since` lists them; it closes the JSON."""
+    changes = _changes(session, workspace, full, since, page_size)
+    head = _head(workspace)
+    tail = {
+        "workspace": head["workspace"],
+        "base": since,
+        "revision": head["revision"],
+        "generated_at": head["generated_at"],
+        "changes": changes,
+    }
+    return b"," + dumps_bytes(tail)[1:]
+
+
+def _changes(
+    session: Session, workspace: Workspace, full: bool, since: int, page_size: int
+) -> list[dict[str, Any]]:
+    changes: list[dict[str, Any]] = []
+    cursor, more = since, True
+    while more:
+        page, cursor, more = list_changes(session, workspace, full, cursor, page_size)
+        changes.extend(page)
+    return changes
 
 
 def _head(workspace: Workspace) -> dict[str, Any]:
     return {
-        "v": ENVELOPE_VERSION,
         "workspace": {
             "id": str(workspace.id),
             "name": workspace.name,
@@ -371,71 +341,58 @@ def _head(workspace: Workspace) -> dict[str, Any]:
     }
 
 
-# A patched document is saved again (persist.py) once it is this many revisions ahead of its
-# copy, or this many seconds after the last save: a new process has little to patch, and a
-# burst of changes costs one save a second (about 20 ms at 50,000 contacts).
-SAVE_EVERY = 32
-SAVE_SECONDS = 1.0
+# A new checkpoint is made when the tail's JSON passes this share of the body's: the tail is
+# compressed and sent with every full snapshot, the body is compressed once per checkpoint.
+TAIL_SHARE = 16
+PAGE_SIZE = 1000
 
 
-def _document(
+def _current(
     session: Session, workspace: Workspace, full: bool
-) -> tuple[document.Document, document.Piece]:
-    """Return the class's document at the workspace's revision, patched from the one this
-    process holds (or the one saved by an earlier process) when it can, and the revision's
-    head piece; the caller holds `doc.lock`.
+) -> tuple[document.Checkpoint, document.Piece]:
+    """Return the class's checkpoint (this process's, the one saved, or a new one) and the
+    tail of the workspace's revision.
 
-    :raises Outdated: when the document held is newer than this read's revision.
+    :raises Outdated: when the checkpoint held is newer than this read's revision.
     """
     kind = _class(full)
-    key = ("document", workspace.id, workspace.country, kind)
+    key = ("checkpoint", workspace.id, workspace.country, kind)
     store = cache().memory
-    doc: document.Document | None = store.get(key)
-    if doc is None:
-        doc = persist.restore(workspace.id, workspace.country, kind)
-    if doc is not None:
-        doc.lock.acquire()
-        try:
-            if doc.revision > workspace.revision:
-                raise Outdated(
-                    f"the document is at {doc.revision}, the read at {workspace.revision}"
-                )
-            if doc.revision == workspace.revision or _patch(session, workspace, full, doc):
-                store.put(key, doc)  # its size changed
-                behind = doc.revision - doc.saved
-                if behind >= SAVE_EVERY or (
-                    behind and time.monotonic() - doc.saved_at >= SAVE_SECONDS
-                ):
-                    persist.save(workspace.id, workspace.country, kind, doc)
-                    doc.saved, doc.saved_at = doc.revision, time.monotonic()
-                return doc, doc.head(workspace.revision, _head(workspace))
-        except BaseException:
-            doc.lock.release()
-            raise
-        doc.lock.release()
-        store.discard(key)
-    doc = _build(session, workspace, full)
-    doc.lock.acquire()
-    store.put(key, doc)
-    persist.save(workspace.id, workspace.country, kind, doc)
-    return doc, doc.head(workspace.revision, _head(workspace))
+    checkpoint: document.Checkpoint | None = store.get(key)
+    if checkpoint is None:
+        checkpoint = persist.restore(workspace.id, workspace.country, kind)
+        if checkpoint is not None:
+            store.put(key, checkpoint)
+    if checkpoint is not None and checkpoint.revision > workspace.revision:
+        raise Outdated(
+            f"the checkpoint is at {checkpoint.revision}, the read at {workspace.revision}"
+        )
+    if checkpoint is not None:
+        held = checkpoint.tail_of(workspace.revision)
+        if held is not None:
+            return checkpoint, held
+        raw = _tail(session, workspace, full, checkpoint.revision, PAGE_SIZE)
+        if len(raw) * TAIL_SHARE <= checkpoint.body.raw_size:
+            return checkpoint, checkpoint.tail(workspace.revision, raw)
+    checkpoint = _build(session, workspace, full)
+    store.put(key, checkpoint)
+    persist.save(workspace.id, workspace.country, kind, checkpoint)
+    raw = _tail(session, workspace, full, checkpoint.revision, PAGE_SIZE)
+    return checkpoint, checkpoint.tail(workspace.revision, raw)
 
 
 def forget_document(workspace: Workspace, full: bool) -> None:
-    """Forget the class's document, in memory and on disk (of a revision the database does not
-    have: a restored database)."""
+    """Forget the class's checkpoint, in memory and on disk (of a revision the database does
+    not have: a restored database)."""
     kind = _class(full)
-    cache().memory.discard(("document", workspace.id, workspace.country, kind))
+    cache().memory.discard(("checkpoint", workspace.id, workspace.country, kind))
     persist.forget(workspace.id, workspace.country, kind)
 
 
 def build_document(session: Session, workspace: Workspace, full: bool) -> bytes:
-    """Return gzip(JSON) of everything a member of the class may see, at the revision."""
-    doc, head = _document(session, workspace, full)
-    try:
-        return doc.render(head)
-    finally:
-        doc.lock.release()
+    """Return gzip of the compact document of everything a member of the class may see."""
+    checkpoint, tail = _current(session, workspace, full)
+    return checkpoint.render(tail)
 
 
 def _class(full: bool) -> str:
@@ -447,8 +404,8 @@ def _plaintext_key(workspace: Workspace, full: bool) -> str:
 
 
 def plaintext(session: Session, workspace: Workspace, full: bool) -> bytes:
-    """Return gzip(JSON) of the snapshot for the class, made once per revision and country
-    (the phones' `display` depend on it), patched from the previous revision's."""
+    """Return gzip of the snapshot for the class (format 2), made once per revision and
+    country (the phones' `display` depend on it): the checkpoint and the revision's tail."""
     key = _plaintext_key(workspace, full)
     store = cache()
     data = store.get(key)
@@ -458,16 +415,18 @@ def plaintext(session: Session, workspace: Workspace, full: bool) -> bytes:
     return data
 
 
+def document_of(session: Session, workspace: Workspace, full: bool) -> dict[str, Any]:
+    """Return the snapshot for the class as records (format 1): what an export lists."""
+    return compact.expand(orjson.loads(gzip.decompress(plaintext(session, workspace, full))))
+
+
 def plaintext_size(session: Session, workspace: Workspace, full: bool) -> int:
-    """Return the size of `plaintext` without making it (its document patched, not joined)."""
+    """Return the size of `plaintext` without joining it."""
     size = cache().size(_plaintext_key(workspace, full))
     if size is not None:
         return size
-    doc, head = _document(session, workspace, full)
-    try:
-        return doc.size(head)
-    finally:
-        doc.lock.release()
+    checkpoint, tail = _current(session, workspace, full)
+    return checkpoint.size(tail)
 
 
 def delta_plaintext(
@@ -483,11 +442,7 @@ def delta_plaintext(
     store = cache()
     data = store.get(key)
     if data is None:
-        changes: list[dict[str, Any]] = []
-        cursor, more = since, True
-        while more:
-            page, cursor, more = list_changes(session, workspace, full, cursor, page_size)
-            changes.extend(page)
+        changes = _changes(session, workspace, full, since, page_size)
         data = gzip.compress(dumps_bytes({"changes": changes}), compresslevel=6, mtime=0)
         store.put(key, data)
     if len(data) * 2 >= plaintext_size(session, workspace, full):
@@ -605,9 +560,13 @@ def read_binary(body: bytes) -> dict[str, Any]:
     return as_json(Sealed(fields, rest[:12], rest[12:]))
 
 
-def open_envelope(body: dict[str, Any], key: bytes) -> dict[str, Any]:
-    """Decrypt an envelope (what the browser does); used by tests and tools."""
+def open_envelope(body: dict[str, Any], key: bytes, records: bool = True) -> dict[str, Any]:
+    """Decrypt an envelope as the browser does (a compact snapshot read back as records, unless
+    `records` is false); used by tests and tools."""
     data = AESGCM(key).decrypt(
         b64url_decode(body["iv"]), b64url_decode(body["ciphertext"]), body["aad"].encode()
     )
-    return json.loads(gzip.decompress(data))
+    plaintext = json.loads(gzip.decompress(data))
+    if records and compact.is_compact(plaintext):
+        return compact.expand(plaintext)
+    return plaintext
