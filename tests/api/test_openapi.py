@@ -221,6 +221,18 @@ def test_the_document_is_served_publicly_and_built_once(app):
     assert openapi_document() is openapi_document()
 
 
+def test_a_device_that_holds_the_document_gets_a_304(app):
+    # The app reads its field limits from the document at every online open: 22 KB each time.
+    client = app.test_client()
+    first = client.get(DOCUMENT_PATH, headers={"Accept-Encoding": "br"})
+    assert first.headers["Cache-Control"] == "no-cache"  # kept, and revalidated
+    tag = first.headers["ETag"]
+    again = client.get(DOCUMENT_PATH, headers={"If-None-Match": tag, "Accept-Encoding": "gzip"})
+    assert again.status_code == 304 and again.get_data() == b""
+    other = client.get(DOCUMENT_PATH, headers={"If-None-Match": 'W/"o-another-deploy"'})
+    assert other.status_code == 200 and other.headers["ETag"] == tag
+
+
 # --- real answers against the document --------------------------------------------------------
 
 

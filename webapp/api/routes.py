@@ -9,7 +9,7 @@ from flask_wtf.csrf import generate_csrf
 from pydantic import ValidationError
 from werkzeug.wrappers import Response
 
-from webapp.api.openapi import openapi_document
+from webapp.api.openapi import openapi_document, openapi_version
 from webapp.api.schemas import ReauthRequest, Session, SessionUser, SessionWorkspace
 from webapp.auth.routes import check_own_password
 from webapp.auth.session import mark_authenticated
@@ -77,5 +77,13 @@ def reauth() -> Response:
 
 @bp.get("/openapi.json")
 def openapi() -> Response:
-    """Return the OpenAPI 3.1 description of /api/v1; public, it holds no data."""
-    return jsonify(openapi_document())
+    """Return the OpenAPI 3.1 description of /api/v1; public, it holds no data. The app reads
+    its field limits from it at every online open: the browser's cache revalidates it (weak
+    ETag: the same document in any encoding) and a device that holds it gets a 304."""
+    tag = "o-" + openapi_version()
+    headers = {"ETag": f'W/"{tag}"', "Cache-Control": "no-cache"}
+    if request.if_none_match.contains_weak(tag):
+        return Response(status=304, headers=headers)
+    response = jsonify(openapi_document())
+    response.headers.update(headers)
+    return response
