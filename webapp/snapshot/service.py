@@ -126,7 +126,7 @@ MB = 1024 * 1024
 
 class PlaintextCache:
     """Built snapshots by (workspace, revision, class): in process memory (at most `max_bytes`
-    with the patchable documents, `documents`), or Redis if set (the documents stay here).
+    with the checkpoints, `document.Checkpoint`), or Redis if set (the checkpoints stay here).
 
     Redis is only a cache: an error reading or writing it is a miss, and for the next
     `REDIS_PAUSE_SECONDS` the process memory serves instead (no request waits on a Redis that
