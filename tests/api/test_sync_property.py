@@ -120,10 +120,12 @@ def without_display(name: str, value: Any) -> Any:
 
 @dataclass
 class Device:
-    """A device: its replica {entity_id: {version, data}}, outbox, cursor and last batch."""
+    """A device: what it pulled {entity_id: {version, data}}, its replica (what it pulled with
+    the outbox laid over it, as the app shows it), outbox, cursor and last batch."""
 
     name: str
     client: SyncClient
+    pulled: dict[str, dict[str, Any]] = field(default_factory=dict)
     replica: dict[str, dict[str, Any]] = field(default_factory=dict)
     outbox: list[dict[str, Any]] = field(default_factory=list)
     cursor: int = 0
@@ -191,14 +193,20 @@ class World:
                 assert change["revision"] not in seen_revisions, "a revision repeats in a pull"
                 seen_revisions.add(change["revision"])
                 if change["deleted"]:
-                    device.replica.pop(change["entity_id"], None)
+                    device.pulled.pop(change["entity_id"], None)
                 else:
-                    device.replica[change["entity_id"]] = {
+                    device.pulled[change["entity_id"]] = {
                         "version": change["version"],
                         "data": change["data"],
                     }
             device.cursor = data["cursor"]
             if not data["more"]:
+                # The answer settled the whole outbox: the app drops its overlay once the copy
+                # holds each result's version (`edit.js` `copyHolds`), and a conflict is
+                # settled as the server's. Its optimistic values were the device's own
+                # rendering (e.g. a phone without the server's `display`, after an edit to the
+                # value the server already had, which changes nothing and sends no change).
+                device.replica = copy.deepcopy(device.pulled)
                 return moved
             body = {"workspace": device.client.workspace, "cursor": device.cursor, "mutations": []}
             event("pull of more than one page")
