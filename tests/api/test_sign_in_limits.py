@@ -457,3 +457,33 @@ def test_a_third_attempt_at_one_account_while_two_are_checked_waits_a_few_second
         first.not_a_failure()
         second.failed()
         limits.reserve(key).not_a_failure()  # a slot is free again, and nothing was lost
+
+
+def test_two_failures_checked_at_once_report_the_lockout_once(app, monkeypatch):
+    # Found under load: two wrong passwords checked at once count the account and the address
+    # one after the other; the first brought the address to the limit and the second the
+    # account, and the audit log said "refused after too many failures" twice.
+    from webapp.auth import limits
+    from webapp.extensions import limiter
+
+    keys = (limits.account_key("ana@example.com"), limits.address_key("203.0.113.7"))
+    with app.test_request_context():
+        storage = limiter.storage
+        for _ in range(limits.FAILURES - 2):
+            limits.reserve(*keys).failed()
+        first, second = limits.reserve(*keys), limits.reserve(*keys)
+        real = storage.incr
+        reached: list[bool] = []
+
+        def interleaved(key: str, *args: object, **kwargs: object) -> int:
+            count = real(key, *args, **kwargs)
+            if key.endswith(keys[0]):  # the first failure counted the account: now the second
+                monkeypatch.setattr(storage, "incr", real)
+                reached.append(second.failed())
+            return count
+
+        monkeypatch.setattr(storage, "incr", interleaved)
+        reached.append(first.failed())
+        assert reached.count(True) == 1
+        with pytest.raises(limits.TooManyFailures):
+            limits.reserve(*keys)

@@ -81,11 +81,18 @@ class Attempt:
     target: str | None = field(default=None)
 
     def failed(self) -> bool:
-        """Count a failure against every key; return whether a key just reached the limit."""
+        """Count a failure against every key; return whether the target (the first key: the
+        account or invitation) just reached the limit.
+
+        Only the target's count decides: two failures checked at once increment the keys one
+        after the other, so one may bring the account to the limit and the other the address
+        (the same lockout, seen twice). The address's limit stops an address from guessing
+        many accounts; it is no account's lockout.
+        """
         storage = limiter.storage
         counts = [storage.incr(_stored(key), WINDOW_SECONDS) for key in self.keys]
         self.not_a_failure()  # counted first, so failures plus checks in flight never dip
-        return any(count == FAILURES for count in counts)
+        return counts[0] == FAILURES
 
     def not_a_failure(self) -> None:
         """Settle without a failure: the secret was right, or never checked."""

@@ -80,7 +80,7 @@ def check_password(
             reached = attempt.failed()
             by_user = failure != "auth.sign_in_failed"  # /reauth and /account: the user typed it
             service.record_wrong_password(failure, user, email, by_user=by_user)
-            if reached:  # this failure used up the account's or the address's allowance
+            if reached:  # this failure used up the account's allowance
                 service.record_wrong_password("auth.sign_in_limited", user, email, by_user=False)
         return right
 
