@@ -1,4 +1,4 @@
-// Minify the app's own modules for the wire: `make minify` (docs/ARCHITECTURE.md, 8).
+// Minify the app's own modules for the wire: `make minify` (docs/ARCHITECTURE.md, `webapp/wire.py`).
 //
 //   node tools/minify/modules.mjs <terser's folder> [static folder] [output folder]
 //
