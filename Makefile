@@ -38,9 +38,9 @@ labels: $(VENV)/.installed
 
 # The app's modules minified for the wire (tools/minify/modules.mjs, into build/static): the
 # server sends each one in place of its source while the source is the one minified. The
-# minifier is installed from tools/minify's lockfile into build/minify. A machine without node
-# skips it and serves the sources.
-NODE := $(shell command -v node)
+# minifier is installed from tools/minify's lockfile into build/minify. `make run` and
+# `make bench` skip it on a machine without node and npm, and the server sends the sources.
+MINIFY := $(if $(and $(shell command -v node),$(shell command -v npm)),minify)
 MINIFIER := build/minify/node_modules/terser/package.json
 
 $(MINIFIER): tools/minify/package.json tools/minify/package-lock.json
@@ -52,7 +52,7 @@ $(MINIFIER): tools/minify/package.json tools/minify/package-lock.json
 minify: $(MINIFIER)
 	node tools/minify/modules.mjs build/minify
 
-run: $(VENV)/.installed translations $(if $(NODE),minify)
+run: $(VENV)/.installed translations $(MINIFY)
 	$(BIN)/enlace init
 	$(BIN)/enlace demo
 	$(BIN)/enlace run
@@ -64,7 +64,7 @@ test: $(VENV)/.installed-dev translations minify
 	node --import ./tests/js/minified/register.mjs --test --test-reporter=dot tests/js/*.test.mjs
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
-bench: $(VENV)/.installed-dev translations $(if $(NODE),minify)
+bench: $(VENV)/.installed-dev translations $(MINIFY)
 	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
 
 lint: $(VENV)/.installed-dev
