@@ -174,7 +174,7 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
 
   /**
    * Return the part of the OpenAPI document of /api/v1 that holds the field limits forms check
-   * before sending (/api/v1/limits.json: the record schemas, 4 KB instead of the whole 22).
+   * before sending (/api/v1/limits.json: the record schemas, 2 KB instead of the whole 22).
    */
   async function limits() {
     return read("/api/v1/limits.json");

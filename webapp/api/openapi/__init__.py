@@ -47,7 +47,7 @@ def limits_document() -> dict[str, Any]:
     `limitsFromOpenApi`): the sync request's entity types, and each type's record schema
     (`ContactMutation` carries a `ContactData`) with every schema it refers to, exactly as in
     the whole document. Served at /api/v1/limits.json: a new device's first sync downloads
-    4 KB of it instead of the whole document's 22."""
+    2 KB of it instead of the whole document's 22."""
     return _limits(_cookie())
 
 
