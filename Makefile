@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --disable-pip-version-check --quiet
 export ENLACE_INSTANCE_PATH ?= $(CURDIR)/instance
 # pytest-xdist processes for `make test` (auto: one per core; 0 runs the tests in this process).
+# `--dist worksteal`: a process that runs out of tests takes pending ones from the other, so
+# the run does not end on one process working through a queue of slow browser tests.
 TEST_WORKERS ?= auto
 
 .PHONY: run test bench install install-dev translations extract-messages labels lint clean minify
@@ -62,7 +64,7 @@ test: $(VENV)/.installed-dev translations minify
 	node --test --test-reporter=dot tests/js/*.test.mjs
 	@# Again against the minified modules the server sends (tests/js/minified/register.mjs).
 	node --import ./tests/js/minified/register.mjs --test --test-reporter=dot tests/js/*.test.mjs
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 bench: $(VENV)/.installed-dev translations $(MINIFY)
 	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
