@@ -119,6 +119,8 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
     redis_url = env.get("ENLACE_REDIS_URL", "")
     return {
         "INSTANCE_PATH": str(instance),
+        # The app's modules minified by `make minify`, served in place of unchanged sources.
+        "MINIFIED_PATH": env.get("ENLACE_MINIFIED_PATH") or str(ROOT / "build" / "static"),
         "DATABASE_URL": database_url,
         "PUBLIC_URL": public_url,
         "REDIS_URL": redis_url,

@@ -172,9 +172,12 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     return response.json();
   }
 
-  /** Return the OpenAPI document of /api/v1 (the field limits forms check before sending). */
-  async function openapi() {
-    return read("/api/v1/openapi.json");
+  /**
+   * Return the part of the OpenAPI document of /api/v1 that holds the field limits forms check
+   * before sending (/api/v1/limits.json: the record schemas, 2 KB instead of the whole 22).
+   */
+  async function limits() {
+    return read("/api/v1/limits.json");
   }
 
   /** Post a sync request. */
@@ -439,7 +442,7 @@ export function createApi({ fetch: fetchImpl = globalThis.fetch.bind(globalThis)
     snapshot,
     publicContacts,
     sync,
-    openapi,
+    limits,
     vapidKey,
     addSubscription,
     removeSubscription,

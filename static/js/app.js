@@ -666,7 +666,7 @@ async function loadLimits(online) {
   update({ limits: kept });
   if (!online) return;
   try {
-    const limits = limitsFromOpenApi(await api.openapi());
+    const limits = limitsFromOpenApi(await api.limits());
     await store.setMeta(USER, "limits", limits);
     update({ limits });
   } catch (error) {

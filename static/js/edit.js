@@ -439,7 +439,8 @@ function entitySchemaNames(doc) {
 }
 
 /**
- * Read the field limits the server publishes in its OpenAPI document (/api/v1/openapi.json):
+ * Read the field limits the server publishes in its OpenAPI document (/api/v1/limits.json, the
+ * part of /api/v1/openapi.json with the record schemas; either reads the same):
  * `{contact: node, playbook: node, …}`, plain JSON to cache for offline use. A node has the
  * JSON Schema keywords that need no server (type, required, lengths, counts, ranges, pattern,
  * enum), `nullable`, `closed`, and `properties` or `items`.

@@ -233,6 +233,37 @@ def test_a_device_that_holds_the_document_gets_a_304(app):
     assert other.status_code == 200 and other.headers["ETag"] == tag
 
 
+def test_the_limits_document_is_the_documents_record_schemas_in_a_fifth_of_the_bytes(app):
+    # What the app reads its field limits from at a first sync: the whole document was 22 KB.
+    client = app.test_client()  # signed out: it holds no data
+    brotli = {"Accept-Encoding": "br"}
+    sent = client.get("/api/v1/limits.json", headers=brotli).get_data()
+    assert len(sent) * 4 < len(client.get(DOCUMENT_PATH, headers=brotli).get_data())
+    response = client.get("/api/v1/limits.json")
+    limits = conforms("get", "/api/v1/limits.json", response)
+    whole_schemas = json.loads(json.dumps(openapi_document()))["components"]["schemas"]
+    schemas = limits["components"]["schemas"]
+    # Each entity type's record schema, as the whole document has it, and all it refers to.
+    for model in SCHEMAS.values():
+        assert schemas[model.__name__] == whole_schemas[model.__name__]
+    for name, schema in schemas.items():
+        if name != "SyncRequest":
+            assert schema == whole_schemas[name], name
+    for ref in refs_in(limits):
+        assert ref.removeprefix("#/components/schemas/") in schemas, ref
+
+    # The entity types, as the whole document's sync request maps them.
+    def types(found: dict[str, Any]) -> Any:
+        return found["SyncRequest"]["properties"]["mutations"]["items"]["discriminator"]["mapping"]
+
+    assert types(schemas) == types(whole_schemas)
+    # Revalidated like the document: a device that holds it gets a 304.
+    tag = response.headers["ETag"]
+    assert response.headers["Cache-Control"] == "no-cache" and tag.startswith('W/"l-')
+    again = client.get("/api/v1/limits.json", headers={"If-None-Match": tag})
+    assert again.status_code == 304 and again.get_data() == b""
+
+
 # --- real answers against the document --------------------------------------------------------
 
 

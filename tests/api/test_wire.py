@@ -4,6 +4,9 @@ binary envelope, the public list's 304, and which answers carry the document pol
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
+import os
 import socket
 import uuid
 
@@ -22,6 +25,12 @@ DECODE = {"br": brotli.decompress, "gzip": gzip.decompress}
 BINARY = {"Accept": service.BINARY_TYPE}
 
 
+def sent_as(app, name: str) -> bytes:
+    """The bytes the server sends for a static file: its minified copy when `make minify` has
+    built it from this source, else the file (tests below check that choice)."""
+    return app.extensions["enlace_minified_files"].served(name, STATIC / name).read_bytes()
+
+
 def decoded(response) -> bytes:
     """Return the body as the browser reads it, after its Content-Encoding."""
     body = response.get_data()
@@ -36,8 +45,8 @@ def test_a_static_file_comes_compressed_as_asked_and_decodes_to_the_file(client,
     )
     assert response.headers["Content-Encoding"] == encoding
     assert "Accept-Encoding" in response.headers["Vary"]
-    assert decoded(response) == (STATIC / "js" / "app.js").read_bytes()
-    assert len(response.get_data()) < (STATIC / "js" / "app.js").stat().st_size / 2
+    assert decoded(response) == sent_as(client.application, "js/app.js")
+    assert len(response.get_data()) < len(sent_as(client.application, "js/app.js")) / 2
 
 
 def test_brotli_is_preferred_and_a_client_without_compression_gets_the_file(client):
@@ -74,8 +83,9 @@ def test_a_static_file_is_compressed_once_then_served_from_memory(client, monkey
 def test_versioned_static_files_are_immutable_and_plain_addresses_revalidate(client):
     versioned = client.get(f"{static_prefix()}/js/app.js")
     assert versioned.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "ETag" not in versioned.headers  # never revalidated
     plain = client.get("/static/js/app.js")
-    assert plain.headers["Cache-Control"] == "no-cache"
+    assert plain.headers["Cache-Control"] == "no-cache" and plain.headers["ETag"]
     # Another deploy's address still gets the file, but nothing keeps it as that version.
     older = client.get("/static/v/0123456789ab/js/app.js")
     assert older.status_code == 200 and older.headers["Cache-Control"] == "no-cache"
@@ -98,6 +108,55 @@ def test_each_encoding_has_its_own_etag_and_a_held_one_gets_304(client):
         path, headers={"Accept-Encoding": "gzip", "If-None-Match": br.headers["ETag"]}
     )
     assert other.status_code == 200 and other.headers["Content-Encoding"] == "gzip"
+
+
+def build_minified(build, name: str, source: bytes, minified: bytes, stamp: int) -> None:
+    """Write what `make minify` writes for one module: its minified copy and the manifest."""
+    (build / name).parent.mkdir(parents=True, exist_ok=True)
+    (build / name).write_bytes(minified)
+    manifest = build / "manifest.json"
+    files = {name: hashlib.sha256(source).hexdigest()}
+    manifest.write_text(json.dumps({"terser": "5.51.4", "files": files}))
+    os.utime(manifest, ns=(stamp, stamp))  # a new build is seen even within one clock tick
+
+
+def test_a_module_goes_out_minified_only_while_its_source_is_the_one_minified(
+    client, tmp_path, monkeypatch
+):
+    static, build = tmp_path / "static", tmp_path / "build"
+    (static / "js").mkdir(parents=True)
+    monkeypatch.setattr(wire, "STATIC", static)
+    client.application.extensions["enlace_minified_files"] = wire.MinifiedFiles(build)
+    source = static / "js" / "alarm.js"
+    written = b"// Sound the alarm.\nexport function alarm(level) {\n  return level * 2;\n}\n"
+    source.write_bytes(written)
+    get = lambda: client.get("/static/js/alarm.js", headers={"Accept-Encoding": "identity"})  # noqa: E731
+
+    assert get().get_data() == written  # nothing built: the source
+    build_minified(build, "js/alarm.js", written, b"export function alarm(l){return 2*l}", 1)
+    built = get()
+    assert built.get_data() == b"export function alarm(l){return 2*l}"
+    assert built.headers["Content-Type"] == "text/javascript; charset=utf-8"
+
+    # Edited after the build: sent as written, never the older build (and not its ETag).
+    edited = written.replace(b"* 2", b"* 3")
+    source.write_bytes(edited)
+    os.utime(source, ns=(2, 2))
+    after_edit = get()
+    assert after_edit.get_data() == edited
+    assert after_edit.headers["ETag"] != built.headers["ETag"]
+
+    # Built again: the new minified copy.
+    build_minified(build, "js/alarm.js", edited, b"export function alarm(l){return 3*l}", 3)
+    assert get().get_data() == b"export function alarm(l){return 3*l}"
+
+    # A build cut short (the manifest half written, or its copy missing): the source.
+    (build / "manifest.json").write_text('{"terser": "5.51.4", "files": {"js/al')
+    os.utime(build / "manifest.json", ns=(4, 4))
+    assert get().get_data() == edited
+    build_minified(build, "js/alarm.js", edited, b"", 5)
+    (build / "js" / "alarm.js").unlink()
+    assert get().get_data() == edited
 
 
 def test_pages_and_json_come_compressed_and_decode_to_the_same_bytes(client):
@@ -200,6 +259,10 @@ def test_the_public_list_answers_304_while_it_is_current(device):
     held = {"If-None-Match": tag}
     unchanged = owner.client.get(url, headers=held)
     assert unchanged.status_code == 304 and unchanged.get_data() == b""
+    # A device that holds the same list as whole records (before quick dial's fields only)
+    # gets the new one once.
+    whole_records = {"If-None-Match": tag.replace('W/"p2-', 'W/"p-')}
+    assert owner.client.get(url, headers=whole_records).status_code == 200
     # A change that is not to a public contact leaves the list as it was.
     owner.sync(mutation(team, {"role": "Contadora"}, base_version=1))
     assert owner.client.get(url, headers=held).status_code == 304

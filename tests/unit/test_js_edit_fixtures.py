@@ -1,7 +1,7 @@
 """What the server publishes and canonicalises, for the app's edit tests (tests/js/edit.test.mjs).
 
-`openapi.json` holds the part of /api/v1/openapi.json that the app reads its field limits from
-(the entity schemas and what they reference); `canonical.json` holds form values and the values
+`openapi.json` holds /api/v1/limits.json, the part of /api/v1/openapi.json that the app reads
+its field limits from (the entity schemas and what they reference); `canonical.json` holds form values and the values
 the server stores for them, so that the app's canonicalisation is tested against the server's
 and not against a copy of it. The committed files must be what the code makes today. To
 rewrite them (after a deliberate change of the schemas):
@@ -17,36 +17,10 @@ from typing import Any
 
 import pytest
 
-from webapp.api.openapi import openapi_document
+from webapp.api.openapi import limits_document
 from webapp.directory.service import validate
 
 FIXTURES = Path(__file__).resolve().parents[1] / "js" / "fixtures"
-REF = "#/components/schemas/"
-
-
-def _refs(node: Any) -> set[str]:
-    """Return the schema names a JSON Schema node refers to, at any depth."""
-    if isinstance(node, dict):
-        found = {node["$ref"].removeprefix(REF)} if isinstance(node.get("$ref"), str) else set()
-        return found.union(*(_refs(value) for value in node.values()))
-    if isinstance(node, list):
-        return set().union(*(_refs(item) for item in node))
-    return set()
-
-
-def openapi_excerpt() -> dict[str, Any]:
-    """Return the sync request's entity types and every schema their records refer to."""
-    schemas = openapi_document()["components"]["schemas"]
-    items = schemas["SyncRequest"]["properties"]["mutations"]["items"]
-    mapping = items["discriminator"]["mapping"]
-    wanted = {ref.removeprefix(REF).removesuffix("Mutation") + "Data" for ref in mapping.values()}
-    kept: dict[str, Any] = {}
-    while wanted:
-        name = wanted.pop()
-        kept[name] = schemas[name]
-        wanted |= _refs(schemas[name]) - kept.keys()
-    request = {"properties": {"mutations": {"items": {"discriminator": {"mapping": mapping}}}}}
-    return {"components": {"schemas": {"SyncRequest": request, **dict(sorted(kept.items()))}}}
 
 
 # Form values as a user may type them, one case per canonicalisation rule of the schemas.
@@ -129,7 +103,7 @@ def canonical_cases() -> list[dict[str, Any]]:
 
 def build_fixtures() -> dict[str, Any]:
     """Return the fixture files' contents."""
-    return {"openapi.json": openapi_excerpt(), "canonical.json": canonical_cases()}
+    return {"openapi.json": limits_document(), "canonical.json": canonical_cases()}
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -9,7 +12,12 @@ from flask_wtf.csrf import generate_csrf
 from pydantic import ValidationError
 from werkzeug.wrappers import Response
 
-from webapp.api.openapi import openapi_document, openapi_version
+from webapp.api.openapi import (
+    limits_document,
+    limits_version,
+    openapi_document,
+    openapi_version,
+)
 from webapp.api.schemas import ReauthRequest, Session, SessionUser, SessionWorkspace
 from webapp.auth.routes import check_own_password
 from webapp.auth.session import mark_authenticated
@@ -80,10 +88,22 @@ def openapi() -> Response:
     """Return the OpenAPI 3.1 description of /api/v1; public, it holds no data. The app reads
     its field limits from it at every online open: the browser's cache revalidates it (weak
     ETag: the same document in any encoding) and a device that holds it gets a 304."""
-    tag = "o-" + openapi_version()
+    return _revalidated("o-" + openapi_version(), openapi_document)
+
+
+@bp.get("/limits.json")
+def limits() -> Response:
+    """Return the part of the OpenAPI document the app's forms read their field limits from
+    (the record schemas a sync mutation carries); public, revalidated like the document."""
+    return _revalidated("l-" + limits_version(), limits_document)
+
+
+def _revalidated(tag: str, document: Callable[[], dict[str, Any]]) -> Response:
+    # Kept by the browser and revalidated (weak ETag: the same document in any encoding): a
+    # device that holds it gets a 304.
     headers = {"ETag": f'W/"{tag}"', "Cache-Control": "no-cache"}
     if request.if_none_match.contains_weak(tag):
         return Response(status=304, headers=headers)
-    response = jsonify(openapi_document())
+    response = jsonify(document())
     response.headers.update(headers)
     return response

@@ -359,13 +359,22 @@ def _public(workspace: Workspace) -> tuple[Any, ...]:
     )
 
 
+# What the public list carries of each public contact: what quick dial shows while the device
+# is locked (static/js/views/lock.js: a button per phone with the contact's name, ordered by its
+# `service:` tag). The rest of the record is in the encrypted snapshot, like any other's.
+QUICK_DIAL_FIELDS = ("name", "phones", "tags")
+
+
 def public_contacts(session: Session, workspace: Workspace) -> list[dict[str, Any]]:
-    """Return the workspace's public contacts (emergency services), by name, as the API sends
-    them (each phone with its `display`)."""
+    """Return the workspace's public contacts (emergency services), by name, with what quick
+    dial shows (`QUICK_DIAL_FIELDS`, each phone with its `display`)."""
     rows = session.scalars(select(Contact).where(*_public(workspace)).order_by(Contact.name))
-    return [
-        {"id": str(c.id), "version": c.version, **api_record(c, workspace.country)} for c in rows
-    ]
+    listed = []
+    for contact in rows:
+        record = api_record(contact, workspace.country)
+        fields = {name: record[name] for name in QUICK_DIAL_FIELDS}
+        listed.append({"id": str(contact.id), "version": contact.version, **fields})
+    return listed
 
 
 def public_version(session: Session, workspace: Workspace) -> str:

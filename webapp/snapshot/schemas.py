@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from webapp.directory.models import Visibility
 from webapp.directory.schemas import ContactData
+from webapp.directory.service import QUICK_DIAL_FIELDS
 
 # extra="forbid" on answers documents `additionalProperties: false`: a client may rely on
 # knowing every field.
@@ -62,14 +62,28 @@ class SnapshotEnvelope(BaseModel):
     ciphertext: str = Field(min_length=1, pattern=BASE64URL)
 
 
-class PublicContact(ContactData):
-    """A public contact (an emergency service) in clear."""
-
+class _Listed(BaseModel):
     model_config = ANSWER
 
     id: uuid.UUID
     version: int = Field(ge=1)
-    visibility: Literal[Visibility.PUBLIC.value]  # type: ignore[valid-type]
+
+
+# A public contact (an emergency service) in clear, with what quick dial shows while the device
+# is locked: `QUICK_DIAL_FIELDS` of the record, as ContactData types and limits them.
+PublicContact = create_model(
+    "PublicContact",
+    __base__=_Listed,
+    __doc__=(
+        "A public contact (an emergency service) in clear, with what quick dial shows while "
+        "the device is locked: its name, phones (each with `display`) and tags (a `service:` "
+        "tag orders the buttons). The whole record is in the encrypted snapshot."
+    ),
+    **{
+        name: (ContactData.model_fields[name].annotation, ContactData.model_fields[name])
+        for name in QUICK_DIAL_FIELDS
+    },
+)
 
 
 class PublicContacts(BaseModel):

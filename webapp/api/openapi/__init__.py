@@ -42,13 +42,68 @@ def openapi_version() -> str:
     return _version(_cookie())
 
 
+def limits_document() -> dict[str, Any]:
+    """Return the part of the document the app's forms read their field limits from (`edit.js`
+    `limitsFromOpenApi`): the sync request's entity types, and each type's record schema
+    (`ContactMutation` carries a `ContactData`) with every schema it refers to, exactly as in
+    the whole document. Served at /api/v1/limits.json: a new device's first sync downloads
+    2 KB of it instead of the whole document's 22."""
+    return _limits(_cookie())
+
+
+def limits_version() -> str:
+    """Return a tag of the limits document (a deploy that changes a limit, a new one)."""
+    return _version_of(_limits(_cookie()))
+
+
+REF = "#/components/schemas/"
+
+
+def _refs(node: Any) -> set[str]:
+    """Return the schema names a JSON Schema node refers to, at any depth."""
+    if isinstance(node, dict):
+        found = {node["$ref"].removeprefix(REF)} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(_refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(value) for value in node))
+    return set()
+
+
+@cache
+def _limits(cookie: str) -> dict[str, Any]:
+    document = _document(cookie)
+    schemas = document["components"]["schemas"]
+    mapping = schemas["SyncRequest"]["properties"]["mutations"]["items"]["discriminator"]["mapping"]
+    # The app names each type's record schema as the mapping's, `Mutation` read as `Data`.
+    wanted = {ref.removeprefix(REF).removesuffix("Mutation") + "Data" for ref in mapping.values()}
+    kept: dict[str, Any] = {}
+    while wanted:
+        name = wanted.pop()
+        kept[name] = schemas[name]
+        wanted |= _refs(schemas[name]) - kept.keys()
+    request = {"properties": {"mutations": {"items": {"discriminator": {"mapping": mapping}}}}}
+    return {
+        "openapi": document["openapi"],
+        "info": {
+            "title": document["info"]["title"],
+            "version": document["info"]["version"],
+            "summary": "The record schemas of /api/v1/openapi.json that forms check before sending.",
+        },
+        "components": {"schemas": {"SyncRequest": request, **dict(sorted(kept.items()))}},
+    }
+
+
 def _cookie() -> str:
     return current_app.config["SESSION_COOKIE_NAME"] if has_app_context() else "enlace_session"
 
 
 @cache
 def _version(cookie: str) -> str:
-    text = json.dumps(_document(cookie), sort_keys=True, separators=(",", ":"))
+    return _version_of(_document(cookie))
+
+
+def _version_of(document: dict[str, Any]) -> str:
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 

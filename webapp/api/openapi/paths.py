@@ -278,6 +278,34 @@ def paths() -> dict[str, Any]:
                 },
             }
         },
+        f"{API_PREFIX}/limits.json": {
+            "get": {
+                "operationId": "getLimits",
+                "tags": ["meta"],
+                "summary": "The record schemas forms check before sending.",
+                "description": (
+                    "The part of this document that an app reads its field limits from: "
+                    "`components.schemas` with `SyncRequest`'s entity types (its mutations' "
+                    "discriminator mapping) and each type's record schema (`ContactMutation` "
+                    "carries a `ContactData`) with every schema it refers to, as they are here. "
+                    "Revalidated with its weak ETag (304)."
+                ),
+                "security": [],
+                "responses": {
+                    "200": {
+                        "description": "An OpenAPI 3.1 document with only those components.",
+                        "content": {
+                            JSON: {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["openapi", "info", "components"],
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
     }
 
 
