@@ -195,7 +195,7 @@ def test_public_contacts_are_in_clear_for_members_only(device, make_user, app):
         ("Bomberos", "911")
     ]
     # In clear on the device, only what quick dial shows: the rest is in the sealed snapshot.
-    assert set(body["contacts"][0]) == {"id", "version", "name", "phones", "tags"}
+    assert set(body["contacts"][0]) == {"id", "version", "name", "phones", "tags", "visibility"}
     outsider = device()
     assert outsider.client.get(f"/api/v1/workspaces/{owner.workspace}/public").status_code == 404
     assert outsider.client.get(f"/api/v1/workspaces/{owner.workspace}/snapshot").status_code == 404

@@ -361,8 +361,9 @@ def _public(workspace: Workspace) -> tuple[Any, ...]:
 
 # What the public list carries of each public contact: what quick dial shows while the device
 # is locked (static/js/views/lock.js: a button per phone with the contact's name, ordered by its
-# `service:` tag). The rest of the record is in the encrypted snapshot, like any other's.
-QUICK_DIAL_FIELDS = ("name", "phones", "tags")
+# `service:` tag), and its visibility, which the device checks before keeping it in clear
+# (store.js `putPublic`). The rest of the record is in the encrypted snapshot, like any other's.
+QUICK_DIAL_FIELDS = ("name", "phones", "tags", "visibility")
 
 
 def public_contacts(session: Session, workspace: Workspace) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from webapp.directory.models import Visibility
 from webapp.directory.schemas import ContactData
 from webapp.directory.service import QUICK_DIAL_FIELDS
 
@@ -77,12 +78,14 @@ PublicContact = create_model(
     __doc__=(
         "A public contact (an emergency service) in clear, with what quick dial shows while "
         "the device is locked: its name, phones (each with `display`) and tags (a `service:` "
-        "tag orders the buttons). The whole record is in the encrypted snapshot."
+        "tag orders the buttons), and its visibility. The whole record is in the encrypted "
+        "snapshot."
     ),
     **{
         name: (ContactData.model_fields[name].annotation, ContactData.model_fields[name])
         for name in QUICK_DIAL_FIELDS
-    },
+    }
+    | {"visibility": (Literal[Visibility.PUBLIC.value], ...)},
 )
 
 
