@@ -203,10 +203,10 @@ def _send(filename: str, immutable: bool) -> Response:
     if mimetype.startswith("text/") or mimetype.endswith(("javascript", "json")):
         mimetype += "; charset=utf-8"
     response = Response(body, content_type=mimetype, headers=headers)
-    if not immutable:
-        # An immutable answer is never revalidated: its ETag would be 40 bytes on each of the
-        # hundred files a new device downloads, for nothing.
-        response.set_etag(tag)
+    # Immutable answers keep it too: the browser revalidates a service worker's imports when
+    # it installs the worker (tests/browser/test_service_worker.py: without it, 15 modules
+    # were downloaded twice).
+    response.set_etag(tag)
     response.no_compression = True  # type: ignore[attr-defined]
     return response
 
