@@ -12,7 +12,8 @@ import pytest
 from tests.conftest import Auth
 from webapp.snapshot.service import PlaintextCache
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# tools/test_under_load.sh gives each suite it runs at once a database of its own.
+REDIS_URL = os.environ.get("ENLACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 # Another process of the same deployment: its own app, its own Flask-Limiter, the same Redis.
 OTHER_PROCESS = """
