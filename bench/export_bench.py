@@ -8,7 +8,7 @@ Run from the repository root (``make bench`` runs every bench/*.py script):
 
 Figures, in process (Flask test client): GET /api/v1/workspaces/<id>/export in each format, the
 whole answer (the visible document read, the file written, the audit row). The first export of
-a process is "cold" (the snapshot's per-record cache empty, as after a restart); the p50s are of
+a process is "cold" (no snapshot built yet, as after a restart); the p50s are of
 the exports after it. Options: see bench/sync_bench.py.
 """
 

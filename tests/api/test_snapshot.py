@@ -252,7 +252,7 @@ def test_snapshot_records_equal_what_sync_returns(device):
     }
     body = owner.sync(mutation(entity_id, fields))
     [change] = body["changes"]
-    for _ in range(2):  # first from a cold record cache, then from the cache
+    for _ in range(2):  # first built, then from the checkpoint it saved
         owner.client.application.extensions.pop("enlace_snapshot_cache", None)
         _response, document = open_snapshot(owner.client, owner.workspace)
         [record] = document["contacts"]

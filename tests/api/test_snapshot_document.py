@@ -39,7 +39,6 @@ def made(app, workspace_id, full, fresh=False):
     """Return the class's plaintext as this process makes it now (`fresh`: from nothing)."""
     if fresh:
         app.extensions.pop("enlace_snapshot_cache", None)
-        app.extensions.pop("enlace_record_cache", None)
         with app.app_context():
             shutil.rmtree(persist.folder(), ignore_errors=True)
     with app.app_context(), session_scope(app) as session:
@@ -194,8 +193,8 @@ def test_a_viewer_never_gets_a_record_that_became_restricted_after_the_patch(app
     assert "Persona 7" in {c["name"] for c in snapshot["contacts"]}
 
 
-def test_the_record_cache_keeps_to_its_cap_in_bytes():
-    cache = service.RecordCache(max_bytes=10_000)
+def test_a_cache_keeps_to_its_cap_in_bytes():
+    cache = service.LRU(max_bytes=10_000, overhead=250)
     for n in range(100):
         cache.put(("contact", uuid.uuid4(), 1, "MX"), b"x" * 900)
     stats = cache.stats()
@@ -206,25 +205,21 @@ def test_the_record_cache_keeps_to_its_cap_in_bytes():
     assert cache.stats()["entries"] == stats["entries"]
 
 
-def test_an_apps_record_cache_counts_the_records_it_holds_and_their_bytes(app, device):
+def test_an_apps_snapshot_cache_counts_what_it_holds(app, device):
     owner = device()
     owner.sync(*(mutation(uuid.uuid4(), {"name": f"Persona {n}"}) for n in range(20)))
     assert owner.client.get(f"/api/v1/workspaces/{owner.workspace}/snapshot").status_code == 200
     with app.app_context():
         stats = service.cache_stats()
-        cap = app.config["RECORD_CACHE_MB"] * 1024 * 1024
-    assert stats["records"]["max_bytes"] == cap
-    assert stats["records"]["entries"] >= 20
-    assert stats["records"]["bytes"] >= 20 * 250
+        cap = app.config["SNAPSHOT_CACHE_MB"] * 1024 * 1024
+    assert stats["snapshots"]["max_bytes"] == cap
     assert 0 < stats["snapshots"]["bytes"] <= stats["snapshots"]["max_bytes"]
 
 
-def test_a_small_record_cache_still_makes_the_same_snapshot(
+def test_a_snapshot_patched_at_each_change_is_the_one_built_from_nothing(
     make_app, make_user, make_workspace, fixed_time
 ):
-    app = make_app("tiny-cache", RECORD_CACHE_MB=1)
-    with app.app_context():
-        service.record_cache().max_bytes = 4_000  # a few records: most are fetched again
+    app = make_app("patched")
     user = make_user()
     workspace_id = make_workspace(owner=user).id
     client = app.test_client()
@@ -234,8 +229,6 @@ def test_a_small_record_cache_still_makes_the_same_snapshot(
     for _ in range(12):
         directory.step()
         patched, _expected = made(app, workspace_id, True)
-    with app.app_context():
-        assert service.record_cache().stats()["bytes"] <= 4_000
     rebuilt, _expected = made(app, workspace_id, True, fresh=True)
     assert records(patched) == records(rebuilt)
 
@@ -290,11 +283,10 @@ def _split(sealed):
     return sealed[:12], sealed[12:]
 
 
-def test_the_cache_caps_are_read_in_megabytes_and_checked_at_start():
+def test_the_cache_cap_is_read_in_megabytes_and_checked_at_start():
     from webapp.config import from_env
 
-    settings = from_env({"ENLACE_RECORD_CACHE_MB": "200", "ENLACE_SNAPSHOT_CACHE_MB": "8"})
-    assert (settings["RECORD_CACHE_MB"], settings["SNAPSHOT_CACHE_MB"]) == (200, 8)
+    assert from_env({"ENLACE_SNAPSHOT_CACHE_MB": "8"})["SNAPSHOT_CACHE_MB"] == 8
     for bad in ("0", "lots", "70000"):
-        with pytest.raises(ValueError, match="ENLACE_RECORD_CACHE_MB"):
-            from_env({"ENLACE_RECORD_CACHE_MB": bad})
+        with pytest.raises(ValueError, match="ENLACE_SNAPSHOT_CACHE_MB"):
+            from_env({"ENLACE_SNAPSHOT_CACHE_MB": bad})

@@ -17,7 +17,7 @@ import pytest
 from bench.lib.dataset import make_contacts
 from webapp.directory.service import validate, with_display
 from webapp.jsonprovider import dumps_bytes
-from webapp.snapshot.compact import FormatError, compact, expand
+from webapp.snapshot.compact import Columns, FormatError, Shared, column_pieces, compact, expand
 
 FIXTURE = Path(__file__).resolve().parents[1] / "js" / "fixtures" / "compact.json"
 HIDDEN = "99999999-9999-4999-8999-999999999999"  # a contact this class does not see
@@ -164,6 +164,34 @@ def test_a_compact_document_expands_to_the_document_it_was_made_from(make):
     # Through its JSON, as a device receives it.
     assert expand(json.loads(dumps_bytes(compact(document)))) == kept
     assert document == kept  # the records given were not changed
+
+
+@pytest.mark.parametrize("make", [realistic_document, odd_document, empty_document])
+def test_a_build_written_column_by_column_with_shared_values_is_the_same_document(make):
+    # What a snapshot build does (snapshot/service.py `_build`): records gathered as parsed
+    # from their JSON, equal values kept once, the document written a column at a time.
+    document = make()
+    shared = Shared()
+    tables = {}
+    for name in ("contacts", "playbooks", "incidents", "incident_entries"):
+        tables[name] = Columns(shared)
+        for record in json.loads(dumps_bytes(document[name])):
+            tables[name].add(record)
+    head = {key: value for key, value in document.items() if key not in tables}
+    written = b"".join(column_pieces(tables, head)) + b"}"
+    assert expand(json.loads(written)) == document
+    assert all(not table.values for table in tables.values())  # let go as written
+
+
+def test_equal_values_are_kept_once_and_a_long_text_as_it_comes():
+    shared = Shared()
+    hours = [{"days": "mon-fri", "from": "09:00", "to": "18:00"}]
+    first = shared(json.loads(dumps_bytes(hours)))
+    assert shared(json.loads(dumps_bytes(hours))) is first
+    assert shared("".join(["fin", "ance"])) is shared("".join(["finan", "ce"]))
+    note = "x" * 200
+    assert shared(note) is note and shared("".join(["x"] * 200)) is not note
+    assert shared([1, 2]) == [1, 2] and shared([2, 1]) == [2, 1]
 
 
 def test_the_compact_document_gzips_to_well_under_the_records():

@@ -53,3 +53,17 @@ def test_the_crc_of_joined_pieces_is_zlibs():
     for part in parts:
         crc = document.crc_combine(crc, zlib.crc32(part), document.crc_shift(len(part)))
     assert crc == zlib.crc32(b"".join(parts))
+
+
+def test_a_checkpoint_written_in_parts_is_the_one_compressed_whole():
+    # A build compresses the document as it is written, never joined (snapshot/service.py).
+    rnd = random.Random(5)
+    body = body_text(rnd, 4000)
+    cuts = sorted(rnd.sample(range(1, len(body)), 40)) + [len(body) - 5]  # a last part < WINDOW
+    parts = [body[a:b] for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True)]
+    whole = document.Checkpoint.of(7, body, 4000)
+    written = document.Checkpoint.written(7, iter(parts), 4000)
+    assert written.window == whole.window
+    assert (written.body.raw_size, written.body.crc) == (whole.body.raw_size, whole.body.crc)
+    tail = b',"revision":8,"changes":[]}'
+    assert gzip.decompress(written.render(written.tail(8, tail))) == body + tail

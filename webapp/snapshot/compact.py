@@ -34,10 +34,14 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from webapp.directory.models import ENTITY_TYPES
 from webapp.encoding import b64url, b64url_decode
+from webapp.jsonprovider import dumps_bytes
 
 FORMAT = 2
 # Collection name -> the collections its reference fields point into.
@@ -176,16 +180,55 @@ def _encode(codec: str, values: list[Any], rows: dict[str, dict[str, int]]) -> A
     return values
 
 
-class Columns:
-    """One collection's records gathered field by field (a build adds its rows as they come,
-    without keeping the records)."""
+# A string longer than this is kept as it comes (a note, an address): one of its own.
+_SHARED_TEXT = 64
+# A list or an object whose JSON is longer than this is kept as it comes.
+_SHARED_JSON = 512
+
+
+class Shared:
+    """Equal values kept once: what a build holds of 50,000 records until it writes them.
+
+    Parsed from JSON, each record brings its own copy of every value: "finance", "Guadalajara",
+    the same office hours and the same partner terms fifty thousand times. A value seen before
+    is replaced by the first one (values are only read, never changed, until the document is
+    written). A short string is its own key; a list or an object is keyed by its JSON, when
+    short (docs/PERFORMANCE.md has what it saves). Written by hand: `sys.intern` covers strings
+    only.
+    """
 
     def __init__(self) -> None:
+        self._seen: dict[str | bytes, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._seen.setdefault(value, value) if len(value) <= _SHARED_TEXT else value
+        if isinstance(value, (list, dict)) and value:
+            # orjson's output keeps the allocation it grew into (4 KB): kept, it is copied.
+            key = orjson.dumps(value)
+            if len(key) > _SHARED_JSON:
+                return value
+            shared = self._seen.get(key)
+            if shared is None:
+                shared = self._seen[bytes(memoryview(key))] = value
+            return shared
+        return value
+
+
+class Columns:
+    """One collection's records gathered field by field (a build adds its rows as they come,
+    without keeping the records). `shared`: equal values kept once, across the collections of
+    one build."""
+
+    def __init__(self, shared: Shared | None = None) -> None:
         self.values: dict[str, list[Any]] = {}
         self.absent: dict[str, list[int]] = {}
         self.count = 0
+        self._shared = shared
 
     def add(self, record: dict[str, Any]) -> None:
+        if self._shared is not None:
+            record = {key: self._shared(value) for key, value in record.items()}
         for key in record:
             if key not in self.values:
                 self.values[key] = [None] * self.count
@@ -199,28 +242,78 @@ class Columns:
         self.count += 1
 
 
+def _rows(tables: dict[str, Columns]) -> dict[str, dict[str, int]]:
+    """Each collection's ids → their rows, for the reference codecs."""
+    return {
+        name: {value: index for index, value in enumerate(table.values.get("id", []))}
+        for name, table in tables.items()
+    }
+
+
+def _column(
+    name: str, key: str, values: list[Any], absent: list[int], rows: dict[str, dict[str, int]]
+) -> list[Any]:
+    codec = _codec(name, key, values) if not absent else "json"
+    column = [key, codec, _encode(codec, values, rows)]
+    if absent:
+        column.append(absent)
+    return column
+
+
 def compact_columns(tables: dict[str, Columns], head: dict[str, Any]) -> dict[str, Any]:
     """Return the compact document of the collections gathered in `tables`, after `head`'s
     keys (the workspace, the revision…)."""
     empty = Columns()
-    rows = {
-        name: {value: index for index, value in enumerate(table.values.get("id", []))}
-        for name, table in tables.items()
-    }
+    rows = _rows(tables)
     out: dict[str, Any] = dict(head)
     out["v"] = FORMAT
     for name in _COLLECTIONS:
         table = tables.get(name, empty)
-        columns = []
-        for key, values in table.values.items():
-            absent = table.absent[key]
-            codec = _codec(name, key, values) if not absent else "json"
-            column = [key, codec, _encode(codec, values, rows)]
-            if absent:
-                column.append(absent)
-            columns.append(column)
+        columns = [
+            _column(name, key, values, table.absent[key], rows)
+            for key, values in table.values.items()
+        ]
         out[name] = {"rows": table.count, "columns": columns}
     return out
+
+
+def column_pieces(tables: dict[str, Columns], head: dict[str, Any]) -> Iterator[bytes]:
+    """Yield the JSON of `compact_columns(tables, head)` in pieces, a column at a time, without
+    its closing brace. Each column's values are let go once written (`tables` is emptied), so
+    that a build never holds its records and their JSON whole at once: 50,000 contacts are
+    100 MB of values and 40 MB of JSON."""
+    empty = Columns()
+    rows = _rows(tables)
+    yield dumps_bytes({**head, "v": FORMAT})[:-1]
+    for name in _COLLECTIONS:
+        table = tables.get(name, empty)
+        yield b',%s:{"rows":%d,"columns":[' % (dumps_bytes(name), table.count)
+        for index, key in enumerate(list(table.values)):
+            values, absent = table.values.pop(key), table.absent.pop(key)
+            if index:
+                yield b","
+            yield from _column_pieces(name, key, values, absent, rows)
+        yield b"]}"
+
+
+# A column's values are written this many at a time: the notes of 50,000 contacts are 10 MB
+# of JSON, which orjson would write into one buffer grown to twice that.
+_WRITTEN_AT_ONCE = 1000
+
+
+def _column_pieces(
+    name: str, key: str, values: list[Any], absent: list[int], rows: dict[str, dict[str, int]]
+) -> Iterator[bytes]:
+    """Yield the JSON of one column (`_column`), its values a slice at a time."""
+    codec, encoded, *rest = _column(name, key, values, absent, rows)[1:]
+    if not isinstance(encoded, list):
+        yield dumps_bytes([key, codec, encoded, *rest])
+        return
+    yield b"[%s,%s,[" % (dumps_bytes(key), dumps_bytes(codec))
+    for start in range(0, len(encoded), _WRITTEN_AT_ONCE):
+        written = dumps_bytes(encoded[start : start + _WRITTEN_AT_ONCE])
+        yield (b"," if start else b"") + memoryview(written)[1:-1].tobytes()
+    yield b"]%s]" % b"".join(b"," + dumps_bytes(item) for item in rest)
 
 
 def compact(document: dict[str, Any]) -> dict[str, Any]:

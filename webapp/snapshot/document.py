@@ -133,6 +133,20 @@ class Checkpoint:
         """Compress a body (the compact document's JSON without its closing brace)."""
         return cls(revision, deflate(body), body[-WINDOW:], records)
 
+    @classmethod
+    def written(cls, revision: int, parts: Iterable[bytes], records: int) -> Checkpoint:
+        """Compress a body given in parts as they are written, never joined: the same
+        checkpoint as `of(revision, b"".join(parts), records)`."""
+        compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
+        out, size, crc, window = [], 0, 0, b""
+        for part in parts:
+            out.append(compressor.compress(part))
+            size += len(part)
+            crc = zlib.crc32(part, crc)
+            window = part[-WINDOW:] if len(part) >= WINDOW else (window + part)[-WINDOW:]
+        out.append(compressor.flush(zlib.Z_SYNC_FLUSH))
+        return cls(revision, Piece(b"".join(out), size, crc, crc_shift(size)), window, records)
+
     def tail_of(self, revision: int) -> Piece | None:
         """Return the tail piece made for a revision, if it is the last one made."""
         held = self._tail

@@ -3,8 +3,8 @@
 The plaintext of a revision is made once per visibility class (with or without restricted
 records) and cached; only the AES-256-GCM encryption is done per user. It is the compact
 document (`compact.py`): a checkpoint compressed once and the revision's tail of changes
-(`document.py`), and each record's JSON is kept once (`RecordCache`); both caches are bounded in
-bytes (ENLACE_RECORD_CACHE_MB, ENLACE_SNAPSHOT_CACHE_MB).
+(`document.py`); a checkpoint is made from one scan of the records, kept nowhere else. The cache
+is bounded in bytes (ENLACE_SNAPSHOT_CACHE_MB).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, Generic, NamedTuple, TypeVar
 
 import orjson
@@ -196,34 +196,9 @@ def cache() -> PlaintextCache:
     return ext["enlace_snapshot_cache"]  # type: ignore[no-any-return]
 
 
-RecordKey = tuple[str, uuid.UUID, int, str]
-
-
-class RecordCache(LRU[RecordKey]):
-    """JSON of each record version by (type, id, version, country), shared by every snapshot
-    that holds it, at most `max_bytes` (ENLACE_RECORD_CACHE_MB).
-
-    A record's JSON depends only on its id and version (every change bumps the version) and on
-    the workspace's country (its phones' `display`), so a snapshot after one change serializes
-    one record and reuses the other thousands, and a change of country serializes them afresh.
-    Each entry counts its JSON and about 250 bytes of key and bookkeeping.
-    """
-
-    def __init__(self, max_bytes: int = 96 * MB):
-        super().__init__(max_bytes, overhead=250)
-
-
-def record_cache() -> RecordCache:
-    """Return the app's record cache (process memory)."""
-    ext = current_app.extensions
-    if "enlace_record_cache" not in ext:
-        ext["enlace_record_cache"] = RecordCache(current_app.config["RECORD_CACHE_MB"] * MB)
-    return ext["enlace_record_cache"]  # type: ignore[no-any-return]
-
-
 def cache_stats() -> dict[str, dict[str, int]]:
-    """Return how full this process's snapshot caches are (entries, bytes, cap, evictions)."""
-    return {"records": record_cache().stats(), "snapshots": cache().memory.stats()}
+    """Return how full this process's snapshot cache is (entries, bytes, cap, evictions)."""
+    return {"snapshots": cache().memory.stats()}
 
 
 def record_json(entity_type: str, row: Any, country: str | None) -> bytes:
@@ -248,57 +223,37 @@ def _table(entity_type: str) -> Any:
     return ENTITY_TYPES[entity_type].__table__  # type: ignore[attr-defined]
 
 
-def _records(session: Session, workspace: Workspace, full: bool) -> Iterable[tuple[str, bytes]]:
+def _records(session: Session, workspace: Workspace, full: bool) -> Iterator[tuple[str, bytes]]:
     """Yield (collection, record JSON) of every live record the class sees, in revision order
-    per collection, from the record cache or the database (a cold cache: one scan, streamed)."""
+    per collection: one scan of each table, each record yielded as it is read (plain rows, not
+    ORM objects; yield_per: a server-side cursor on PostgreSQL).
+
+    Nothing is kept between builds: a checkpoint is made once per sixteenth of its size in
+    changes (`TAIL_SHARE`), and the record cache that made every build cheap held 60 MB at
+    50,000 contacts for that (docs/DECISIONS.md, session 11).
+    """
     country = workspace.country
-    store = record_cache()
     for entity_type, name in COLLECTIONS.items():
         model, table = ENTITY_TYPES[entity_type], _table(entity_type)
         live = (table.c.workspace_id == workspace.id) & table.c.deleted.is_(False)
-        query = only_visible(select(table.c.id, table.c.version).where(live), model, full)
-        rows = session.execute(query.order_by(table.c.revision)).all()
-        keys = [(entity_type, row.id, row.version, country) for row in rows]
-        found = store.get_many(keys)
-        if len(keys) - len(found) > len(keys) // 2:
-            # A cold cache (a fresh process): one scan beats hundreds of id look-ups. Plain
-            # rows, not ORM objects; yield_per: a server-side cursor on PostgreSQL.
-            scan = only_visible(select(*raw_columns(entity_type)).where(live), model, full)
-            for part in session.execute(scan.execution_options(yield_per=1000)).partitions():
-                built = {}
-                for row in part:
-                    key = (entity_type, row.id, row.version, country)
-                    if key not in found:
-                        built[key] = record_json(entity_type, row, country)
-                found.update(built)
-                store.put_many(built)
-        missing = [key[1] for key in keys if key not in found]
-        for start in range(0, len(missing), 500):
-            query = select(*raw_columns(entity_type)).where(
-                table.c.workspace_id == workspace.id, table.c.id.in_(missing[start : start + 500])
-            )
-            built = {
-                (entity_type, row.id, row.version, country): record_json(entity_type, row, country)
-                for row in session.execute(query)
-            }
-            found.update(built)
-            store.put_many(built)
-        for key in keys:
-            value = found.get(key)
-            if value is None:
-                raise Outdated("a record changed after the checkpoint's revision")
-            yield name, value
+        scan = only_visible(select(*raw_columns(entity_type)).where(live), model, full)
+        scan = scan.order_by(table.c.revision, table.c.id).execution_options(yield_per=1000)
+        for part in session.execute(scan).partitions():
+            for row in part:
+                if row.revision > workspace.revision:  # a read that is not one snapshot
+                    raise Outdated("a record changed after the checkpoint's revision")
+                yield name, record_json(entity_type, row, country)
 
 
 def _build(session: Session, workspace: Workspace, full: bool) -> document.Checkpoint:
-    """Make the class's checkpoint at the workspace's revision: every record it sees, compact."""
-    tables = {name: compact.Columns() for name in COLLECTIONS.values()}
+    """Make the class's checkpoint at the workspace's revision: every record it sees, compact,
+    compressed as it is written (docs/PERFORMANCE.md: a build's memory at 50,000 contacts)."""
+    shared = compact.Shared()
+    tables = {name: compact.Columns(shared) for name in COLLECTIONS.values()}
     for name, data in _records(session, workspace, full):
         tables[name].add(orjson.loads(data))
-    body = dumps_bytes(compact.compact_columns(tables, {}))
-    assert body.endswith(b"}")
     count = sum(table.count for table in tables.values())
-    return document.Checkpoint.of(workspace.revision, body[:-1], count)
+    return document.Checkpoint.written(workspace.revision, compact.column_pieces(tables, {}), count)
 
 
 def _tail(session: Session, workspace: Workspace, full: bool, since: int, page_size: int) -> bytes:
