@@ -176,8 +176,8 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, object]:
         "SIGNUP": signup_mode(env.get("ENLACE_SIGNUP", "open")),
         # Accounts created (or taken emails tried) per address at /signup; Flask-Limiter syntax.
         "SIGNUP_RATE_LIMIT": rate_limit(env, "ENLACE_SIGNUP_RATE_LIMIT", "10 per hour"),
-        # Per process, in megabytes: each record's JSON as the snapshots list it, and the built
-        # snapshots (the patchable documents, the plaintexts and deltas made from them).
+        # Per process, in megabytes: the built snapshots (the patchable documents, the
+        # plaintexts and deltas made from them).
         "SNAPSHOT_CACHE_MB": _megabytes(env, "ENLACE_SNAPSHOT_CACHE_MB", 64),
         # Changes per page of a pull (the one place for it); a delta envelope holds every page.
         "SYNC_PAGE_SIZE": 500,

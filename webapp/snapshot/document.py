@@ -131,12 +131,12 @@ class Checkpoint:
     @classmethod
     def of(cls, revision: int, body: bytes, records: int) -> Checkpoint:
         """Compress a body (the compact document's JSON without its closing brace)."""
-        return cls(revision, deflate(body), body[-WINDOW:], records)
+        return cls.written(revision, [body], records)
 
     @classmethod
     def written(cls, revision: int, parts: Iterable[bytes], records: int) -> Checkpoint:
-        """Compress a body given in parts as they are written, never joined: the same
-        checkpoint as `of(revision, b"".join(parts), records)`."""
+        """Compress a body given in parts as they are written, never joined (a build writes
+        it a column at a time)."""
         compressor = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
         out, size, crc, window = [], 0, 0, b""
         for part in parts:
