@@ -252,8 +252,12 @@ async function useWorkspace(workspaceId, online) {
   const favourites = (await store.getMeta(workspaceId, "favourites")) ?? [];
   const syncedAt = (await store.getMeta(workspaceId, "synced_at")) ?? null;
   update({ workspaceId, favourites, syncedAt, directory: null, results: null, query: "" });
-  await loadPublic(online);
   const keys = await store.getKeys();
+  // A new device asks for the key while the public list loads, not after it: the "choose a
+  // PIN" screen waits on both (docs/PERFORMANCE.md, Lighthouse signed in).
+  const key = !keys && online ? api.snapshotKey() : null;
+  key?.catch(() => {}); // its refusal is read below, by fetchKeyToWrap
+  await loadPublic(online);
   if (keys) {
     if (unlocked) return openCopy(online);
     return update({
@@ -264,16 +268,17 @@ async function useWorkspace(workspaceId, online) {
     });
   }
   if (!online) return update({ screen: "first-use-offline" });
-  await fetchKeyToWrap("setup");
+  await fetchKeyToWrap("setup", key);
 }
 
 /**
  * Fetch the key and a token to wrap under a new PIN or passphrase. The server gives them only
  * to an unlocked device or after the password (docs/ARCHITECTURE.md, 4.4): else it is asked for.
+ * `asked`: the request already under way, if any.
  */
-async function fetchKeyToWrap(purpose) {
+async function fetchKeyToWrap(purpose, asked = null) {
   try {
-    fetchedKey = await api.snapshotKey();
+    fetchedKey = await (asked ?? api.snapshotKey());
   } catch (error) {
     if (error instanceof ApiError && error.code === "reauthentication_required") {
       return update({ screen: "reauth", reauth: purpose, busy: false });

@@ -1,23 +1,10 @@
-// The app's frame: top bar, the screen the state names, the tab bar. Views only render.
+// The app's frame: top bar, the screen the state names, the tab bar, and the loading of the
+// screens behind the unlock (views/main.js). Views only render.
 
 import { html } from "../../vendor/htm-preact.js";
-import { AccountView } from "./account.js";
-import { EventsView } from "./activity.js";
-import { ConflictsView, SyncBanner } from "./conflicts.js";
-import { ContactView } from "./contact.js";
-import { ContactFormView } from "./contact-form.js";
-import { MembersView } from "./members.js";
-import { WorkspaceSettingsView } from "./workspace-settings.js";
-import { PlaybookFormView } from "./playbook-form.js";
-import { DirectoryView } from "./directory.js";
-import { QuickDial, ReauthView, SetPinView, UnlockView, WipedView } from "./lock.js";
-import { PlaybooksView, PlaybookView } from "./playbooks.js";
+import { useEffect, useState } from "../../vendor/preact-hooks.js";
+import { ReauthView, SetPinView, UnlockView, WipedView } from "./lock.js";
 import { IMPORT_VIEW } from "../porting.js";
-import { ImportView } from "./import.js";
-import { PosterChoicesView } from "./poster-choices.js";
-import { ReadinessView } from "./readiness.js";
-import { StatusView } from "./status.js";
-import { IncidentsView, IncidentView, OpenIncidentBanner, ReportView } from "./incidents.js";
 
 function Topbar({ state, t }) {
   const workspace = state.workspaces.find((w) => w.id === state.workspaceId);
@@ -73,60 +60,45 @@ function Card({ title, children, testid }) {
   </section>`;
 }
 
-/** "Deleted — Undo" for the few seconds a delete waits before it is sent. */
-function UndoBar({ state, actions, t }) {
-  if (!state.undo) return null;
-  return html`<div class="notice notice-info undo-bar" role="status" data-testid="undo">
-    <span>${t("deleted_name", { name: state.undo.name })}</span>
-    <button type="button" onClick=${actions.undo}>${t("undo")}</button>
-  </div>`;
+/**
+ * The screens behind the unlock (views/main.js and the ~20 modules it imports), loaded when
+ * first needed or when the browser is idle: a new device's "choose a PIN" and the unlock
+ * screen wait on none of them (docs/PERFORMANCE.md, "Lighthouse signed in"). The worker's
+ * precache holds them all, so offline they load from there.
+ */
+let mainViews = null;
+let loadingMain = null;
+
+function loadMainViews() {
+  loadingMain ??= import("./main.js").then(
+    (module) => (mainViews = module),
+    (error) => {
+      loadingMain = null; // tried again at the next render
+      throw error;
+    },
+  );
+  return loadingMain;
 }
 
-function MainView(props) {
-  const { state } = props;
-  switch (state.route.view) {
-    case "form":
-      return state.route.type === "playbook"
-        ? html`<${PlaybookFormView} ...${props} />`
-        : html`<${ContactFormView} ...${props} />`;
-    case "conflicts":
-      return html`<${ConflictsView} ...${props} />`;
-    case "contact":
-      return html`<${ContactView} ...${props} />`;
-    case "playbooks":
-      return html`<${PlaybooksView} ...${props} />`;
-    case "playbook":
-      return html`<${PlaybookView} ...${props} />`;
-    case "status":
-      return html`<${StatusView} ...${props} />`;
-    case "readiness":
-      return html`<${ReadinessView} ...${props} />`;
-    case "members":
-      return html`<${MembersView} ...${props} />`;
-    case "workspace":
-      return html`<${WorkspaceSettingsView} ...${props} />`;
-    case "poster":
-      return html`<${PosterChoicesView} ...${props} />`;
-    case IMPORT_VIEW:
-      return html`<${ImportView} ...${props} />`;
-    case "account":
-      return html`<${AccountView} ...${props} />`;
-    case "activity":
-      return html`<${EventsView} ...${props} scope="account" />`;
-    case "audit":
-      return html`<${EventsView} ...${props} scope="workspace" />`;
-    case "quick-dial":
-      return html`<${QuickDial} ...${props} heading=${true} />`;
-    case "incidents":
-      return html`<${IncidentsView} ...${props} />`;
-    case "incident":
-    case "run":
-      return html`<${IncidentView} ...${props} />`;
-    case "report":
-      return html`<${ReportView} ...${props} />`;
-    default:
-      return html`<${OpenIncidentBanner} ...${props} /><${DirectoryView} ...${props} />`;
-  }
+/**
+ * Return views/main.js's exports once loaded (null before): loaded at once when `wanted`, when
+ * the browser is idle once `settled` (a first screen is shown, so the load never delays it).
+ */
+function useMainViews(wanted, settled) {
+  const [, setLoaded] = useState(Boolean(mainViews));
+  useEffect(() => {
+    if (mainViews) return undefined;
+    let live = true;
+    const load = () => loadMainViews().then(() => live && setLoaded(true), console.error);
+    if (wanted) load();
+    else if (!settled) return undefined;
+    else if (globalThis.requestIdleCallback) requestIdleCallback(load, { timeout: 5000 });
+    else setTimeout(load, 1000);
+    return () => {
+      live = false;
+    };
+  }, [wanted, settled]);
+  return mainViews;
 }
 
 function Screen(props) {
@@ -157,19 +129,23 @@ function Screen(props) {
     case "wiped":
       return html`<${WipedView} ...${props} />`;
     default:
-      return html`<${MainView} ...${props} />`;
+      return props.views
+        ? html`<${props.views.MainView} ...${props} />`
+        : html`<p class="muted" role="status">${t("opening")}</p>`;
   }
 }
 
 /** Render the whole app for a state. */
 export function App(props) {
   const main = props.state.screen === "main";
+  const views = useMainViews(main, props.state.screen !== "loading");
+  const shown = main && views;
   return html`<${Topbar} ...${props} />
     <main id="main" class=${main ? "with-tabs" : ""}>
-      ${main && html`<${SyncBanner} ...${props} />`}
+      ${shown && html`<${views.SyncBanner} ...${props} />`}
       <${Notice} ...${props} />
-      ${main && html`<${UndoBar} ...${props} />`}
-      <${Screen} ...${props} />
+      ${shown && html`<${views.UndoBar} ...${props} />`}
+      <${Screen} ...${props} views=${views} />
     </main>
     ${main && html`<${Tabs} ...${props} />`}`;
 }

@@ -1,5 +1,5 @@
 // The question before a delete: what goes, and which playbooks still name it. A delete can be
-// undone for a few seconds after (views/app.js UndoBar).
+// undone for a few seconds after (views/main.js UndoBar).
 
 import { html } from "../../vendor/htm-preact.js";
 import { useEffect, useRef } from "../../vendor/preact-hooks.js";
