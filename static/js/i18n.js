@@ -114,6 +114,9 @@ export const STRINGS = Object.freeze({
     open_in_maps: "Abrir en mapas",
     opening: "Abriendo…",
     opening_directory: "Abriendo tu directorio…",
+    screen_load_failed:
+      "Comprueba la conexión e inténtalo de nuevo. Los números de emergencia de abajo funcionan mientras tanto.",
+    screen_load_failed_title: "Esta pantalla no se pudo cargar",
     passkey_add: "Añadir una llave de acceso",
     passkey_added: "Llave de acceso añadida: ya puedes desbloquear con ella. El PIN sigue sirviendo.",
     passkey_failed: "No se pudo usar la llave de acceso. Usa tu PIN.",
@@ -756,6 +759,9 @@ export const STRINGS = Object.freeze({
     open_in_maps: "Open in maps",
     opening: "Opening…",
     opening_directory: "Opening your directory…",
+    screen_load_failed:
+      "Check the connection and try again. The emergency numbers below work meanwhile.",
+    screen_load_failed_title: "This screen could not be loaded",
     passkey_add: "Add a passkey",
     passkey_added: "Passkey added: you can unlock with it now. Your PIN still works.",
     passkey_failed: "The passkey could not be used. Use your PIN.",

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from tests.browser.app_helpers import (
     PHONE,
+    PIN,
     READY,
     create,
     set_pin,
@@ -133,3 +134,31 @@ def test_back_online_a_change_by_another_member_arrives_as_a_small_delta(
     expect(page.get_by_text("Finanzas y pagos", exact=True)).to_be_visible()
     assert b'"base":' in delta.value.body()
     assert len(delta.value.body()) * 10 < full_bytes
+
+
+def test_a_screen_that_could_not_load_says_so_keeps_quick_dial_and_loads_on_try_again(
+    live_server: Any, new_context: Callable[..., Any], device: Any
+) -> None:
+    # The screens behind the unlock are loaded on demand (static/js/views/app.js); a device with
+    # no connection and no cached copy of them yet sees why and can still call.
+    owner = device()
+    create(owner, "Finanzas", area="finance", phones=[{"number": "+525511112222"}])
+    create(owner, "Bomberos", kind="emergency", visibility="public", phones=[{"number": "911"}])
+    context = new_context(**PHONE, service_workers="block")
+    page = context.new_page()
+    page.route("**/js/views/main.js", lambda route: route.abort("internetdisconnected"))
+    sign_in(page, owner.user.email)
+    form = page.get_by_test_id("set-pin")
+    form.locator("#secret").fill(PIN)
+    form.locator("#confirm").fill(PIN)
+    form.locator("button[type=submit]").click()
+
+    failed = page.get_by_test_id("screen-failed")
+    expect(failed).to_contain_text("could not be loaded")
+    expect(page.locator('a[href="tel:911"]')).to_be_visible()
+    expect(page.get_by_test_id("directory")).to_have_count(0)
+
+    page.unroute("**/js/views/main.js")
+    failed.get_by_role("button", name="Try again").click()
+    expect(page.get_by_text("Finanzas")).to_be_visible()
+    expect(failed).to_have_count(0)

@@ -3,7 +3,7 @@
 
 import { html } from "../../vendor/htm-preact.js";
 import { useEffect, useState } from "../../vendor/preact-hooks.js";
-import { ReauthView, SetPinView, UnlockView, WipedView } from "./lock.js";
+import { QuickDial, ReauthView, SetPinView, UnlockView, WipedView } from "./lock.js";
 import { IMPORT_VIEW } from "../porting.js";
 
 function Topbar({ state, t }) {
@@ -81,15 +81,26 @@ function loadMainViews() {
 }
 
 /**
- * Return views/main.js's exports once loaded (null before): loaded at once when `wanted`, when
- * the browser is idle once `settled` (a first screen is shown, so the load never delays it).
+ * Return `{views, failed, retry}`: views/main.js's exports once loaded (null before), loaded at
+ * once when `wanted`, or when the browser is idle once `settled` (a first screen is shown, so
+ * the load never delays it); `failed` when a wanted load failed (no connection and no cached
+ * copy yet), and `retry()` to load again.
  */
 function useMainViews(wanted, settled) {
   const [, setLoaded] = useState(Boolean(mainViews));
+  const [failed, setFailed] = useState(false);
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (mainViews) return undefined;
     let live = true;
-    const load = () => loadMainViews().then(() => live && setLoaded(true), console.error);
+    const load = () =>
+      loadMainViews().then(
+        () => live && setLoaded(true),
+        (error) => {
+          console.error(error);
+          if (live && wanted) setFailed(true);
+        },
+      );
     if (wanted) load();
     else if (!settled) return undefined;
     else if (globalThis.requestIdleCallback) requestIdleCallback(load, { timeout: 5000 });
@@ -97,8 +108,12 @@ function useMainViews(wanted, settled) {
     return () => {
       live = false;
     };
-  }, [wanted, settled]);
-  return mainViews;
+  }, [wanted, settled, attempt]);
+  const retry = () => {
+    setFailed(false);
+    setAttempt(attempt + 1);
+  };
+  return { views: mainViews, failed: failed && !mainViews, retry };
 }
 
 function Screen(props) {
@@ -129,23 +144,27 @@ function Screen(props) {
     case "wiped":
       return html`<${WipedView} ...${props} />`;
     default:
-      return props.views
-        ? html`<${props.views.MainView} ...${props} />`
-        : html`<p class="muted" role="status">${t("opening")}</p>`;
+      if (props.views) return html`<${props.views.MainView} ...${props} />`;
+      if (!props.viewsFailed) return html`<p class="muted" role="status">${t("opening")}</p>`;
+      return html`<${Card} title=${t("screen_load_failed_title")} testid="screen-failed">
+        <p>${t("screen_load_failed")}</p>
+        <button type="button" class="primary" onClick=${props.retryViews}>${t("try_again")}</button>
+      <//>
+      <${QuickDial} ...${props} heading=${true} />`;
   }
 }
 
 /** Render the whole app for a state. */
 export function App(props) {
   const main = props.state.screen === "main";
-  const views = useMainViews(main, props.state.screen !== "loading");
+  const { views, failed, retry } = useMainViews(main, props.state.screen !== "loading");
   const shown = main && views;
   return html`<${Topbar} ...${props} />
     <main id="main" class=${main ? "with-tabs" : ""}>
       ${shown && html`<${views.SyncBanner} ...${props} />`}
       <${Notice} ...${props} />
       ${shown && html`<${views.UndoBar} ...${props} />`}
-      <${Screen} ...${props} views=${views} />
+      <${Screen} ...${props} views=${views} viewsFailed=${failed} retryViews=${retry} />
     </main>
     ${main && html`<${Tabs} ...${props} />`}`;
 }
