@@ -11,7 +11,6 @@ import { openEnvelope, toBytes } from "./crypto.js";
 import { limitsFromOpenApi } from "./edit.js";
 import { createEditController } from "./edit-controller.js";
 import { createEditing } from "./editing.js";
-import { createIncidentController } from "./incident-controller.js";
 import { OUTBOX_SYNC_TAG } from "./outbox.js";
 import { pickLanguage, translator } from "./i18n.js";
 import { createIdleLock } from "./idle-lock.js";
@@ -29,14 +28,10 @@ import {
 import { createPasskeyWrap, passkeysAvailable, unlockWithPasskey } from "./passkey.js";
 import { createPasswordGate } from "./password-gate.js";
 import { IMPORT_VIEW, createPorting } from "./porting.js";
-import { EMPTY_POSTER, createPosterChooser } from "./poster-choice.js";
 import { secretProblem, strongUnlockRequired } from "./pin-rules.js";
 import { checkAlertMessage, isLevel, retryMinutes } from "./push.js";
-import { browserEnv, readSwitch, turnOff, turnOn } from "./push-device.js";
-import { createSearchClient } from "./search-client.js";
 import { applyDelta, buildDirectory, deltaChain } from "./snapshot.js";
 import { openStore } from "./store.js";
-import { createTeam } from "./team.js";
 import {
   forgetDevice,
   lastUserId,
@@ -69,17 +64,51 @@ const idle = createIdleLock({ minutes: DEFAULT_LOCK_MINUTES, onLock: () => lock(
 // The copy as the server sent it (envelopes opened); `state.directory` shows it with the user's
 // pending edits on top.
 let baseDirectory = null;
+// The controllers of the screens behind the unlock (controllers.js: search, incidents, team,
+// poster, push), made on first use or when the browser is idle once a first screen shows, as
+// views/app.js loads views/main.js: a new device's "choose a PIN" and the unlock screen wait on
+// fewer modules (docs/PERFORMANCE.md). `later` holds them once made.
+let later = null;
+let loadingLater = null;
+
+/** Resolve to the controllers loaded on demand (made once: `makeControllers`). */
+function controllers() {
+  loadingLater ??= import("./controllers.js").then(
+    (module) => (later = makeControllers(module)),
+    (error) => {
+      loadingLater = null; // tried again at the next use
+      throw error;
+    },
+  );
+  return loadingLater;
+}
+
+/** Load the controllers when the browser is idle: the first screen is shown, nothing waits. */
+function controllersWhenIdle() {
+  const load = () => controllers().catch(console.error);
+  if (globalThis.requestIdleCallback) requestIdleCallback(load, { timeout: 5000 });
+  else setTimeout(load, 1000);
+}
+
 // The search index, in a worker from unlock to lock (search-client.js); until it is ready,
 // search finds names. `enlace:search-ready` and `-saved` mark when it is ready and saved (sealed,
-// for the next unlock): bench/app_bench.py and the browser tests read them.
-const searcher = createSearchClient({
-  startWorker: () => new Worker(new URL("./search-worker.js", import.meta.url), { type: "module" }),
-  onReady(figures) {
-    performance.mark("enlace:search-ready", { detail: figures });
-    runSearch(state.query);
+// for the next unlock): bench/app_bench.py and the browser tests read them. Its client is made
+// with the controllers: until then the calls below wait for it, and what they would give the
+// worker goes only while the app is still unlocked.
+const searcher = {
+  get workspaceId() {
+    return later?.searcher.workspaceId ?? null;
   },
-  onSaved: (figures) => performance.mark("enlace:search-saved", { detail: figures }),
-});
+  prepare(target) {
+    controllers().then((made) => unlocked && made.searcher.prepare(target), fail);
+  },
+  follow(directory, target) {
+    controllers().then((made) => unlocked && made.searcher.follow(directory, target), fail);
+  },
+  search: (query, directory, options) =>
+    controllers().then((made) => made.searcher.search(query, directory, options)),
+  close: () => later?.searcher.close(),
+};
 let searchAsked = 0; // the last keystroke's search: an older one's answer is not shown
 
 let state = {
@@ -117,7 +146,7 @@ let state = {
   undo: null, // {mutationId, name} while a delete can be taken back
   lostEdits: 0, // edits erased with the device (ten wrong PINs)
   confirmSignOut: null, // {count} of edits not sent, asked before signing out
-  poster: EMPTY_POSTER, // the poster's chooser (poster-choice.js)
+  poster: null, // the poster's chooser (poster-choice.js; null: EMPTY_POSTER)
   // The account screen: {account, devices, status, saving, errors: {form, fields}, everywhere}.
   account: null,
   // An events screen (#activity, #audit): {scope, status, events, next, more}.
@@ -554,7 +583,7 @@ async function lock() {
   baseDirectory = null;
   api.setUnlockToken(null);
   idle.stop();
-  team.forget(); // members' names and emails need an unlocked app
+  later?.team.forget(); // members' names and emails need an unlocked app
   if (state.screen === "main") {
     update({
       screen: "locked",
@@ -572,7 +601,7 @@ function onVisibility() {
   if (document.visibilityState === "hidden") return idle.hidden();
   idle.visible();
   // Back from a call the runner started: ask how it went.
-  incidents.backToApp();
+  later?.incidents.backToApp();
   if (unlocked && navigator.onLine) refresh().catch(fail);
   if (navigator.onLine) edits.flush().catch(fail);
 }
@@ -587,9 +616,11 @@ async function openCopy(online) {
   if (online) await refresh();
   await edits.afterUnlock();
   await edits.openRoute(state.route);
-  await incidents.openRoute(state.route);
+  // Without them (no connection, nothing cached yet) the screen says so (views/app.js).
+  const made = await controllers().catch(() => null);
+  await made?.incidents.openRoute(state.route);
   if (state.route.view === "conflicts") await edits.openConflicts();
-  if (state.route.view === "poster") await poster.open();
+  if (state.route.view === "poster") await made?.poster.open();
   if (state.route.view === IMPORT_VIEW) await openImport();
   if (online) await edits.flush();
 }
@@ -799,7 +830,8 @@ async function runSearch(query) {
 // --- push notifications -------------------------------------------------------------------
 
 async function readPush() {
-  update({ push: await readSwitch(browserEnv()) });
+  const { push } = await controllers();
+  update({ push: await push.readSwitch(push.browserEnv()) });
 }
 
 /** The status screen shows the switch and the user's choice (which needs the server). */
@@ -816,8 +848,13 @@ async function openSettings() {
 async function togglePush(on) {
   if (on && !navigator.onLine) return notice("push_offline", "error");
   update({ pushBusy: true, notice: null });
+  const { push } = await controllers().catch((error) => {
+    update({ pushBusy: false });
+    throw error;
+  });
   try {
-    const result = on ? await turnOn(api, browserEnv()) : await turnOff(api, browserEnv());
+    const env = push.browserEnv();
+    const result = on ? await push.turnOn(api, env) : await push.turnOff(api, env);
     if (result === "on") notice("push_enabled", "ok");
     if (!on) notice("push_disabled", "ok");
   } catch (error) {
@@ -825,7 +862,17 @@ async function togglePush(on) {
     if (error instanceof ApiError && error.wipe === WIPE_USER) return wipeAndSignIn();
     notice(error instanceof ApiError && error.offline ? "push_offline" : "push_failed", "error");
   } finally {
-    update({ pushBusy: false, push: await readSwitch(browserEnv()) });
+    update({ pushBusy: false, push: await push.readSwitch(push.browserEnv()) });
+  }
+}
+
+/** Make the server forget this device's push subscription, if it can; never fails. */
+async function pushOff() {
+  try {
+    const { push } = await controllers();
+    await push.turnOff(api, push.browserEnv());
+  } catch {
+    // No connection, or no subscription: nothing to forget.
   }
 }
 
@@ -1023,7 +1070,7 @@ async function askSignOutEverywhere() {
  */
 async function signOutEverywhere() {
   // The server forgets this device's push subscription while the session still lets it.
-  await turnOff(api, browserEnv()).catch(() => {});
+  await pushOff();
   try {
     await api.signOutEverywhere();
   } catch (error) {
@@ -1080,7 +1127,7 @@ async function endServerSession() {
     return error instanceof ApiError && error.status === 401; // already signed out
   }
   // The server forgets this device's push subscription while the session still lets it.
-  await turnOff(api, browserEnv()).catch(() => {});
+  await pushOff();
   try {
     const response = await fetch("/logout", {
       method: "POST",
@@ -1126,50 +1173,10 @@ const edits = createEditController({
   fail,
 });
 
-const incidents = createIncidentController({
-  getState: () => state,
-  update,
-  editing,
-  showDirectory: () => edits.showDirectory(),
-  flush: () => edits.flush(),
-  navigate(hash, { replace = false } = {}) {
-    if (location.hash === hash) return;
-    if (replace) location.replace(hash);
-    else location.hash = hash;
-  },
-  notice,
-  now: () => Date.now(),
-  translator,
-  registerBackgroundSync() {
-    navigator.serviceWorker?.ready
-      .then((registration) => registration.sync?.register(OUTBOX_SYNC_TAG))
-      .catch(() => {});
-  },
-  download(name, text) {
-    // Made on this device, saved by the browser: nothing is sent anywhere.
-    const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
-    const link = Object.assign(document.createElement("a"), { href: url, download: name });
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 0);
-  },
-  print: () => window.print(),
-  fail,
-});
-
 // Changes that need a recent password ask for it in place, then go again (password-gate.js).
 const gate = createPasswordGate({
   reauth: (password) => api.reauth(password),
   onChange: (password) => update({ password }),
-});
-const team = createTeam({
-  api,
-  gate,
-  getState: () => state,
-  update,
-  notice,
-  handleApiError,
-  sessionChanged: () => renewSession(),
-  fail,
 });
 
 /** The user's own role or membership changed on this device: read the session and follow it. */
@@ -1211,15 +1218,64 @@ const porting = createPorting({
   fail,
 });
 
-// The poster's chooser asks the password in place, without leaving or locking the app.
-const poster = createPosterChooser({ api, getState: () => state, update, handleApiError, fail });
+/** Make the controllers of controllers.js (once: `controllers()`). */
+function makeControllers(module) {
+  const searcher = module.createSearchClient({
+    startWorker: () => new Worker(new URL("./search-worker.js", import.meta.url), { type: "module" }),
+    onReady(figures) {
+      performance.mark("enlace:search-ready", { detail: figures });
+      runSearch(state.query);
+    },
+    onSaved: (figures) => performance.mark("enlace:search-saved", { detail: figures }),
+  });
+  const incidents = module.createIncidentController({
+    getState: () => state,
+    update,
+    editing,
+    showDirectory: () => edits.showDirectory(),
+    flush: () => edits.flush(),
+    navigate(hash, { replace = false } = {}) {
+      if (location.hash === hash) return;
+      if (replace) location.replace(hash);
+      else location.hash = hash;
+    },
+    notice,
+    now: () => Date.now(),
+    translator,
+    registerBackgroundSync() {
+      navigator.serviceWorker?.ready
+        .then((registration) => registration.sync?.register(OUTBOX_SYNC_TAG))
+        .catch(() => {});
+    },
+    download(name, text) {
+      // Made on this device, saved by the browser: nothing is sent anywhere.
+      const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+      const link = Object.assign(document.createElement("a"), { href: url, download: name });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 0);
+    },
+    print: () => window.print(),
+    fail,
+  });
+  const team = module.createTeam({
+    api,
+    gate,
+    getState: () => state,
+    update,
+    notice,
+    handleApiError,
+    sessionChanged: () => renewSession(),
+    fail,
+  });
+  // The poster's chooser asks the password in place, without leaving or locking the app.
+  const poster = module.createPosterChooser({ api, getState: () => state, update, handleApiError, fail });
+  const { browserEnv, readSwitch, turnOff, turnOn } = module;
+  return { searcher, incidents, team, poster, push: { browserEnv, readSwitch, turnOff, turnOn } };
+}
 
-const actions = {
+const ownActions = {
   ...edits.actions,
-  ...team.actions,
-  ...poster.actions,
   ...porting.actions,
-  ...incidents.actions,
   install: () => promptInstall().catch(fail),
   setPin: (secret, confirm, kind) => setPin(secret, confirm, kind).catch(fail),
   unlock: (secret) => unlock(secret).catch(fail),
@@ -1312,6 +1368,24 @@ const actions = {
   confirmIdentity: askPasswordForToken,
 };
 
+/** The actions of the screens' controllers made on demand (team, poster, incidents). */
+function laterAction(made, name) {
+  return [made.team, made.poster, made.incidents].find((c) => name in c.actions)?.actions[name];
+}
+
+// The app's actions: its own, then the on-demand controllers' ones, which, asked for before
+// those are made, load them first.
+const actions = new Proxy(ownActions, {
+  get(own, name) {
+    if (typeof name === "symbol" || name in own) return own[name];
+    if (later) return laterAction(later, name);
+    return (...args) =>
+      controllers()
+        .then((made) => laterAction(made, name)(...args))
+        .catch(fail);
+  },
+});
+
 function fail(error) {
   console.error(error);
   update({ busy: false, notice: { key: "error_unexpected", kind: "error" } });
@@ -1323,10 +1397,16 @@ window.addEventListener("hashchange", () => {
   window.scrollTo(0, 0);
   if (state.route.view === "status") openSettings().catch(fail);
   if (state.route.view === "conflicts") edits.openConflicts().catch(fail);
-  if (state.route.view === "poster" && unlocked) poster.open().catch(fail);
+  if (state.route.view === "poster" && unlocked) {
+    controllers()
+      .then(({ poster }) => poster.open())
+      .catch(fail);
+  }
   if (state.route.view === IMPORT_VIEW) openImport().catch(fail);
   edits.openRoute(state.route).catch(fail);
-  incidents.openRoute(state.route).catch(fail);
+  controllers()
+    .then(({ incidents }) => incidents.openRoute(state.route))
+    .catch(fail);
 });
 navigator.serviceWorker?.addEventListener("message", (event) => {
   onWorkerMessage(event.data).catch(fail);
@@ -1344,5 +1424,5 @@ setInterval(() => update({ now: new Date() }), 60_000);
 
 update({});
 start()
-  .then(() => (state.route.view === "status" ? openSettings() : readPush()))
+  .then(() => (state.route.view === "status" ? openSettings() : controllersWhenIdle()))
   .catch(fail);

@@ -121,13 +121,19 @@ def preloads(html: str) -> list[str]:
 def test_the_shell_preloads_every_module_the_app_imports_and_only_those(client, auth, make_user):
     modules = shell.app_modules()
     assert modules[0] == "js/app.js"
-    for name in ("vendor/minisearch.js", "js/views/lock.js", "js/availability.js"):
+    for name in ("vendor/idb.js", "js/views/lock.js", "js/availability.js"):
         assert name in modules  # two and three levels of imports down
     assert "js/sw-bridge.js" not in modules  # the pages' script, not the app's
     precached = set(shell.shell_urls())
-    # The screens behind the unlock load on demand (views/app.js), not before the first screen,
-    # and come from the worker's cache offline like the rest.
-    for name in ("js/views/main.js", "js/views/directory.js", "js/views/members.js"):
+    # The screens behind the unlock and their controllers load on demand (views/app.js, app.js),
+    # not before the first screen, and come from the worker's cache offline like the rest.
+    lazy = (
+        "js/views/main.js",
+        "js/views/directory.js",
+        "js/controllers.js",
+        "vendor/minisearch.js",
+    )
+    for name in lazy:
         assert name not in modules
         assert f"{static_prefix()}/{name}" in precached
     # A visitor without a session is sent to sign in (static/js/boot.js): no module for them.

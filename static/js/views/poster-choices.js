@@ -3,7 +3,7 @@
 // screen opens (poster-choice.js); offline it says it needs a connection.
 
 import { html } from "../../vendor/htm-preact.js";
-import { hasChanges, rowsOf } from "../poster-choice.js";
+import { EMPTY_POSTER, hasChanges, rowsOf } from "../poster-choice.js";
 import { safeUrl } from "../readiness.js";
 import { ReauthView } from "./lock.js";
 
@@ -17,7 +17,7 @@ function Message({ message, t }) {
 
 function PrintLink({ state, t }) {
   const fallback = `/workspaces/${encodeURIComponent(state.workspaceId ?? "")}/poster`;
-  const href = safeUrl(state.poster.data?.print_url) ?? fallback;
+  const href = safeUrl((state.poster ?? EMPTY_POSTER).data?.print_url) ?? fallback;
   return html`<section class="card">
     <h2>${t("poster_print_title")}</h2>
     <p class="hint">${t("poster_print_hint")}</p>
@@ -50,7 +50,7 @@ function Row({ row, actions, t }) {
 }
 
 function Chooser({ state, actions, t }) {
-  const { data, selected, everyone, saving } = state.poster;
+  const { data, selected, everyone, saving } = state.poster ?? EMPTY_POSTER;
   const rows = rowsOf(data, selected, state.lang);
   const changed = rows.filter((row) => row.changed).length;
   return html`<section class="card" data-testid="poster-chooser">
@@ -83,7 +83,7 @@ function Chooser({ state, actions, t }) {
 /** The poster's screen: the owner's chooser, or what others may do (print it). */
 export function PosterChoicesView(props) {
   const { state, actions, t } = props;
-  const poster = state.poster;
+  const poster = state.poster ?? EMPTY_POSTER;
   if (poster.asking) {
     return html`<article data-testid="poster-choices">
       <${Message} message=${poster.message} t=${t} />
