@@ -123,7 +123,11 @@ def test_gunicorn_and_two_push_workers_deliver_each_change_once_even_when_one_is
             instance,
             url,
             push,
-            ENLACE_PUSH_LEASE_SECONDS="4",
+            # A send gives up (timeout) before its claim lapses (lease), as with the defaults
+            # (10 s and 120 s): with a 4 s lease, a send slowed past it on a busy machine was
+            # claimed again and went twice (session 12, series C run 3). The killed worker's
+            # claims lapse after the lease, so it is kept short.
+            ENLACE_PUSH_LEASE_SECONDS="12",
             ENLACE_PUSH_BATCH_SIZE="2",
             ENLACE_PUSH_SEND_THREADS="2",
             ENLACE_PUSH_TIMEOUT_SECONDS="10",
