@@ -518,3 +518,42 @@ def test_a_database_error_recording_one_outcome_holds_back_none_of_the_others(
     assert deliveries(app) == {}
     assert sorted(len(push.messages(phone)) for phone in phones) == [1, 1, 1, 1, 2]
     dispatcher.close()
+
+
+def test_a_slow_push_service_gets_no_send_that_could_outlast_its_claim(app, device, push, clock):
+    # The lease must exceed the timeout: else a send could outlast its claim from the start.
+    app.config.update(PUSH_LEASE_SECONDS=5.0)
+    with pytest.raises(ValueError, match="ENLACE_PUSH_LEASE_SECONDS"):
+        Dispatcher(app, clock)
+    # Each send takes 21 of the dispatcher's seconds, the timeout is 10 and the lease 30: the
+    # second send of a claim would start at 21 s and could last until 31 s, after the claim
+    # lapsed and another dispatcher could have taken it.
+    app.config.update(
+        PUSH_SEND_THREADS=1, PUSH_BATCH_SIZE=20, PUSH_LEASE_SECONDS=30.0, PUSH_TIMEOUT_SECONDS=10.0
+    )
+    owner = device()
+    phones = [subscribe(device(owner.workspace_obj, "viewer"), push) for _ in range(4)]
+    dispatcher = Dispatcher(app, clock)
+    change(owner)
+    dispatcher.fan_out()
+    started: list[tuple[datetime, datetime]] = []
+    send = dispatcher.send
+
+    def slow_send(item):  # type: ignore[no-untyped-def]
+        with app.app_context(), session_scope(app) as session:
+            claimed_until = session.get(PushDelivery, item.id).claimed_until
+        started.append((clock(), claimed_until.replace(tzinfo=UTC)))
+        outcome = send(item)
+        clock.advance(21)
+        return outcome
+
+    dispatcher.send = slow_send  # type: ignore[method-assign]
+    dispatcher.run_once()
+    # Every send could end, timeout included, before its claim lapsed; the rest of each claim
+    # was given back and claimed again, so every phone still got its message, once.
+    assert len(started) == 4
+    assert all(at + timedelta(seconds=10) <= until for at, until in started)
+    assert sorted(len(push.messages(phone)) for phone in phones) == [1, 1, 1, 1]
+    assert dispatcher.stats["released"] == 3 + 2 + 1
+    assert deliveries(app) == {}
+    dispatcher.close()

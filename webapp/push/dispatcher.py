@@ -16,7 +16,9 @@ PostgreSQL; on SQLite each step is one writer transaction, `BEGIN IMMEDIATE`):
    endpoint (checked again before each post), anything else logged, counted and dropped.
    No item can stop the others: any exception while sending one becomes its outcome (retried
    with backoff), and an outcome the database cannot record leaves only that item to its
-   lease, the rest of its batch released for the next claim.
+   lease, the rest of its batch released for the next claim. A send starts only while it
+   would end (its timeout) before its claim lapses: the rest of a batch slowed past that
+   point is released too, so a slow push service gets no delivery twice.
 
 pywebpush is used for what it does well (RFC 8291 encryption) and not for the rest: the VAPID
 header is signed once per push-service origin and reused for up to 11 hours (its JWT lives 12),
@@ -206,6 +208,15 @@ class Dispatcher:
         self.ttl = int(config["PUSH_TTL_SECONDS"])
         self.timeout = float(config["PUSH_TIMEOUT_SECONDS"])
         self.lease = float(config["PUSH_LEASE_SECONDS"])
+        if self.lease <= self.timeout:
+            raise ValueError(
+                f"ENLACE_PUSH_LEASE_SECONDS ({self.lease:g}) must be longer than "
+                f"ENLACE_PUSH_TIMEOUT_SECONDS ({self.timeout:g}): a send may last its whole "
+                "timeout, and a claim that lapses first lets another worker send it again"
+            )
+        # A send started later than this after its claim could still be under way when the
+        # claim lapses, and another dispatcher would send it again.
+        self.send_by = timedelta(seconds=self.lease - self.timeout)
         self.poll = float(config["PUSH_POLL_SECONDS"])
         self.batch = int(config["PUSH_BATCH_SIZE"])
         self.threads = int(config["PUSH_SEND_THREADS"])
@@ -309,7 +320,8 @@ class Dispatcher:
         """
         sent = 0
         while not self.stop.is_set():
-            claimed_at = time.monotonic()
+            # The dispatcher's clock, as the claim's lease is (tests move it).
+            claimed_at = self.clock()
             try:
                 claimed = self.claim(self.batch)
             except Exception:
@@ -319,10 +331,10 @@ class Dispatcher:
             if not claimed:
                 break
             for index, item in enumerate(claimed):
-                if time.monotonic() - claimed_at > self.lease * 0.8:
-                    # A slow push service: the claim on the rest lapses soon, and another
-                    # dispatcher may take them; leave them unsent rather than send them twice,
-                    # and give them back now rather than when the lease ends.
+                if self.clock() - claimed_at > self.send_by:
+                    # A slow push service: a send started now could outlast the claim, and
+                    # another dispatcher may take the rest; leave them unsent rather than send
+                    # them twice, and give them back now rather than when the lease ends.
                     self.stats["left_to_lease"] += len(claimed) - index
                     self._release(claimed[index:])
                     break
