@@ -562,6 +562,24 @@ test("a saved index of an older copy indexes again only the contacts changed, ad
   }
 });
 
+test("a directory indexed at once is the index of its contacts put one by one", () => {
+  // The first build remembers each word's postings (search.js `buildAll`); a put does not.
+  const contacts = big.slice(0, 800);
+  const atOnce = createContactIndex(contacts);
+  const oneByOne = createContactIndex([]);
+  for (const contact of contacts) oneByOne.put(contact);
+  assert.deepEqual(atOnce.toJSON(), oneByOne.toJSON());
+  // The short words of the long texts are never looked for there, and not kept; the names' are.
+  const { fieldIds, index } = atOnce.toJSON().index;
+  const long = new Set(["when_to_contact", "procedure", "notes"].map((field) => String(fieldIds[field])));
+  const fieldsOf = (word) => Object.keys(index.find(([term]) => term === word)?.[1] ?? {});
+  assert.ok(contacts.some((contact) => /\b(de|la)\b/i.test(contact.notes ?? "")), "notes say 'de' or 'la'");
+  assert.ok(index.every(([word, fields]) => word.length >= 3 || !Object.keys(fields).some((f) => long.has(f))));
+  const named = oneByOne.toJSON().index.index.filter(([word]) => word.length < 3);
+  assert.ok(named.length > 0, "short words of names are kept");
+  assert.ok(fieldsOf(named[0][0]).every((field) => !long.has(field)));
+});
+
 test("a saved index of another format is not used", () => {
   assert.equal(loadContactIndex({ ...people.toJSON(), format: -1 }), null);
   assert.equal(loadContactIndex(null), null);
