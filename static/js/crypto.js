@@ -420,9 +420,12 @@ export async function openOutbox(sealed, key, { userId, workspaceId, kid }) {
 
 // --- the saved search index ----------------------------------------------------------------
 
-/** Return the associated data of a workspace's saved search index. */
-export function searchIndexAad(userId, workspaceId) {
-  return `enlace-search-index:v1:${userId}:${workspaceId}`;
+/**
+ * Return the associated data of a workspace's saved search index, or of one `part` of it
+ * (search-host.js: `"2of2"`, the index of a share of the contacts).
+ */
+export function searchIndexAad(userId, workspaceId, part = "") {
+  return `enlace-search-index:v1:${userId}:${workspaceId}${part ? `:${part}` : ""}`;
 }
 
 /**
@@ -430,17 +433,20 @@ export function searchIndexAad(userId, workspaceId) {
  * are) under the snapshot key, gzip of its JSON inside: `{kid, iv, aad, ciphertext}`, bytes, to
  * store beside the envelopes (store.js `putSearchIndex`).
  */
-export async function sealSearchIndex(saved, key, { kid, userId, workspaceId }) {
+export async function sealSearchIndex(saved, key, { kid, userId, workspaceId, part = "" }) {
   const data = await gzip(encoder.encode(JSON.stringify(saved)));
   const iv = randomBytes(IV_BYTES);
-  const aad = searchIndexAad(userId, workspaceId);
+  const aad = searchIndexAad(userId, workspaceId, part);
   const params = { name: "AES-GCM", iv, additionalData: encoder.encode(aad), tagLength: 128 };
   const ciphertext = new Uint8Array(await subtle.encrypt(params, key, data));
   return { kid, iv, aad, ciphertext };
 }
 
-/** Open a sealed search index of this user, workspace and key; throws EnvelopeError otherwise. */
-export async function openSearchIndex(sealed, key, { kid, userId, workspaceId }) {
+/**
+ * Open a sealed search index of this user, workspace (and `part` of it) and key; throws
+ * EnvelopeError otherwise.
+ */
+export async function openSearchIndex(sealed, key, { kid, userId, workspaceId, part = "" }) {
   if (sealed === null || typeof sealed !== "object") {
     throw new EnvelopeError("format", "not a sealed search index");
   }
@@ -448,7 +454,7 @@ export async function openSearchIndex(sealed, key, { kid, userId, workspaceId })
     throw new EnvelopeError("kid", "sealed under another key");
   }
   // The expected AAD (not the stored one) is what the tag is checked against.
-  const aad = searchIndexAad(userId, workspaceId);
+  const aad = searchIndexAad(userId, workspaceId, part);
   if (sealed.aad !== aad) throw new EnvelopeError("aad", "not this workspace's index");
   const iv = toBytes(sealed.iv);
   const ciphertext = toBytes(sealed.ciphertext);

@@ -1,37 +1,95 @@
-// The page's side of search: the unlocked directory's index lives in a search worker
+// The page's side of search: the unlocked directory's index lives in search workers
 // (search-worker.js, search-host.js), so that making it (seconds at 50,000 contacts) never holds
-// the page up and a keystroke's search never holds up the typing. Until the index is ready,
-// search answers from the names (search.js `searchNames`). DOM-free: `startWorker` is passed in.
+// the page up and a keystroke's search never holds up the typing; on a machine of two cores or
+// more, two workers each index a share of the contacts and search answers from both. Until the
+// index is ready, search answers from the names (search.js `searchNames`). DOM-free:
+// `startWorker` is passed in.
 
-import { searchNames, searchable, searchablePlaybook, syncIndex } from "./search.js";
+import { hashTexts, searchNames, searchable, searchablePlaybook, syncIndex } from "./search.js";
 
 const live = (record) => record && !record.deleted;
 
+// The most workers one directory's index is shared among. Building is most of a new device's
+// first unlock at 50,000 contacts (MiniSearch indexes one record after another): each worker
+// builds the index of its share of the contacts, at once, on its own core. Two halve it where
+// phones have 4 to 8 cores and small machines 2; more would start more workers for every
+// directory, small ones too, for less.
+const MAX_SHARES = 2;
+
+/** How many workers share the index on a machine of `cores` logical cores. */
+export function searchShares(cores = globalThis.navigator?.hardwareConcurrency) {
+  return Math.max(1, Math.min(MAX_SHARES, Number(cores) || 1));
+}
+
+/** Which of `shares` workers indexes the record of `id` (always the same one). */
+export function shareOf(id, shares) {
+  return shares > 1 ? hashTexts([id]) % shares : 0;
+}
+
+/**
+ * The contacts found by each share's index (`{contacts, scores, some}`, search-host.js) as one
+ * list, best first: the `limit` best scores of them all, from the shares whose contacts have
+ * every word if any has (a share finding none with every word answers those with some).
+ */
+export function mergeFound(answers, limit = 50) {
+  const every = answers.filter((answer) => !answer.some && answer.contacts.length);
+  const merged = [];
+  for (const { contacts, scores } of every.length ? every : answers) {
+    contacts.forEach((id, i) => merged.push({ id, score: scores[i] }));
+  }
+  merged.sort((a, b) => b.score - a.score);
+  return merged.slice(0, limit).map(({ id }) => id);
+}
+
 /**
  * Create the page's search. `startWorker()` returns a new search worker (a `Worker`, or a fake
- * with `postMessage`, `terminate` and `onmessage`); `onReady({contacts, loaded, ms})` is called
- * once the worker's index answers, `onSaved({ms})` when the worker saved it (sealed).
+ * with `postMessage`, `terminate` and `onmessage`); `shares` workers are started per directory
+ * (`searchShares()`), each indexing its share of the contacts (`shareOf`), the first the
+ * playbooks too; `onReady({contacts, loaded, ms})` is called once every worker's index answers,
+ * `onSaved({ms})` when those that save it saved it (sealed).
  *
  * Returns `{prepare(target), follow(directory, target), search(query, directory,
  * {contactsOnly}), close(), ready, workspaceId}`.
  */
-export function createSearchClient({ startWorker, onReady = () => {}, onSaved = () => {} }) {
-  let worker = null;
+export function createSearchClient({
+  startWorker,
+  shares = searchShares(),
+  onReady = () => {},
+  onSaved = () => {},
+}) {
+  let workers = [];
   let ready = false;
   let workspaceId = null;
   let indexed = null; // {contacts, playbooks}: id → the record last sent (syncIndex)
-  let asked = new Map(); // search id → resolve
+  let asked = new Map(); // search id → {answers, resolve}
   let nextId = 0;
+  let readies = [];
+  let saves = [];
 
-  function receive(message) {
+  function receive(share, message) {
     if (message.type === "ready") {
+      readies[share] = message;
+      if (readies.filter(Boolean).length < workers.length) return;
       ready = true;
-      onReady(message);
+      onReady({
+        contacts: readies.reduce((sum, answer) => sum + answer.contacts, 0),
+        loaded: readies.every((answer) => answer.loaded),
+        ms: Math.max(...readies.map((answer) => answer.ms)),
+      });
     } else if (message.type === "found") {
-      asked.get(message.id)?.({ contacts: message.contacts, playbooks: message.playbooks });
+      const pending = asked.get(message.id);
+      if (!pending) return;
+      pending.answers[share] = message;
+      if (pending.answers.filter(Boolean).length < workers.length) return;
       asked.delete(message.id);
+      pending.resolve({
+        contacts: mergeFound(pending.answers),
+        playbooks: pending.answers[0].playbooks,
+      });
     } else if (message.type === "saved") {
-      onSaved(message);
+      saves.push(message);
+      const saving = readies.filter((answer) => answer?.saving).length;
+      if (saves.length === saving) onSaved({ ms: Math.max(...saves.map((answer) => answer.ms)) });
     } else if (message.type === "failed") {
       // Search goes on from the names; the cause is for whoever reads the console.
       console.error("search worker:", message.message);
@@ -39,21 +97,27 @@ export function createSearchClient({ startWorker, onReady = () => {}, onSaved = 
   }
 
   /**
-   * Start the worker of a workspace's search as soon as the key is there (`target`: `{userId,
-   * workspaceId, kid, key}`): it loads the index saved for the workspace while the page opens
-   * the copy. Another workspace's worker, if any, is ended.
+   * Start the workers of a workspace's search as soon as the key is there (`target`: `{userId,
+   * workspaceId, kid, key}`): each loads the index saved for its share of the workspace while
+   * the page opens the copy. Another workspace's workers, if any, are ended.
    */
   function prepare(target) {
-    if (worker && workspaceId === target.workspaceId) return;
+    if (workers.length && workspaceId === target.workspaceId) return;
     close();
     workspaceId = target.workspaceId;
-    const current = startWorker();
-    worker = current;
-    current.onmessage = (event) => {
-      if (worker === current) receive(event.data);
-    };
     const { userId, kid, key } = target;
-    current.postMessage({ type: "load", userId, workspaceId, kid, key });
+    const started = [];
+    workers = started;
+    for (let share = 0; share < shares; share++) {
+      const current = startWorker();
+      started.push(current);
+      current.onmessage = (event) => {
+        if (workers === started) receive(share, event.data);
+      };
+      // One share is the whole index, saved as before there were shares.
+      const part = shares > 1 ? `${share + 1}of${shares}` : "";
+      current.postMessage({ type: "load", userId, workspaceId, kid, key, part });
+    }
   }
 
   /**
@@ -68,10 +132,12 @@ export function createSearchClient({ startWorker, onReady = () => {}, onSaved = 
       contacts: new Map(directory.contacts),
       playbooks: new Map(directory.playbooks ?? []),
     };
-    worker.postMessage({
-      type: "open",
-      contacts: [...directory.contacts.values()].filter(live).map(searchable),
-      playbooks: [...(directory.playbooks?.values() ?? [])].filter(live).map(searchablePlaybook),
+    const contacts = [...directory.contacts.values()].filter(live).map(searchable);
+    const shared = workers.map(() => []);
+    for (const contact of contacts) shared[shareOf(contact.id, shares)].push(contact);
+    const playbooks = [...(directory.playbooks?.values() ?? [])].filter(live).map(searchablePlaybook);
+    workers.forEach((worker, share) => {
+      worker.postMessage({ type: "open", contacts: shared[share], playbooks: share === 0 ? playbooks : [] });
     });
   }
 
@@ -87,9 +153,18 @@ export function createSearchClient({ startWorker, onReady = () => {}, onSaved = 
     };
     const contacts = changes(directory.contacts, indexed.contacts, searchable);
     const playbooks = changes(directory.playbooks ?? new Map(), indexed.playbooks, searchablePlaybook);
-    const count = (c) => c.put.length + c.remove.length;
-    if (count(contacts) + count(playbooks) === 0) return;
-    worker.postMessage({ type: "sync", contacts, playbooks });
+    const none = { put: [], remove: [] };
+    workers.forEach((worker, share) => {
+      const mine = (id) => shareOf(id, shares) === share;
+      const own = {
+        put: contacts.put.filter((contact) => mine(contact.id)),
+        remove: contacts.remove.filter(mine),
+      };
+      const theirs = share === 0 ? playbooks : none;
+      const count = (c) => c.put.length + c.remove.length;
+      if (count(own) + count(theirs) === 0) return;
+      worker.postMessage({ type: "sync", contacts: own, playbooks: theirs });
+    });
   }
 
   /**
@@ -98,23 +173,30 @@ export function createSearchClient({ startWorker, onReady = () => {}, onSaved = 
    * to null if the index is dropped meanwhile (lock, another workspace).
    */
   function search(query, directory, { contactsOnly = false } = {}) {
-    if (!worker || !ready) {
+    if (!workers.length || !ready) {
       const contacts = searchNames(directory.contacts.values(), query).map(({ id }) => id);
       return Promise.resolve({ contacts, playbooks: [], partial: true });
     }
     const id = ++nextId;
-    worker.postMessage({ type: "search", id, query, contactsOnly });
-    return new Promise((resolve) => asked.set(id, (found) => resolve(found && { ...found, partial: false })));
+    for (const worker of workers) worker.postMessage({ type: "search", id, query, contactsOnly });
+    return new Promise((resolve) =>
+      asked.set(id, {
+        answers: [],
+        resolve: (found) => resolve(found && { ...found, partial: false }),
+      }),
+    );
   }
 
-  /** End the worker and what it holds (the lock): pending searches resolve to null. */
+  /** End the workers and what they hold (the lock): pending searches resolve to null. */
   function close() {
-    worker?.terminate();
-    worker = null;
+    for (const worker of workers) worker.terminate();
+    workers = [];
     ready = false;
     workspaceId = null;
     indexed = null;
-    for (const resolve of asked.values()) resolve(null);
+    readies = [];
+    saves = [];
+    for (const { resolve } of asked.values()) resolve(null);
     asked = new Map();
   }
 

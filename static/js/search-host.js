@@ -18,35 +18,37 @@ export const SAVE_AFTER = 500;
  * user's store (store.js openStore); `now()` is the clock of the figures it reports.
  *
  * Messages from the page, handled one after the other in the order sent:
- * - `{type: "load", userId, workspaceId, kid, key}` (key: the snapshot CryptoKey), as soon as
- *   the page has the key: read the index saved for the workspace, if any, and load it.
+ * - `{type: "load", userId, workspaceId, kid, key, part}` (key: the snapshot CryptoKey; `part`:
+ *   which share of the contacts this worker indexes, `"1of2"`, or none), as soon as the page has
+ *   the key: read the index saved for the workspace (and part), if any, and load it.
  * - `{type: "open", contacts, playbooks}` (records as search.js `searchable` and
  *   `searchablePlaybook` give them), once the page has opened the copy: make the index (from the
  *   loaded one, indexing only what changed since it was saved); answers `{type: "ready",
- *   contacts, loaded, ms}` (`loaded`: from the saved index; `ms` since `load`), then
- *   `{type: "saved", ms}` if it saved it.
+ *   contacts, loaded, saving, ms}` (`loaded`: from the saved index; `ms` since `load`), then
+ *   `{type: "saved", ms}` if it saves it (`saving`).
  * - `{type: "sync", contacts: {put, remove}, playbooks: {put, remove}}`: records changed
  *   (put; a deleted one is removed) and ids gone.
- * - `{type: "search", id, query, contactsOnly}`: answers `{type: "found", id, contacts,
- *   playbooks}`, ids best first.
+ * - `{type: "search", id, query, contactsOnly}`: answers `{type: "found", id, contacts, scores,
+ *   some, playbooks}`, ids best first, the contacts' scores, and `some` when no contact has
+ *   every word and those found have some (search.js).
  * Anything that fails answers `{type: "failed", message}`; a search before `open`, no ids.
  */
 export function createSearchHost({ post, open = openStore, now = () => performance.now() }) {
   let contacts = null;
   let playbooks = null;
-  let target = null; // {userId, workspaceId, kid, key}: where the index is saved
+  let target = null; // {userId, workspaceId, kid, key, part}: where the index is saved
   let saved = null; // the saved index, loaded (search.js loadContactIndex), until `open`
   let started = 0; // when `load` came
   let queue = Promise.resolve();
 
-  async function load({ userId, workspaceId, kid, key }) {
+  async function load({ userId, workspaceId, kid, key, part = "" }) {
     started = now();
-    target = { userId, workspaceId, kid, key };
+    target = { userId, workspaceId, kid, key, part };
     let store;
     try {
       store = await open(userId);
-      const sealed = await store.getSearchIndex(workspaceId);
-      const json = sealed ? await openSearchIndex(sealed, key, { kid, userId, workspaceId }) : null;
+      const sealed = await store.getSearchIndex(workspaceId, part);
+      const json = sealed ? await openSearchIndex(sealed, key, target) : null;
       saved = loadContactIndex(json);
     } catch (error) {
       // Another key's, or unreadable: it is built again and replaced.
@@ -59,11 +61,11 @@ export function createSearchHost({ post, open = openStore, now = () => performan
 
   async function save() {
     const started = now();
-    const { userId, workspaceId, kid, key } = target;
-    const sealed = await sealSearchIndex(contacts.toJSON(), key, { kid, userId, workspaceId });
+    const { userId, workspaceId, key, part } = target;
+    const sealed = await sealSearchIndex(contacts.toJSON(), key, target);
     const store = await open(userId);
     try {
-      await store.putSearchIndex(workspaceId, sealed);
+      await store.putSearchIndex(workspaceId, sealed, part);
     } finally {
       store.close();
     }
@@ -76,8 +78,9 @@ export function createSearchHost({ post, open = openStore, now = () => performan
     playbooks = createPlaybookIndex(message.playbooks);
     const loaded = Boolean(saved) && contacts.reindexed < contacts.size;
     saved = null;
-    post({ type: "ready", contacts: contacts.size, loaded, ms: now() - started });
-    if ((!loaded && contacts.size > 0) || contacts.reindexed >= SAVE_AFTER) await save();
+    const saving = (!loaded && contacts.size > 0) || contacts.reindexed >= SAVE_AFTER;
+    post({ type: "ready", contacts: contacts.size, loaded, saving, ms: now() - started });
+    if (saving) await save();
   }
 
   function sync(message) {
@@ -92,10 +95,13 @@ export function createSearchHost({ post, open = openStore, now = () => performan
 
   function search({ id, query, contactsOnly }) {
     const ids = (found) => found.map((result) => result.id);
+    const found = contacts ? contacts.search(query) : [];
     post({
       type: "found",
       id,
-      contacts: contacts ? ids(contacts.search(query)) : [],
+      contacts: ids(found),
+      scores: found.map((result) => result.score),
+      some: found.some((result) => result.some),
       playbooks: playbooks && !contactsOnly ? ids(playbooks.search(query)) : [],
     });
   }

@@ -347,8 +347,10 @@ function createIndex(kind, { extract, topics }, records, saved) {
     // Every word must match while the list narrows; if none matches them all, any word will,
     // a record matching more of them first (as MiniSearch multiplies by the terms matched).
     let found = every(each);
-    if (!found.size && anyWord) found = any(each.map(scoresOf));
-    return best(found, limit);
+    if (found.size || !anyWord) return best(found, limit);
+    // Marked, so that the results of several indexes (search-client.js) keep every word's first.
+    found = any(each.map(scoresOf));
+    return best(found, limit).map((result) => ({ ...result, some: true }));
   }
 
   if (saved) {
@@ -592,6 +594,11 @@ export function fingerprint(contact) {
     contact.city, contact.when_to_contact, partner?.procedure, contact.notes];
   if (Array.isArray(tags)) texts.push(...tags.map(String));
   for (const phone of phones) texts.push(phone.number);
+  return hashTexts(texts);
+}
+
+/** A 32-bit FNV-1a hash of a list of texts (null as ""), each ended by a separator. */
+export function hashTexts(texts) {
   let hash = 0x811c9dc5;
   for (const text of texts) {
     const value = text == null ? "" : String(text);

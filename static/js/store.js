@@ -13,6 +13,7 @@ const USER_SCOPE = ""; // meta of the user, not of one workspace
 const DB_PREFIX = "enlace-";
 // The meta record of a workspace that holds its sealed search index.
 const SEARCH_INDEX = "search_index";
+const searchIndexName = (part) => (part ? `${SEARCH_INDEX}:${part}` : SEARCH_INDEX);
 
 /** Return the name of a user's database. */
 export function databaseName(userId) {
@@ -251,16 +252,17 @@ export async function openStore(userId) {
   }
 
   /**
-   * Keep a workspace's search index, sealed (crypto.js `sealSearchIndex`: it holds the
-   * contacts' text), replacing the last one; a wipe of the workspace removes it with its meta.
+   * Keep a workspace's search index (or one `part` of it, search-host.js), sealed (crypto.js
+   * `sealSearchIndex`: it holds the contacts' text), replacing the last one; a wipe of the
+   * workspace removes it with its meta.
    */
-  async function putSearchIndex(workspaceId, sealed) {
-    await db.put("meta", sealedRecord(sealed), [workspaceId, SEARCH_INDEX]);
+  async function putSearchIndex(workspaceId, sealed, part = "") {
+    await db.put("meta", sealedRecord(sealed), [workspaceId, searchIndexName(part)]);
   }
 
-  /** Return a workspace's sealed search index, if any. */
-  async function getSearchIndex(workspaceId) {
-    return db.get("meta", [workspaceId, SEARCH_INDEX]);
+  /** Return a workspace's sealed search index (or `part` of it), if any. */
+  async function getSearchIndex(workspaceId, part = "") {
+    return db.get("meta", [workspaceId, searchIndexName(part)]);
   }
 
   /**

@@ -14,7 +14,7 @@ import {
   randomBytes,
   sealSearchIndex,
 } from "../../static/js/crypto.js";
-import { createSearchClient } from "../../static/js/search-client.js";
+import { createSearchClient, mergeFound, searchShares, shareOf } from "../../static/js/search-client.js";
 import { SAVE_AFTER, createSearchHost } from "../../static/js/search-host.js";
 import { searchable } from "../../static/js/search.js";
 import { openStore } from "../../static/js/store.js";
@@ -71,8 +71,8 @@ function fakeWorkers({ held = false } = {}) {
   return { startWorker, started, release: () => release() };
 }
 
-/** A client whose ready and saved messages are awaited: `next("ready")`. */
-function client(workers) {
+/** A client whose ready and saved messages are awaited: `next("ready")`; `shares` workers. */
+function client(workers, shares = 1) {
   const waiting = { ready: [], saved: [] };
   const seen = { ready: [], saved: [] };
   const on = (type) => (message) => {
@@ -81,6 +81,7 @@ function client(workers) {
   };
   const search = createSearchClient({
     startWorker: workers.startWorker,
+    shares,
     onReady: on("ready"),
     onSaved: on("saved"),
   });
@@ -134,7 +135,7 @@ test("the page sends the key, then the directory, then only the records changed"
   search.follow(directory, where);
   await ready;
   const [worker] = workers.started;
-  assert.deepEqual(worker.posted[0], { type: "load", ...where }, "the key first: load the saved");
+  assert.deepEqual(worker.posted[0], { type: "load", ...where, part: "" }, "the key first: load the saved");
   assert.deepEqual(
     worker.posted[1].contacts,
     [laura, adriana, rodrigo].map(searchable),
@@ -263,4 +264,107 @@ test("a sealed index opens only for its user, workspace and key", async () => {
   await refused(openSearchIndex(sealed, await key(), { ...ids, kid: "other" }), "kid");
   await refused(openSearchIndex(sealed, await importSnapshotKey(randomBytes(32)), ids), "decrypt");
   await refused(openSearchIndex(null, await key(), ids), "format");
+});
+
+// --- the index shared among workers --------------------------------------------------------
+
+/** 60 more contacts, some in finance, some with "reembolsos" in their notes, most in Zapopan
+ * (fewer than a search's 50 results each: the best 50 of two indexes may differ in their ties). */
+const crowd = Array.from({ length: 60 }, (_, i) =>
+  contact(`c${i}`, `Persona ${i} Apellido${i % 7}`, {
+    area: i % 5 ? "operations" : "finance",
+    notes: i % 3 ? `Turno ${i % 5} en Zapopan` : "Aprueba reembolsos chicos",
+    phones: [{ number: `+5233000${String(i).padStart(5, "0")}` }],
+  }),
+);
+
+test("two workers share the index: each builds its own contacts, and search answers as one", async () => {
+  const everyone = [laura, adriana, rodrigo, ...crowd];
+  const directory = directoryOf(everyone);
+  const workers = fakeWorkers();
+  const shared = client(workers, 2);
+  const ready = shared.next("ready");
+  const saved = shared.next("saved");
+  shared.search.follow(directory, await target(newUser()));
+  assert.equal((await ready).contacts, everyone.length, "ready once both are");
+  await saved;
+  assert.equal(workers.started.length, 2);
+  const [first, second] = workers.started.map((worker) => worker.posted.find((m) => m.type === "open"));
+  const ids = (list) => list.map((record) => record.id);
+  assert.ok(first.contacts.length > 15 && second.contacts.length > 15, "both have a share");
+  assert.deepEqual([...ids(first.contacts), ...ids(second.contacts)].sort(), ids(everyone).sort());
+  assert.deepEqual(ids(first.playbooks), ["p1"]);
+  assert.deepEqual(second.playbooks, [], "the playbooks are the first worker's");
+
+  const alone = client(fakeWorkers(), 1);
+  const aloneReady = alone.next("ready");
+  alone.search.follow(directory, await target(newUser()));
+  await aloneReady;
+  for (const query of ["reembolsos", "zapopan", "laura", "rodirgo", "3300000103", "persona 1", "abogado"]) {
+    const one = await alone.search.search(query, directory);
+    const two = await shared.search.search(query, directory);
+    assert.deepEqual(new Set(two.contacts), new Set(one.contacts), query);
+    assert.deepEqual(two.playbooks, one.playbooks, query);
+  }
+  // The name outranks the notes across the two indexes, as in one.
+  const both = await shared.search.search("reembolsos", directory);
+  assert.equal(both.contacts[0], "laura");
+  // Every word: only Laura has both; the other worker's contacts with one of them are not
+  // mixed in (alone, that worker would answer those with some of the words).
+  assert.deepEqual((await shared.search.search("laura reembolsos", directory)).contacts, ["laura"]);
+  assert.deepEqual((await alone.search.search("laura reembolsos", directory)).contacts, ["laura"]);
+
+  // A change goes to the worker whose share it is, and only to it.
+  const renamed = { ...crowd[5], name: "Mónica Ibarra" };
+  const before = workers.started.map((worker) => worker.posted.length);
+  shared.search.follow(directoryOf([laura, adriana, rodrigo, ...crowd.slice(0, 5), renamed, ...crowd.slice(6)]), await target("x"));
+  const sent = workers.started.map((worker, i) => worker.posted.slice(before[i]).filter((m) => m.type === "sync"));
+  assert.equal(sent[shareOf(renamed.id, 2)].length, 1);
+  assert.equal(sent[1 - shareOf(renamed.id, 2)].length, 0);
+  shared.search.close();
+  alone.search.close();
+});
+
+test("each worker saves its share sealed under its own part, and loads it at the next unlock", async () => {
+  const userId = newUser();
+  const directory = directoryOf([laura, adriana, rodrigo, ...crowd]);
+  const first = client(fakeWorkers(), 2);
+  const saved = first.next("saved");
+  first.search.follow(directory, await target(userId));
+  await saved;
+  first.search.close();
+
+  const store = await openStore(userId);
+  const parts = [await store.getSearchIndex(WS, "1of2"), await store.getSearchIndex(WS, "2of2")];
+  const whole = await store.getSearchIndex(WS);
+  store.close();
+  assert.equal(whole, undefined, "no whole index: it is in two parts");
+  const ids = { kid: KID, userId, workspaceId: WS };
+  assert.equal(parts[0].aad, `enlace-search-index:v1:${userId}:${WS}:1of2`);
+  await assert.rejects(openSearchIndex(parts[0], await key(), { ...ids, part: "2of2" }), EnvelopeError);
+  const opened = await openSearchIndex(parts[1], await key(), { ...ids, part: "2of2" });
+  assert.ok(Object.keys(opened.fingerprints).length > 15);
+
+  const workers = fakeWorkers();
+  const second = client(workers, 2);
+  second.search.follow(directory, await target(userId));
+  const ready = await second.next("ready");
+  assert.equal(ready.loaded, true, "both parts loaded");
+  assert.equal(ready.contacts, 63);
+  assert.deepEqual((await second.search.search("zapopan", directory)).contacts.includes("adriana"), true);
+  second.search.close();
+});
+
+test("the results of several indexes: every word's first, then the best scores", () => {
+  const a = { contacts: ["x", "y"], scores: [9, 2], some: false };
+  const b = { contacts: ["z"], scores: [5], some: false };
+  const some = { contacts: ["w"], scores: [50], some: true };
+  assert.deepEqual(mergeFound([a, b]), ["x", "z", "y"]);
+  assert.deepEqual(mergeFound([a, some]), ["x", "y"], "some words never above every word");
+  assert.deepEqual(mergeFound([{ contacts: [], scores: [], some: false }, some]), ["w"]);
+  assert.deepEqual(mergeFound([a, b], 2), ["x", "z"]);
+  assert.equal(searchShares(1), 1);
+  assert.equal(searchShares(8), 2);
+  assert.equal(searchShares(undefined), 1);
+  assert.ok([0, 1].includes(shareOf("c1", 2)) && shareOf("c1", 1) === 0);
 });
