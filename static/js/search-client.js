@@ -1,7 +1,7 @@
 // The page's side of search: the unlocked directory's index lives in search workers
 // (search-worker.js, search-host.js), so that making it (seconds at 50,000 contacts) never holds
-// the page up and a keystroke's search never holds up the typing; on a machine of two cores or
-// more, two workers each index a share of the contacts and search answers from both. Until the
+// the page up and a keystroke's search never holds up the typing; on a machine of three cores
+// or more, two workers each index a share of the contacts and search answers from both. Until the
 // index is ready, search answers from the names (search.js `searchNames`). DOM-free:
 // `startWorker` is passed in.
 
@@ -11,14 +11,19 @@ const live = (record) => record && !record.deleted;
 
 // The most workers one directory's index is shared among. Building is most of a new device's
 // first unlock at 50,000 contacts (MiniSearch indexes one record after another): each worker
-// builds the index of its share of the contacts, at once, on its own core. Two halve it where
-// phones have 4 to 8 cores and small machines 2; more would start more workers for every
-// directory, small ones too, for less.
+// builds the index of its share of the contacts, at once, on its own core. Two halve it on
+// phones of 4 to 8 cores; more would start more workers for every directory, small ones too,
+// for less.
 const MAX_SHARES = 2;
 
-/** How many workers share the index on a machine of `cores` logical cores. */
+/**
+ * How many workers share the index on a machine of `cores` logical cores: one core is left to
+ * the page, which opens the envelopes and draws the directory while the workers load the saved
+ * index. On two cores a second worker took the page's: the unlock at CPU ×4 went 1.20 → 1.38 s
+ * (docs/PERFORMANCE.md, session 13).
+ */
 export function searchShares(cores = globalThis.navigator?.hardwareConcurrency) {
-  return Math.max(1, Math.min(MAX_SHARES, Number(cores) || 1));
+  return Math.max(1, Math.min(MAX_SHARES, (Number(cores) || 1) - 1));
 }
 
 /** Which of `shares` workers indexes the record of `id` (always the same one). */

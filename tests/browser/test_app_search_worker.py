@@ -23,6 +23,7 @@ from tests.browser.test_app_search import SEARCH_PHONE, search, shot, spanish_wo
 WORKER_SCRIPT = "**/js/search-worker.js"
 READY_MARK = "performance.getEntriesByName('enlace:search-ready')"
 SAVED_MARK = "performance.getEntriesByName('enlace:search-saved')"
+FOUR_CORES = "Object.defineProperty(Navigator.prototype, 'hardwareConcurrency', { get: () => 4 })"
 
 
 def held_request(page: Page, held: list[Route]) -> Route:
@@ -52,6 +53,8 @@ def test_search_finds_names_before_the_index_is_ready_and_everything_once_it_is(
             held.append(route)
 
     context.route(WORKER_SCRIPT, hold)
+    # A phone of four cores: two workers share the index (search-client.js `searchShares`).
+    context.add_init_script(FOUR_CORES)
     page = context.new_page()
     sign_in(page, team.user.email)
     set_pin(page)
@@ -88,7 +91,7 @@ def test_search_finds_names_before_the_index_is_ready_and_everything_once_it_is(
     # Saved for the next unlock, sealed: nothing of the cards readable at rest.
     wait_until(page, f"{SAVED_MARK}.length > 0")
     stored = page.evaluate(DUMP_STORAGE)
-    assert "search_index" in stored
+    assert "search_index:1of2" in stored and "search_index:2of2" in stored
     for secret in ("Laura", "Méndez", "reembolsos", "pasarela", "Adriana", "nocturna"):
         assert secret not in stored, f"{secret!r} is readable at rest"
 

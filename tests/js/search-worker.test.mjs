@@ -364,6 +364,8 @@ test("the results of several indexes: every word's first, then the best scores",
   assert.deepEqual(mergeFound([{ contacts: [], scores: [], some: false }, some]), ["w"]);
   assert.deepEqual(mergeFound([a, b], 2), ["x", "z"]);
   assert.equal(searchShares(1), 1);
+  assert.equal(searchShares(2), 1, "a core left to the page");
+  assert.equal(searchShares(3), 2);
   assert.equal(searchShares(8), 2);
   assert.equal(searchShares(undefined), 1);
   assert.ok([0, 1].includes(shareOf("c1", 2)) && shareOf("c1", 1) === 0);
