@@ -71,10 +71,20 @@ export function createSearchClient({
   let readies = [];
   let saves = [];
 
+  /** `items` as one list per worker, each item in its share's (`idOf(item)`: its record's id). */
+  function byShare(items, idOf) {
+    const lists = workers.map(() => []);
+    for (const item of items) lists[shareOf(idOf(item), shares)].push(item);
+    return lists;
+  }
+
+  /** Whether every worker has answered (`answers`, by share). */
+  const everyWorker = (answers) => answers.filter(Boolean).length === workers.length;
+
   function receive(share, message) {
     if (message.type === "ready") {
       readies[share] = message;
-      if (readies.filter(Boolean).length < workers.length) return;
+      if (!everyWorker(readies)) return;
       ready = true;
       onReady({
         contacts: readies.reduce((sum, answer) => sum + answer.contacts, 0),
@@ -85,7 +95,7 @@ export function createSearchClient({
       const pending = asked.get(message.id);
       if (!pending) return;
       pending.answers[share] = message;
-      if (pending.answers.filter(Boolean).length < workers.length) return;
+      if (!everyWorker(pending.answers)) return;
       asked.delete(message.id);
       pending.resolve({
         contacts: mergeFound(pending.answers),
@@ -138,8 +148,7 @@ export function createSearchClient({
       playbooks: new Map(directory.playbooks ?? []),
     };
     const contacts = [...directory.contacts.values()].filter(live).map(searchable);
-    const shared = workers.map(() => []);
-    for (const contact of contacts) shared[shareOf(contact.id, shares)].push(contact);
+    const shared = byShare(contacts, (contact) => contact.id);
     const playbooks = [...(directory.playbooks?.values() ?? [])].filter(live).map(searchablePlaybook);
     workers.forEach((worker, share) => {
       worker.postMessage({ type: "open", contacts: shared[share], playbooks: share === 0 ? playbooks : [] });
@@ -158,15 +167,13 @@ export function createSearchClient({
     };
     const contacts = changes(directory.contacts, indexed.contacts, searchable);
     const playbooks = changes(directory.playbooks ?? new Map(), indexed.playbooks, searchablePlaybook);
+    const put = byShare(contacts.put, (contact) => contact.id);
+    const remove = byShare(contacts.remove, (id) => id);
     const none = { put: [], remove: [] };
+    const count = (c) => c.put.length + c.remove.length;
     workers.forEach((worker, share) => {
-      const mine = (id) => shareOf(id, shares) === share;
-      const own = {
-        put: contacts.put.filter((contact) => mine(contact.id)),
-        remove: contacts.remove.filter(mine),
-      };
+      const own = { put: put[share], remove: remove[share] };
       const theirs = share === 0 ? playbooks : none;
-      const count = (c) => c.put.length + c.remove.length;
       if (count(own) + count(theirs) === 0) return;
       worker.postMessage({ type: "sync", contacts: own, playbooks: theirs });
     });
