@@ -69,8 +69,13 @@ const PHONE_QUERY = /^[\d\s+\-().]+$/;
 const DIGITS = /^\d+$/;
 // One or two digits would match half the directory.
 const MIN_PHONE_DIGITS = 3;
-// Dropped from a query of several words: "jefa de finanzas" still finds "Jefa Finanzas".
-const STOP_WORDS = new Set("a al de del el en la las los y the of and".split(" "));
+// Dropped from a query of several words: "jefa de finanzas" still finds "Jefa Finanzas"; and
+// never kept of the long texts, where a tenth of the words at 50,000 contacts are these
+// ("por", "para", "con", "que"), which no one looks a note up by.
+const STOP_WORDS = new Set(
+  ("a al de del el en la las los y con para por que sin sus una unas unos como pero desde hasta " +
+    "entre cuando donde the of and for with from that this are was").split(" "),
+);
 
 /** Fold text for matching: lower case, accents and other combining marks removed. */
 export function fold(text) {
@@ -235,9 +240,10 @@ function topicScore(filed, total) {
 /**
  * MiniSearch's options for records whose text fields are `boost`'s, read by `extract`; the long
  * `texts` among them keep no word shorter than TEXT_PREFIX, which is never looked for there
- * (`wordQuery`): a third of the words of notes ("a", "la", "de"), left out of the build and the
- * saved index. A field's length for scoring still counts them (MiniSearch counts the words
- * before `processTerm`).
+ * (`wordQuery`): a third of the words of notes ("a", "la", "de"), and none of the STOP_WORDS,
+ * dropped from a query of several words ("por", "para"): left out of the build and the saved
+ * index. A field's length for scoring still counts them (MiniSearch counts the words before
+ * `processTerm`).
  */
 function miniSearchOptions({ boost, texts }, extract) {
   const long = new Set(texts);
@@ -253,7 +259,9 @@ function miniSearchOptions({ boost, texts }, extract) {
     },
     tokenize,
     processTerm: (term, field) =>
-      term && !(term.length < TEXT_PREFIX && long.has(field)) ? term : null,
+      term && !(long.has(field) && (term.length < TEXT_PREFIX || STOP_WORDS.has(term)))
+        ? term
+        : null,
     searchOptions: { boost, maxFuzzy: MAX_FUZZY },
   };
 }
@@ -385,35 +393,48 @@ function createIndex(kind, { extract, topics }, records, saved) {
 
 /**
  * Run `build`, which adds records to a new MiniSearch `index` and removes none, with each word's
- * postings remembered by a Map.
+ * postings gathered in lists and handed to MiniSearch once, at the end.
  *
- * MiniSearch finds a word's postings by walking its radix tree (`SearchableMap#fetch`, through
- * `addTerm`), looking through each node's keys one by one, for every word of every record. A
- * directory says the same few thousand words again and again (7,175 distinct among 2.7 million
- * at 50,000 contacts of the bench's data), so a Map from word to postings spares almost every
- * walk: a fifth of the first build at 50,000. MiniSearch has no option for this; its `addTerm`
- * is replaced on this one index while it is built, with the same effect (a node test compares
- * the index with one built without). Only while nothing is removed: a removal (or a vacuum)
- * may take a word out of the tree, and a Map still holding it would add to postings no longer
- * there.
+ * MiniSearch files each word of each record as it comes (`addTerm`): it finds the word's
+ * postings by walking its radix tree (`SearchableMap#fetch`), looking through each node's keys one
+ * by one, then counts the record in a Map of record → count per field, one lookup and one
+ * store for each of 2.7 million words at 50,000 contacts (7,175 distinct). Here a word's postings
+ * are found by a Map from the word, and a record's words come one record after another, so its
+ * count is the last of a list: the tree and the Maps MiniSearch searches are made once per
+ * word and per record, at the end. Half the first build's time at 50,000 went to `addTerm`.
+ * MiniSearch has no option for this; its `addTerm` is replaced on this one index while it is
+ * built (a node test compares the index with one built without). Only while nothing is removed:
+ * a removal (or a vacuum) would need the postings filed already.
  */
 function buildAll(index, build) {
-  const postings = new Map();
-  const newPostings = () => new Map();
+  const postings = new Map(); // word → [{fieldId, documents, counts}], fields as first seen
   index.addTerm = (fieldId, documentId, term) => {
     let fields = postings.get(term);
-    if (fields === undefined) {
-      fields = index._index.fetch(term, newPostings);
-      postings.set(term, fields);
+    if (fields === undefined) postings.set(term, (fields = []));
+    let field;
+    for (const candidate of fields) if (candidate.fieldId === fieldId) field = candidate;
+    if (field === undefined) fields.push({ fieldId, documents: [documentId], counts: [1] });
+    else if (field.documents[field.documents.length - 1] === documentId) field.counts[field.counts.length - 1]++;
+    else {
+      field.documents.push(documentId);
+      field.counts.push(1);
     }
-    const documents = fields.get(fieldId);
-    if (documents === undefined) fields.set(fieldId, new Map([[documentId, 1]]));
-    else documents.set(documentId, (documents.get(documentId) ?? 0) + 1);
   };
   try {
     build();
   } finally {
     delete index.addTerm;
+    const newPostings = () => new Map();
+    for (const [term, fields] of postings) {
+      const held = index._index.fetch(term, newPostings);
+      for (const { fieldId, documents, counts } of fields) {
+        const filed = held.get(fieldId) ?? new Map();
+        for (let i = 0; i < documents.length; i++) {
+          filed.set(documents[i], (filed.get(documents[i]) ?? 0) + counts[i]);
+        }
+        held.set(fieldId, filed);
+      }
+    }
   }
 }
 
@@ -615,7 +636,7 @@ export function hashTexts(texts) {
 
 // A saved index is read only by the code that wrote it: bump when what is indexed or how it is
 // split and folded changes (CONTACT, contactText, tokenize, fold), or MiniSearch's format.
-const SAVED_FORMAT = 2;
+const SAVED_FORMAT = 3;
 
 /**
  * Load a contact index saved by `toJSON` (its JSON parsed): the costly part of making the index

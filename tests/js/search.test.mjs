@@ -564,7 +564,8 @@ test("a saved index of an older copy indexes again only the contacts changed, ad
 
 test("a directory indexed at once is the index of its contacts put one by one", () => {
   // The first build remembers each word's postings (search.js `buildAll`); a put does not.
-  const contacts = big.slice(0, 800);
+  const radio = person("Rita Solis", { id: "radio", notes: "Llamar por radio para confirmar con la guardia." });
+  const contacts = [...big.slice(0, 800), radio];
   const atOnce = createContactIndex(contacts);
   const oneByOne = createContactIndex([]);
   for (const contact of contacts) oneByOne.put(contact);
@@ -578,6 +579,19 @@ test("a directory indexed at once is the index of its contacts put one by one", 
   const named = oneByOne.toJSON().index.index.filter(([word]) => word.length < 3);
   assert.ok(named.length > 0, "short words of names are kept");
   assert.ok(fieldsOf(named[0][0]).every((field) => !long.has(field)));
+  // Nor the words a query of several words drops ("por", "para"): none is kept of the long texts.
+  for (const word of ["por", "para", "con"]) {
+    assert.ok(fieldsOf(word).every((field) => !long.has(field)), `"${word}" in a long text`);
+  }
+});
+
+test("a note is found by its words, whatever small words the query has between them", () => {
+  const note = person("Rita Solis", { id: "note", notes: "Sin respuesta en 10 minutos, llamar por radio." });
+  const other = person("Raul Mena", { id: "other", notes: "Llamar por teléfono fijo." });
+  const local = createContactIndex([note, other]);
+  assert.deepEqual(ids(local.search("sin respuesta")), ["note"]);
+  assert.deepEqual(ids(local.search("llamar por radio")), ["note"]);
+  assert.deepEqual(ids(local.search("llamar por")).sort(), ["note", "other"]);
 });
 
 test("a saved index of another format is not used", () => {
