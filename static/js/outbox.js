@@ -170,6 +170,7 @@ export function createOutbox({
    */
   async function keepResults(workspaceId, batch, results, report) {
     const byId = new Map(results.map((result) => [result?.id, result]));
+    const settled = new Map(); // mutation id → its record's version (null: nothing to keep)
     for (const { item } of batch) {
       const result = byId.get(item.mutationId);
       report.sent += 1;
@@ -179,9 +180,7 @@ export function createOutbox({
       }
       report.results.push(result);
       if (result.status === "applied") {
-        const version = Number.isSafeInteger(result.version) ? result.version : null;
-        if (version === null) await store.removeOutbox(workspaceId, item.mutationId);
-        else await store.markApplied(workspaceId, item.mutationId, version);
+        settled.set(item.mutationId, Number.isSafeInteger(result.version) ? result.version : null);
         report.applied += 1;
       } else if (UNSETTLED.has(result.status) && (await markUnsettled(workspaceId, item, result))) {
         report[result.status] += 1;
@@ -189,6 +188,7 @@ export function createOutbox({
         report.deferred += 1;
       }
     }
+    if (settled.size) await store.settleOutbox(workspaceId, settled);
   }
 
   /** Keep a conflict or rejection with its result sealed; false when it cannot be sealed. */
@@ -306,13 +306,15 @@ export function createOutbox({
    */
   async function overlay(workspaceId, holds) {
     const shown = [];
+    const held = new Map(); // applied ones the copy holds: removed, at once
     for (const item of await store.listOutbox(workspaceId)) {
       if (item.status !== "pending" && item.status !== "applied") continue;
       const mutation = await open(item.sealed, workspaceId);
       if (item.status === "pending") shown.push(mutation);
-      else if (holds(mutation, item.version)) await store.removeOutbox(workspaceId, item.mutationId);
+      else if (holds(mutation, item.version)) held.set(item.mutationId, null);
       else shown.push({ ...mutation, applied: true });
     }
+    if (held.size) await store.settleOutbox(workspaceId, held);
     return shown;
   }
 

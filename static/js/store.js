@@ -210,15 +210,21 @@ export async function openStore(userId) {
   }
 
   /**
-   * Keep a mutation the server applied until the copy holds it (outbox.js `overlay`): its
-   * record's version after it, in the clear (a number: nothing of the directory).
+   * Settle several mutations in one transaction: `settled` maps a mutation id to its record's
+   * version after the server applied it, kept as "applied" until the copy holds it (outbox.js
+   * `overlay`; a number in the clear: nothing of the directory), or to null, removed. The
+   * workspace's outbox is read once for them all: found one at a time, each read it whole, and
+   * 200 edits sent at once cost 40,000 reads and 200 transactions (seconds on a phone).
    */
-  async function markApplied(workspaceId, mutationId, version) {
+  async function settleOutbox(workspaceId, settled) {
     const tx = db.transaction("outbox", "readwrite");
-    const record = await findOutbox(tx, workspaceId, mutationId);
-    if (record) tx.store.put({ ...record, status: "applied", version, result: null });
+    for (const record of await tx.store.getAll(workspaceRange(workspaceId))) {
+      if (!settled.has(record.mutationId)) continue;
+      const version = settled.get(record.mutationId);
+      if (version === null) tx.store.delete(record.key);
+      else tx.store.put({ ...record, status: "applied", version, result: null });
+    }
     await tx.done;
-    return Boolean(record);
   }
 
   /** Remove a mutation the server answered (or the user discarded). */
@@ -327,7 +333,7 @@ export async function openStore(userId) {
     deleteDeltas,
     addOutbox,
     listOutbox,
-    markApplied,
+    settleOutbox,
     markOutbox,
     removeOutbox,
     putDraft,

@@ -153,6 +153,28 @@ test("the outbox keeps sealed mutations in the order they were made", async () =
   store.close();
 });
 
+test("mutations the server answered are settled together: kept as applied, or removed", async () => {
+  const { store } = await freshStore();
+  const k = await key();
+  for (const id of ["m-1", "m-2", "m-3", "m-4"]) {
+    await store.addOutbox(WS, id, await sealOutbox({ ...OUTBOX.plaintext, id }, k, meta));
+  }
+  await store.addOutbox("other-workspace", "m-2", OUTBOX.envelope);
+  await store.settleOutbox(WS, new Map([["m-2", 7], ["m-3", null], ["m-9", 1]]));
+  const left = await store.listOutbox(WS);
+  assert.deepEqual(
+    left.map(({ mutationId, status, version }) => [mutationId, status, version]),
+    [["m-1", "pending", null], ["m-2", "applied", 7], ["m-4", "pending", null]],
+  );
+  assert.equal((await openOutbox(left[1].sealed, k, meta)).id, "m-2", "still sealed, still opens");
+  assert.deepEqual(
+    (await store.listOutbox("other-workspace")).map((q) => q.status),
+    ["pending"],
+    "another workspace's mutation of the same id is not touched",
+  );
+  store.close();
+});
+
 test("a conflict is kept with its result sealed; a plain result is refused", async () => {
   const { store } = await freshStore();
   const k = await key();
