@@ -173,7 +173,11 @@ def measure(run: Run) -> None:
             expect(page.get_by_test_id("sync-banner")).to_have_count(0, timeout=120_000)
             flushed = (time.perf_counter() - started) * 1000
             longest = max(page.evaluate("window.__longTasks"), default=0.0)
-            results.show("offline_flush", flushed, f"{QUEUED} edits; POST at {[round((p - started) * 1000) for p in posts]} ms")
+            results.show(
+                "offline_flush",
+                flushed,
+                f"{QUEUED} edits; POST at {[round((p - started) * 1000) for p in posts]} ms",
+            )
             results.show("offline_flush_requests", len(posts))
             results.show("flush_long_task", longest, "longest task while flushing")
             browser.close()
