@@ -414,7 +414,7 @@ function buildAll(index, build) {
     let field;
     for (const candidate of fields) if (candidate.fieldId === fieldId) field = candidate;
     if (field === undefined) fields.push({ fieldId, documents: [documentId], counts: [1] });
-    else if (field.documents[field.documents.length - 1] === documentId) field.counts[field.counts.length - 1]++;
+    else if (field.documents.at(-1) === documentId) field.counts[field.counts.length - 1]++;
     else {
       field.documents.push(documentId);
       field.counts.push(1);

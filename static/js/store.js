@@ -228,11 +228,8 @@ export async function openStore(userId) {
   }
 
   /** Remove a mutation the server answered (or the user discarded). */
-  async function removeOutbox(workspaceId, mutationId) {
-    const tx = db.transaction("outbox", "readwrite");
-    const record = await findOutbox(tx, workspaceId, mutationId);
-    if (record) tx.store.delete(record.key);
-    await tx.done;
+  function removeOutbox(workspaceId, mutationId) {
+    return settleOutbox(workspaceId, new Map([[mutationId, null]]));
   }
 
   /** Keep a form's sealed draft (`{kid, iv, aad, ciphertext}`), replacing the previous one. */

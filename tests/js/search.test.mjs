@@ -563,7 +563,8 @@ test("a saved index of an older copy indexes again only the contacts changed, ad
 });
 
 test("a directory indexed at once is the index of its contacts put one by one", () => {
-  // The first build remembers each word's postings (search.js `buildAll`); a put does not.
+  // The first build gathers each word's postings and files them at the end (search.js
+  // `buildAll`); a put files them as it goes.
   const radio = person("Rita Solis", { id: "radio", notes: "Llamar por radio para confirmar con la guardia." });
   const contacts = [...big.slice(0, 800), radio];
   const atOnce = createContactIndex(contacts);
